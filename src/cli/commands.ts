@@ -1,0 +1,6 @@
+import type { Command } from './command.ts';
+import { migrateCommand } from './commands/migrate-command.ts';
+import { startCommand } from './commands/start-command.ts';
+
+/** Every `duban` sub-command, in the order `duban help` lists them. */
+export const commands: Command[] = [startCommand, migrateCommand];

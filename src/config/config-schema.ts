@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) =>
+  typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
+);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Every setting, its default and its meaning. Keys are camelCase in the config file; each has an
+ * environment variable (see ENV_KEYS) that overrides the file.
+ */
+export const configSchema = z.object({
+  /** Postgres connection string; unset → embedded PGlite in `dataDir`. */
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'postgres_url').optional(),
+  /** Folder for the embedded database, logs, login QR and evidence files. */
+  dataDir: z.string().min(1).default('./data'),
+  /** Redis for BullMQ; unset → in-process node-cron scheduler. */
+  redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'redis_url').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Structured log file; empty → stderr. */
+  logFile: z.string().default(''),
+  timezone: z.literal('Asia/Shanghai').default('Asia/Shanghai'),
+  /** Chat puppet: mock (demo, tests), wechat4u (personal account), service (token). */
+  puppet: z.enum(['mock', 'wechat4u', 'service']).default('mock'),
+  puppetToken: z.string().optional(),
+  botName: z.string().min(1).default('督办助手'),
+  /** Run the demo (simulated unit groups that answer) — default on with the mock puppet. */
+  demo: bool.optional(),
+  /** Outbound pacing: messages per minute per account, and random extra delay. */
+  sendPerMinute: int(0, 60).default(6),
+  sendJitterMs: int(0, 600_000).default(3_000),
+  sendMaxAttempts: int(1, 100).default(8),
+  /** Slots missed while down are run late only within this window; older ones are reported. */
+  missedGraceMinutes: int(0, 7 * 24 * 60).default(120),
+  /** HTTP port for /healthz; 0 disables it. */
+  httpPort: int(0, 65535).default(8080),
+  unitsFile: z.string().default('config/units.json'),
+  cadenceFile: z.string().default('config/cadences.json'),
+  calendarOverrideFile: z.string().default('config/calendar-overrides.json'),
+  templatesFile: z.string().default('config/templates.json'),
+  /** Demo plan loaded into an empty database on start. */
+  demoPlanFile: z.string().default('demo/plan.json'),
+  /** Chat ids or names of admins (may also be set in the database). */
+  admins: z
+    .union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))])
+    .default([]),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Environment variable for each config key. */
+export const ENV_KEYS: Record<keyof z.infer<typeof configSchema>, string> = {
+  databaseUrl: 'DATABASE_URL',
+  dataDir: 'DUBAN_DATA_DIR',
+  redisUrl: 'REDIS_URL',
+  logLevel: 'LOG_LEVEL',
+  logFile: 'LOG_FILE',
+  timezone: 'DUBAN_TIMEZONE',
+  puppet: 'WECHATY_PUPPET',
+  puppetToken: 'WECHATY_PUPPET_SERVICE_TOKEN',
+  botName: 'DUBAN_BOT_NAME',
+  demo: 'DUBAN_DEMO',
+  sendPerMinute: 'DUBAN_SEND_PER_MINUTE',
+  sendJitterMs: 'DUBAN_SEND_JITTER_MS',
+  sendMaxAttempts: 'DUBAN_SEND_MAX_ATTEMPTS',
+  missedGraceMinutes: 'DUBAN_MISSED_GRACE_MINUTES',
+  httpPort: 'DUBAN_HTTP_PORT',
+  unitsFile: 'DUBAN_UNITS_FILE',
+  cadenceFile: 'DUBAN_CADENCE_FILE',
+  calendarOverrideFile: 'DUBAN_CALENDAR_OVERRIDE_FILE',
+  templatesFile: 'DUBAN_TEMPLATES_FILE',
+  demoPlanFile: 'DUBAN_DEMO_PLAN_FILE',
+  admins: 'DUBAN_ADMINS',
+};

@@ -1,0 +1,61 @@
+/**
+ * The few error classes the bot throws on purpose. Each carries a stable `code` (for logs and
+ * tests), a user-facing Chinese message that says what and where, and a `hint` that tells the
+ * operator how to fix it.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'MIGRATION_CHANGED'
+  | 'MIGRATION_FAILED'
+  | 'DB_UNAVAILABLE'
+  | 'REDIS_UNAVAILABLE'
+  | 'IMPORT_INVALID'
+  | 'CADENCE_INVALID'
+  | 'CALENDAR_UNKNOWN_YEAR'
+  | 'CHAT_UNAVAILABLE'
+  | 'PERMISSION_DENIED'
+  | 'NOT_FOUND';
+
+export class DubanError extends Error {
+  override readonly name: string = 'DubanError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** One line for a terminal: message, then the fix. */
+  describe(): string {
+    return this.hint ? `${this.message}\n  → ${this.hint}` : this.message;
+  }
+}
+
+/** Bad configuration: a field, its value, what was expected. */
+export class ConfigError extends DubanError {
+  override readonly name = 'ConfigError';
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super('CONFIG_INVALID', message, hint, options);
+  }
+}
+
+/** Storage: migrations and database connectivity. */
+export class StoreError extends DubanError {
+  override readonly name = 'StoreError';
+}
+
+/** Input documents, ledgers, cadence files and replies that cannot be used as given. */
+export class InputError extends DubanError {
+  override readonly name = 'InputError';
+}
+
+/** Chat channel failures (not logged in, send refused). Transient unless stated. */
+export class ChatError extends DubanError {
+  override readonly name = 'ChatError';
+}
+
+export function isDubanError(e: unknown): e is DubanError {
+  return e instanceof DubanError;
+}

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { StoreError } from '../errors.ts';
+import { migrate, type MigrationResult } from './migrate.ts';
+
+export type Db = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'postgres' | 'pglite';
+  /** A connection string that reaches this database (for the embedded one, while it is open). */
+  url: string;
+  migration: MigrationResult;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Postgres; unset → embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** Folder for PGlite files; 'memory://' keeps it in memory (tests). */
+  dataDir: string;
+  migrationsDir?: string;
+}
+
+/**
+ * Opens the database the config names, applies pending migrations and returns a Prisma client.
+ * Both kinds go through the same migrator and the same Prisma adapter, so there is one code path.
+ */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const migration = await migrate(opts.databaseUrl, opts.migrationsDir);
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: opts.databaseUrl }) });
+    return { prisma, kind: 'postgres', url: opts.databaseUrl, migration, close: once(() => prisma.$disconnect()) };
+  }
+  return openEmbedded(opts);
+}
+
+async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
+  const memory = opts.dataDir === 'memory://';
+  const dir = memory ? 'memory://' : path.resolve(opts.dataDir, 'pglite');
+  if (!memory) fs.mkdirSync(dir, { recursive: true });
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dir);
+  } catch (e) {
+    throw new StoreError('DB_UNAVAILABLE', `无法打开内置数据库 ${dir}：${(e as Error).message}`, '检查数据目录（DUBAN_DATA_DIR）是否可写、是否被另一个进程占用', { cause: e });
+  }
+  // PGlite is single-connection: one socket connection, and a pool of one on top of it.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+  try {
+    const migration = await migrate(url, opts.migrationsDir);
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1 }) });
+    return {
+      prisma,
+      kind: 'pglite',
+      url,
+      migration,
+      close: once(async () => {
+        await prisma.$disconnect();
+        await server.stop();
+        await db.close();
+      }),
+    };
+  } catch (e) {
+    await server.stop();
+    await db.close();
+    throw e;
+  }
+}
+
+/** Makes close() safe to call twice: later calls share the first call's promise. */
+export function once(fn: () => Promise<void>): () => Promise<void> {
+  let p: Promise<void> | undefined;
+  return () => (p ??= fn());
+}
