@@ -1,0 +1,9 @@
+import { chineseDaysSource, readCalendarOverrides, withOverrides } from './calendar-sources.ts';
+import type { CalendarSource } from './work-calendar.ts';
+
+export function calendarSourcesFromFile(overrideFile?: string): CalendarSource {
+  const base = chineseDaysSource();
+  if (!overrideFile) return base;
+  const { days, years } = readCalendarOverrides(overrideFile);
+  return withOverrides(base, days, years);
+}
