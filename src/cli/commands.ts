@@ -1,6 +1,7 @@
 import type { Command } from './command.ts';
+import { doctorCommand } from './commands/doctor-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { startCommand } from './commands/start-command.ts';
 
 /** Every `duban` sub-command, in the order `duban help` lists them. */
-export const commands: Command[] = [startCommand, migrateCommand];
+export const commands: Command[] = [startCommand, migrateCommand, doctorCommand];

@@ -1,0 +1,58 @@
+import { Redis } from 'ioredis';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { ChatStatus } from '../ports/chat.ts';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export type HealthCheck = () => Promise<CheckResult>;
+
+export function databaseCheck(prisma: PrismaClient, kind: string): HealthCheck {
+  return async () => {
+    try {
+      const rows = await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*)::bigint AS n FROM "_prisma_migrations"`;
+      return { name: 'database', ok: true, detail: `${kind}，已应用迁移 ${String(rows[0]?.n ?? 0)} 个` };
+    } catch (e) {
+      return { name: 'database', ok: false, detail: `数据库不可用：${(e as Error).message}` };
+    }
+  };
+}
+
+export function redisCheck(url: string | undefined): HealthCheck {
+  return async () => {
+    if (!url) return { name: 'redis', ok: true, detail: '未配置（进程内 node-cron 调度）' };
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false });
+    try {
+      await redis.connect();
+      const pong = await redis.ping();
+      return { name: 'redis', ok: pong === 'PONG', detail: `BullMQ 调度，${pong}` };
+    } catch (e) {
+      return { name: 'redis', ok: false, detail: `Redis 不可用：${(e as Error).message}` };
+    } finally {
+      redis.disconnect();
+    }
+  };
+}
+
+const CHAT_LABEL: Record<ChatStatus, string> = {
+  starting: '启动中',
+  waiting_scan: '等待扫码登录',
+  logged_in: '已登录',
+  logged_out: '已退出登录（消息在发件箱中等待）',
+  stopped: '已停止',
+};
+
+export function chatCheck(status: () => ChatStatus): HealthCheck {
+  return async () => {
+    const s = status();
+    return { name: 'chat', ok: s === 'logged_in', detail: CHAT_LABEL[s] };
+  };
+}
+
+export async function runChecks(checks: HealthCheck[]): Promise<{ ok: boolean; checks: CheckResult[] }> {
+  const results = await Promise.all(checks.map((c) => c()));
+  return { ok: results.every((r) => r.ok), checks: results };
+}

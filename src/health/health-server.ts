@@ -1,0 +1,37 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runChecks, type HealthCheck } from './health-checks.ts';
+
+export interface HealthServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** GET /healthz → 200 when every check passes, 503 otherwise; the body lists each check. */
+export async function startHealthServer(port: number, checks: HealthCheck[], host = '0.0.0.0'): Promise<HealthServer> {
+  const server = http.createServer((req, res) => {
+    if (req.url !== '/healthz' && req.url !== '/healthz/') {
+      res.writeHead(404).end();
+      return;
+    }
+    runChecks(checks).then(
+      (r) => {
+        res.writeHead(r.ok ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(r));
+      },
+      (e: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(String(e));
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => (closing ??= new Promise((resolve) => server.close(() => resolve()))),
+  };
+}
