@@ -50,7 +50,9 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
     throw new StoreError('DB_UNAVAILABLE', `无法打开内置数据库 ${dir}：${(e as Error).message}`, '检查数据目录（DUBAN_DATA_DIR）是否可写、是否被另一个进程占用', { cause: e });
   }
   // PGlite is single-connection: one socket connection, and a pool of one on top of it.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  // A second slot lets the pool reconnect while the server is still detaching a connection that pg
+  // dropped after a query error; the pool itself stays at one connection, so queries never interleave.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
   await server.start();
   const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   try {
