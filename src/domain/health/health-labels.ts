@@ -1,0 +1,32 @@
+import type { Health, HealthReason } from './task-health.ts';
+
+export const HEALTH_LABEL: Record<Health, string> = {
+  red: '红灯',
+  yellow: '黄灯',
+  green: '绿灯',
+  done: '已完成待销号',
+  closed: '已销号',
+};
+
+export const HEALTH_ICON: Record<Health, string> = { red: '🔴', yellow: '🟡', green: '🟢', done: '✅', closed: '☑️' };
+
+/** Order for lists: red first, then yellow, green, done, closed. */
+export const HEALTH_ORDER: Record<Health, number> = { red: 0, yellow: 1, green: 2, done: 3, closed: 4 };
+
+const mmdd = (d: string): string => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+
+/** One short Chinese phrase per reason, as it reads in a digest. */
+export function describeReason(r: HealthReason): string {
+  switch (r.kind) {
+    case 'blocked':
+      return '推进受阻';
+    case 'overdue':
+      return `已逾期${r.workdaysLate}个工作日（时限${mmdd(r.due)}）`;
+    case 'milestone_overdue':
+      return `节点逾期${r.workdaysLate}个工作日（${r.text ? `${r.text}，` : ''}${mmdd(r.due)}）`;
+    case 'due_soon_behind':
+      return `${r.what === 'deadline' ? '时限' : `节点${r.text ? `“${r.text}”` : ''}`}${mmdd(r.due)}仅剩${r.workdaysLeft}个工作日，进度${r.percent}%落后于时序${r.expectedPercent}%`;
+    case 'no_report':
+      return `${mmdd(r.since)}以来未报送进展`;
+  }
+}
