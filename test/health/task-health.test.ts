@@ -46,8 +46,8 @@ describe('taskHealth', () => {
     expect(r.reasons).toEqual([
       { kind: 'due_soon_behind', due: '2026-10-09', what: 'deadline', workdaysLeft: 2, percent: 60, expectedPercent: expectedByNow(calendar, '2026-09-01', '2026-09-30', '2026-10-09') },
     ]);
-    // Sep 2–30 has 20 workdays (中秋 9/25 off), then 10/8, 10/9: 20 of 22 elapsed → 91%
-    expect(calendar.workdaysBetween('2026-09-01', '2026-09-30')).toBe(20);
+    // Sep 2–30: 21 workdays (中秋 9/25 off, Sunday 9/20 调休 worked), then 10/8, 10/9: 21 of 23 → 91%
+    expect(calendar.workdaysBetween('2026-09-01', '2026-09-30')).toBe(21);
     expect(expectedByNow(calendar, '2026-09-01', '2026-09-30', '2026-10-09')).toBe(91);
     // ahead of time → green; outside the window (warnWorkdays 1) → green
     expect(taskHealth({ ...t, percent: 95 }, '2026-09-30', calendar).health).toBe('green');
