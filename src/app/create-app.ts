@@ -1,0 +1,92 @@
+import path from 'node:path';
+import type { Config } from '../config/config-schema.ts';
+import { createWechatyChat } from '../adapters/chat/create-wechaty-chat.ts';
+import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
+import { createInboundHandler } from '../chat/create-inbound-handler.ts';
+import { createCalendar } from '../domain/calendar/create-calendar.ts';
+import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
+import { chatCheck, databaseCheck, redisCheck } from '../health/health-checks.ts';
+import { startHealthServer, type HealthServer } from '../health/health-server.ts';
+import { createLogger, type Logger } from '../log/create-logger.ts';
+import { createOutboxSender } from '../outbox/create-outbox-sender.ts';
+import type { ChatPort } from '../ports/chat.ts';
+import { systemClock, type Clock } from '../ports/clock.ts';
+import { openDatabase, type Database } from '../store/open-database.ts';
+
+export interface AppDeps {
+  clock?: Clock;
+  logger?: Logger;
+  /** A chat adapter to use instead of the one the config names (tests). */
+  chat?: ChatPort;
+}
+
+/**
+ * The composition root: the only place that knows which adapter backs each port.
+ * Everything is created here; nothing starts until start(), and close() stops it in reverse order.
+ */
+export async function createApp(config: Config, deps: AppDeps = {}) {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, file: config.logFile || undefined });
+  const calendar = createCalendar({
+    overrideFile: config.calendarOverrideFile,
+    unknownYear: 'warn',
+    onWarn: (m) => logger.warn({ event: 'calendar_unknown_year' }, m),
+  });
+  const db: Database = await openDatabase(config);
+  const prisma = db.prisma;
+  const chat =
+    deps.chat ?? createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: config.dataDir, logger });
+  const inbound = createInboundHandler({ prisma, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName });
+  const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, missedGraceMinutes: config.missedGraceMinutes, outDir: path.join(config.dataDir, 'reports') });
+  const scheduler = createScheduler({ redisUrl: config.redisUrl, clock, logger, engine, prisma });
+  const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts });
+  let health: HealthServer | undefined;
+
+  chat.onMessage((m) => inbound.handle(m));
+  chat.onStatus((s, detail) => logger.info({ event: 'chat_status', status: s, detail }, `chat ${s}`));
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    clock,
+    logger,
+    calendar,
+    db,
+    prisma,
+    chat,
+    inbound,
+    engine,
+    scheduler,
+    sender,
+    get healthPort() {
+      return health?.port;
+    },
+    async start(): Promise<void> {
+      await chat.start();
+      await scheduler.start();
+      await sender.start();
+      if (config.httpPort) {
+        health = await startHealthServer(config.httpPort, [
+          databaseCheck(prisma, db.kind),
+          redisCheck(config.redisUrl),
+          chatCheck(() => chat.status()),
+        ]);
+      }
+      logger.info({ event: 'started', db: db.kind, scheduler: config.redisUrl ? 'bullmq' : 'node-cron', puppet: config.puppet }, 'duban started');
+    },
+    /** Stops taking work, lets in-flight sends finish, then releases connections. Safe to call twice. */
+    close(): Promise<void> {
+      return (closing ??= (async () => {
+        await health?.close();
+        await scheduler.close();
+        await sender.close();
+        await chat.close();
+        await db.close();
+        logger.info({ event: 'stopped' }, 'duban stopped');
+        logger.flush?.();
+      })());
+    },
+  };
+}
+
+export type App = Awaited<ReturnType<typeof createApp>>;

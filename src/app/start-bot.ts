@@ -1,0 +1,64 @@
+import path from 'node:path';
+import type { CliIo } from '../cli/command.ts';
+import type { Config } from '../config/config-schema.ts';
+import { toLocalDate, toLocalTime } from '../domain/calendar/shanghai-time.ts';
+import { readDemoPeople } from '../demo/demo-people.ts';
+import { startDemoWorld, type DemoWorld } from '../demo/demo-world.ts';
+import { loadDemo } from '../demo/load-demo.ts';
+import { createLogger } from '../log/create-logger.ts';
+import { createApp } from './create-app.ts';
+
+const DEMO_PEOPLE_FILE = 'demo/people.json';
+
+/** `duban start`: runs until SIGINT/SIGTERM, then shuts down cleanly. */
+export async function startBot(config: Config, io: CliIo): Promise<number> {
+  const demo = config.demo ?? config.puppet === 'mock';
+  const logFile = config.logFile || (demo ? path.join(config.dataDir, 'duban.log') : '');
+  const logger = createLogger({ level: config.logLevel, file: logFile || undefined });
+  const app = await createApp(config, { logger });
+  const say = (line: string) => io.stdout.write(`${line}\n`);
+  let world: DemoWorld | undefined;
+  try {
+    if (demo) {
+      const people = readDemoPeople(DEMO_PEOPLE_FILE);
+      const loaded = await loadDemo(app.prisma, { planFile: config.demoPlanFile, people });
+      say(`演示数据：${loaded.plan}（${loaded.tasks} 项任务，${loaded.units} 个单位，${people.groups.length} 个模拟群）`);
+    }
+    await app.start();
+    if (demo) {
+      const mocker = app.chat.mocker;
+      if (!mocker) throw new Error('demo mode needs the mock puppet');
+      world = startDemoWorld({
+        mocker,
+        people: readDemoPeople(DEMO_PEOPLE_FILE),
+        botName: config.botName,
+        clock: app.clock,
+        print: (line) => say(`${toLocalDate(app.clock.now()).slice(5)} ${toLocalTime(app.clock.now())}  ${line}`),
+      });
+      // A newcomer should see the loop at once, not wait for Monday 09:00.
+      const n = await app.engine.pushNow('weekly_reminder');
+      say(`已立即推送本周调度提醒（${n} 条，按每分钟 ${config.sendPerMinute} 条的节奏发送）。群聊内容如下，Ctrl-C 退出：\n`);
+    } else {
+      say(`督办助手已启动（${app.db.kind}，${config.redisUrl ? 'BullMQ' : '进程内调度'}，puppet=${config.puppet}）。日志：${logFile || 'stderr'}`);
+    }
+    if (app.healthPort) say(`健康检查：http://127.0.0.1:${app.healthPort}/healthz`);
+    await waitForSignal();
+    say('\n正在退出：停止接收新任务，等待正在发送的消息完成……');
+    return 0;
+  } finally {
+    world?.close();
+    await app.close();
+  }
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
