@@ -1,0 +1,86 @@
+import { CN_NUMERAL_CLASS, parseNumeral } from './chinese-number.ts';
+
+export interface PercentFinding {
+  value: number;
+  index: number;
+  /** False for a share that is not the task's completion, or one outside 0–100. */
+  valid: boolean;
+  reason?: 'out_of_range' | 'not_completion';
+  raw: string;
+}
+
+const CN = `[${CN_NUMERAL_CLASS}]`;
+const FORMS: { re: RegExp; read: (m: RegExpMatchArray) => number | null }[] = [
+  { re: /(负|减|-)?\s*(\d{1,4}(?:\.\d+)?)\s*%/g, read: (m) => Number(m[2]) * (m[1] ? -1 : 1) },
+  { re: new RegExp(`(负)?(?<!百分之)(${CN}{1,4})\\s*%`, 'g'), read: (m) => signed(m[1], num(m[2])) },
+  { re: new RegExp(`(负)?百分之\\s*(\\d{1,4}(?:\\.\\d+)?|${CN}{1,5})`, 'g'), read: (m) => signed(m[1], num(m[2])) },
+  { re: new RegExp(`(?<![${CN_NUMERAL_CLASS}\\d])(${CN}|\\d)成(?![果功立为本绩效都员交型熟就长])`, 'g'), read: (m) => tenth(m[1]) },
+  { re: /(过半|一半)/g, read: () => 50 },
+  { re: new RegExp(`(${CN})分之(${CN})`, 'g'), read: (m) => fraction(m[1], m[2]) },
+];
+
+function num(s: string | undefined): number | null {
+  if (!s) return null;
+  return /^\d/.test(s) ? Number(s) : parseNumeral(s);
+}
+function signed(neg: string | undefined, v: number | null): number | null {
+  return v === null ? null : neg ? -v : v;
+}
+function tenth(s: string | undefined): number | null {
+  const v = num(s);
+  return v === null || v > 10 ? null : v * 10;
+}
+function fraction(den: string | undefined, nom: string | undefined): number | null {
+  const d = num(den);
+  const n = num(nom);
+  if (!d || n === null || n > d) return null;
+  return (n / d) * 100;
+}
+
+// A share of something other than the task's completion: growth, ratios, rates of other things.
+const NOT_COMPLETION =
+  /(增长|增速|增幅|同比|环比|下降|降幅|上升|上涨|提高|提升|增加|减少|降低|占比|占全|比重|利率|税率|贡献率|剩余|剩下|还差|尚余|未完成|回落|拉动|超过去年|较上年|较去年|预计|计划|争取|力争|目标是|目标为|下一步|下步|确保)/;
+const RATE = /(?<!完成|执行|进度|建设)率/;
+
+/**
+ * Every percent-like figure in a clause of a reply, marked valid only when it can be the
+ * completion share of a task (0–100 and not a growth rate or another ratio).
+ */
+export function extractPercents(text: string): PercentFinding[] {
+  const out: PercentFinding[] = [];
+  const seen: [number, number][] = [];
+  for (const { re, read } of FORMS) {
+    re.lastIndex = 0;
+    for (const m of text.matchAll(re)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (seen.some(([a, b]) => start < b && end > a)) continue;
+      seen.push([start, end]);
+      const v = read(m);
+      if (v === null || Number.isNaN(v)) continue;
+      const value = Math.round(v);
+      const clauseStart = Math.max(
+        text.lastIndexOf('，', start), text.lastIndexOf(',', start), text.lastIndexOf('。', start),
+        text.lastIndexOf(';', start), text.lastIndexOf('；', start), text.lastIndexOf('\n', start), -1,
+      );
+      const before = text.slice(clauseStart + 1, start);
+      const after = text.slice(end, end + 4);
+      const f: PercentFinding = { value, index: start, valid: true, raw: m[0] };
+      // "由40%提升到60%": the figure after 到/至 is the new completion share.
+      const toTarget = /(到|至|达到|达)\s*$/.test(before) && /(由|从)/.test(before);
+      if (!toTarget && (NOT_COMPLETION.test(before) || RATE.test(before) || /^(的?增长|的?增幅|以上的企业)/.test(after))) {
+        f.valid = false;
+        f.reason = 'not_completion';
+      } else if (/^\s*(提升|提高|增加|推进|上升)?\s*(到|至)/.test(text.slice(end, end + 6))) {
+        // the old figure of "由40%提升到60%"
+        f.valid = false;
+        f.reason = 'not_completion';
+      } else if (value < 0 || value > 100) {
+        f.valid = false;
+        f.reason = 'out_of_range';
+      }
+      out.push(f);
+    }
+  }
+  return out.sort((a, b) => a.index - b.index);
+}

@@ -1,0 +1,55 @@
+import { CN_NUMERAL_CLASS, parseNumeral } from './chinese-number.ts';
+
+export interface TaskRef {
+  /** The number as referenced (arabic). */
+  n: number;
+  index: number;
+  end: number;
+}
+
+const CN = `[${CN_NUMERAL_CLASS}]{1,4}`;
+const NUM = `(?:\\d{1,4}|${CN})`;
+const LIST = `${NUM}(?:\\s*[、,，和及与]\\s*${NUM})*`;
+
+// Each pattern captures a list of numbers; the order is by specificity.
+const PATTERNS: RegExp[] = [
+  // 第3项 / 第三条 / 第3、4项 / 第(三)项
+  new RegExp(`第\\s*\\(?(${LIST})\\)?\\s*(?:项|条|个任务|号任务|号|点)`, 'g'),
+  // 任务3 / 事项三 / 任务第3
+  new RegExp(`(?:任务|事项)\\s*(?:编号)?\\s*(\\d{1,4})(?![\\d.%])`, 'g'),
+  // 3号 / 3号任务 — not a date like 5月3号
+  new RegExp(`(?<![月\\d])(\\d{1,4})\\s*号(?:任务|事项)?(?!楼|线|地块|院|门|令|文|厂房|机)`, 'g'),
+  // (三) / (3) — how some plans number their tasks
+  new RegExp(`\\((${NUM})\\)`, 'g'),
+  // "3." / "3、" at the start of a line or clause, not a decimal
+  new RegExp(`(?:^|[\\s,;:。；：!?])(\\d{1,3})\\s*[.、](?![\\d%])`, 'g'),
+  // 三、 at the start of a line
+  new RegExp(`(?:^|\\n)\\s*(${CN})、`, 'g'),
+];
+
+/** Finds the task numbers a message refers to, with their positions, in text order. */
+export function findTaskRefs(text: string): TaskRef[] {
+  const refs: TaskRef[] = [];
+  const taken: [number, number][] = [];
+  for (const re of PATTERNS) {
+    re.lastIndex = 0;
+    for (const m of text.matchAll(re)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (taken.some(([a, b]) => start < b && end > a)) continue;
+      // A number right before % or 成 is a share, not a task (3.5%, 3、5成).
+      if (/^\s*[%成]/.test(text.slice(end))) continue;
+      taken.push([start, end]);
+      for (const part of (m[1] ?? '').split(/\s*[、,，和及与]\s*/)) {
+        const n = parseNumeral(part);
+        if (n !== null && n > 0) refs.push({ n, index: start, end });
+      }
+    }
+  }
+  return refs.sort((a, b) => a.index - b.index);
+}
+
+/** The task number as an integer when it is printed as one (3, 三, (三)); else null. */
+export function taskNumber(no: string): number | null {
+  return parseNumeral(no.replace(/[()（）.、\s]/g, ''));
+}

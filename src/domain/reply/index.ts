@@ -1,0 +1,5 @@
+export { interpretReply } from './interpret-reply.ts';
+export { normalizeReplyText, splitQuote } from './normalize-reply-text.ts';
+export { parseNumeral } from './chinese-number.ts';
+export { taskNumber } from './find-task-refs.ts';
+export type { ReplyContext, ReplyInterpretation, ReplyItem, ReplyStatus, ReplyTask } from './reply-types.ts';

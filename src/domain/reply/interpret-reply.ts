@@ -1,0 +1,186 @@
+import { detectStatus } from './detect-status.ts';
+import { extractNotes } from './extract-notes.ts';
+import { extractPercents, type PercentFinding } from './extract-percent.ts';
+import { findTaskRefs, taskNumber, type TaskRef } from './find-task-refs.ts';
+import { matchTaskKeywords } from './match-task-keywords.ts';
+import { normalizeReplyText, splitQuote } from './normalize-reply-text.ts';
+import type { ReplyContext, ReplyInterpretation, ReplyStatus, ReplyTask } from './reply-types.ts';
+
+/** Longer messages are read only this far: reports are short, and the readers must stay fast. */
+const MAX_CHARS = 4000;
+const RECEIPT = /^(收到|已收到|收到了|已阅|已读|收悉|已收悉|知悉|已知悉|明白|好的|好|ok|OK|嗯|了解|遵照执行|马上落实|立即落实|抓紧落实|按要求落实|谢谢|感谢|辛苦了|[\s,，.。!！~👌🙏👍✅🌹]|\p{Extended_Pictographic})+$/u;
+const RECEIPT_WORD = /(收到|已阅|已读|收悉|知悉)/;
+
+interface Segment {
+  refs: number[];
+  text: string;
+}
+
+interface SegmentFacts {
+  percent: number | null;
+  bad: PercentFinding[];
+  status: ReplyStatus | null;
+  problems: string | null;
+  nextSteps: string | null;
+}
+
+function facts(text: string): SegmentFacts {
+  const found = extractPercents(text);
+  const valid = found.filter((f) => f.valid);
+  const percent = valid[0]?.value ?? null;
+  const notes = extractNotes(text);
+  return {
+    percent,
+    bad: found.filter((f) => f.reason === 'out_of_range'),
+    status: detectStatus(text, percent),
+    ...notes,
+  };
+}
+
+function hasInfo(f: SegmentFacts): boolean {
+  return f.percent !== null || f.status !== null || f.problems !== null || f.nextSteps !== null || f.bad.length > 0;
+}
+
+function segmentsOf(body: string, refs: TaskRef[]): { preamble: string; segments: Segment[] } {
+  const starts = [...new Set(refs.map((r) => r.index))].sort((a, b) => a - b);
+  const segments = starts.map((s, i) => ({
+    refs: refs.filter((r) => r.index === s).map((r) => r.n),
+    text: body.slice(s, starts[i + 1] ?? body.length),
+  }));
+  return { preamble: body.slice(0, starts[0] ?? body.length), segments };
+}
+
+function mergeFacts(a: SegmentFacts, b: SegmentFacts): SegmentFacts {
+  const join = (x: string | null, y: string | null) => (x && y && x !== y ? `${x}；${y}` : x ?? y);
+  return {
+    percent: a.percent ?? b.percent,
+    bad: [...a.bad, ...b.bad],
+    status: a.status ?? b.status,
+    problems: join(a.problems, b.problems),
+    nextSteps: join(a.nextSteps, b.nextSteps),
+  };
+}
+
+function byNumber(tasks: ReplyTask[], n: number): ReplyTask | undefined {
+  return tasks.find((t) => taskNumber(t.no) === n || t.no === String(n));
+}
+
+function list(nos: string[]): string {
+  return nos.map((n) => `第${n}项`).join('、');
+}
+
+/**
+ * Understands a reply in a unit's chat: which of its tasks it reports on, how far each is, the
+ * status, problems and next steps; or that it is a receipt (收到) or chatter. Pure: the unit's
+ * tasks come in as context. When the message cannot be placed with confidence the result carries
+ * one short question to ask back instead of a record.
+ */
+export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretation {
+  const norm = normalizeReplyText(raw.slice(0, MAX_CHARS * 2), ctx.botName).slice(0, MAX_CHARS);
+  const isCorrection = /^更正/.test(norm);
+  const { quote, body: quotedBody } = splitQuote(isCorrection ? norm.replace(/^更正[:\s]*/, '') : norm);
+  const body = quotedBody;
+  const others = ctx.otherTasks ?? [];
+
+  const result: ReplyInterpretation = {
+    taskNos: [], percent: null, status: null, hasProblem: false, problems: null, nextSteps: null,
+    isProgressReport: false, isReceipt: false, isCorrection, items: [], confidence: 'high', question: null,
+  };
+
+  if (body.length <= 40 && RECEIPT.test(body) && RECEIPT_WORD.test(body) && findTaskRefs(body).length === 0) {
+    result.isReceipt = true;
+    return result;
+  }
+
+  // Reports are written in Chinese; code, markup or a row of emoji is not one, whatever digits it holds.
+  if (!/\p{Script=Han}/u.test(body)) return result;
+
+  const refs = findTaskRefs(body);
+  const { segments } = segmentsOf(body, refs);
+  const unknown: number[] = [];
+  const foreign: string[] = [];
+  let ambiguity: ReplyTask[] = [];
+  const planned: { task: ReplyTask; facts: SegmentFacts; text: string }[] = [];
+
+  if (segments.length > 0) {
+    const segFacts = segments.map((s) => facts(s.text));
+    // "第3项和第5项均已完成": a segment that says nothing takes what the next one says.
+    for (let i = segFacts.length - 2; i >= 0; i--) {
+      if (!hasInfo(segFacts[i]!)) segFacts[i] = segFacts[i + 1]!;
+    }
+    segments.forEach((s, i) => {
+      for (const n of s.refs) {
+        const own = byNumber(ctx.tasks, n);
+        const other = own ? undefined : byNumber(others, n);
+        if (own) planned.push({ task: own, facts: segFacts[i]!, text: s.text });
+        else if (other) {
+          foreign.push(other.no);
+          planned.push({ task: other, facts: segFacts[i]!, text: s.text });
+        } else unknown.push(n);
+      }
+    });
+  }
+
+  let whole: SegmentFacts | null = null;
+  if (planned.length === 0 && unknown.length === 0) {
+    whole = facts(body);
+    const quoted = quote ? [...new Set(findTaskRefs(quote).map((r) => r.n))] : [];
+    const fromQuote = quoted.length === 1 ? byNumber(ctx.tasks, quoted[0]!) : undefined;
+    const kw = matchTaskKeywords(body, ctx.tasks);
+    const target = fromQuote ?? kw.task ?? (ctx.tasks.length === 1 && hasInfo(whole) ? ctx.tasks[0] : undefined);
+    if (target) planned.push({ task: target, facts: whole, text: body });
+    else ambiguity = kw.tied.length > 1 ? kw.tied : quoted.length > 1 ? quoted.flatMap((n) => byNumber(ctx.tasks, n) ?? []) : [];
+  }
+
+  const byTask = new Map<string, { facts: SegmentFacts; text: string }>();
+  for (const p of planned) {
+    const prev = byTask.get(p.task.no);
+    // The same task named twice: the second mention fills what the first left open.
+    byTask.set(p.task.no, prev ? { facts: mergeFacts(prev.facts, p.facts), text: `${prev.text}${p.text}` } : p);
+  }
+  for (const [taskNo, { facts: f, text }] of byTask) {
+    result.items.push({
+      taskNo, percent: f.percent, status: f.status, problems: f.problems, nextSteps: f.nextSteps,
+      text: text.trim().slice(0, 1000),
+    });
+  }
+
+  const allFacts = planned.length > 0 ? [...byTask.values()].map((p) => p.facts) : whole ? [whole] : segments.map((s) => facts(s.text));
+  result.taskNos = result.items.map((i) => i.taskNo);
+  result.percent = allFacts.find((f) => f.percent !== null)?.percent ?? null;
+  result.status = allFacts.find((f) => f.status !== null)?.status ?? null;
+  const problems = [...new Set(allFacts.map((f) => f.problems).filter((x): x is string => !!x))];
+  const nexts = [...new Set(allFacts.map((f) => f.nextSteps).filter((x): x is string => !!x))];
+  result.problems = problems.length ? problems.join('；') : null;
+  result.nextSteps = nexts.length ? nexts.join('；') : null;
+  result.hasProblem = result.problems !== null;
+
+  const strong = allFacts.some((f) => f.percent !== null || f.status !== null || f.bad.length > 0);
+  const referenced = refs.length > 0 || result.items.length > 0;
+  const asksSomething = /[?？吗]\s*$/.test(body) && !strong;
+  result.isProgressReport =
+    !asksSomething && (strong || (referenced && allFacts.some(hasInfo)) || (isCorrection && referenced));
+
+  const bad = allFacts.flatMap((f) => f.bad);
+  const contradictory = allFacts.some((f) => f.status === 'not_started' && f.percent !== null && f.percent > 0);
+  const ownNos = ctx.tasks.map((t) => t.no);
+  let question: string | null = null;
+  if (unknown.length > 0) {
+    question = `没有找到${list(unknown.map(String))}。${ownNos.length ? `本单位的任务是${list(ownNos.slice(0, 12))}${ownNos.length > 12 ? '等' : ''}，` : ''}请核对编号后再回复，例如：第${ownNos[0] ?? 1}项 已完成60%。`;
+  } else if (foreign.length > 0) {
+    question = `${list(foreign)}不是本单位牵头或负责的任务，暂未记录。如确需报送，请联系督办室。`;
+  } else if (bad.length > 0) {
+    question = `“${bad[0]!.raw}”不在0%–100%之间，请说明${result.taskNos[0] ? `第${result.taskNos[0]}项` : '该任务'}完成了百分之几。`;
+  } else if (contradictory) {
+    question = `${result.taskNos[0] ? `第${result.taskNos[0]}项` : '该任务'}写的是“未启动”，又写了完成比例，请确认实际进度。`;
+  } else if (result.isProgressReport && result.items.length === 0) {
+    question = ambiguity.length > 1
+      ? `请问说的是${list(ambiguity.slice(0, 4).map((t) => t.no))}中的哪一项？请回复“第N项 进展”。`
+      : `请问这是哪一项任务的进展？请按“第N项 进展”回复，例如：第${ownNos[0] ?? 3}项 已完成60%。`;
+  }
+  if (question) {
+    result.question = question;
+    result.confidence = 'low';
+  }
+  return result;
+}

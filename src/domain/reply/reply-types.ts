@@ -1,0 +1,47 @@
+export type ReplyStatus = 'done' | 'in_progress' | 'blocked' | 'not_started';
+
+/** One task as the reply reader needs it: its printed number and words to recognise it by. */
+export interface ReplyTask {
+  no: string;
+  title?: string | null;
+  text?: string | null;
+}
+
+export interface ReplyContext {
+  /** The open tasks of the unit the message comes from. */
+  tasks: ReplyTask[];
+  /** Other tasks of the plan: a reference to one of them is understood but not recorded with confidence. */
+  otherTasks?: ReplyTask[];
+  botName?: string;
+}
+
+/** What the message says about one task. */
+export interface ReplyItem {
+  taskNo: string;
+  percent: number | null;
+  status: ReplyStatus | null;
+  problems: string | null;
+  nextSteps: string | null;
+  /** The part of the message about this task. */
+  text: string;
+}
+
+export interface ReplyInterpretation {
+  taskNos: string[];
+  /** The first completion share mentioned (0–100), or null. */
+  percent: number | null;
+  status: ReplyStatus | null;
+  hasProblem: boolean;
+  problems: string | null;
+  nextSteps: string | null;
+  isProgressReport: boolean;
+  /** 收到 / 已阅: the reminder was seen (签收). */
+  isReceipt: boolean;
+  /** `更正 …`: replaces the last report of the task. */
+  isCorrection: boolean;
+  items: ReplyItem[];
+  /** 'high' only when every item names a task of the unit and nothing is out of range. */
+  confidence: 'high' | 'low';
+  /** One short question to send back when confidence is low and the message looked like a report. */
+  question: string | null;
+}
