@@ -1,0 +1,193 @@
+import type { DeadlineInfo, ParsedMilestone } from './plan-types.ts';
+
+/**
+ * Chinese deadline phrases → calendar dates, keeping the words. Pure: the year a bare phrase
+ * (年底前, 6月30日前) belongs to is passed in, never read from a clock.
+ */
+export interface DeadlineOptions {
+  /** The plan's year, for phrases that print no year. */
+  year?: number | null | undefined;
+}
+
+export interface DateMention {
+  index: number;
+  raw: string;
+  /** YYYY-MM-DD, or null when the phrase names no year and none was given. */
+  date: string | null;
+}
+
+const CN_DIGIT: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+const CN_NUM = '(?:十[一二]?|[一二三四五六七八九])';
+const NUM = `(?:\\d{1,2}|${CN_NUM})`;
+const YEAR = '(?:(\\d{4})\\s*年\\s*)?';
+
+/** Full-width digits and letters to ASCII, so one grammar covers both. */
+export function toHalfWidthDigits(s: string): string {
+  return s.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+}
+
+function cnNumber(s: string): number {
+  if (/^\d+$/.test(s)) return Number(s);
+  const ten = s.indexOf('十');
+  if (ten < 0) return s.length === 1 ? (CN_DIGIT[s] ?? NaN) : NaN;
+  const tens = ten === 0 ? 1 : (CN_DIGIT[s.slice(0, ten)] ?? NaN);
+  const ones = ten === s.length - 1 ? 0 : (CN_DIGIT[s.slice(ten + 1)] ?? NaN);
+  return tens * 10 + ones;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+function ymd(y: number, m: number, d: number): string | null {
+  if (!(m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m))) return null;
+  return `${y}-${pad(m)}-${pad(d)}`;
+}
+
+interface Rule {
+  re: RegExp;
+  /** year → date for this match (null when impossible). */
+  resolve(m: RegExpExecArray, year: number | null): string | null | undefined;
+}
+
+const yearOf = (m: RegExpExecArray, fallback: number | null): number | null => (m[1] ? Number(m[1]) : fallback);
+
+// Order matters: the longest, most specific forms first at any position.
+const RULES: Rule[] = [
+  {
+    re: /(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)/y,
+    resolve: (m) => ymd(Number(m[1]), Number(m[2]), Number(m[3])),
+  },
+  {
+    re: new RegExp(`${YEAR}(${NUM})\\s*月\\s*(\\d{1,2}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\\s*[日号]`, 'y'),
+    resolve: (m, fy) => {
+      const y = yearOf(m, fy);
+      return y == null ? null : ymd(y, cnNumber(m[2]!), cnNumber(m[3]!));
+    },
+  },
+  {
+    re: new RegExp(`${YEAR}(${NUM})\\s*月\\s*(底|末|份|中旬|上旬|下旬|中)?`, 'y'),
+    resolve: (m, fy) => {
+      const y = yearOf(m, fy);
+      if (y == null) return null;
+      const month = cnNumber(m[2]!);
+      if (!(month >= 1 && month <= 12)) return undefined;
+      const part = m[3];
+      const day = part === '上旬' ? 10 : part === '中旬' || part === '中' ? 20 : daysInMonth(y, month);
+      return ymd(y, month, day);
+    },
+  },
+  {
+    re: new RegExp(`${YEAR}第?\\s*([一二三四1-4])\\s*季度(?:末|底)?`, 'y'),
+    resolve: (m, fy) => {
+      const y = yearOf(m, fy);
+      if (y == null) return null;
+      const q = cnNumber(m[2]!);
+      return ymd(y, q * 3, daysInMonth(y, q * 3));
+    },
+  },
+  {
+    re: new RegExp(`${YEAR}(上半年|下半年|年中|年底|年末|年内|全年|本年度|今年底|今年内)`, 'y'),
+    resolve: (m, fy) => {
+      const y = yearOf(m, fy);
+      if (y == null) return null;
+      return m[2] === '上半年' || m[2] === '年中' ? `${y}-06-30` : `${y}-12-31`;
+    },
+  },
+  {
+    // "2025年" / "2024年度" alone: the end of that year. Not when a month or season follows.
+    re: /(\d{4})\s*年度?(?!\s*(?:\d|[一二三四五六七八九十]+\s*月|第|[上下]半年|[一二三四]季度|年底|年末))/y,
+    resolve: (m) => `${m[1]}-12-31`,
+  },
+];
+
+/** Every date phrase in `text`, left to right, without overlaps. */
+export function findDateMentions(text: string, opts: DeadlineOptions = {}): DateMention[] {
+  const s = toHalfWidthDigits(text);
+  const year = opts.year ?? null;
+  const out: DateMention[] = [];
+  let i = 0;
+  while (i < s.length) {
+    let matched = false;
+    for (const rule of RULES) {
+      rule.re.lastIndex = i;
+      const m = rule.re.exec(s);
+      if (!m || m[0].trim() === '') continue;
+      // A digit glued on the left means we are inside a longer number (12345年).
+      if (i > 0 && /\d/.test(s[i - 1]!)) continue;
+      const date = rule.resolve(m, year);
+      if (date === undefined) continue;
+      out.push({ index: i, raw: text.slice(i, i + m[0].length).trim(), date });
+      i += m[0].length;
+      matched = true;
+      break;
+    }
+    if (!matched) i++;
+  }
+  return out;
+}
+
+const RECURRING = /(每(?:个)?(?:天|日|周|旬|月|季度|季|半年|年)[末底初中]?|按(?:周|旬|月|季度|季|年)|逐(?:日|周|旬|月|季)|定期|每半月)/;
+const OPEN = /(长期坚持|长期|持续推进|持续开展|持续|常态化|长效|久久为功|动态推进|随时)/;
+
+/**
+ * 2024年12月底 → 2024-12-31; 年底前 → {year}-12-31; 三季度末 → {year}-09-30; 上半年 → {year}-06-30;
+ * 6月30日前 → {year}-06-30; 2025年11月 → 2025-11-30. 每季度末 is recurring and 长期坚持 open: neither
+ * gets a date. Several dates (6月底前…；9月底前…) → the last one is the deadline.
+ */
+export function normaliseDeadline(text: string | null | undefined, opts: DeadlineOptions = {}): DeadlineInfo {
+  const raw = (text ?? '').trim();
+  if (!raw || /^(无|—+|-+|\/)$/.test(raw)) return { kind: 'none', date: null, text: raw || null, recurrence: null };
+  const mentions = findDateMentions(raw, opts);
+  const rec = RECURRING.exec(raw);
+  const dated = mentions.filter((m) => m.date);
+  if (dated.length > 0) {
+    const last = dated.reduce((a, b) => (b.date! > a.date! ? b : a));
+    return { kind: 'date', date: last.date, text: raw, recurrence: rec ? recurrenceText(raw, rec.index) : null };
+  }
+  if (rec) return { kind: 'recurring', date: null, text: raw, recurrence: recurrenceText(raw, rec.index) };
+  if (OPEN.test(raw)) return { kind: 'open', date: null, text: raw, recurrence: null };
+  return { kind: 'none', date: null, text: raw, recurrence: null };
+}
+
+function recurrenceText(raw: string, at: number): string {
+  const rest = raw.slice(at);
+  const end = rest.search(/[，,；;。]/);
+  return (end < 0 ? rest : rest.slice(0, end)).trim();
+}
+
+/** Milestones written as a list in a deadline cell: "6月底前完成方案；12月底前全面完成". */
+export function milestonesFromDeadlineText(text: string, opts: DeadlineOptions = {}): ParsedMilestone[] {
+  const parts = text.split(/[；;]/).map((p) => p.trim()).filter(Boolean);
+  if (parts.length < 2) return [];
+  const out: ParsedMilestone[] = [];
+  for (const part of parts) {
+    const m = findDateMentions(part, opts)[0];
+    if (m) out.push({ dueOn: m.date, deadlineText: m.raw, text: part });
+  }
+  return out.length >= 2 ? out : [];
+}
+
+const MILESTONE_VERB =
+  /^(?:前|以前|之前|底前)?\s*[，,]?\s*(?:要|须|必须|力争|确保|全面|基本|初步)?(完成|实现|启动|建成|开工|竣工|出台|制定|形成|达到|开展|推动|交付|投入使用|投用|上线|印发|召开|验收)/;
+
+/**
+ * Dated steps inside an item's text: clauses that open with a date and a verb
+ * ("6月底前完成…；9月底前…"). A date in the middle of a clause is description, not a step.
+ */
+export function extractMilestones(text: string, opts: DeadlineOptions = {}): ParsedMilestone[] {
+  const out: ParsedMilestone[] = [];
+  for (const clause of text.split(/[；;。]/)) {
+    const c = clause.trim().replace(/^(?:力争|确保|计划|并|在|于|到|截至)\s*/, '');
+    const m = findDateMentions(c, opts)[0];
+    if (!m || m.index !== 0) continue;
+    const after = c.slice(m.raw.length);
+    if (!MILESTONE_VERB.test(after)) continue;
+    out.push({ dueOn: m.date, deadlineText: m.raw.replace(/前$/, '') + (after.match(/^(前|以前|之前|底前)/)?.[0] ?? ''), text: clause.trim() });
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+/**
+ * Item numbering of Chinese official documents: 一、 / （一） / 1. / 1、 / （1） / ①. Which level a style
+ * sits at is learnt from the document (003 numbers its top level 1、), so the levels live on a stack.
+ */
+
+export type NumberStyle = 'cn、' | '(cn)' | 'n.' | 'n、' | '(n)' | 'circled';
+
+export interface Marker {
+  style: NumberStyle;
+  value: number;
+  /** The numeral as printed, without punctuation: 一 / 1. */
+  label: string;
+  /** Characters taken by the marker at the start of the line. */
+  length: number;
+}
+
+const CN = '[一二三四五六七八九十百零〇]+';
+const PATTERNS: { style: NumberStyle; re: RegExp }[] = [
+  { style: '(cn)', re: new RegExp(`^[（(]\\s*(${CN})\\s*[）)]\\s*`) },
+  { style: '(n)', re: /^[（(]\s*(\d{1,3})\s*[）)]\s*/ },
+  { style: 'cn、', re: new RegExp(`^(${CN})\\s*[、．.]\\s*`) },
+  { style: 'n.', re: /^(\d{1,3})\s*[.．](?!\d)\s*/ },
+  { style: 'n、', re: /^(\d{1,3})\s*、\s*/ },
+  { style: 'circled', re: /^([①-⑳])\s*/ },
+];
+
+const CN_DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+export function chineseNumeral(s: string): number {
+  let total = 0;
+  let digit = 0;
+  for (const ch of s) {
+    if (ch === '十') {
+      total += (digit || 1) * 10;
+      digit = 0;
+    } else if (ch === '百') {
+      total += (digit || 1) * 100;
+      digit = 0;
+    } else {
+      const d = CN_DIGIT[ch];
+      if (d === undefined) return NaN;
+      digit = d;
+    }
+  }
+  return total + digit;
+}
+
+export function readMarker(line: string): Marker | null {
+  for (const { style, re } of PATTERNS) {
+    const m = re.exec(line);
+    if (!m) continue;
+    const label = m[1]!;
+    const value = style === 'circled' ? label.charCodeAt(0) - 0x2460 + 1 : /\d/.test(label) ? Number(label) : chineseNumeral(label);
+    if (!Number.isFinite(value) || value < 1) return null;
+    // A marker with nothing after it is a stray numeral, not an item.
+    if (m[0].length >= line.trim().length) return null;
+    return { style, value, label, length: m[0].length };
+  }
+  return null;
+}
+
+/** Styles that stand in for each other at the same level (003 prints 1、 where 一、 is meant). */
+const SAME_FAMILY: Record<NumberStyle, NumberStyle[]> = {
+  'cn、': ['n、'],
+  'n、': ['cn、'],
+  '(cn)': ['(n)'],
+  '(n)': ['(cn)'],
+  'n.': [],
+  circled: [],
+};
+
+export interface LevelEntry {
+  style: NumberStyle;
+  value: number;
+}
+
+/** The open levels, and the last value each style reached when its level closed. */
+export interface NumberingState {
+  stack: LevelEntry[];
+  closed: Map<NumberStyle, { value: number; level: number }>;
+}
+
+export function newNumberingState(): NumberingState {
+  return { stack: [], closed: new Map() };
+}
+
+function cloneState(s: NumberingState): NumberingState {
+  return { stack: s.stack.map((e) => ({ ...e })), closed: new Map(s.closed) };
+}
+
+function truncate(s: NumberingState, level: number): void {
+  for (let i = s.stack.length - 1; i >= level; i--) s.closed.set(s.stack[i]!.style, { value: s.stack[i]!.value, level: i });
+  s.stack.length = level;
+}
+
+/**
+ * Decides where a marker goes: the level index it takes (0 = top), or null when it cannot be an
+ * item here (a wrapped line that happens to start with "5." while the list is at 2). Items may
+ * number on across sections (1.–23. under （一）…（八）). Returns the new state; the old is untouched.
+ */
+export function placeMarker(state: NumberingState, marker: Marker): { level: number; state: NumberingState } | null {
+  const s = cloneState(state);
+  const { stack } = s;
+  for (let i = stack.length - 1; i >= 0; i--) {
+    if (stack[i]!.style !== marker.style) continue;
+    if (marker.value !== stack[i]!.value + 1) return null;
+    truncate(s, i);
+    stack.push({ style: marker.style, value: marker.value });
+    return { level: i, state: s };
+  }
+  for (let i = stack.length - 1; i >= 0; i--) {
+    if (SAME_FAMILY[marker.style].includes(stack[i]!.style) && marker.value === stack[i]!.value + 1) {
+      truncate(s, i);
+      stack.push({ style: marker.style, value: marker.value });
+      return { level: i, state: s };
+    }
+  }
+  const before = s.closed.get(marker.style);
+  const continues = before != null && before.level === stack.length && before.value + 1 === marker.value;
+  if (marker.value !== 1 && !continues) return null;
+  stack.push({ style: marker.style, value: marker.value });
+  return { level: stack.length - 1, state: s };
+}

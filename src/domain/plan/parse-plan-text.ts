@@ -1,0 +1,225 @@
+import { extractMilestones, milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
+import { isFurniture, readDocumentHeader, type SourceLine } from './document-header.ts';
+import { findMechanisms } from './mechanisms.ts';
+import { newNumberingState, placeMarker, readMarker, type Marker } from './numbering.ts';
+import { emptyResponsibility, findResponsibilitySpans, parseResponsibility, STARTS_WITH_KEY, type Responsibility } from './responsibility.ts';
+import { extractRoster } from './roster.ts';
+import type { ImportWarning, ParsedPlan, ParsedSection, ParsedTask } from './plan-types.ts';
+
+export interface ParseOptions {
+  /** Source file name, reported as `document`. */
+  document: string;
+  /** Year for deadlines that print none; default: from the title, else the issue date. */
+  year?: number | null | undefined;
+}
+
+/** One numbered item of the document, with everything up to the next item. */
+interface Block {
+  marker: Marker;
+  level: number;
+  line: number;
+  /** Text of the marker's own line, after the numeral. */
+  firstLine: string;
+  pieces: string[];
+  /** Set once responsibility markup ended a physical line: later prose is not the item's. */
+  closed: boolean;
+  parent: Block | null;
+  children: Block[];
+}
+
+/** "**", "[bookmark: _GoBack]" and edge spaces are not text. */
+export function cleanLine(text: string): string {
+  return text
+    .replace(/\[bookmark:[^\]]*\]/g, '')
+    .replace(/\*\*/g, '')
+    .replace(/[\u00a0\u3000\ufeff]/g, ' ')
+    .trim();
+}
+
+/** Plain text → the lines a parser works on, numbered from 1. */
+export function toSourceLines(text: string): SourceLine[] {
+  return text
+    .replace(/^\ufeff/, '')
+    .split(/\r\n|\r|\n/)
+    .map((t, i) => ({ no: i + 1, text: t }));
+}
+
+const LEAD_PHRASE_MAX = 30;
+
+/**
+ * Parses a plan written as running text. Items are found by their numbering, tasks by their
+ * responsibility markup; headings give sections. Nothing here depends on one document's layout.
+ */
+export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedPlan {
+  const warnings: ImportWarning[] = [];
+  let numbering = newNumberingState();
+  const blocks: Block[] = [];
+  const open: Block[] = []; // current block per level
+  const head: SourceLine[] = [];
+
+  for (const src of source) {
+    const text = cleanLine(src.text);
+    if (!text || isFurniture(text)) continue;
+    const marker = readMarker(text);
+    if (marker) {
+      const placed = placeMarker(numbering, marker);
+      if (placed) {
+        numbering = placed.state;
+        const level = placed.level;
+        open.length = level;
+        const parent = level > 0 ? (open[level - 1] ?? null) : null;
+        const rest = text.slice(marker.length).trim();
+        const block: Block = { marker, level, line: src.no, firstLine: rest, pieces: [rest], closed: false, parent, children: [] };
+        parent?.children.push(block);
+        blocks.push(block);
+        open.push(block);
+        block.closed = endsWithMarkup(rest);
+        continue;
+      }
+    }
+    const current = open[open.length - 1];
+    if (!current) {
+      head.push({ no: src.no, text });
+      continue;
+    }
+    if (STARTS_WITH_KEY.test(text)) {
+      current.pieces.push(`\n${text}`);
+      current.closed = endsWithMarkup(text);
+    } else if (!current.closed) {
+      current.pieces.push(text);
+      current.closed = endsWithMarkup(current.pieces.join(''));
+    }
+  }
+
+  const header = readDocumentHeader(head, source.map((l) => ({ no: l.no, text: cleanLine(l.text) })));
+  const title = header.title ?? opts.document;
+  const year = opts.year ?? yearFrom(title) ?? (header.issuedOn ? Number(header.issuedOn.slice(0, 4)) : null);
+
+  // Classify: task (has markup), heading (short line, no sentence), or plain item.
+  interface Info {
+    text: string;
+    resp: Responsibility | null;
+  }
+  const info = new Map<Block, Info>();
+  for (const b of blocks) {
+    const joined = b.pieces.join('');
+    const spans = findResponsibilitySpans(joined);
+    let text = joined;
+    let resp: Responsibility | null = null;
+    if (spans.length > 0) {
+      resp = emptyResponsibility();
+      for (const s of spans) parseResponsibility(s.content, resp);
+      for (const s of [...spans].reverse()) text = text.slice(0, s.start) + text.slice(s.end);
+    }
+    info.set(b, { text: text.replace(/\n/g, '').trim(), resp });
+  }
+  const isTask = (b: Block): boolean => info.get(b)!.resp != null;
+  const isHeading = (b: Block): boolean =>
+    !isTask(b) && b.children.length + 1 > 0 && !/[。；;!！?？]/.test(b.firstLine) && [...b.firstLine].length <= 40;
+
+  // An unmarked item among marked siblings is still a task, with a warning — never dropped.
+  const taskBlocks = blocks.filter((b) => {
+    if (isTask(b)) return true;
+    const siblings = b.parent ? b.parent.children : blocks.filter((x) => x.level === 0);
+    if (b.children.length === 0 && !isHeading(b) && siblings.some((s) => s !== b && s.marker.style === b.marker.style && isTask(s))) {
+      warnings.push({ line: b.line, code: 'untasked_item', message: `条目 ${b.marker.label} 没有写明责任单位或完成时限，已作为任务导入，请补充责任单位` });
+      return true;
+    }
+    return false;
+  });
+
+  // Sections: every ancestor of a task.
+  const sections: ParsedSection[] = [];
+  const sectionKey = new Map<Block, string>();
+  const sectionTitle = (b: Block): string => (isHeading(b) ? b.firstLine : leadPhrase(info.get(b)!.text) ?? info.get(b)!.text.slice(0, 20));
+  const ensureSection = (b: Block): string => {
+    const known = sectionKey.get(b);
+    if (known) return known;
+    const parentKey = b.parent ? ensureSection(b.parent) : null;
+    const key = `${parentKey ? `${parentKey}/` : ''}${b.marker.label}`;
+    sectionKey.set(b, key);
+    sections.push({ key, parentKey, level: b.level + 1, ordinal: b.marker.value, label: b.marker.label, title: sectionTitle(b) });
+    return key;
+  };
+
+  const leadPhrases = taskBlocks.map((b) => leadPhrase(info.get(b)!.text));
+  const withPhrase = leadPhrases.filter(Boolean).length;
+  // A document either opens its items with a lead phrase or it does not (003): decide once.
+  const useTitles = taskBlocks.length > 0 && withPhrase / taskBlocks.length >= 0.6;
+
+  const tasks: ParsedTask[] = taskBlocks.map((b, i) => {
+    const { text, resp } = info.get(b)!;
+    const r = resp ?? emptyResponsibility();
+    const ancestors: Block[] = [];
+    for (let p = b.parent; p; p = p.parent) ancestors.unshift(p);
+    const deadline = normaliseDeadline(r.deadlineText, { year });
+    if (r.deadlineText && deadline.kind === 'none') {
+      warnings.push({ line: b.line, code: 'deadline', message: `任务 ${b.marker.label} 的完成时限“${r.deadlineText}”无法换算成日期${year == null ? '（文件未写年份，可用 --year 指定）' : ''}` });
+    }
+    const milestones = r.deadlineText ? milestonesFromDeadlineText(r.deadlineText, { year }) : [];
+    return {
+      no: b.marker.label,
+      seq: i + 1,
+      line: b.line,
+      sectionKey: b.parent ? ensureSection(b.parent) : null,
+      sections: ancestors.map(sectionTitle),
+      title: useTitles ? (leadPhrases[i] ?? null) : null,
+      text,
+      leaders: r.leaders,
+      units: r.units.map((u, ordinal) => ({ role: u.role, rawName: u.name, ordinal, collective: false, resolved: null, suggestions: [] })),
+      deadline,
+      milestones: milestones.length > 0 ? milestones : extractMilestones(text, { year }),
+    };
+  });
+
+  for (const t of tasks) {
+    if (t.units.length === 0 && !warnings.some((w) => w.line === t.line && w.code === 'untasked_item')) {
+      warnings.push({ line: t.line ?? undefined, code: 'no_units', message: `任务 ${t.no} 没有写明责任单位` });
+    }
+  }
+  if (tasks.length === 0) {
+    warnings.push({
+      code: 'no_tasks',
+      message: blocks.length > 0
+        ? `找到 ${blocks.length} 个编号条目，但都没有“牵头单位/责任单位/完成时限”等分工标记，未识别出任务（这可能是工作报告而不是责任分工方案）`
+        : '没有找到编号条目（一、/（一）/1.），未识别出任务',
+    });
+  }
+
+  const allText = source.map((l) => cleanLine(l.text)).filter(Boolean).join('');
+  return {
+    document: opts.document,
+    title,
+    issuer: header.issuer,
+    docNumber: header.docNumber,
+    issuedOn: header.issuedOn,
+    year,
+    sections,
+    tasks,
+    roster: extractRoster(source),
+    mechanisms: findMechanisms(allText),
+    warnings,
+  };
+}
+
+function endsWithMarkup(text: string): boolean {
+  const t = text.replace(/\s+$/, '');
+  const spans = findResponsibilitySpans(t);
+  const last = spans[spans.length - 1];
+  return last != null && last.end === t.length && /[）)〕】\]]$/.test(t);
+}
+
+export function yearFrom(text: string): number | null {
+  const m = /((?:19|20)\d{2})\s*年/.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+/** "加快惠企政策落实落地。聚焦…" → 加快惠企政策落实落地: a short phrase closed by 。 with more text after. */
+export function leadPhrase(text: string): string | null {
+  const i = text.indexOf('。');
+  if (i <= 0) return null;
+  const phrase = text.slice(0, i).trim();
+  const rest = text.slice(i + 1).trim();
+  if ([...phrase].length > LEAD_PHRASE_MAX || rest.length === 0) return null;
+  return phrase;
+}

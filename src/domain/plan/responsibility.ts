@@ -1,0 +1,111 @@
+import type { AssignmentRole } from './plan-types.ts';
+import { splitPersonList, splitUnitList, stripLeadMarker } from './split-names.ts';
+
+/**
+ * The responsibility markup of the genre: 牵头领导 / 责任领导 / 分管领导, 牵头单位 / 责任单位 / 参加单位 /
+ * 配合单位 / 协办单位, and 完成时限 / 时间节点 / 完成时间, written in a bracket after the item
+ * (（）〔〕() 【】) or on lines of their own.
+ */
+
+const LEADER_KEYS = ['牵头领导', '责任领导', '分管领导', '联系领导', '挂点领导', '包保领导', '牵头区领导', '责任区领导', '分管区领导', '联系区领导'];
+const LEAD_KEYS = ['牵头单位', '主责单位', '牵头部门', '主责部门'];
+const RESPONSIBLE_KEYS = ['责任单位', '承办单位', '落实单位', '责任部门', '主办单位', '实施单位'];
+const PARTICIPATING_KEYS = ['参加单位', '配合单位', '协办单位', '参与单位', '协助单位', '配合部门', '参加部门', '协办部门'];
+const DEADLINE_KEYS = ['完成时限', '时间节点', '完成时间', '时限要求', '办结时限', '截止时间', '完成期限', '时限'];
+
+type KeyKind = 'leaders' | AssignmentRole | 'deadline';
+
+const KEY_KIND = new Map<string, KeyKind>([
+  ...LEADER_KEYS.map((k) => [k, 'leaders'] as const),
+  ...LEAD_KEYS.map((k) => [k, 'lead'] as const),
+  ...RESPONSIBLE_KEYS.map((k) => [k, 'responsible'] as const),
+  ...PARTICIPATING_KEYS.map((k) => [k, 'participating'] as const),
+  ...DEADLINE_KEYS.map((k) => [k, 'deadline'] as const),
+]);
+
+/** Longest keys first so 牵头区领导 wins over 牵头领导-like prefixes. */
+const KEY_SOURCE = [...KEY_KIND.keys()].sort((a, b) => b.length - a.length).join('|');
+const KEY_RE = () => new RegExp(`(${KEY_SOURCE})\\s*[:：]`, 'g');
+export const STARTS_WITH_KEY = new RegExp(`^\\s*[（(〔【\\[]?\\s*(?:${KEY_SOURCE})\\s*[:：]`);
+
+export interface Responsibility {
+  leaders: string[];
+  units: { role: AssignmentRole; name: string }[];
+  deadlineText: string | null;
+}
+
+export function emptyResponsibility(): Responsibility {
+  return { leaders: [], units: [], deadlineText: null };
+}
+
+/** Reads "牵头领导：杨峰；责任单位：区科工局；参加单位：…。完成时限：2024年12月底". */
+export function parseResponsibility(content: string, into: Responsibility = emptyResponsibility()): Responsibility {
+  const s = content.replace(/\*\*/g, '');
+  const keys = [...s.matchAll(KEY_RE())];
+  keys.forEach((m, i) => {
+    const kind = KEY_KIND.get(m[1]!)!;
+    const start = m.index! + m[0].length;
+    const end = i + 1 < keys.length ? keys[i + 1]!.index! : s.length;
+    const value = s
+      .slice(start, end)
+      .replace(/[\s；;。.，,]+$/u, '')
+      .trim();
+    if (!value) return;
+    if (kind === 'leaders') into.leaders.push(...splitPersonList(value));
+    else if (kind === 'deadline') into.deadlineText = into.deadlineText ? `${into.deadlineText}；${value}` : value;
+    else {
+      for (const raw of splitUnitList(value)) {
+        const { name, lead } = stripLeadMarker(raw);
+        into.units.push({ role: lead ? 'lead' : kind, name });
+      }
+    }
+  });
+  return into;
+}
+
+const OPEN = '（(〔【[';
+const CLOSE = '）)〕】]';
+
+export interface Span {
+  start: number;
+  end: number;
+  content: string;
+}
+
+/**
+ * The spans of `text` that hold responsibility markup: bracketed groups that open with a key, or —
+ * when none is bracketed (a scrape that lost its brackets, or keys on their own lines) — the tail
+ * from the first key that starts a sentence.
+ */
+export function findResponsibilitySpans(text: string): Span[] {
+  const spans: Span[] = [];
+  let depth = 0;
+  let openAt = -1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (OPEN.includes(ch)) {
+      if (depth === 0) openAt = i;
+      depth++;
+    } else if (CLOSE.includes(ch) && depth > 0) {
+      depth--;
+      if (depth === 0) {
+        const content = text.slice(openAt + 1, i);
+        if (STARTS_WITH_KEY.test(content)) spans.push({ start: openAt, end: i + 1, content });
+      }
+    }
+  }
+  if (depth > 0 && openAt >= 0) {
+    // A bracket that never closed (damaged text): keep it if it is markup.
+    const content = text.slice(openAt + 1);
+    if (STARTS_WITH_KEY.test(content)) spans.push({ start: openAt, end: text.length, content });
+  }
+  if (spans.length > 0) return spans;
+  const re = KEY_RE();
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const before = text[m.index - 1];
+    if (m.index === 0 || before === undefined || /[。；;.!！\n\s]/.test(before)) {
+      return [{ start: m.index, end: text.length, content: text.slice(m.index) }];
+    }
+  }
+  return [];
+}

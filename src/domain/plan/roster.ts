@@ -1,0 +1,45 @@
+import type { RosterEntry } from './plan-types.ts';
+import type { SourceLine } from './document-header.ts';
+
+/**
+ * The leadership-group table (领导小组): "组  长：胡俊峰<tab>区委副书记、区政府区长", rows under a role
+ * that carries down, or "副组长：张三（区政府副区长）、李四（…）" on one line.
+ */
+
+const ROLE = /^(总负责|第一组长|组长|常务副组长|执行组长|副组长|主任|常务副主任|副主任|总指挥|常务副总指挥|副总指挥|指挥长|副指挥长|召集人|副召集人|顾问|秘书长|副秘书长|成员)$/;
+const NAME = /^[\u4e00-\u9fa5]{2,4}$/;
+const TITLE = /(书记|长|主任|主席|委员|常委|部长|局长|干部|经理|总监|院长|校长|调研员)/;
+
+function squash(s: string): string {
+  return s.replace(/[\s\u3000]+/g, '');
+}
+
+export function extractRoster(lines: SourceLine[]): RosterEntry[] {
+  const out: RosterEntry[] = [];
+  let role: string | null = null;
+  for (const { text } of lines) {
+    let rest = text.replace(/\u3000/g, ' ').trim();
+    if (!rest) continue;
+    const rm = /^([\u4e00-\u9fa5 ]{1,12}?)\s*[:：]\s*(.*)$/.exec(rest);
+    if (rm && ROLE.test(squash(rm[1]!))) {
+      role = squash(rm[1]!);
+      rest = rm[2]!.trim();
+      if (!rest) continue;
+    } else if (!/\t|\s{2,}/.test(rest)) {
+      // Not a table row and no role: this line is prose.
+      continue;
+    }
+    // "张三（区政府副区长）、李四（…）"
+    const inline = [...rest.matchAll(/([\u4e00-\u9fa5]{2,4})\s*[（(]([^）)]+)[）)]/g)];
+    if (inline.length > 0 && inline.every((m) => TITLE.test(m[2]!))) {
+      for (const m of inline) out.push({ name: m[1]!, role, title: squash(m[2]!) });
+      continue;
+    }
+    const cells = rest.split(/\t+|\s{2,}/).map((c) => c.trim()).filter(Boolean);
+    if (cells.length < 2) continue;
+    const name = squash(cells[0]!);
+    const title = squash(cells.slice(1).join(''));
+    if (NAME.test(name) && TITLE.test(title) && !/[。；]/.test(title)) out.push({ name, role, title });
+  }
+  return out;
+}

@@ -1,0 +1,93 @@
+/**
+ * Splitting the lists printed after 责任单位：/牵头领导： into single names, following the genre:
+ * 、，； (and ASCII , ;) separate names, brackets protect what they hold (区委组织部（人才办）), and a
+ * collective phrase such as 各镇、街办、管理处 stays whole because its parts after the first are
+ * bare kinds of unit, not names.
+ */
+
+const OPEN = '（(〔[【';
+const CLOSE = '）)〕]】';
+
+/** Bare unit kinds that continue a collective phrase: 各镇、街办、管理处 / 各街道、镇、集聚区. */
+const KIND_WORDS = new Set([
+  '镇', '乡', '乡镇', '街道', '街办', '管理处', '集聚区', '园区', '开发区', '社区', '村', '村（社区）', '场', '农场',
+  '部门', '单位', '企业', '学校', '医院', '区直单位', '垂管单位', '人民团体',
+]);
+
+/** Splits on separators outside brackets. */
+function splitOutsideBrackets(s: string, seps: RegExp): { part: string; sep: string }[] {
+  const out: { part: string; sep: string }[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (OPEN.includes(ch)) depth++;
+    else if (CLOSE.includes(ch)) depth = Math.max(0, depth - 1);
+    if (depth === 0 && seps.test(ch)) {
+      out.push({ part: cur, sep: ch });
+      cur = '';
+      continue;
+    }
+    cur += ch;
+  }
+  out.push({ part: cur, sep: '' });
+  return out;
+}
+
+function clean(name: string): string {
+  return name
+    .replace(/\*\*/g, '')
+    .replace(/^[\s"“”'‘’:：]+|[\s"“”'‘’。.]+$/g, '')
+    .replace(/^(?:和|及|以及|与)(?=\S{2,})/, '')
+    .trim();
+}
+
+/** Unit names as printed, collective phrases kept whole. */
+export function splitUnitList(text: string): string[] {
+  const pieces = splitOutsideBrackets(text.replace(/\*\*/g, ''), /[、，,；;]/);
+  const names: string[] = [];
+  pieces.forEach(({ part }, k) => {
+    const name = clean(part);
+    if (!name) return;
+    const sepBefore = k > 0 ? pieces[k - 1]!.sep : '';
+    const last = names.length > 0 ? names[names.length - 1]! : null;
+    if (last !== null && sepBefore === '、' && isCollectiveHead(last) && KIND_WORDS.has(name)) {
+      names[names.length - 1] = `${last}、${name}`;
+    } else {
+      names.push(name);
+    }
+  });
+  return names;
+}
+
+/** "各镇", "各相关街道", "各镇、街办" — the start of a collective phrase. */
+function isCollectiveHead(name: string): boolean {
+  const m = /^各(?:相关|有关)?(.+)$/.exec(name.split('、')[0]!);
+  return m != null && KIND_WORDS.has(m[1]!);
+}
+
+/** Names that stand for a group of units rather than one unit. */
+export function isCollectiveName(name: string): boolean {
+  return (
+    /^各/.test(name) ||
+    /(各|相关|有关)(成员)?单位$/.test(name) ||
+    /成员单位$/.test(name) ||
+    /(责任|牵头|主管|配合|参加)单位$/.test(name) ||
+    /主管部门$/.test(name) ||
+    /^区直/.test(name) ||
+    /^(相关|有关)/.test(name)
+  );
+}
+
+/** 牵头领导：徐志勇、杨峰 → two names; 陈 兰 → 陈兰. */
+export function splitPersonList(text: string): string[] {
+  return splitOutsideBrackets(text.replace(/\*\*/g, ''), /[、，,；;]/)
+    .map(({ part }) => clean(part).replace(/\s+/g, ''))
+    .filter(Boolean);
+}
+
+const LEAD_MARK = /[（(]\s*牵头\s*[）)]$/;
+
+/** "区发改委（牵头）" → the unit leads; the marker is not part of its name. */
+export function stripLeadMarker(name: string): { name: string; lead: boolean } {
+  return LEAD_MARK.test(name) ? { name: name.replace(LEAD_MARK, '').trim(), lead: true } : { name, lead: false };
+}
