@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FileBox } from 'file-box';
+import { describe, expect, it } from 'vitest';
+import { createWechatyChat } from '../../src/adapters/chat/create-wechaty-chat.ts';
+import { ConfigError } from '../../src/errors.ts';
+import { silentLogger } from '../../src/log/create-logger.ts';
+import { describeChatPortConformance, type SentRecord, until } from './chat-port-conformance.ts';
+
+// A 1×1 PNG, enough for the mock puppet to classify the file as an image.
+export const PNG_1PX = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'duban-chat-'));
+}
+
+describeChatPortConformance('wechaty + puppet-mock', async () => {
+  const dataDir = tempDir();
+  const imageFile = path.join(dataDir, 'evidence.png');
+  fs.writeFileSync(imageFile, PNG_1PX);
+  const chat = createWechatyChat({ puppet: 'mock', botName: '督办助手', dataDir, logger: silentLogger });
+  const mocker = chat.mocker!;
+  const me = mocker.createContact({ name: '督办助手' });
+  const member = mocker.createContact({ name: '王科长' });
+  const room = mocker.createRoom({ topic: '区商务局工作群', memberIdList: [me.id, member.id] });
+  const sent: SentRecord[] = [];
+  mocker.puppet.on('message', ({ messageId }) => {
+    const p = mocker.messagePayload(messageId);
+    if (p.talkerId !== me.id) return;
+    sent.push({
+      kind: p.roomId ? 'group' : 'person',
+      to: p.roomId ?? p.listenerId ?? '',
+      text: p.text ?? '',
+      type: p.text === undefined ? 'file' : 'text',
+    });
+  });
+  return {
+    chat,
+    groupRef: room.id,
+    groupId: room.id,
+    groupTopic: '区商务局工作群',
+    memberId: member.id,
+    memberName: '王科长',
+    imageFile,
+    login: async () => mocker.login(me),
+    logout: async () => {
+      await mocker.puppet.logout();
+    },
+    memberSays: (text, o) => member.say(o?.mentionBot ? `@督办助手 ${text}` : text, o?.mentionBot ? [me] : []).to(room),
+    memberSaysPrivately: (text) => member.say(text).to(me),
+    memberSendsImage: () => member.say(FileBox.fromBase64(PNG_1PX.toString('base64'), 'photo.png')).to(room),
+    sent: () => sent,
+  };
+});
+
+describe('wechaty adapter specifics', () => {
+  it('saves an image message into the given folder', async () => {
+    const dataDir = tempDir();
+    const chat = createWechatyChat({ puppet: 'mock', botName: '督办助手', dataDir, logger: silentLogger });
+    const mocker = chat.mocker!;
+    const me = mocker.createContact({ name: '督办助手' });
+    const member = mocker.createContact({ name: '李四' });
+    const room = mocker.createRoom({ topic: '区住建局工作群', memberIdList: [me.id, member.id] });
+    const got: string[] = [];
+    chat.onMessage(async (m) => {
+      if (m.saveAttachment) got.push(await m.saveAttachment(path.join(dataDir, 'evidence')));
+    });
+    await chat.start();
+    mocker.login(me);
+    await until(() => chat.status() === 'logged_in');
+    member.say(FileBox.fromBase64(PNG_1PX.toString('base64'), 'site-photo.png')).to(room);
+    const [file] = await until(() => (got.length ? got : undefined));
+    expect(fs.readFileSync(file!)).toEqual(PNG_1PX);
+    expect(path.dirname(file!)).toBe(path.join(dataDir, 'evidence'));
+    await chat.close();
+  });
+
+  it('finds the @-mention in the text when the puppet gives no mention list', async () => {
+    const dataDir = tempDir();
+    const chat = createWechatyChat({ puppet: 'mock', botName: '督办助手', dataDir, logger: silentLogger });
+    const mocker = chat.mocker!;
+    const me = mocker.createContact({ name: '督办助手' });
+    const member = mocker.createContact({ name: '李四' });
+    const room = mocker.createRoom({ topic: '区住建局工作群', memberIdList: [me.id, member.id] });
+    const got: boolean[] = [];
+    chat.onMessage(async (m) => void got.push(m.mentionsSelf));
+    await chat.start();
+    mocker.login(me);
+    await until(() => chat.status() === 'logged_in');
+    member.say('@督办助手 帮助').to(room);
+    await until(() => got.length > 0);
+    expect(got).toEqual([true]);
+    await chat.close();
+  });
+
+  it('requires a token for the service puppet', async () => {
+    const chat = createWechatyChat({ puppet: 'service', botName: '督办助手', dataDir: tempDir(), logger: silentLogger });
+    await expect(chat.start()).rejects.toBeInstanceOf(ConfigError);
+    expect(chat.mocker).toBeUndefined();
+    await chat.close();
+  });
+});
