@@ -61,6 +61,8 @@ export interface ParsedTask {
   no: string;
   seq: number;
   line: number | null;
+  /** For tables: the cell the task's content came from, e.g. B5. */
+  cell?: string;
   sectionKey: string | null;
   sections: string[];
   title: string | null;

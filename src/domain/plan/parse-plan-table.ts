@@ -1,0 +1,203 @@
+import { InputError } from '../../errors.ts';
+import { milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
+import { readMarker } from './numbering.ts';
+import { leadPhrase, yearFrom } from './parse-plan-text.ts';
+import { splitPersonList, splitUnitList, stripLeadMarker } from './split-names.ts';
+import type { AssignmentRole, ImportWarning, ParsedPlan, ParsedSection, ParsedTask, UnitAssignment } from './plan-types.ts';
+
+/**
+ * A task ledger (台账) as a table: one header row naming the columns, then a row per task; a row
+ * with a single value across it (一、产业发展) is a section heading.
+ */
+
+export interface TableRow {
+  /** Row number as the user sees it (1-based). */
+  row: number;
+  cells: string[];
+}
+
+export interface TableOptions {
+  document: string;
+  year?: number | null | undefined;
+  /** How to name a cell for people: B5 in a workbook, 第5行第2列 in text. */
+  cellName: (col: number, row: number) => string;
+  /** Title to report when the sheet has none above its header. */
+  title?: string | undefined;
+}
+
+type Column = 'no' | 'section' | 'text' | 'leaders' | AssignmentRole | 'deadline' | 'status' | 'percent' | 'latest';
+
+const HEADERS: [Column, RegExp][] = [
+  ['no', /^(序号|编号|序|任务编号|No\.?)$/i],
+  ['section', /^(类别|板块|领域|分类|所属板块|项目类别|所属领域)$/],
+  ['text', /^(任务内容|工作任务|重点任务|任务|工作内容|具体任务|目标任务|主要任务|工作事项|事项|任务名称|重点工作|工作措施|具体措施)$/],
+  ['leaders', /^(牵头领导|责任领导|分管领导|联系领导|挂点领导|包保领导|牵头区领导|责任区领导)$/],
+  ['lead', /^(牵头单位|主责单位|牵头部门)$/],
+  ['responsible', /^(责任单位|承办单位|落实单位|责任部门)$/],
+  ['participating', /^(参加单位|配合单位|协办单位|参与单位|协助单位|配合部门)$/],
+  ['deadline', /^(完成时限|时间节点|完成时间|时限|截止时间|完成期限|时限要求)$/],
+  ['status', /^(状态|完成状态|推进状态)$/],
+  ['percent', /^(进度|完成进度|进度（%）|进度\(%\))$/],
+  ['latest', /^(最新进展|进展情况|推进情况|最新进度)$/],
+];
+
+function columnOf(header: string): Column | null {
+  const h = header.replace(/[\s\u3000]+/g, '');
+  for (const [col, re] of HEADERS) if (re.test(h)) return col;
+  return null;
+}
+
+export interface HeaderMatch {
+  index: number;
+  columns: Map<Column, number>;
+}
+
+/** The first row (of the first 15) that names at least two known columns. */
+export function findHeader(rows: TableRow[]): HeaderMatch | null {
+  for (let i = 0; i < Math.min(rows.length, 15); i++) {
+    const columns = new Map<Column, number>();
+    rows[i]!.cells.forEach((c, j) => {
+      const col = columnOf(c);
+      if (col && !columns.has(col)) columns.set(col, j);
+    });
+    if (columns.size >= 2) return { index: i, columns };
+  }
+  return null;
+}
+
+export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan {
+  const header = findHeader(rows);
+  if (!header) {
+    throw new InputError('IMPORT_INVALID', `${opts.document}：表格前 15 行中没有找到表头（需要“序号、任务内容、责任单位”等列名）`, '在第一行写上列名，例如：序号、任务内容、牵头单位、责任单位、完成时限');
+  }
+  const headerRow = rows[header.index]!;
+  const cols = header.columns;
+  const textCol = cols.get('text');
+  if (textCol === undefined) {
+    throw new InputError(
+      'IMPORT_INVALID',
+      `${opts.document}：第${headerRow.row}行的表头缺少“任务内容”列（现有列：${headerRow.cells.filter(Boolean).join('、')}）`,
+      '加一列“任务内容”（或“工作任务”“重点任务”），写明每项任务',
+    );
+  }
+  const warnings: ImportWarning[] = [];
+  if (!cols.has('lead') && !cols.has('responsible') && !cols.has('participating')) {
+    warnings.push({ cell: opts.cellName(0, headerRow.row), code: 'table', message: `表头（第${headerRow.row}行）缺少“牵头单位/责任单位/参加单位”列，任务将没有责任单位` });
+  }
+  const titleAbove = rows.slice(0, header.index).map((r) => r.cells.find((c) => c.trim())?.trim()).find(Boolean);
+  const title = opts.title ?? titleAbove ?? opts.document;
+  const year = opts.year ?? yearFrom(title);
+
+  const sections: ParsedSection[] = [];
+  const sectionStack: ParsedSection[] = [];
+  const tasks: ParsedTask[] = [];
+  const seenNo = new Set<string>();
+  const cell = (r: TableRow, col: Column): string => {
+    const j = cols.get(col);
+    return j === undefined ? '' : (r.cells[j] ?? '').trim();
+  };
+
+  for (const r of rows.slice(header.index + 1)) {
+    const filled = r.cells.map((c) => c.trim()).filter(Boolean);
+    if (filled.length === 0) continue;
+    const text = cell(r, 'text');
+    const distinct = new Set(filled);
+    const headingInTextOnly = filled.length === 1 && text !== '' && !cell(r, 'no') && /^(cn、|\(cn\))$/.test(readMarker(text)?.style ?? '');
+    if ((distinct.size === 1 && (filled.length > 1 || !text)) || headingInTextOnly) {
+      // One value across the row (often merged cells): a section heading.
+      {
+        const heading = filled[0]!;
+        const marker = readMarker(heading);
+        const level = marker?.style === '(cn)' || marker?.style === '(n)' ? 2 : 1;
+        while (sectionStack.length >= level) sectionStack.pop();
+        while (sectionStack.length < level - 1) sectionStack.push(sectionStack[sectionStack.length - 1]!);
+        const parent = sectionStack[sectionStack.length - 1] ?? null;
+        const siblings = sections.filter((s) => s.parentKey === (parent?.key ?? null)).length;
+        const label = marker?.label ?? String(siblings + 1);
+        const s: ParsedSection = {
+          key: `${parent ? `${parent.key}/` : ''}${label}`,
+          parentKey: parent?.key ?? null,
+          level,
+          ordinal: marker?.value ?? siblings + 1,
+          label,
+          title: marker ? heading.slice(marker.length).trim() : heading,
+        };
+        sections.push(s);
+        sectionStack.push(s);
+        continue;
+      }
+    }
+    if (!text) {
+      warnings.push({ cell: opts.cellName(textCol, r.row), code: 'table', message: `第${r.row}行有内容但“任务内容”为空，未作为任务导入` });
+      continue;
+    }
+    let no = cell(r, 'no').replace(/^[（(]|[）).．、\s]+$/g, '').replace(/[）)]$/, '');
+    if (!no) {
+      no = String(tasks.length + 1);
+      warnings.push({ cell: opts.cellName(cols.get('no') ?? 0, r.row), code: 'table', message: `第${r.row}行没有序号，已编为 ${no}` });
+    }
+    if (seenNo.has(no)) {
+      const unique = `${no}-${r.row}`;
+      warnings.push({ cell: opts.cellName(cols.get('no') ?? 0, r.row), code: 'table', message: `序号 ${no} 重复，第${r.row}行改记为 ${unique}` });
+      no = unique;
+    }
+    seenNo.add(no);
+    const categorySection = cell(r, 'section');
+    let sectionKey = sectionStack[sectionStack.length - 1]?.key ?? null;
+    if (categorySection) {
+      let s = sections.find((x) => x.parentKey === null && x.title === categorySection);
+      if (!s) {
+        const ordinal = sections.filter((x) => x.parentKey === null).length + 1;
+        s = { key: `c${ordinal}`, parentKey: null, level: 1, ordinal, label: String(ordinal), title: categorySection };
+        sections.push(s);
+      }
+      sectionKey = s.key;
+    }
+    const units: UnitAssignment[] = [];
+    for (const role of ['lead', 'responsible', 'participating'] as AssignmentRole[]) {
+      for (const raw of splitUnitList(cell(r, role))) {
+        const { name, lead } = stripLeadMarker(raw);
+        units.push({ role: lead ? 'lead' : role, rawName: name, ordinal: units.length, collective: false, resolved: null, suggestions: [] });
+      }
+    }
+    const deadlineText = cell(r, 'deadline') || null;
+    const deadline = normaliseDeadline(deadlineText, { year });
+    if (deadlineText && deadline.kind === 'none') {
+      warnings.push({ cell: opts.cellName(cols.get('deadline')!, r.row), code: 'deadline', message: `完成时限“${deadlineText}”无法换算成日期` });
+    }
+    if (units.length === 0) {
+      warnings.push({ cell: opts.cellName(textCol, r.row), code: 'no_units', message: `任务 ${no} 没有写明责任单位` });
+    }
+    const path: string[] = [];
+    for (let k: string | null = sectionKey; k; k = sections.find((s) => s.key === k)?.parentKey ?? null) {
+      path.unshift(sections.find((s) => s.key === k)!.title);
+    }
+    tasks.push({
+      no,
+      seq: tasks.length + 1,
+      line: r.row,
+      cell: opts.cellName(textCol, r.row),
+      sectionKey,
+      sections: path,
+      title: null,
+      text,
+      leaders: splitPersonList(cell(r, 'leaders')),
+      units,
+      deadline,
+      milestones: deadlineText ? milestonesFromDeadlineText(deadlineText, { year }) : [],
+    });
+  }
+
+  const phrases = tasks.map((t) => leadPhrase(t.text));
+  if (tasks.length > 0 && phrases.filter(Boolean).length / tasks.length >= 0.6) tasks.forEach((t, i) => (t.title = phrases[i] ?? null));
+  if (tasks.length === 0) warnings.push({ code: 'no_tasks', message: `表头（第${headerRow.row}行）之后没有任务行` });
+
+  return { document: opts.document, title, issuer: null, docNumber: null, issuedOn: null, year, sections, tasks, roster: [], mechanisms: [], warnings };
+}
+
+/** Column letters of a workbook: 0 → A, 27 → AB. */
+export function columnLetter(col: number): string {
+  let s = '';
+  for (let n = col + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}

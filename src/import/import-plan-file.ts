@@ -1,0 +1,24 @@
+import { parsePlanTable } from '../domain/plan/parse-plan-table.ts';
+import { parsePlanText } from '../domain/plan/parse-plan-text.ts';
+import { resolvePlanUnits } from '../domain/plan/resolve-plan-units.ts';
+import { indexDirectory, type UnitDirectory } from '../domain/plan/unit-directory.ts';
+import type { ParsedPlan } from '../domain/plan/plan-types.ts';
+import { readPlanFile, type PlanSource } from './read-plan-file.ts';
+
+export interface ImportOptions {
+  year?: number | null | undefined;
+  directory: UnitDirectory;
+}
+
+/** Parses what a file holds and resolves its units; never touches the database. */
+export function parsePlanSource(source: PlanSource, opts: ImportOptions): ParsedPlan {
+  const parsed =
+    source.kind === 'text'
+      ? parsePlanText(source.lines, { document: source.document, year: opts.year })
+      : parsePlanTable(source.rows, { document: source.document, year: opts.year, cellName: source.cellName, title: source.title });
+  return resolvePlanUnits(parsed, indexDirectory(opts.directory));
+}
+
+export async function importPlanFile(file: string, opts: ImportOptions): Promise<ParsedPlan> {
+  return parsePlanSource(await readPlanFile(file), opts);
+}

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { InputError } from '../errors.ts';
+import { UNIT_KINDS, type UnitDirectory } from '../domain/plan/unit-directory.ts';
+
+const schema = z.object({
+  units: z.array(
+    z.object({
+      name: z.string().trim().min(1),
+      aliases: z.array(z.string().trim().min(1)).default([]),
+      kind: z.enum(UNIT_KINDS),
+    }),
+  ),
+});
+
+/** Reads config/units.json; a missing file is an empty directory (every name then warns). */
+export function loadUnitDirectory(file: string): UnitDirectory {
+  if (!fs.existsSync(file)) return { units: [] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError('IMPORT_INVALID', `单位目录 ${file} 不是有效的 JSON：${(e as Error).message}`, '用 JSON 校验工具检查该文件', { cause: e });
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError(
+      'IMPORT_INVALID',
+      `单位目录 ${file} 第 ${issue.path.join('.')} 项不正确：${issue.message}`,
+      `每个单位需要 name、aliases（数组）和 kind（${UNIT_KINDS.join('|')}）`,
+    );
+  }
+  const seen = new Map<string, string>();
+  for (const u of parsed.data.units) {
+    for (const n of [u.name, ...u.aliases]) {
+      const other = seen.get(n);
+      if (other && other !== u.name) {
+        throw new InputError('IMPORT_INVALID', `单位目录 ${file} 中“${n}”同时属于“${other}”和“${u.name}”`, '一个名称只能指向一个单位');
+      }
+      seen.set(n, u.name);
+    }
+  }
+  return parsed.data;
+}
