@@ -1,6 +1,144 @@
+import { addDays, type LocalDate } from '../domain/calendar/shanghai-time.ts';
+import { describeReason, HEALTH_ICON, HEALTH_LABEL } from '../domain/health/index.ts';
 import type { Db } from '../store/open-database.ts';
+import { loadReportData, type ReportData, type ReportTask } from './report-data.ts';
+import { cnDate, isLagging, openProblems, STATUS_LABEL, type RaisedProblem } from './report-facts.ts';
 import type { ConsultAgenda, ReportOptions } from './report-types.ts';
+import { COLORS, renderReportPng, type PngReport } from './render/render-report-png.ts';
+import { splitForWeChat } from './split-for-wechat.ts';
+import { bySeverity } from './weekly-digest.ts';
+import { writeReportFile } from './write-report-file.ts';
 
-export async function buildConsultAgenda(_prisma: Db, _opts: ReportOptions): Promise<ConsultAgenda> {
-  throw new Error('not implemented yet');
+const NO_LEAD = '未明确牵头单位';
+
+export interface AgendaItem {
+  task: ReportTask;
+  problems: RaisedProblem[];
+}
+
+export interface AgendaModel {
+  date: LocalDate;
+  /** 上旬 / 中旬 / 下旬 of the meeting date, and the 旬 under review. */
+  xunName: string;
+  reviewFrom: LocalDate;
+  groups: Array<{ leadUnit: string; items: AgendaItem[] }>;
+  lagging: number;
+  blocked: number;
+}
+
+/** The 旬会商 agenda: lagging and blocked tasks, with the problems units raised, grouped by lead unit. */
+export async function buildConsultAgenda(prisma: Db, opts: ReportOptions): Promise<ConsultAgenda> {
+  const model = agendaModel(await loadReportData(prisma, opts));
+  const text = agendaText(model);
+  const agenda: ConsultAgenda = { text, parts: splitForWeChat(text) };
+  if (opts.outDir) agenda.imagePath = await writeReportFile(opts.outDir, `consult-${opts.date}.png`, renderReportPng(agendaPng(model)));
+  return agenda;
+}
+
+/** The start of the 旬 before the one `date` opens (the period the meeting reviews). */
+export function previousXunStart(date: LocalDate): LocalDate {
+  const prev = addDays(date, -1);
+  const day = Number(prev.slice(8, 10));
+  return `${prev.slice(0, 8)}${day >= 21 ? '21' : day >= 11 ? '11' : '01'}`;
+}
+
+export function xunName(date: LocalDate): string {
+  const day = Number(date.slice(8, 10));
+  return `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${day >= 21 ? '下旬' : day >= 11 ? '中旬' : '上旬'}`;
+}
+
+export function agendaModel(data: ReportData): AgendaModel {
+  const reviewFrom = previousXunStart(data.date);
+  // Problems from the last month are still on the table if the unit has not reported them solved.
+  const problemsSince = addDays(data.date, -30);
+  const picked = data.tasks.filter((t) => isLagging(t) || t.status === 'blocked').sort(bySeverity);
+  const groups = new Map<string, AgendaItem[]>();
+  for (const task of picked) {
+    const key = task.leadUnits[0]?.name ?? NO_LEAD;
+    groups.set(key, [...(groups.get(key) ?? []), { task, problems: openProblems(task, problemsSince, data.units) }]);
+  }
+  const ordered = [...groups.entries()]
+    .map(([leadUnit, items]) => ({ leadUnit, items }))
+    .sort((a, b) => (a.leadUnit === NO_LEAD ? 1 : 0) - (b.leadUnit === NO_LEAD ? 1 : 0) || b.items.length - a.items.length || a.leadUnit.localeCompare(b.leadUnit, 'zh'));
+  return {
+    date: data.date,
+    xunName: xunName(data.date),
+    reviewFrom,
+    groups: ordered,
+    lagging: picked.filter((t) => t.status !== 'blocked').length,
+    blocked: picked.filter((t) => t.status === 'blocked').length,
+  };
+}
+
+export function agendaText(m: AgendaModel): string {
+  const total = m.groups.reduce((n, g) => n + g.items.length, 0);
+  const lines = [`【旬会商议题】${m.xunName}会商（${cnDate(m.date)}）`];
+  if (!total) {
+    lines.push(`截至${cnDate(m.date)}，无滞后或受阻任务，本旬会商无需专题研究事项。`);
+    return lines.join('\n');
+  }
+  lines.push(`截至${cnDate(m.date)}，提请会商的滞后、受阻任务共${total}项（滞后${m.lagging}项，受阻${m.blocked}项），涉及牵头单位${m.groups.length}个。请各牵头单位负责同志参会说明情况、提出解决办法。`);
+  const cn = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+  m.groups.forEach((g, gi) => {
+    lines.push('', `${gi < cn.length ? cn[gi] : gi + 1}、${g.leadUnit}（${g.items.length}项）`);
+    g.items.forEach((item, i) => {
+      const t = item.task;
+      lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.no}〕${t.name}｜${t.health.reasons.map(describeReason).join('；')}｜进度${t.percent ?? 0}%`);
+      if (item.problems.length) for (const p of item.problems) lines.push(`   问题：${p.unit?.name ?? '责任单位'}（${cnDate(p.reportedOn)}）${p.problems}`);
+      else lines.push('   问题：单位未报送具体困难，请会上说明。');
+    });
+  });
+  return lines.join('\n');
+}
+
+export function agendaPng(m: AgendaModel): PngReport {
+  const rows = m.groups.flatMap((g) =>
+    g.items.map((item) => ({
+      dot: COLORS[item.task.health.health],
+      emphasis: item.task.status === 'blocked',
+      cells: [
+        HEALTH_LABEL[item.task.health.health],
+        g.leadUnit,
+        `〔${item.task.no}〕${item.task.name}`,
+        `${item.task.percent ?? 0}%`,
+        item.problems.map((p) => p.problems).join('；') || item.task.health.reasons.map(describeReason).join('；') || STATUS_LABEL[item.task.status],
+      ],
+    })),
+  );
+  const MAX_ROWS = 60;
+  return {
+    title: `${m.xunName}会商议题`,
+    subtitle: `${cnDate(m.date)}｜滞后${m.lagging}项、受阻${m.blocked}项｜牵头单位${m.groups.length}个`,
+    chart: {
+      title: '各牵头单位提请会商任务数',
+      legend: [
+        { label: '红灯', color: COLORS.red },
+        { label: '黄灯', color: COLORS.yellow },
+      ],
+      bars: m.groups.slice(0, 15).map((g) => {
+        const red = g.items.filter((i) => i.task.health.health === 'red').length;
+        const yellow = g.items.length - red;
+        return {
+          label: g.leadUnit,
+          segments: [
+            { value: red, color: COLORS.red, label: red ? String(red) : '' },
+            { value: yellow, color: COLORS.yellow, label: yellow ? String(yellow) : '' },
+          ],
+          note: `${g.items.length}项`,
+        };
+      }),
+    },
+    table: {
+      title: '会商事项清单',
+      columns: [
+        { title: '状态', width: 1.3 },
+        { title: '牵头单位', width: 2.2 },
+        { title: '任务', width: 4.4 },
+        { title: '进度', width: 0.9, align: 'right' },
+        { title: '反映的问题 / 滞后情况', width: 5 },
+      ],
+      rows: rows.slice(0, MAX_ROWS),
+    },
+    footer: rows.length > MAX_ROWS ? [`另有${rows.length - MAX_ROWS}项未列出，详见文字版。`] : [],
+  };
 }

@@ -1,6 +1,26 @@
 import type { Db } from '../store/open-database.ts';
+import { bulletinDocx } from './bulletin-docx.ts';
+import { bulletinModel } from './bulletin-model.ts';
+import { bulletinPng } from './bulletin-png.ts';
+import { bulletinText } from './bulletin-text.ts';
+import { bulletinXlsx } from './bulletin-xlsx.ts';
+import { loadReportData } from './report-data.ts';
 import type { MonthlyBulletin, ReportOptions } from './report-types.ts';
+import { renderReportPng } from './render/render-report-png.ts';
+import { splitForWeChat } from './split-for-wechat.ts';
+import { writeReportFile } from './write-report-file.ts';
 
-export async function buildMonthlyBulletin(_prisma: Db, _opts: ReportOptions): Promise<MonthlyBulletin> {
-  throw new Error('not implemented yet');
+/** The 月通报 for the month of `date` (from the 1st up to `date`): text, and with outDir a PNG, .docx and .xlsx. */
+export async function buildMonthlyBulletin(prisma: Db, opts: ReportOptions): Promise<MonthlyBulletin> {
+  const data = await loadReportData(prisma, opts);
+  const model = bulletinModel(data, opts.calendar);
+  const text = bulletinText(model);
+  const out: MonthlyBulletin = { text, parts: splitForWeChat(text) };
+  if (opts.outDir) {
+    const base = `monthly-${opts.date.slice(0, 7)}`;
+    out.imagePath = await writeReportFile(opts.outDir, `${base}.png`, renderReportPng(bulletinPng(model)));
+    out.docxPath = await writeReportFile(opts.outDir, `${base}.docx`, await bulletinDocx(model));
+    out.xlsxPath = await writeReportFile(opts.outDir, `${base}.xlsx`, await bulletinXlsx(model, data.tasks));
+  }
+  return out;
 }

@@ -1,6 +1,177 @@
+import { addDays } from '../domain/calendar/shanghai-time.ts';
+import { describeReason, HEALTH_ICON, HEALTH_LABEL, HEALTH_ORDER, type Health } from '../domain/health/index.ts';
 import type { Db } from '../store/open-database.ts';
-import type { WeeklyDigest, ReportOptions } from './report-types.ts';
+import { loadReportData, type ReportData, type ReportTask } from './report-data.ts';
+import { cnDate, isActive, openProblems, STATUS_LABEL, statusChanges, truncate, unreportedUnits } from './report-facts.ts';
+import type { ReportOptions, WeeklyDigest } from './report-types.ts';
+import { COLORS, renderReportPng, type PngReport } from './render/render-report-png.ts';
+import { splitForWeChat } from './split-for-wechat.ts';
+import { writeReportFile } from './write-report-file.ts';
 
-export async function buildWeeklyDigests(_prisma: Db, _opts: ReportOptions): Promise<WeeklyDigest[]> {
-  throw new Error('not implemented yet');
+const HEALTHS: Health[] = ['red', 'yellow', 'green', 'done', 'closed'];
+/** Problems older than this are no longer "raised this period". */
+const PROBLEM_WINDOW_DAYS = 30;
+const MAX_ATTENTION_LINES = 30;
+const MAX_CHANGE_LINES = 20;
+
+/** The facts of one leader's digest, before rendering. */
+export interface DigestModel {
+  leaderId: number;
+  leaderName: string;
+  leaderTitle: string | null;
+  chatId: string | null;
+  date: string;
+  cycleStart: string;
+  /** The leader's tasks, red first. */
+  tasks: ReportTask[];
+  counts: Record<Health, number>;
+  changes: Array<{ task: ReportTask; lines: string[] }>;
+  unreported: Array<{ unitName: string; taskNos: string[] }>;
+  decisions: Array<{ task: ReportTask; text: string }>;
+}
+
+/** One digest per lead leader (牵头领导) who has tasks, for private sending. */
+export async function buildWeeklyDigests(prisma: Db, opts: ReportOptions): Promise<WeeklyDigest[]> {
+  const data = await loadReportData(prisma, opts);
+  const out: WeeklyDigest[] = [];
+  for (const model of digestModels(data)) {
+    const text = digestText(model);
+    const digest: WeeklyDigest = { leaderId: model.leaderId, leaderName: model.leaderName, chatId: model.chatId, text, parts: splitForWeChat(text) };
+    if (opts.outDir) digest.imagePath = await writeReportFile(opts.outDir, `weekly-${opts.date}-leader-${model.leaderId}.png`, renderReportPng(digestPng(model)));
+    out.push(digest);
+  }
+  return out;
+}
+
+export function digestModels(data: ReportData): DigestModel[] {
+  const byLeader = new Map<number, ReportTask[]>();
+  for (const t of data.tasks) for (const id of t.leaderIds) byLeader.set(id, [...(byLeader.get(id) ?? []), t]);
+  const since = addDays(data.date, -PROBLEM_WINDOW_DAYS);
+  return data.leaders
+    .filter((l) => byLeader.has(l.id))
+    .map((leader) => {
+      const tasks = [...byLeader.get(leader.id)!].sort(bySeverity);
+      const counts = Object.fromEntries(HEALTHS.map((h) => [h, 0])) as Record<Health, number>;
+      for (const t of tasks) counts[t.health.health]++;
+      const unitName = (id: number | null): string => (id === null ? '（未注明单位）' : (data.units.get(id)?.name ?? `单位${id}`));
+      const changes = tasks
+        .map((task) => {
+          const week = task.updates.filter((u) => u.reportedOn >= data.cycleStart);
+          const lines = week.map((u) => `${unitName(u.unitId)}（${cnDate(u.reportedOn)}）${u.percent !== null ? `进度${u.percent}%，` : ''}${truncate(u.text, 40)}`);
+          for (const c of statusChanges(task, data.cycleStart, data.date)) lines.push(`状态由“${STATUS_LABEL[c.from]}”变为“${STATUS_LABEL[c.to]}”（${cnDate(c.on)}）`);
+          return { task, lines };
+        })
+        .filter((c) => c.lines.length > 0);
+      const unreported = [...unreportedUnits(tasks, data.cycleStart).values()]
+        .map((e) => ({ unitName: e.unit.name, taskNos: e.tasks.map((t) => t.no) }))
+        .sort((a, b) => b.taskNos.length - a.taskNos.length || a.unitName.localeCompare(b.unitName, 'zh'));
+      const taskIds = new Set(tasks.map((t) => t.id));
+      const byId = new Map(tasks.map((t) => [t.id, t]));
+      const decisions: DigestModel['decisions'] = [];
+      for (const task of tasks) {
+        for (const p of openProblems(task, since, data.units)) decisions.push({ task, text: `${p.unit?.name ?? '责任单位'}反映（${cnDate(p.reportedOn)}）：${truncate(p.problems, 60)}` });
+      }
+      for (const r of data.pendingRequests) {
+        if (!taskIds.has(r.taskId) || r.kind === 'close') continue;
+        const who = r.unitId !== null ? unitName(r.unitId) : r.requestedBy;
+        const what = r.kind === 'extension' ? `申请延期${r.newDeadline ? `至${cnDate(r.newDeadline)}` : ''}` : '申请转办';
+        decisions.push({ task: byId.get(r.taskId)!, text: `${who}${what}（${cnDate(r.createdOn)}）${r.reason ? `，理由：${truncate(r.reason, 40)}` : ''}，待审批` });
+      }
+      return { leaderId: leader.id, leaderName: leader.name, leaderTitle: leader.title, chatId: leader.chatId, date: data.date, cycleStart: data.cycleStart, tasks, counts, changes, unreported, decisions };
+    });
+}
+
+export function bySeverity(a: ReportTask, b: ReportTask): number {
+  return HEALTH_ORDER[a.health.health] - HEALTH_ORDER[b.health.health] || lateDays(b) - lateDays(a) || a.id - b.id;
+}
+
+function lateDays(t: ReportTask): number {
+  return Math.max(0, ...t.health.reasons.map((r) => ('workdaysLate' in r ? r.workdaysLate : 0)));
+}
+
+export function digestText(m: DigestModel): string {
+  const c = m.counts;
+  const lines: string[] = [];
+  lines.push(`【周调度简报】${m.leaderName}同志：`);
+  lines.push(
+    `截至${cnDate(m.date)}（本周${cnDate(m.cycleStart)}—${cnDate(m.date)}），您牵头的重点任务共${m.tasks.length}项：🔴红灯${c.red}项、🟡黄灯${c.yellow}项、🟢绿灯${c.green}项、✅已完成待销号${c.done}项、☑️已销号${c.closed}项。`,
+  );
+  const attention = m.tasks.filter((t) => t.health.health === 'red' || t.health.health === 'yellow');
+  lines.push('', `一、需关注的任务（${attention.length}项，红灯在前）`);
+  if (!attention.length) lines.push('无。');
+  attention.slice(0, MAX_ATTENTION_LINES).forEach((t, i) => {
+    const lead = t.leadUnits.map((u) => u.name).join('、') || '未明确';
+    lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.no}〕${t.name}｜${t.health.reasons.map(describeReason).join('；')}｜牵头：${lead}｜进度${t.percent ?? 0}%`);
+  });
+  if (attention.length > MAX_ATTENTION_LINES) lines.push(`……另有${attention.length - MAX_ATTENTION_LINES}项，详见附图。`);
+
+  const changeCount = m.changes.reduce((n, x) => n + x.lines.length, 0);
+  lines.push('', `二、本周进展（${m.changes.length}项任务有更新，共${changeCount}条）`);
+  if (!m.changes.length) lines.push('本周无进展报送。');
+  let shown = 0;
+  for (const ch of m.changes) {
+    if (shown >= MAX_CHANGE_LINES) break;
+    lines.push(`·〔${ch.task.no}〕${ch.task.name}：${ch.lines.slice(0, 3).join('；')}${ch.lines.length > 3 ? `等${ch.lines.length}条` : ''}`);
+    shown++;
+  }
+  if (m.changes.length > shown) lines.push(`……另有${m.changes.length - shown}项任务有更新。`);
+
+  lines.push('', `三、本周未报送进展的单位（${m.unreported.length}个）`);
+  if (!m.unreported.length) lines.push('各责任单位均已报送。');
+  for (const u of m.unreported.slice(0, 30)) lines.push(`· ${u.unitName}：${u.taskNos.slice(0, 8).map((n) => `〔${n}〕`).join('')}${u.taskNos.length > 8 ? `等${u.taskNos.length}项` : ''}`);
+  if (m.unreported.length > 30) lines.push(`……另有${m.unreported.length - 30}个单位。`);
+
+  lines.push('', `四、需要您协调决策的事项（${m.decisions.length}项）`);
+  if (!m.decisions.length) lines.push('无。');
+  m.decisions.slice(0, 20).forEach((d, i) => lines.push(`${i + 1}. 〔${d.task.no}〕${d.task.name}：${d.text}`));
+  if (m.decisions.length > 20) lines.push(`……另有${m.decisions.length - 20}项。`);
+  return lines.join('\n');
+}
+
+export function digestPng(m: DigestModel): PngReport {
+  const c = m.counts;
+  const active = m.tasks.filter(isActive);
+  return {
+    title: `${m.leaderName}同志牵头任务周调度简报`,
+    subtitle: `${cnDate(m.cycleStart)}—${cnDate(m.date)}｜共${m.tasks.length}项任务`,
+    tiles: [
+      { label: '红灯（逾期/受阻）', value: String(c.red), color: COLORS.red },
+      { label: '黄灯（有风险）', value: String(c.yellow), color: COLORS.yellow },
+      { label: '绿灯（正常）', value: String(c.green), color: COLORS.green },
+      { label: '已完成/已销号', value: String(c.done + c.closed), color: COLORS.done },
+      { label: '未报送单位', value: String(m.unreported.length), color: COLORS.accent },
+    ],
+    chart: {
+      title: '在办任务进度',
+      bars: active.slice(0, 15).map((t) => ({
+        label: `〔${t.no}〕${t.name}`,
+        segments: [
+          { value: t.percent ?? 0, color: COLORS[t.health.health] },
+          { value: 100 - (t.percent ?? 0), color: COLORS.band },
+        ],
+        note: `${t.percent ?? 0}%`,
+      })),
+    },
+    table: {
+      title: '任务清单（红灯在前）',
+      columns: [
+        { title: '状态', width: 1.3 },
+        { title: '编号', width: 0.8 },
+        { title: '任务', width: 4.2 },
+        { title: '牵头单位', width: 2.2 },
+        { title: '进度', width: 0.9, align: 'right' },
+        { title: '情况', width: 4 },
+      ],
+      rows: m.tasks.slice(0, 40).map((t) => ({
+        dot: COLORS[t.health.health],
+        emphasis: t.health.health === 'red',
+        cells: [HEALTH_LABEL[t.health.health], t.no, t.name, t.leadUnits.map((u) => u.name).join('、') || '—', `${t.percent ?? 0}%`, t.health.reasons.map(describeReason).join('；') || STATUS_LABEL[t.status]],
+      })),
+    },
+    footer: [
+      ...(m.tasks.length > 40 ? [`另有${m.tasks.length - 40}项任务未列出。`] : []),
+      m.unreported.length ? `本周未报送：${m.unreported.map((u) => u.unitName).join('、')}` : '本周各责任单位均已报送。',
+      '红灯：逾期或受阻；黄灯：时限或节点临近且进度落后于时序，或本周未报送；节假日顺延至下一个工作日。',
+    ],
+  };
 }

@@ -1,0 +1,149 @@
+import { addDays, lastDayOfMonth, weekday, type LocalDate } from '../domain/calendar/shanghai-time.ts';
+import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
+import { normalisedScores, type ScoreResult } from '../domain/scoring/index.ts';
+import type { ReportData, ReportTask } from './report-data.ts';
+import { isActive, isOverdue } from './report-facts.ts';
+
+/** How the 本地值 is made from the three measures; printed in the bulletin so anyone can check it. */
+export const LOCAL_VALUE_RULE = '本地值 = 按时报送率 × 40 + 平均完成进度 × 30 + 未逾期率 × 30（各率以百分数计入前折为小数，本地值保留两位小数）';
+
+export interface UnitRow {
+  unitId: number;
+  unitName: string;
+  /** Tasks the unit leads or is responsible for. */
+  tasks: number;
+  /** Weekly reports due this month (active tasks × reporting weeks) and those made in their week. */
+  reportsDue: number;
+  reportsOnTime: number;
+  /** done + closed tasks. */
+  completed: number;
+  /** Mean percent of its tasks (done/closed count as 100), 0–1. */
+  meanProgress: number;
+  overdue: number;
+  overdueTaskNos: string[];
+  localValue: number | null;
+  score: number | null;
+  rank: number | null;
+}
+
+export interface BulletinModel {
+  date: LocalDate;
+  monthStart: LocalDate;
+  year: number;
+  month: number;
+  weeks: Array<{ from: LocalDate; to: LocalDate }>;
+  totals: { tasks: number; red: number; yellow: number; green: number; done: number; closed: number; reportsDue: number; reportsOnTime: number; overdue: number };
+  /** Ranked rows first (best first), then units with no tasks (不计分). */
+  rows: UnitRow[];
+  scoring: ScoreResult<number>;
+  best: UnitRow[];
+  withOverdue: UnitRow[];
+}
+
+/**
+ * The reporting weeks of the month that are due by `date`: Monday–Sunday weeks clipped to the
+ * month, each due on its last workday (a clipped piece with no workday, like a lone Sunday on the
+ * 1st, is no reporting week); the week still under way is not yet counted.
+ */
+export function reportingWeeks(monthStart: LocalDate, date: LocalDate, calendar: WorkCalendar): Array<{ from: LocalDate; to: LocalDate }> {
+  const monthEnd = lastDayOfMonth(monthStart);
+  const weeks: Array<{ from: LocalDate; to: LocalDate }> = [];
+  for (let from = monthStart; from <= monthEnd; ) {
+    const sunday = addDays(from, (7 - weekday(from)) % 7);
+    const to = sunday < monthEnd ? sunday : monthEnd;
+    let lastWorkday: LocalDate | undefined;
+    for (let d = from; d <= to; d = addDays(d, 1)) if (calendar.isWorkday(d)) lastWorkday = d;
+    if (lastWorkday && lastWorkday > date) break;
+    if (lastWorkday) weeks.push({ from, to: to < date ? to : date });
+    from = addDays(to, 1);
+  }
+  return weeks;
+}
+
+export function bulletinModel(data: ReportData, calendar: WorkCalendar): BulletinModel {
+  const date = data.date;
+  const monthStart = `${date.slice(0, 8)}01`;
+  const weeks = reportingWeeks(monthStart, date, calendar);
+  const weekIndex = (d: LocalDate): number => weeks.findIndex((w) => d >= w.from && d <= w.to);
+
+  const acc = new Map<number, { tasks: ReportTask[]; due: number; onTime: number }>();
+  for (const task of data.tasks) {
+    const reported = new Set<string>();
+    if (isActive(task)) for (const u of task.updates) if (u.unitId !== null && u.reportedOn >= monthStart) reported.add(`${u.unitId}:${weekIndex(u.reportedOn)}`);
+    for (const unit of task.dutyUnits) {
+      const a = acc.get(unit.id) ?? { tasks: [], due: 0, onTime: 0 };
+      a.tasks.push(task);
+      if (isActive(task)) {
+        a.due += weeks.length;
+        for (let w = 0; w < weeks.length; w++) if (reported.has(`${unit.id}:${w}`)) a.onTime++;
+      }
+      acc.set(unit.id, a);
+    }
+  }
+
+  const rows: UnitRow[] = [...data.units.values()].map((unit) => {
+    const a = acc.get(unit.id);
+    const tasks = a?.tasks ?? [];
+    const completed = tasks.filter((t) => !isActive(t)).length;
+    const overdueTasks = tasks.filter(isOverdue);
+    const meanProgress = tasks.length ? tasks.reduce((s, t) => s + (isActive(t) ? (t.percent ?? 0) : 100), 0) / tasks.length / 100 : 0;
+    // With no report due (all tasks finished), reporting is not held against the unit.
+    const onTimeRate = a && a.due > 0 ? a.onTime / a.due : 1;
+    const localValue = tasks.length ? round2(onTimeRate * 40 + meanProgress * 30 + (1 - overdueTasks.length / tasks.length) * 30) : null;
+    return {
+      unitId: unit.id,
+      unitName: unit.name,
+      tasks: tasks.length,
+      reportsDue: a?.due ?? 0,
+      reportsOnTime: a?.onTime ?? 0,
+      completed,
+      meanProgress,
+      overdue: overdueTasks.length,
+      overdueTaskNos: overdueTasks.map((t) => t.no),
+      localValue,
+      score: null,
+      rank: null,
+    };
+  });
+  const scoring = normalisedScores(rows.map((r) => ({ key: r.unitId, value: r.localValue })));
+  const byId = new Map(rows.map((r) => [r.unitId, r]));
+  const ranked = scoring.entries.map((e) => {
+    const r = byId.get(e.key)!;
+    r.score = e.score;
+    r.rank = e.rank;
+    return r;
+  });
+
+  const scored = ranked.filter((r) => r.rank !== null);
+  // Name the top three places (ties included) unless everyone ties, which singles no one out.
+  const best = scoring.case === 'all_equal' && scored.length > 3 ? [] : scored.filter((r) => r.rank! <= 3);
+  const withOverdue = ranked.filter((r) => r.overdue > 0).sort((a, b) => b.overdue - a.overdue || (a.rank ?? 1e9) - (b.rank ?? 1e9));
+
+  const h = (k: string) => data.tasks.filter((t) => t.health.health === k).length;
+  return {
+    date,
+    monthStart,
+    year: Number(date.slice(0, 4)),
+    month: Number(date.slice(5, 7)),
+    weeks,
+    totals: {
+      tasks: data.tasks.length,
+      red: h('red'),
+      yellow: h('yellow'),
+      green: h('green'),
+      done: h('done'),
+      closed: h('closed'),
+      reportsDue: rows.reduce((s, r) => s + r.reportsDue, 0),
+      reportsOnTime: rows.reduce((s, r) => s + r.reportsOnTime, 0),
+      overdue: data.tasks.filter(isOverdue).length,
+    },
+    rows: ranked,
+    scoring,
+    best,
+    withOverdue,
+  };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

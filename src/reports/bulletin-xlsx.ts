@@ -1,0 +1,59 @@
+import ExcelJS from 'exceljs';
+import { HEALTH_LABEL, describeReason } from '../domain/health/index.ts';
+import type { BulletinModel } from './bulletin-model.ts';
+import type { ReportTask } from './report-data.ts';
+import { STATUS_LABEL } from './report-facts.ts';
+
+/** The bulletin's data as a workbook: the unit ranking and every task with its health. */
+export async function bulletinXlsx(m: BulletinModel, tasks: readonly ReportTask[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '督办助手';
+  const units = wb.addWorksheet('单位排名', { views: [{ state: 'frozen', ySplit: 1 }] });
+  units.columns = [
+    { header: '名次', key: 'rank', width: 8 },
+    { header: '单位', key: 'unit', width: 28 },
+    { header: '任务数', key: 'tasks', width: 10 },
+    { header: '应报送次数', key: 'due', width: 12 },
+    { header: '按时报送次数', key: 'onTime', width: 14 },
+    { header: '已完成', key: 'completed', width: 10 },
+    { header: '平均进度', key: 'progress', width: 10, style: { numFmt: '0.0%' } },
+    { header: '逾期任务数', key: 'overdue', width: 12 },
+    { header: '逾期任务编号', key: 'overdueNos', width: 24 },
+    { header: '本地值', key: 'value', width: 10 },
+    { header: '得分', key: 'score', width: 10 },
+  ];
+  for (const r of m.rows) {
+    units.addRow({ rank: r.rank, unit: r.unitName, tasks: r.tasks, due: r.reportsDue, onTime: r.reportsOnTime, completed: r.completed, progress: r.tasks ? r.meanProgress : null, overdue: r.overdue, overdueNos: r.overdueTaskNos.join('、'), value: r.localValue, score: r.score ?? '不计分' });
+  }
+  units.getRow(1).font = { bold: true };
+  units.addRow([]);
+  units.addRow([m.scoring.rule]);
+
+  const sheet = wb.addWorksheet('任务明细', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = [
+    { header: '编号', key: 'no', width: 8 },
+    { header: '任务', key: 'name', width: 48 },
+    { header: '牵头单位', key: 'lead', width: 24 },
+    { header: '责任单位', key: 'duty', width: 32 },
+    { header: '完成时限', key: 'deadline', width: 14 },
+    { header: '状态', key: 'status', width: 10 },
+    { header: '进度(%)', key: 'percent', width: 10 },
+    { header: '红黄绿灯', key: 'health', width: 14 },
+    { header: '情况说明', key: 'reasons', width: 60 },
+  ];
+  for (const t of tasks) {
+    sheet.addRow({
+      no: t.no,
+      name: t.name,
+      lead: t.leadUnits.map((u) => u.name).join('、'),
+      duty: t.dutyUnits.map((u) => u.name).join('、'),
+      deadline: t.deadline ?? t.deadlineText ?? '',
+      status: STATUS_LABEL[t.status],
+      percent: t.percent,
+      health: HEALTH_LABEL[t.health.health],
+      reasons: t.health.reasons.map(describeReason).join('；'),
+    });
+  }
+  sheet.getRow(1).font = { bold: true };
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

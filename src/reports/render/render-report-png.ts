@@ -1,0 +1,285 @@
+import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { ensureFonts, FONT_FAMILY, FONT_FAMILY_BOLD } from './fonts.ts';
+
+export const COLORS = {
+  red: '#d93025',
+  yellow: '#f2a600',
+  green: '#1e8e3e',
+  done: '#5f8dd3',
+  closed: '#9aa0a6',
+  ink: '#202124',
+  muted: '#5f6368',
+  rule: '#dadce0',
+  band: '#f6f8fb',
+  head: '#e8eef7',
+  accent: '#b3261e',
+} as const;
+
+export interface PngTile {
+  label: string;
+  value: string;
+  color: string;
+}
+
+export interface PngBar {
+  label: string;
+  /** Stacked segments, drawn left to right. */
+  segments: Array<{ value: number; color: string; label?: string }>;
+  /** Text at the end of the bar (e.g. the score). */
+  note?: string;
+}
+
+export interface PngColumn {
+  title: string;
+  /** Share of the table width. */
+  width: number;
+  align?: 'left' | 'right' | 'center';
+}
+
+export interface PngRow {
+  cells: string[];
+  /** A colored dot before the first cell (the traffic light). */
+  dot?: string;
+  emphasis?: boolean;
+}
+
+export interface PngReport {
+  title: string;
+  subtitle?: string;
+  tiles?: PngTile[];
+  chart?: { title: string; bars: PngBar[]; legend?: Array<{ label: string; color: string }> };
+  table?: { title?: string; columns: PngColumn[]; rows: PngRow[] };
+  footer?: string[];
+}
+
+const WIDTH = 1240;
+const PAD = 48;
+const ROW_H = 40;
+const BAR_H = 26;
+
+/** Draws a report as one tall PNG: title, count tiles, a bar chart and a table. Returns PNG bytes. */
+export function renderReportPng(report: PngReport): Buffer {
+  ensureFonts();
+  const height = layoutHeight(report);
+  const canvas = createCanvas(WIDTH, height);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, WIDTH, height);
+  ctx.textBaseline = 'middle';
+
+  let y = PAD;
+  ctx.fillStyle = COLORS.accent;
+  ctx.fillRect(0, 0, WIDTH, 10);
+  ctx.fillStyle = COLORS.ink;
+  ctx.font = `36px "${FONT_FAMILY_BOLD}"`;
+  ctx.textAlign = 'center';
+  ctx.fillText(fit(ctx, report.title, WIDTH - 2 * PAD), WIDTH / 2, y + 20);
+  y += 56;
+  if (report.subtitle) {
+    ctx.font = `22px "${FONT_FAMILY}"`;
+    ctx.fillStyle = COLORS.muted;
+    ctx.fillText(fit(ctx, report.subtitle, WIDTH - 2 * PAD), WIDTH / 2, y + 12);
+    y += 44;
+  }
+  ctx.textAlign = 'left';
+
+  if (report.tiles?.length) {
+    y += 8;
+    const gap = 16;
+    const w = (WIDTH - 2 * PAD - gap * (report.tiles.length - 1)) / report.tiles.length;
+    report.tiles.forEach((t, i) => {
+      const x = PAD + i * (w + gap);
+      ctx.fillStyle = COLORS.band;
+      roundRect(ctx, x, y, w, 96, 10);
+      ctx.fill();
+      ctx.fillStyle = t.color;
+      ctx.fillRect(x, y + 10, 6, 76);
+      ctx.font = `40px "${FONT_FAMILY_BOLD}"`;
+      ctx.fillText(t.value, x + 22, y + 38);
+      ctx.font = `20px "${FONT_FAMILY}"`;
+      ctx.fillStyle = COLORS.muted;
+      ctx.fillText(fit(ctx, t.label, w - 30), x + 22, y + 76);
+    });
+    y += 96 + 28;
+  }
+
+  if (report.chart && report.chart.bars.length) {
+    y = drawChart(ctx, report.chart, y);
+  }
+
+  if (report.table) {
+    y = drawTable(ctx, report.table, y);
+  }
+
+  if (report.footer?.length) {
+    ctx.font = `18px "${FONT_FAMILY}"`;
+    ctx.fillStyle = COLORS.muted;
+    for (const line of report.footer) {
+      for (const l of wrap(ctx, line, WIDTH - 2 * PAD)) {
+        ctx.fillText(l, PAD, y + 14);
+        y += 28;
+      }
+    }
+  }
+  return canvas.toBuffer('image/png');
+}
+
+function layoutHeight(r: PngReport): number {
+  let h = PAD + 56 + (r.subtitle ? 44 : 0);
+  if (r.tiles?.length) h += 8 + 96 + 28;
+  if (r.chart && r.chart.bars.length) h += 44 + (r.chart.legend?.length ? 36 : 0) + r.chart.bars.length * (BAR_H + 10) + 24;
+  if (r.table) h += (r.table.title ? 44 : 0) + ROW_H * (r.table.rows.length + 1) + 28;
+  // footer lines may wrap; ~60 Chinese characters per line at 18px
+  if (r.footer?.length) h += r.footer.reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 60)) * 28, 0);
+  return Math.ceil(h + PAD);
+}
+
+function drawChart(ctx: SKRSContext2D, chart: NonNullable<PngReport['chart']>, top: number): number {
+  let y = top;
+  ctx.font = `24px "${FONT_FAMILY_BOLD}"`;
+  ctx.fillStyle = COLORS.ink;
+  ctx.fillText(chart.title, PAD, y + 14);
+  y += 44;
+  if (chart.legend?.length) {
+    let x = PAD;
+    ctx.font = `18px "${FONT_FAMILY}"`;
+    for (const l of chart.legend) {
+      ctx.fillStyle = l.color;
+      ctx.fillRect(x, y + 4, 18, 18);
+      ctx.fillStyle = COLORS.muted;
+      ctx.fillText(l.label, x + 26, y + 13);
+      x += 40 + ctx.measureText(l.label).width;
+    }
+    y += 36;
+  }
+  const labelW = 260;
+  const noteW = 110;
+  const plotW = WIDTH - 2 * PAD - labelW - noteW;
+  const max = Math.max(1, ...chart.bars.map((b) => b.segments.reduce((s, x) => s + x.value, 0)));
+  for (const bar of chart.bars) {
+    ctx.font = `18px "${FONT_FAMILY}"`;
+    ctx.fillStyle = COLORS.ink;
+    ctx.textAlign = 'right';
+    ctx.fillText(fit(ctx, bar.label, labelW - 12), PAD + labelW - 12, y + BAR_H / 2);
+    ctx.textAlign = 'left';
+    let x = PAD + labelW;
+    for (const seg of bar.segments) {
+      const w = (seg.value / max) * plotW;
+      if (w <= 0) continue;
+      ctx.fillStyle = seg.color;
+      ctx.fillRect(x, y, w, BAR_H);
+      if (seg.label && w > 28) {
+        ctx.fillStyle = '#ffffff';
+        ctx.font = `16px "${FONT_FAMILY}"`;
+        ctx.textAlign = 'center';
+        ctx.fillText(seg.label, x + w / 2, y + BAR_H / 2);
+        ctx.textAlign = 'left';
+      }
+      x += w;
+    }
+    if (bar.note) {
+      ctx.fillStyle = COLORS.ink;
+      ctx.font = `18px "${FONT_FAMILY_BOLD}"`;
+      ctx.fillText(bar.note, x + 10, y + BAR_H / 2);
+    }
+    y += BAR_H + 10;
+  }
+  return y + 24;
+}
+
+function drawTable(ctx: SKRSContext2D, table: NonNullable<PngReport['table']>, top: number): number {
+  let y = top;
+  if (table.title) {
+    ctx.font = `24px "${FONT_FAMILY_BOLD}"`;
+    ctx.fillStyle = COLORS.ink;
+    ctx.fillText(table.title, PAD, y + 14);
+    y += 44;
+  }
+  const innerW = WIDTH - 2 * PAD;
+  const total = table.columns.reduce((s, c) => s + c.width, 0);
+  const xs: number[] = [];
+  let acc = PAD;
+  for (const c of table.columns) {
+    xs.push(acc);
+    acc += (c.width / total) * innerW;
+  }
+  const colW = (i: number): number => (table.columns[i]!.width / total) * innerW;
+  const drawRow = (cells: string[], rowY: number, bold: boolean, dot?: string): void => {
+    ctx.font = `${bold ? 20 : 19}px "${bold ? FONT_FAMILY_BOLD : FONT_FAMILY}"`;
+    cells.forEach((cell, i) => {
+      const col = table.columns[i];
+      if (!col) return;
+      let x = xs[i]! + 10;
+      let w = colW(i) - 20;
+      if (i === 0 && dot) {
+        ctx.fillStyle = dot;
+        ctx.beginPath();
+        ctx.arc(x + 8, rowY + ROW_H / 2, 8, 0, Math.PI * 2);
+        ctx.fill();
+        x += 24;
+        w -= 24;
+      }
+      ctx.fillStyle = COLORS.ink;
+      const text = fit(ctx, cell, w);
+      const align = col.align ?? 'left';
+      ctx.textAlign = align;
+      ctx.fillText(text, align === 'left' ? x : align === 'right' ? x + w : x + w / 2, rowY + ROW_H / 2);
+      ctx.textAlign = 'left';
+    });
+  };
+  ctx.fillStyle = COLORS.head;
+  ctx.fillRect(PAD, y, innerW, ROW_H);
+  drawRow(
+    table.columns.map((c) => c.title),
+    y,
+    true,
+  );
+  y += ROW_H;
+  table.rows.forEach((row, idx) => {
+    if (idx % 2 === 1) {
+      ctx.fillStyle = COLORS.band;
+      ctx.fillRect(PAD, y, innerW, ROW_H);
+    }
+    drawRow(row.cells, y, row.emphasis ?? false, row.dot);
+    ctx.fillStyle = COLORS.rule;
+    ctx.fillRect(PAD, y + ROW_H - 1, innerW, 1);
+    y += ROW_H;
+  });
+  return y + 28;
+}
+
+/** Shortens text with an ellipsis so it fits `width` pixels in the current font. */
+function fit(ctx: SKRSContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…`;
+}
+
+function wrap(ctx: SKRSContext2D, text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const ch of text) {
+    if (ctx.measureText(line + ch).width > width && line) {
+      lines.push(line);
+      line = ch;
+    } else line += ch;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function roundRect(ctx: SKRSContext2D, x: number, y: number, w: number, h: number, r: number): void {
+  ctx.beginPath();
+  ctx.moveTo(x + r, y);
+  ctx.arcTo(x + w, y, x + w, y + h, r);
+  ctx.arcTo(x + w, y + h, x, y + h, r);
+  ctx.arcTo(x, y + h, x, y, r);
+  ctx.arcTo(x, y, x + w, y, r);
+  ctx.closePath();
+}

@@ -1,0 +1,87 @@
+import type { LocalDate } from '../domain/calendar/shanghai-time.ts';
+import type { TaskStatusValue } from '../domain/health/index.ts';
+import type { ReportTask, ReportUnitRef, ReportUpdate } from './report-data.ts';
+
+export const STATUS_LABEL: Record<TaskStatusValue, string> = {
+  not_started: '未启动',
+  in_progress: '推进中',
+  blocked: '受阻',
+  done: '已完成',
+  closed: '已销号',
+};
+
+export const isActive = (t: ReportTask): boolean => t.status !== 'done' && t.status !== 'closed';
+
+export const isOverdue = (t: ReportTask): boolean => t.health.reasons.some((r) => r.kind === 'overdue' || r.kind === 'milestone_overdue');
+
+/** A lagging task for the agenda: red, or at risk of missing a date (not merely silent). */
+export const isLagging = (t: ReportTask): boolean => t.health.health === 'red' || t.health.reasons.some((r) => r.kind === 'due_soon_behind');
+
+export interface RaisedProblem {
+  unit: ReportUnitRef | null;
+  reportedOn: LocalDate;
+  problems: string;
+}
+
+/**
+ * Problems still open on an active task: each unit's latest report since `since`, when that latest
+ * report names a problem (a later report without one means it was resolved).
+ */
+export function openProblems(task: ReportTask, since: LocalDate, units: Map<number, ReportUnitRef>): RaisedProblem[] {
+  if (!isActive(task)) return [];
+  const latest = new Map<number | null, ReportUpdate>();
+  for (const u of task.updates) if (u.reportedOn >= since) latest.set(u.unitId, u);
+  const out: RaisedProblem[] = [];
+  for (const u of latest.values()) {
+    const p = u.problems?.trim();
+    if (p) out.push({ unit: u.unitId === null ? null : (units.get(u.unitId) ?? null), reportedOn: u.reportedOn, problems: p });
+  }
+  return out;
+}
+
+export interface StatusChange {
+  unitId: number | null;
+  on: LocalDate;
+  from: TaskStatusValue;
+  to: TaskStatusValue;
+}
+
+/** Status changes reported within [from, to]; the status before the first report is 未启动. */
+export function statusChanges(task: ReportTask, from: LocalDate, to: LocalDate): StatusChange[] {
+  let current: TaskStatusValue = 'not_started';
+  const out: StatusChange[] = [];
+  for (const u of task.updates) {
+    if (!u.status || u.status === current) continue;
+    if (u.reportedOn >= from && u.reportedOn <= to) out.push({ unitId: u.unitId, on: u.reportedOn, from: current, to: u.status });
+    current = u.status;
+  }
+  return out;
+}
+
+/** Duty units of active tasks that made no report on that task in [since, date]; unit → task numbers. */
+export function unreportedUnits(tasks: readonly ReportTask[], since: LocalDate): Map<number, { unit: ReportUnitRef; tasks: ReportTask[] }> {
+  const out = new Map<number, { unit: ReportUnitRef; tasks: ReportTask[] }>();
+  for (const t of tasks) {
+    if (!isActive(t)) continue;
+    const reported = new Set(t.updates.filter((u) => u.reportedOn >= since).map((u) => u.unitId));
+    for (const unit of t.dutyUnits) {
+      if (reported.has(unit.id)) continue;
+      const e = out.get(unit.id) ?? { unit, tasks: [] };
+      e.tasks.push(t);
+      out.set(unit.id, e);
+    }
+  }
+  return out;
+}
+
+/** 11月27日 */
+export const cnDate = (d: LocalDate): string => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+/** 2026年11月27日 */
+export const cnFullDate = (d: LocalDate): string => `${d.slice(0, 4)}年${cnDate(d)}`;
+
+export const pct = (x: number): string => `${Math.round(x * 1000) / 10}%`;
+
+export const truncate = (s: string, n: number): string => {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
+};
