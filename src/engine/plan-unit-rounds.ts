@@ -1,0 +1,131 @@
+import { addDays, atLocal, toLocalDate, toLocalTime, type LocalDate } from '../domain/calendar/shanghai-time.ts';
+import { templatesFor } from '../messages/load-templates.ts';
+import { renderTemplate } from '../messages/render-template.ts';
+import { addressUnits, type UnitMessage } from './address-units.ts';
+import { adminNotices } from './admin-notices.ts';
+import { cnDate, deadlineLabel, loadOpenTasksByUnit, unitsHeardFrom, type OpenTask } from './open-tasks.ts';
+import type { PlanContext, SlotPlan } from './plan-context.ts';
+
+const WEEKDAY = ['日', '一', '二', '三', '四', '五', '六'];
+
+/** 5月7日（周四）17:00 */
+export function dueLabel(due: Date): string {
+  const d = toLocalDate(due);
+  return `${cnDate(d)}（周${WEEKDAY[new Date(`${d}T00:00:00Z`).getUTCDay()]}）${toLocalTime(due)}`;
+}
+
+function taskLine(tpl: string, t: OpenTask, extra: Record<string, string | number> = {}): string {
+  return renderTemplate(tpl, { no: t.no, taskTitle: t.shortTitle, deadline: deadlineLabel(t), last: t.last ?? '暂无', ...extra });
+}
+
+/**
+ * 周调度 reminder and 催报: every unit with open tasks that has not reported since the cycle opened.
+ * The reminder goes to all such units; the chase (after the due time) records a 提醒单 per task.
+ */
+export async function planReminderRound(ctx: PlanContext, kind: 'reminder' | 'chase'): Promise<SlotPlan> {
+  const cycle = ctx.slot.cycle;
+  if (!cycle) return { items: [], escalations: [], note: '无报送周期' };
+  const tasks = await loadOpenTasksByUnit(ctx.prisma, { roles: ctx.spec.roles, unitIds: ctx.unitIds, asOf: ctx.slot.at });
+  const reported = await unitsHeardFrom(ctx.prisma, cycle.start, ctx.slot.at);
+  const tpl = templatesFor(ctx.templates, kind, ctx.spec.key);
+  const due = dueLabel(cycle.due);
+  const messages: UnitMessage[] = [];
+  for (const [unitId, list] of sortedUnits(ctx, tasks)) {
+    if (reported.has(unitId)) continue;
+    const unit = ctx.dir.get(unitId)!.name;
+    messages.push({
+      unitId,
+      header: renderTemplate(tpl.header, { title: ctx.spec.title, unit, due, count: list.length }),
+      lines: list.map((t) => taskLine(tpl.task, t)),
+      footer: renderTemplate(tpl.footer, { due }),
+    });
+  }
+  const addressed = addressUnits(ctx.dir, messages, ctx.spec.key, ctx.slot.at);
+  const escalations =
+    kind === 'chase'
+      ? messages.flatMap((m) =>
+          tasks.get(m.unitId)!.map((t) => ({ taskId: t.taskId, unitId: m.unitId, level: 'reminder' as const, reason: `截至${due}未报送进展`, outboxKey: addressed.keyByUnit.get(m.unitId) ?? null })),
+        )
+      : [];
+  return {
+    items: [
+      ...addressed.items,
+      ...adminNotices(ctx, 'noGroup', { units: addressed.noGroup }),
+      ...adminNotices(ctx, 'undeliverable', { list: addressed.unreachable.map((u) => `${u}：未绑定微信群且联络员无微信身份`) }),
+    ],
+    escalations,
+    note: `单位 ${messages.length}，已报送跳过 ${[...tasks.keys()].filter((u) => reported.has(u)).length}，消息 ${addressed.items.length}`,
+  };
+}
+
+/** 时限倒计时: tasks and milestones that fall due in exactly one of the configured workday counts. */
+export async function planCountdown(ctx: PlanContext): Promise<SlotPlan> {
+  const days = new Set(ctx.spec.countdownDays ?? [7, 3, 1]);
+  const today = ctx.slot.date;
+  const tasks = await loadOpenTasksByUnit(ctx.prisma, { roles: ctx.spec.roles, unitIds: ctx.unitIds, asOf: ctx.slot.at });
+  const milestones = await ctx.prisma.milestone.findMany({
+    where: { doneAt: null, dueOn: { gt: atLocal(today), lte: atLocal(addDays(today, 120)) } },
+    select: { taskId: true, dueOn: true, text: true },
+  });
+  const msByTask = new Map<number, { due: LocalDate; text: string }[]>();
+  for (const m of milestones) msByTask.set(m.taskId, [...(msByTask.get(m.taskId) ?? []), { due: toLocalDate(m.dueOn!), text: m.text }]);
+  const tpl = templatesFor(ctx.templates, 'countdown', ctx.spec.key);
+  const left = (d: LocalDate) => (d > today ? ctx.calendar.workdaysBetween(today, d) : -1);
+  const messages: UnitMessage[] = [];
+  for (const [unitId, list] of sortedUnits(ctx, tasks)) {
+    const lines: string[] = [];
+    for (const t of list) {
+      if (t.deadlineKind === 'date' && t.deadline && days.has(left(t.deadline))) lines.push(taskLine(tpl.task, t, { days: left(t.deadline) }));
+      for (const m of msByTask.get(t.taskId) ?? []) {
+        if (days.has(left(m.due))) lines.push(taskLine(tpl.task, { ...t, shortTitle: `${t.shortTitle}·节点：${m.text.slice(0, 20)}`, deadline: m.due }, { days: left(m.due) }));
+      }
+    }
+    if (!lines.length) continue;
+    const unit = ctx.dir.get(unitId)!.name;
+    messages.push({ unitId, header: renderTemplate(tpl.header, { title: ctx.spec.title, unit, count: lines.length }), lines, footer: tpl.footer });
+  }
+  const addressed = addressUnits(ctx.dir, messages, ctx.spec.key, ctx.slot.at);
+  return {
+    items: [...addressed.items, ...adminNotices(ctx, 'undeliverable', { list: addressed.unreachable.map((u) => `${u}：未绑定微信群且联络员无微信身份`) })],
+    escalations: [],
+    note: `倒计时单位 ${messages.length}，消息 ${addressed.items.length}`,
+  };
+}
+
+/** 一月一汇报: units with lagging tasks (受阻, or past the deadline) report in writing for the month. */
+export async function planLaggingReport(ctx: PlanContext): Promise<SlotPlan> {
+  const today = ctx.slot.date;
+  const tasks = await loadOpenTasksByUnit(ctx.prisma, { roles: ctx.spec.roles, unitIds: ctx.unitIds, asOf: ctx.slot.at });
+  const tpl = templatesFor(ctx.templates, 'lagging_report', ctx.spec.key);
+  const due = dueLabel(atLocal(ctx.calendar.addWorkdays(today, 3), '17:00'));
+  const month = `${Number(today.slice(5, 7))}月`;
+  const messages: UnitMessage[] = [];
+  for (const [unitId, list] of sortedUnits(ctx, tasks)) {
+    const lagging = list.filter((t) => isLagging(t, today));
+    if (!lagging.length) continue;
+    const unit = ctx.dir.get(unitId)!.name;
+    messages.push({
+      unitId,
+      header: renderTemplate(tpl.header, { title: ctx.spec.title, unit, month, count: lagging.length, due }),
+      lines: lagging.map((t) => taskLine(tpl.task, t)),
+      footer: renderTemplate(tpl.footer, { due }),
+    });
+  }
+  const addressed = addressUnits(ctx.dir, messages, ctx.spec.key, ctx.slot.at);
+  return {
+    items: [...addressed.items, ...adminNotices(ctx, 'noGroup', { units: addressed.noGroup })],
+    escalations: [],
+    note: `滞后单位 ${messages.length}，消息 ${addressed.items.length}`,
+  };
+}
+
+export function isLagging(t: Pick<OpenTask, 'status' | 'deadline' | 'deadlineKind'>, today: LocalDate): boolean {
+  return t.status === 'blocked' || (t.deadlineKind === 'date' && !!t.deadline && t.deadline < today);
+}
+
+/** Units in the cadence's scope that exist in the directory, in name order for stable output. */
+export function sortedUnits<T>(ctx: PlanContext, byUnit: Map<number, T>): [number, T][] {
+  return [...byUnit]
+    .filter(([u]) => ctx.dir.has(u) && (!ctx.unitIds || ctx.unitIds.includes(u)))
+    .sort((a, b) => a[0] - b[0]);
+}

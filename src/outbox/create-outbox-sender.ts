@@ -1,0 +1,167 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Logger } from '../log/create-logger.ts';
+import type { ChatPort } from '../ports/chat.ts';
+import type { Clock } from '../ports/clock.ts';
+
+export interface OutboxSenderOptions {
+  prisma: PrismaClient;
+  chat: ChatPort;
+  clock: Clock;
+  logger: Logger;
+  /** Messages per minute from this sender; 0 turns pacing off (tests, benches). */
+  sendPerMinute: number;
+  /** Random extra wait between two messages, 0..sendJitterMs. */
+  sendJitterMs: number;
+  /** Attempts before a message is marked failed and shown to admins. */
+  maxAttempts: number;
+  /** How long a claimed row stays ours; after that another sender may take it (default 5 min). */
+  leaseMs?: number;
+  /** First retry delay; doubles each attempt, capped at 1 h (default 30 s). */
+  backoffBaseMs?: number;
+  /** Idle wait between polls when nothing is due (default 2 s). */
+  pollMs?: number;
+  workerId?: string;
+  random?: () => number;
+}
+
+export interface OutboxSender {
+  start(): void;
+  /** Stops after the message in hand; safe to call twice. */
+  close(): Promise<void>;
+  /** Sends everything due now (pacing included); returns how many were delivered. */
+  flushOnce(): Promise<number>;
+}
+
+interface ClaimedRow {
+  id: number;
+  idempotencyKey: string;
+  targetKind: string;
+  targetRef: string;
+  text: string;
+  mentions: string[];
+  attachment: string | null;
+  attempts: number;
+}
+
+/**
+ * Delivers outbox rows through the chat port.
+ *
+ * Claiming is one atomic UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED): any number of
+ * senders (processes) share the table and never take the same row while its lease holds. The
+ * claim sets a lease; the row is marked sent only by the holder of the lease.
+ *
+ * Crash safety, honestly: a crash after the claim and before the chat accepted the message leaves a
+ * row in `sending` whose lease expires; it is then claimed and sent again — nothing is lost and,
+ * since it was never delivered, nothing repeats. A crash in the short window after the chat
+ * accepted a message and before the `sent` mark commits (one UPDATE, milliseconds) sends that one
+ * message again after the lease: WeChat has no idempotent send, so this window can be made small
+ * but not zero. It is at-least-once with a window of one database round trip per message.
+ */
+export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
+  const { prisma, chat, clock, logger } = opts;
+  const leaseMs = opts.leaseMs ?? 5 * 60_000;
+  const backoffBase = opts.backoffBaseMs ?? 30_000;
+  const pollMs = opts.pollMs ?? 2_000;
+  const random = opts.random ?? Math.random;
+  const me = opts.workerId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  const stop = new AbortController();
+  let loop: Promise<void> | undefined;
+  let lastSentAt = 0;
+  let closing: Promise<void> | undefined;
+
+  async function claim(): Promise<ClaimedRow | undefined> {
+    const now = clock.now();
+    const rows = await prisma.$queryRaw<ClaimedRow[]>`
+      UPDATE "Outbox" SET "status" = 'sending', "lockedBy" = ${me}, "lockedUntil" = ${new Date(now.getTime() + leaseMs)},
+        "attempts" = "attempts" + 1, "updatedAt" = ${now}
+      WHERE "id" = (
+        SELECT "id" FROM "Outbox"
+        WHERE ("status" = 'pending' OR ("status" = 'sending' AND "lockedUntil" < ${now})) AND "notBefore" <= ${now}
+        ORDER BY "notBefore", "id" LIMIT 1
+        FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "idempotencyKey", "targetKind", "targetRef", "text", "mentions", "attachment", "attempts"`;
+    return rows[0];
+  }
+
+  async function pace(): Promise<void> {
+    if (opts.sendPerMinute <= 0) return;
+    const gap = 60_000 / opts.sendPerMinute + Math.floor(random() * (opts.sendJitterMs + 1));
+    const wait = lastSentAt + gap - clock.now().getTime();
+    if (lastSentAt && wait > 0) await clock.sleep(wait, stop.signal);
+  }
+
+  async function deliverOne(): Promise<'sent' | 'failed' | 'none'> {
+    const row = await claim();
+    if (!row) return 'none';
+    const mine = { id: row.id, lockedBy: me };
+    if (row.attempts > opts.maxAttempts) {
+      await prisma.outbox.updateMany({ where: mine, data: { status: 'failed', lockedBy: null, lockedUntil: null, lastError: '重试次数已用尽' } });
+      return 'failed';
+    }
+    try {
+      await chat.send({
+        target: row.targetKind === 'group' ? { kind: 'group', ref: row.targetRef } : { kind: 'person', ref: row.targetRef },
+        text: row.text,
+        ...(row.mentions.length ? { mentions: row.mentions } : {}),
+        ...(row.attachment ? { attachment: row.attachment } : {}),
+      });
+    } catch (e) {
+      const finalTry = row.attempts >= opts.maxAttempts;
+      const delay = Math.min(backoffBase * 2 ** (row.attempts - 1), 3_600_000);
+      await prisma.outbox.updateMany({
+        where: mine,
+        data: {
+          status: finalTry ? 'failed' : 'pending',
+          lockedBy: null,
+          lockedUntil: null,
+          lastError: String((e as Error).message ?? e).slice(0, 500),
+          notBefore: new Date(clock.now().getTime() + delay),
+        },
+      });
+      logger.warn({ key: row.idempotencyKey, attempt: row.attempts, err: e, finalTry }, 'send failed');
+      return 'failed';
+    }
+    lastSentAt = clock.now().getTime();
+    await prisma.outbox.updateMany({ where: mine, data: { status: 'sent', sentAt: clock.now(), lockedBy: null, lockedUntil: null } });
+    return 'sent';
+  }
+
+  async function flushOnce(): Promise<number> {
+    let sent = 0;
+    while (!stop.signal.aborted) {
+      // Logged out: messages wait in the outbox rather than burning their attempts.
+      if (chat.status() !== 'logged_in') break;
+      await pace();
+      if (stop.signal.aborted) break;
+      const r = await deliverOne();
+      if (r === 'none') break;
+      if (r === 'sent') sent++;
+    }
+    return sent;
+  }
+
+  return {
+    start() {
+      loop ??= (async () => {
+        while (!stop.signal.aborted) {
+          try {
+            await flushOnce();
+          } catch (e) {
+            logger.error({ err: e }, 'outbox sender error');
+          }
+          await clock.sleep(pollMs, stop.signal);
+        }
+      })();
+    },
+    flushOnce,
+    close() {
+      closing ??= (async () => {
+        stop.abort();
+        await loop;
+      })();
+      return closing;
+    },
+  };
+}
