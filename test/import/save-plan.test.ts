@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importPlanFile } from '../../src/import/import-plan-file.ts';
+import { loadUnitDirectory } from '../../src/import/load-unit-directory.ts';
+import { savePlan } from '../../src/import/save-plan.ts';
+import type { ParsedPlan } from '../../src/domain/plan/plan-types.ts';
+import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
+import type { Database } from '../../src/store/open-database.ts';
+
+const SEEDS = path.resolve(import.meta.dirname, '../../../shared/seeds');
+const directory = loadUnitDirectory(path.resolve(import.meta.dirname, '../../config/units.json'));
+
+describe.each(DB_KINDS)('savePlan on %s', (kind) => {
+  let db: Database;
+  let plan003: ParsedPlan;
+  let plan002: ParsedPlan;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    plan003 = await importPlanFile(path.join(SEEDS, '003_4dfd9a9cc1e4fe81.txt'), { directory });
+    plan002 = await importPlanFile(path.join(SEEDS, '002_a944769c8b8073fd.txt'), { directory });
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('writes plan, sections, tasks, units, leaders and an audit row', async () => {
+    const report = await savePlan(db.prisma, plan003, { actor: 'test' });
+    expect(report.created).toBe(true);
+    expect(report.added).toHaveLength(56);
+    const p = db.prisma;
+    const plan = await p.plan.findUniqueOrThrow({ where: { sourceDocument: plan003.document } });
+    expect(plan.title).toBe('2024年区《政府工作报告》重点工作责任分工方案');
+    expect(plan.mechanisms).toEqual(['周通报', '月调度']);
+    expect(await p.task.count({ where: { planId: plan.id } })).toBe(56);
+    expect(await p.section.count({ where: { planId: plan.id } })).toBe(5 + 15);
+    const t1 = await p.task.findUniqueOrThrow({
+      where: { planId_no: { planId: plan.id, no: '1' } },
+      include: { units: { include: { unit: true }, orderBy: { ordinal: 'asc' } }, leaders: { include: { person: true } }, section: { include: { parent: true } } },
+    });
+    expect(t1.deadline?.toISOString().slice(0, 10)).toBe('2024-12-31');
+    expect(t1.deadlineKind).toBe('date');
+    expect(t1.deadlineText).toBe('2024年12月底');
+    expect(t1.leaders.map((l) => l.person.name)).toEqual(['杨峰']);
+    expect(t1.section?.title).toBe('激发产业活力');
+    expect(t1.section?.parent?.title).toBe('坚持产业兴区，筑牢城南崛起支撑');
+    expect(t1.units.map((u) => [u.role, u.rawName, u.unit?.name ?? null, u.collective])).toEqual([
+      ['responsible', '区科工局', '区科技和工业信息化局', false],
+      ['participating', '各街道、镇、集聚区', null, true],
+    ]);
+    // 区重点公共建设项目管理中心 and its alias 区公建中心 are one unit.
+    const center = await p.unit.findUniqueOrThrow({ where: { name: '区重点公共建设项目管理中心' } });
+    expect(center.aliases).toContain('区公建中心');
+    expect(await p.auditLog.count({ where: { entity: 'Plan', entityId: String(plan.id), action: 'plan.import' } })).toBe(1);
+  });
+
+  it('re-import updates in place, reports changes per field, keeps progress', async () => {
+    const p = db.prisma;
+    const plan = await p.plan.findUniqueOrThrow({ where: { sourceDocument: plan003.document } });
+    const t5 = await p.task.findUniqueOrThrow({ where: { planId_no: { planId: plan.id, no: '5' } } });
+    const t56 = await p.task.findUniqueOrThrow({ where: { planId_no: { planId: plan.id, no: '56' } } });
+    await p.progressUpdate.create({ data: { taskId: t5.id, reportedAt: new Date(), text: '已完成楼宇排查' } });
+    await p.progressUpdate.create({ data: { taskId: t56.id, reportedAt: new Date(), text: '已开展排查' } });
+    await p.task.update({ where: { id: t5.id }, data: { status: 'in_progress', percent: 40 } });
+
+    const same = await savePlan(p, plan003, { actor: 'test' });
+    expect(same).toMatchObject({ created: false, added: [], changed: [], removed: [], unchanged: 56 });
+
+    // The revised document: task 5 moves its deadline and gains a unit, task 55 and 56 disappear, 57 is new.
+    const edited: ParsedPlan = structuredClone(plan003);
+    const e5 = edited.tasks.find((t) => t.no === '5')!;
+    e5.deadline = { kind: 'date', date: '2024-09-30', text: '2024年9月底', recurrence: null };
+    e5.units.push({ role: 'participating', rawName: '区财政局', ordinal: 9, collective: false, resolved: { name: '区财政局', kind: 'department', aliases: [], via: 'exact' }, suggestions: [] });
+    edited.tasks = edited.tasks.filter((t) => t.no !== '55' && t.no !== '56');
+    edited.tasks.push({ ...structuredClone(edited.tasks[0]!), no: '57', seq: 57, text: '新增任务：建设口袋公园。' });
+    const report = await savePlan(p, edited, { actor: 'test' });
+    expect(report.added).toEqual(['57']);
+    expect(report.removed).toEqual([
+      { no: '55', kept: false },
+      { no: '56', kept: true },
+    ]);
+    expect(report.changed).toHaveLength(1);
+    expect(report.changed[0]!.no).toBe('5');
+    expect(report.changed[0]!.fields.map((f) => f.field).sort()).toEqual(['deadline', 'deadlineText', 'participatingUnits']);
+    expect(report.changed[0]!.fields.find((f) => f.field === 'deadline')).toEqual({ field: 'deadline', before: '2024-12-31', after: '2024-09-30' });
+
+    expect(await p.task.count({ where: { planId: plan.id } })).toBe(56); // 54 kept + 56 (has progress) + 57
+    const after5 = await p.task.findUniqueOrThrow({ where: { id: t5.id }, include: { updates: true } });
+    expect(after5).toMatchObject({ status: 'in_progress', percent: 40 });
+    expect(after5.updates).toHaveLength(1);
+    expect(await p.progressUpdate.count({ where: { taskId: t56.id } })).toBe(1);
+    expect(await p.auditLog.count({ where: { entity: 'Plan', entityId: String(plan.id) } })).toBe(3);
+  });
+
+  it('saves the roster as leaders with titles and roles, and leaves other plans alone', async () => {
+    const p = db.prisma;
+    await savePlan(p, plan002, { actor: 'cli' });
+    const hu = await p.person.findFirstOrThrow({ where: { name: '胡俊峰', kind: 'leader' } });
+    expect(hu).toMatchObject({ title: '区委副书记、区政府区长', role: '组长' });
+    expect(await p.person.count({ where: { kind: 'leader', role: '副组长' } })).toBe(27);
+    const plan = await p.plan.findUniqueOrThrow({ where: { sourceDocument: plan002.document } });
+    expect(plan.docNumber).toBe('东办发〔2024〕1号');
+    expect(plan.issuedOn?.toISOString().slice(0, 10)).toBe('2024-02-06');
+    expect(await p.task.count({ where: { planId: plan.id } })).toBe(4);
+    expect(await p.plan.count()).toBe(2);
+    // A name outside the directory is stored as written, unlinked, never dropped.
+    const t1 = await p.task.findUniqueOrThrow({ where: { planId_no: { planId: plan.id, no: '一' } }, include: { units: true } });
+    expect(t1.units.map((u) => [u.role, u.rawName, u.unitId === null, u.collective])).toEqual([
+      ['lead', '区公建中心', false, false],
+      ['responsible', '各项目相关责任单位', true, true],
+    ]);
+  });
+});
