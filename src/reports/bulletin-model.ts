@@ -38,6 +38,8 @@ export interface BulletinModel {
   scoring: ScoreResult<number>;
   best: UnitRow[];
   withOverdue: UnitRow[];
+  /** Units with overdue tasks report their remedy by this date (5 workdays on). */
+  remedyBy: LocalDate;
 }
 
 /**
@@ -141,6 +143,7 @@ export function bulletinModel(data: ReportData, calendar: WorkCalendar): Bulleti
     scoring,
     best,
     withOverdue,
+    remedyBy: calendar.addWorkdays(date, 5),
   };
 }
 

@@ -29,7 +29,7 @@ export function bulletinParagraphs(m: BulletinModel): { title: string; salutatio
   if (m.withOverdue.length) {
     const names = m.withOverdue.slice(0, NAME_LIMIT).map((r) => `${r.unitName}（${r.overdue}项）`);
     body.push(
-      `三、存在问题。${names.join('、')}${m.withOverdue.length > NAME_LIMIT ? `等${m.withOverdue.length}个单位` : ''}有任务逾期未完成。请上述单位主要负责同志高度重视，认真分析原因，于${cnDate(m.date)}后5个工作日内向督办室报送整改措施和完成时限。`,
+      `三、存在问题。${names.join('、')}${m.withOverdue.length > NAME_LIMIT ? `等${m.withOverdue.length}个单位` : ''}有任务逾期未完成。请上述单位主要负责同志高度重视，认真分析原因，于${cnDate(m.remedyBy)}前向督办室报送整改措施和完成时限。`,
     );
   } else body.push('三、存在问题。本月无逾期任务。');
   body.push('四、下步要求。各单位要对照任务清单和时间节点，倒排工期、挂图作战，按时报送进展；对推进中遇到的困难和问题，及时提请牵头领导协调解决，确保各项任务按期保质完成。');

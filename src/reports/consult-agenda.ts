@@ -1,5 +1,5 @@
 import { addDays, type LocalDate } from '../domain/calendar/shanghai-time.ts';
-import { describeReason, HEALTH_ICON, HEALTH_LABEL } from '../domain/health/index.ts';
+import { describeReason, HEALTH_ICON, HEALTH_SHORT } from '../domain/health/index.ts';
 import type { Db } from '../store/open-database.ts';
 import { loadReportData, type ReportData, type ReportTask } from './report-data.ts';
 import { cnDate, isLagging, openProblems, STATUS_LABEL, type RaisedProblem } from './report-facts.ts';
@@ -97,7 +97,7 @@ export function agendaPng(m: AgendaModel): PngReport {
       dot: COLORS[item.task.health.health],
       emphasis: item.task.status === 'blocked',
       cells: [
-        HEALTH_LABEL[item.task.health.health],
+        HEALTH_SHORT[item.task.health.health],
         g.leadUnit,
         `〔${item.task.no}〕${item.task.name}`,
         `${item.task.percent ?? 0}%`,

@@ -46,11 +46,13 @@ export interface StatusChange {
   to: TaskStatusValue;
 }
 
-/** Status changes reported within [from, to]; the status before the first report is 未启动. */
+/** Status changes reported within [from, to]; before any report a task counts as 未启动. */
 export function statusChanges(task: ReportTask, from: LocalDate, to: LocalDate): StatusChange[] {
   let current: TaskStatusValue = 'not_started';
   const out: StatusChange[] = [];
   for (const u of task.updates) {
+    // Reporting progress without a status implies work has started; that is no change to report.
+    if (!u.status && current === 'not_started' && (u.percent ?? 0) > 0) current = 'in_progress';
     if (!u.status || u.status === current) continue;
     if (u.reportedOn >= from && u.reportedOn <= to) out.push({ unitId: u.unitId, on: u.reportedOn, from: current, to: u.status });
     current = u.status;

@@ -1,5 +1,5 @@
 import { addDays } from '../domain/calendar/shanghai-time.ts';
-import { describeReason, HEALTH_ICON, HEALTH_LABEL, HEALTH_ORDER, type Health } from '../domain/health/index.ts';
+import { describeReason, HEALTH_ICON, HEALTH_SHORT, HEALTH_ORDER, type Health } from '../domain/health/index.ts';
 import type { Db } from '../store/open-database.ts';
 import { loadReportData, type ReportData, type ReportTask } from './report-data.ts';
 import { cnDate, isActive, openProblems, STATUS_LABEL, statusChanges, truncate, unreportedUnits } from './report-facts.ts';
@@ -157,15 +157,15 @@ export function digestPng(m: DigestModel): PngReport {
       columns: [
         { title: '状态', width: 1.3 },
         { title: '编号', width: 0.8 },
-        { title: '任务', width: 4.2 },
-        { title: '牵头单位', width: 2.2 },
+        { title: '任务', width: 3.4 },
+        { title: '牵头单位', width: 2 },
         { title: '进度', width: 0.9, align: 'right' },
-        { title: '情况', width: 4 },
+        { title: '情况', width: 5 },
       ],
       rows: m.tasks.slice(0, 40).map((t) => ({
         dot: COLORS[t.health.health],
         emphasis: t.health.health === 'red',
-        cells: [HEALTH_LABEL[t.health.health], t.no, t.name, t.leadUnits.map((u) => u.name).join('、') || '—', `${t.percent ?? 0}%`, t.health.reasons.map(describeReason).join('；') || STATUS_LABEL[t.status]],
+        cells: [HEALTH_SHORT[t.health.health], t.no, t.name, t.leadUnits.map((u) => u.name).join('、') || '—', `${t.percent ?? 0}%`, t.health.reasons.map(describeReason).join('；') || STATUS_LABEL[t.status]],
       })),
     },
     footer: [

@@ -8,6 +8,9 @@ export const HEALTH_LABEL: Record<Health, string> = {
   closed: '已销号',
 };
 
+/** Two-character labels for narrow table columns. */
+export const HEALTH_SHORT: Record<Health, string> = { red: '红灯', yellow: '黄灯', green: '绿灯', done: '已完成', closed: '已销号' };
+
 export const HEALTH_ICON: Record<Health, string> = { red: '🔴', yellow: '🟡', green: '🟢', done: '✅', closed: '☑️' };
 
 /** Order for lists: red first, then yellow, green, done, closed. */
