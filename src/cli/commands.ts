@@ -1,7 +1,9 @@
 import type { Command } from './command.ts';
 import { doctorCommand } from './commands/doctor-command.ts';
+import { exportCommand } from './commands/export-command.ts';
+import { importCommand } from './commands/import-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { startCommand } from './commands/start-command.ts';
 
 /** Every `duban` sub-command, in the order `duban help` lists them. */
-export const commands: Command[] = [startCommand, migrateCommand, doctorCommand];
+export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, importCommand, exportCommand];
