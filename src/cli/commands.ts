@@ -7,4 +7,4 @@ import { reportCommand } from './commands/report-command.ts';
 import { startCommand } from './commands/start-command.ts';
 
 /** Every `duban` sub-command, in the order `duban help` lists them. */
-export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, importCommand, exportCommand];
+export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, importCommand, exportCommand, reportCommand];
