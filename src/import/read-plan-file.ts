@@ -26,7 +26,7 @@ export async function readPlanFile(file: string): Promise<PlanSource> {
   if (ext === '.doc' || ext === '.xls' || ext === '.wps' || ext === '.et') {
     throw new InputError('IMPORT_INVALID', `${document} 是旧版 Office 格式，无法直接读取`, '用 Office/WPS 另存为 .docx 或 .xlsx 后再导入');
   }
-  return textSource(decodeText(buf, document), document);
+  return sourceFromText(decodeText(buf, document), document);
 }
 
 /** UTF-8, else GBK (common for files saved on Chinese Windows); binary content is refused. */
@@ -44,7 +44,8 @@ export function decodeText(buf: Buffer, document: string): string {
   throw new InputError('IMPORT_INVALID', `${document} 第${lineNo}行起无法按文字读取（既不是 UTF-8 也不是 GBK 编码）`, '用记事本另存为 UTF-8 编码后再导入');
 }
 
-function textSource(text: string, document: string): PlanSource {
+/** Text as read from a file: running text, or a tab-separated ledger when it has a header row. */
+export function sourceFromText(text: string, document: string): PlanSource {
   const lines = toSourceLines(text);
   if (lines.every((l) => !l.text.trim())) {
     throw new InputError('IMPORT_INVALID', `${document} 只有空白，没有可导入的内容`, '确认文件内容');

@@ -173,7 +173,7 @@ export function milestonesFromDeadlineText(text: string, opts: DeadlineOptions =
 }
 
 const MILESTONE_VERB =
-  /^(?:前|以前|之前|底前)?\s*[，,]?\s*(?:要|须|必须|力争|确保|全面|基本|初步)?(完成|实现|启动|建成|开工|竣工|出台|制定|形成|达到|开展|推动|交付|投入使用|投用|上线|印发|召开|验收)/;
+  /^(?:前|以前|之前|底前)?\s*[，,]?\s*(?:要|须|必须|力争|确保|全面|全部|基本|初步|全力)?(完成|实现|启动|建成|开工|竣工|出台|制定|形成|达到|开展|推动|交付|投入使用|投用|上线|印发|召开|验收)/;
 
 /**
  * Dated steps inside an item's text: clauses that open with a date and a verb

@@ -83,6 +83,8 @@ export function resolveUnitName(raw: string, index: DirectoryIndex): ResolveResu
   for (const { key: k, unit } of index.all) {
     const d = editDistance(key, k);
     if (d <= limit && d < (scored.get(unit.name) ?? Infinity)) scored.set(unit.name, d);
+    // 区住建局（旧改办） style: a known name with a bracketed office after it.
+    else if (key.startsWith(`${k}（`) && !scored.has(unit.name)) scored.set(unit.name, limit + 1);
   }
   const suggestions = [...scored.entries()].sort((a, b) => a[1] - b[1]).slice(0, 3).map(([n]) => n);
   return { resolved: null, collective: false, suggestions };

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { toPlanJson } from '../../src/domain/plan/plan-json.ts';
+import { parsePlanText, toSourceLines } from '../../src/domain/plan/parse-plan-text.ts';
+import { resolvePlanUnits } from '../../src/domain/plan/resolve-plan-units.ts';
+import { splitUnitList } from '../../src/domain/plan/split-names.ts';
+import { expandCollective, indexDirectory, resolveUnitName, type UnitDirectory } from '../../src/domain/plan/unit-directory.ts';
+import { parsePlanSource } from '../../src/import/import-plan-file.ts';
+import { sourceFromText } from '../../src/import/read-plan-file.ts';
+
+const directory: UnitDirectory = {
+  units: [
+    { name: '区发展和改革委员会', aliases: ['区发改委'], kind: 'department' },
+    { name: '区财政局', aliases: [], kind: 'department' },
+    { name: '区重点公共建设项目管理中心', aliases: ['区公建中心'], kind: 'department' },
+    { name: '区住房和城乡建设局', aliases: ['区住建局'], kind: 'department' },
+    { name: '区政府办公室', aliases: ['区政府办'], kind: 'office' },
+    { name: '区安全生产委员会', aliases: ['区安委会'], kind: 'committee' },
+    { name: '扬子洲镇', aliases: [], kind: 'town' },
+    { name: '扬农管理处', aliases: [], kind: 'town' },
+    { name: '洪都街道', aliases: [], kind: 'street' },
+    { name: '豫章街道', aliases: [], kind: 'street' },
+    { name: '区文化旅游投资有限公司', aliases: ['区文旅公司'], kind: 'other' },
+  ],
+};
+const index = indexDirectory(directory);
+const parse = (text: string, year?: number) => resolvePlanUnits(parsePlanText(toSourceLines(text), { document: 'test.txt', year }), index);
+
+describe('other conventions of the genre', () => {
+  it('keys on their own lines, 1、 numbering, 分管领导, 配合单位, （牵头）, 时间节点 and milestones', () => {
+    const plan = parse(`关于做好2025年城市更新工作的实施方案
+一、重点任务
+（一）老旧小区改造
+1、推进老旧小区改造。6月底前完成项目立项；9月底前全部开工。
+分管领导：张三、李 四
+责任单位：区住建局（牋头）、区财政局
+配合单位：各镇、街道
+时间节点：2025年12月底
+2、建立长效管理机制
+分管领导：张三
+责任单位：区住建局（牵头）、区财政局
+时间节点：长期坚持
+（二）督查考核
+3、每季度通报进展。
+责任单位：区政府办
+完成时限：每季度末
+`);
+    expect(plan.title).toBe('关于做好2025年城市更新工作的实施方案');
+    expect(plan.tasks.map((t) => t.no)).toEqual(['1', '2', '3']);
+    const [t1, t2, t3] = plan.tasks;
+    expect(t1!.sections).toEqual(['重点任务', '老旧小区改造']);
+    expect(t1!.leaders).toEqual(['张三', '李四']);
+    expect(t1!.deadline).toEqual({ kind: 'date', date: '2025-12-31', text: '2025年12月底', recurrence: null });
+    expect(t1!.milestones.map((m) => [m.dueOn, m.text])).toEqual([
+      ['2025-06-30', '6月底前完成项目立项'],
+      ['2025-09-30', '9月底前全部开工'],
+    ]);
+    expect(t1!.units.map((u) => [u.role, u.rawName])).toEqual([
+      ['responsible', '区住建局（牋头）'],
+      ['responsible', '区财政局'],
+      ['participating', '各镇、街道'],
+    ]);
+    // The typo 牋头 is not the marker, and the name is reported, not dropped.
+    expect(plan.warnings.some((w) => w.code === 'unit_suggestion' && w.message.includes('区住建局（牋头）'))).toBe(true);
+    expect(t2!.units.filter((u) => u.role === 'lead').map((u) => u.rawName)).toEqual(['区住建局']);
+    expect(t2!.deadline).toMatchObject({ kind: 'open', date: null, text: '长期坚持' });
+    expect(t3!.deadline).toMatchObject({ kind: 'recurring', date: null, recurrence: '每季度末' });
+    expect(t3!.sections).toEqual(['重点任务', '督查考核']);
+  });
+
+  it('（1） items under 1. with 〔〕 and () blocks; text after a closed block is not the task', () => {
+    const plan = parse(`某区2024年安全生产工作要点
+一、压实责任
+1.落实安全生产责任制
+（1）制定年度责任清单。〔牵头单位：区安委会；责任单位：区直各单位；完成时间：2024年3月31日前〕
+（2）开展安全生产大检查。(责任单位:区安委会各成员单位,扬子洲镇、扬农管理处;完成时限:三季度末)
+本条为说明文字，不属于任务。
+二、保障措施
+加强组织领导。
+`, 2024);
+    expect(plan.tasks.map((t) => [t.no, t.sections.join('>')])).toEqual([
+      ['1', '压实责任>落实安全生产责任制'],
+      ['2', '压实责任>落实安全生产责任制'],
+    ]);
+    expect(plan.tasks[0]!.deadline.date).toBe('2024-03-31');
+    expect(plan.tasks[1]!.deadline.date).toBe('2024-09-30');
+    expect(plan.tasks[1]!.text).toBe('开展安全生产大检查。');
+    expect(plan.tasks[1]!.units.map((u) => [u.rawName, u.collective, u.resolved?.name ?? null])).toEqual([
+      ['区安委会各成员单位', true, null],
+      ['扬子洲镇', false, '扬子洲镇'],
+      ['扬农管理处', false, '扬农管理处'],
+    ]);
+  });
+
+  it('an item without markup among tasks is kept as a task, with a warning', () => {
+    const plan = parse(`工作方案
+一、任务
+1.任务甲。（责任单位：区财政局）
+2.任务乙没有写单位。
+3.任务丙。（责任单位：区发改委）
+`);
+    expect(plan.tasks.map((t) => t.no)).toEqual(['1', '2', '3']);
+    expect(plan.warnings.find((w) => w.code === 'untasked_item')).toMatchObject({ line: 4 });
+  });
+
+  it('tab-separated ledger text with a header row and section rows', () => {
+    const text = ['重点任务台账', '序号\t任务内容\t牵头单位\t责任单位\t完成时限', '一、项目建设\t\t\t\t', '1\t推进学校建设。完成主体工程。\t区公建中心\t区财政局、区发该委\t2024年6月底', '2\t做好资金保障\t\t区财政局\t年底前'].join('\n');
+    const plan = parsePlanSource(sourceFromText(text, 'ledger.txt'), { directory, year: 2024 });
+    expect(toPlanJson(plan).tasks.map((t) => [t.no, t.sections, t.leadUnits, t.responsibleUnits, t.deadline])).toEqual([
+      ['1', ['项目建设'], ['区公建中心'], ['区财政局', '区发该委'], '2024-06-30'],
+      ['2', ['项目建设'], [], ['区财政局'], '2024-12-31'],
+    ]);
+    expect(plan.title).toBe('重点任务台账');
+    const w = plan.warnings.find((x) => x.code === 'unit_suggestion')!;
+    expect(w.message).toContain('是否为 “区发展和改革委员会”');
+    expect(w.cell).toBe('第4行第2列');
+  });
+
+  it('splits unit lists the way the genre writes them', () => {
+    expect(splitUnitList('区政数局、区财政局、区税务局，各镇、街办、管理处')).toEqual(['区政数局', '区财政局', '区税务局', '各镇、街办、管理处']);
+    expect(splitUnitList('区委组织部（人才办）、区人社局；各相关街道、镇、集聚区')).toEqual(['区委组织部（人才办）', '区人社局', '各相关街道、镇、集聚区']);
+    expect(splitUnitList('扬子洲镇、扬农管理处')).toEqual(['扬子洲镇', '扬农管理处']);
+    expect(splitUnitList('各行业主管部门、项目相关责任单位')).toEqual(['各行业主管部门', '项目相关责任单位']);
+    expect(splitUnitList('**区公建中心**')).toEqual(['区公建中心']);
+  });
+});
+
+describe('unit resolution', () => {
+  it('exact, alias, then suggestions', () => {
+    expect(resolveUnitName('区财政局', index).resolved).toMatchObject({ name: '区财政局', via: 'exact' });
+    expect(resolveUnitName('区公建中心', index).resolved).toMatchObject({ name: '区重点公共建设项目管理中心', via: 'alias' });
+    expect(resolveUnitName('区发该委', index)).toEqual({ resolved: null, collective: false, suggestions: ['区发展和改革委员会'] });
+    expect(resolveUnitName('区气象局', index)).toEqual({ resolved: null, collective: false, suggestions: [] });
+    expect(resolveUnitName('各镇、街办、管理处', index)).toEqual({ resolved: null, collective: true, suggestions: [] });
+  });
+
+  it('expandCollective: kinds named in the phrase', () => {
+    const names = (raw: string) => expandCollective(raw, directory.units).map((u) => u.name);
+    expect(names('各镇、街办、管理处')).toEqual(['扬子洲镇', '扬农管理处', '洪都街道', '豫章街道']);
+    expect(names('各相关街道、镇')).toEqual(['扬子洲镇', '洪都街道', '豫章街道']);
+    expect(names('区直各单位')).toEqual(['区发展和改革委员会', '区财政局', '区重点公共建设项目管理中心', '区住房和城乡建设局', '区政府办公室', '区安全生产委员会']);
+    expect(names('区安委会各成员单位')).toContain('区财政局');
+    expect(names('各项目牵头单位')).toEqual([]);
+  });
+});
