@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toPlanJson } from '../../src/domain/plan/plan-json.ts';
+import { exportLedger, LEDGER_COLUMNS } from '../../src/import/export-ledger.ts';
+import { importPlanFile } from '../../src/import/import-plan-file.ts';
+import { loadUnitDirectory } from '../../src/import/load-unit-directory.ts';
+import { savePlan } from '../../src/import/save-plan.ts';
+import type { Database } from '../../src/store/open-database.ts';
+import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
+
+const SEEDS = path.resolve(import.meta.dirname, '../../../shared/seeds');
+const directory = loadUnitDirectory(path.resolve(import.meta.dirname, '../../config/units.json'));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-import-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const para = (text: string) => new Paragraph({ children: [new TextRun(text)] });
+const cell = (text: string) => new TableCell({ children: [para(text)] });
+
+async function writeDocx(name: string, children: (Paragraph | Table)[]): Promise<string> {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, await Packer.toBuffer(new Document({ sections: [{ children }] })));
+  return file;
+}
+
+async function writeXlsx(name: string, rows: (string | Date | number | null)[][]): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('任务');
+  for (const r of rows) ws.addRow(r);
+  const file = path.join(tmp, name);
+  await wb.xlsx.writeFile(file);
+  return file;
+}
+
+describe('Word and Excel inputs', () => {
+  it('reads a .docx written as paragraphs', async () => {
+    const file = await writeDocx('plan.docx', [
+      para('东湖区2024年优化营商环境工作方案'),
+      para('一、重点任务'),
+      para('（一）提升政务服务'),
+      para('1.推进一网通办。扩大网上办理事项。（牵头单位：区政数局；责任单位：区发改委，各镇、街办、管理处；完成时限：2024年6月30日前）'),
+      para('2.优化审批流程。压缩审批时限。（责任单位：区住建局、区公建中心；完成时限：年底前）'),
+    ]);
+    const plan = await importPlanFile(file, { directory });
+    expect(plan.title).toBe('东湖区2024年优化营商环境工作方案');
+    const json = toPlanJson(plan);
+    expect(json.tasks.map((t) => [t.no, t.sections, t.title, t.leadUnits, t.responsibleUnits, t.deadline])).toEqual([
+      ['1', ['重点任务', '提升政务服务'], '推进一网通办', ['区政数局'], ['区发改委', '各镇、街办、管理处'], '2024-06-30'],
+      ['2', ['重点任务', '提升政务服务'], '优化审批流程', [], ['区住建局', '区公建中心'], '2024-12-31'],
+    ]);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it('reads a .docx whose tasks sit in a table', async () => {
+    const file = await writeDocx('table.docx', [
+      para('2024年重点工作任务分解表'),
+      new Table({
+        rows: [
+          new TableRow({ children: ['序号', '重点任务', '责任领导', '牵头单位', '配合单位', '时间节点'].map(cell) }),
+          new TableRow({ children: ['1', '完成老旧小区改造16个', '聂洪明', '区住建局', '各街道、镇', '2024年11月'].map(cell) }),
+          new TableRow({ children: ['2', '新增停车泊位1000个', '涂艳彬', '区城管执法局', '', '三季度末'].map(cell) }),
+        ],
+      }),
+    ]);
+    const json = toPlanJson(await importPlanFile(file, { directory }));
+    expect(json.title).toBe('2024年重点工作任务分解表');
+    expect(json.tasks.map((t) => [t.no, t.leaders, t.leadUnits, t.participatingUnits, t.deadline, t.deadlineText])).toEqual([
+      ['1', ['聂洪明'], ['区住建局'], ['各街道、镇'], '2024-11-30', '2024年11月'],
+      ['2', ['涂艳彬'], ['区城管执法局'], [], '2024-09-30', '三季度末'],
+    ]);
+  });
+
+  it('reads an .xlsx ledger, with a real date cell and a section row', async () => {
+    const file = await writeXlsx('ledger.xlsx', [
+      ['2024年重点项目台账'],
+      ['序号', '任务内容', '牵头领导', '牵头单位', '责任单位', '完成时限'],
+      ['一、项目建设', '一、项目建设', '一、项目建设', '一、项目建设', '一、项目建设', '一、项目建设'],
+      [1, '加快慧铭广场建设', '徐志勇', '区公建中心', '区财政局、区发改委', new Date(Date.UTC(2024, 5, 30))],
+      [2, '推进安置房建设', '徐志勇、杨峰', '区住建局', '区财政局', '每季度末'],
+    ]);
+    const plan = await importPlanFile(file, { directory });
+    const json = toPlanJson(plan);
+    expect(json.title).toBe('2024年重点项目台账');
+    expect(json.tasks.map((t) => [t.no, t.sections, t.leaders, t.deadline, t.deadlineKind])).toEqual([
+      ['1', ['项目建设'], ['徐志勇'], '2024-06-30', 'date'],
+      ['2', ['项目建设'], ['徐志勇', '杨峰'], null, 'recurring'],
+    ]);
+  });
+});
+
+describe('malformed input says what and where', () => {
+  it('empty file', async () => {
+    const file = path.join(tmp, 'empty.txt');
+    fs.writeFileSync(file, '');
+    await expect(importPlanFile(file, { directory })).rejects.toThrow(/empty\.txt 是空文件/);
+  });
+
+  it('binary file', async () => {
+    const file = path.join(tmp, 'scan.txt');
+    fs.writeFileSync(file, Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0x01, 0x02, 0xff]));
+    await expect(importPlanFile(file, { directory })).rejects.toThrow(/scan\.txt 不是文本文件（第 5 字节起是二进制内容）/);
+  });
+
+  it('a .docx that is not a Word file', async () => {
+    const file = path.join(tmp, 'fake.docx');
+    fs.writeFileSync(file, 'not a zip');
+    await expect(importPlanFile(file, { directory })).rejects.toThrow(/fake\.docx 不是有效的 Word（\.docx）文件/);
+  });
+
+  it('a table missing the task column names the header row', async () => {
+    const file = await writeXlsx('nocontent.xlsx', [
+      ['序号', '牵头单位', '责任单位', '完成时限'],
+      [1, '区财政局', '区发改委', '2024年12月底'],
+    ]);
+    await expect(importPlanFile(file, { directory })).rejects.toThrow(/第1行的表头缺少“任务内容”列（现有列：序号、牵头单位、责任单位、完成时限）/);
+  });
+
+  it('a table missing the unit columns is imported with a warning on the header cell', async () => {
+    const file = await writeXlsx('nounits.xlsx', [
+      ['序号', '任务内容', '完成时限'],
+      [1, '做好统计工作', '2024年12月底'],
+    ]);
+    const plan = await importPlanFile(file, { directory });
+    expect(plan.tasks).toHaveLength(1);
+    expect(plan.warnings.map((w) => [w.cell, w.code])).toEqual([
+      ['任务!A1', 'table'],
+      ['任务!B2', 'no_units'],
+    ]);
+  });
+
+  it('an unknown unit is a warning with its line, and is kept', async () => {
+    const file = path.join(tmp, 'unknown.txt');
+    fs.writeFileSync(file, '工作方案\n一、任务\n1.做好气象服务。（责任单位：区气象局、区发该委）\n');
+    const plan = await importPlanFile(file, { directory });
+    expect(toPlanJson(plan).tasks[0]!.responsibleUnits).toEqual(['区气象局', '区发该委']);
+    expect(plan.warnings.map((w) => [w.line, w.code, w.message])).toEqual([
+      [3, 'unit_unknown', '任务 1：单位“区气象局”不在单位目录（config/units.json）中，已按原文保存，未关联单位'],
+      [3, 'unit_suggestion', '任务 1：单位“区发该委”不在单位目录中，是否为 “区发展和改革委员会”？已按原文保存，未关联单位'],
+    ]);
+  });
+});
+
+describe.each(DB_KINDS)('台账 export and re-import on %s', (kind) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  for (const seed of ['003_4dfd9a9cc1e4fe81.txt', '000_6f6368d3106e93bf.txt']) {
+    it(`round trip of ${seed.slice(0, 3)} is exact`, async () => {
+      const original = await importPlanFile(path.join(SEEDS, seed), { directory });
+      const saved = await savePlan(db.prisma, original, { actor: 'test' });
+      const task = await db.prisma.task.findFirstOrThrow({ where: { planId: saved.planId, no: '2' } });
+      await db.prisma.task.update({ where: { id: task.id }, data: { status: 'in_progress', percent: 50 } });
+      await db.prisma.progressUpdate.create({ data: { taskId: task.id, reportedAt: new Date('2024-05-06T02:00:00Z'), text: '已签约3家企业' } });
+
+      const file = path.join(tmp, `${seed}.xlsx`);
+      const r = await exportLedger(db.prisma, file, { plan: String(saved.planId) });
+      expect(r.tasks).toBe(original.tasks.length);
+
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(file);
+      const ws = wb.getWorksheet('台账')!;
+      expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual([...LEDGER_COLUMNS]);
+
+      const back = toPlanJson(await importPlanFile(file, { directory }));
+      const before = toPlanJson(original);
+      const strip = (t: (typeof before.tasks)[number]) => ({ ...t, milestones: t.milestones ?? [] });
+      expect(back.title).toBe(before.title);
+      expect(back.tasks.map(strip)).toEqual(before.tasks.map(strip));
+      const row2 = back.tasks.findIndex((t) => t.no === '2');
+      expect(row2).toBeGreaterThanOrEqual(0);
+      // Status, percent and the latest report are in the ledger.
+      const values: string[] = [];
+      ws.eachRow((row) => {
+        if (row.getCell(1).value === '2') values.push(...[8, 9, 10].map((c) => String(row.getCell(c).value)));
+      });
+      expect(values).toEqual(['推进中', '50%', '2024-05-06：已签约3家企业']);
+    });
+  }
+});
