@@ -91,3 +91,17 @@ describe('taskHealth', () => {
     expect(taskHealth(task({ startOn: null, deadline: '2026-06-12', percent: 99 }), '2026-06-10', calendar).health).toBe('yellow');
   });
 });
+
+describe('taskHealth far from the date', () => {
+  it('does not consult the calendar for a deadline in a year it does not know (2027)', () => {
+    expect(() => calendar.isWorkday('2027-06-30')).toThrow(/2027/);
+    const r = taskHealth(task({ deadline: '2027-06-30', lastReportedOn: '2026-11-25' }), '2026-11-27', calendar, { cycleStart: '2026-11-21' });
+    expect(r).toEqual({ health: 'green', reasons: [], effectiveDeadline: '2027-06-30' });
+  });
+
+  it('a wide warning window still sees dates across a holiday', () => {
+    const r = taskHealth(task({ startOn: '2026-09-01', deadline: '2026-10-09', percent: 10 }), '2026-09-10', calendar, { warnWorkdays: 20 });
+    // 9/11–9/30: 14 workdays (中秋 off, Sunday 9/20 worked) + 10/8, 10/9 after 国庆
+    expect(r.reasons[0]).toMatchObject({ kind: 'due_soon_behind', workdaysLeft: 16 });
+  });
+});

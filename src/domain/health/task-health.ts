@@ -1,5 +1,5 @@
 import type { WorkCalendar } from '../calendar/work-calendar.ts';
-import type { LocalDate } from '../calendar/shanghai-time.ts';
+import { addDays, type LocalDate } from '../calendar/shanghai-time.ts';
 
 /** 红黄绿灯, with finished tasks kept apart so they never count as "on track" or "late". */
 export type Health = 'green' | 'yellow' | 'red' | 'done' | 'closed';
@@ -59,13 +59,19 @@ export const DEFAULT_WARN_WORKDAYS = 5;
  *   since `cycleStart` (for a task that started before the cycle).
  * - green: otherwise.
  * A due date on a non-workday counts as due on the next workday, so nothing turns red during 国庆.
+ * Only dates near or past `date` are looked up in the calendar, so a deadline in a year without
+ * official holiday data does not stop the report.
  */
 export function taskHealth(input: HealthInput, date: LocalDate, calendar: WorkCalendar, opts: HealthOptions = {}): HealthResult {
-  const effectiveDeadline = input.deadline ? calendar.onOrAfter(input.deadline) : null;
+  const warn = opts.warnWorkdays ?? DEFAULT_WARN_WORKDAYS;
+  // Dates beyond the warning horizon are neither late nor near, and may lie in a year the calendar
+  // does not know yet (plans run into next year): leave them as written rather than ask the calendar.
+  const horizon = addDays(date, Math.ceil((warn * 7) / 5) + 21);
+  const shift = (d: LocalDate): LocalDate => (d > horizon ? d : calendar.onOrAfter(d));
+  const effectiveDeadline = input.deadline ? shift(input.deadline) : null;
   if (input.status === 'closed') return { health: 'closed', reasons: [], effectiveDeadline };
   if (input.status === 'done') return { health: 'done', reasons: [], effectiveDeadline };
 
-  const warn = opts.warnWorkdays ?? DEFAULT_WARN_WORKDAYS;
   const red: HealthReason[] = [];
   const yellow: HealthReason[] = [];
   if (input.status === 'blocked') red.push({ kind: 'blocked' });
@@ -75,7 +81,7 @@ export function taskHealth(input: HealthInput, date: LocalDate, calendar: WorkCa
   }
   const openMilestones = input.milestones.filter((m): m is HealthMilestone & { dueOn: LocalDate } => m.dueOn !== null && !(m.doneOn && m.doneOn <= date));
   for (const m of openMilestones) {
-    const due = calendar.onOrAfter(m.dueOn);
+    const due = shift(m.dueOn);
     if (due < date) red.push({ kind: 'milestone_overdue', due, text: m.text ?? '', workdaysLate: lateness(calendar, due, date) });
   }
 
@@ -83,12 +89,12 @@ export function taskHealth(input: HealthInput, date: LocalDate, calendar: WorkCa
   const ahead: Array<{ due: LocalDate; what: 'deadline' | 'milestone'; text?: string }> = [];
   if (effectiveDeadline && effectiveDeadline >= date) ahead.push({ due: effectiveDeadline, what: 'deadline' });
   for (const m of openMilestones) {
-    const due = calendar.onOrAfter(m.dueOn);
+    const due = shift(m.dueOn);
     if (due >= date) ahead.push({ due, what: 'milestone', ...(m.text ? { text: m.text } : {}) });
   }
   ahead.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.what === 'milestone' ? -1 : 1));
   const next = ahead[0];
-  if (next) {
+  if (next && next.due <= horizon) {
     const workdaysLeft = calendar.workdaysBetween(date, next.due);
     if (workdaysLeft <= warn) {
       const percent = input.percent ?? 0;
