@@ -1,0 +1,90 @@
+import type { ChatTurn, Outcome } from './chat-turn.ts';
+import { taskLabel, unitOpenTasks } from './find-tasks.ts';
+import { findUnit } from './find-unit.ts';
+import { STATUS_LABEL } from './record-progress.ts';
+import { writeAudit } from './write-audit.ts';
+
+export const REMINDERS_PAUSED = 'reminders.paused';
+
+async function denied(turn: ChatTurn, what: string): Promise<Outcome> {
+  await turn.reply(`只有督办室管理员可以${what}。`);
+  return { status: 'ignored', note: `PERMISSION_DENIED: ${what} by ${turn.m.talkerId}` };
+}
+
+/** 暂停提醒 / 恢复提醒: the Setting the cadence engine reads before sending reminders. */
+export async function setRemindersPaused(turn: ChatTurn, paused: boolean): Promise<Outcome> {
+  if (!turn.sender.isAdmin) return denied(turn, paused ? '暂停提醒' : '恢复提醒');
+  const { prisma } = turn.deps;
+  await prisma.$transaction(async (tx) => {
+    const before = await tx.setting.findUnique({ where: { key: REMINDERS_PAUSED } });
+    await tx.setting.upsert({
+      where: { key: REMINDERS_PAUSED },
+      create: { key: REMINDERS_PAUSED, value: paused, updatedBy: turn.m.talkerId },
+      update: { value: paused, updatedBy: turn.m.talkerId },
+    });
+    await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: paused ? 'reminders.pause' : 'reminders.resume', entity: 'Setting', entityId: REMINDERS_PAUSED, before: before?.value ?? null, after: paused });
+    await turn.reply(paused ? '已暂停各单位的定时提醒（报告照常生成）。发送“恢复提醒”恢复。' : '已恢复定时提醒。', tx);
+  });
+  return { status: 'interpreted', note: paused ? 'paused reminders' : 'resumed reminders' };
+}
+
+/** 立即推送: this cycle's reminders now. */
+export async function pushNow(turn: ChatTurn): Promise<Outcome> {
+  if (!turn.sender.isAdmin) return denied(turn, '立即推送');
+  if (!turn.deps.pushNow) {
+    await turn.reply('当前运行方式不支持立即推送，请在服务器上执行相应命令。');
+    return { status: 'interpreted', note: 'pushNow not wired' };
+  }
+  const n = await turn.deps.pushNow();
+  await writeAudit(turn.deps.prisma, { at: turn.now, actor: turn.m.talkerId, action: 'reminders.push_now', entity: 'Schedule', after: { queued: n } });
+  await turn.reply(`已安排立即推送，共${n}条提醒进入发送队列。`);
+  return { status: 'interpreted', note: `push now: ${n}` };
+}
+
+/** 查询 <单位>: a unit's open tasks with status, progress and when it last reported. */
+export async function queryUnit(turn: ChatTurn, name: string): Promise<Outcome> {
+  if (!turn.sender.isAdmin && !turn.sender.isLeader) return denied(turn, '查询其他单位');
+  const unit = await findUnit(turn.deps.prisma, name);
+  if (!unit) {
+    await turn.reply(`没有找到单位“${name}”。`);
+    return { status: 'interpreted', note: 'unit not found' };
+  }
+  const tasks = await unitOpenTasks(turn.deps.prisma, unit.id);
+  await turn.reply(tasks.length ? `${unit.name}未销号任务${tasks.length}项：\n${tasks.map(taskLine).join('\n')}` : `${unit.name}目前没有未销号的任务。`);
+  return { status: 'interpreted', note: `query ${unit.name}` };
+}
+
+export function taskLine(t: { no: string; title: string | null; text: string; status: string; percent: number | null; lastReportedAt: Date | null; deadline: Date | null; deadlineText: string | null }): string {
+  const percent = t.percent !== null ? ` ${t.percent}%` : '';
+  const deadline = t.deadline ? `，时限${t.deadline.toISOString().slice(0, 10)}` : t.deadlineText ? `，时限${t.deadlineText}` : '';
+  const reported = t.lastReportedAt ? '' : '，尚未报送';
+  return `· ${taskLabel(t)}：${STATUS_LABEL[t.status] ?? t.status}${percent}${deadline}${reported}`;
+}
+
+/** 绑定 <单位>: an admin binds the group the command is sent in to a unit. */
+export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> {
+  if (!turn.sender.isAdmin) return denied(turn, '绑定群聊');
+  const { prisma } = turn.deps;
+  const { m } = turn;
+  if (!m.roomId && !m.roomTopic) {
+    await turn.reply('请在要绑定的单位群里发送“绑定 单位名”。');
+    return { status: 'interpreted', note: 'bind outside a group' };
+  }
+  const unit = await findUnit(prisma, name);
+  if (!unit) {
+    await turn.reply(`没有找到单位“${name}”，请用单位全称。`);
+    return { status: 'interpreted', note: 'unit not found' };
+  }
+  await prisma.$transaction(async (tx) => {
+    const existing =
+      (m.roomId ? await tx.chatGroup.findUnique({ where: { roomId: m.roomId } }) : null) ??
+      (m.roomTopic ? await tx.chatGroup.findUnique({ where: { topic: m.roomTopic } }) : null);
+    const group = existing
+      ? await tx.chatGroup.update({ where: { id: existing.id }, data: { roomId: m.roomId ?? existing.roomId, topic: m.roomTopic ?? existing.topic } })
+      : await tx.chatGroup.create({ data: { roomId: m.roomId ?? null, topic: m.roomTopic ?? m.roomId! } });
+    await tx.groupUnit.upsert({ where: { groupId_unitId: { groupId: group.id, unitId: unit.id } }, create: { groupId: group.id, unitId: unit.id }, update: {} });
+    await writeAudit(tx, { at: turn.now, actor: m.talkerId, action: 'group.bind', entity: 'ChatGroup', entityId: group.id, after: { topic: group.topic, unit: unit.name } });
+    await turn.reply(`已将本群绑定到${unit.name}，今后${unit.name}的提醒会发到本群。`, tx);
+  });
+  return { status: 'interpreted', note: `bound to ${unit.name}` };
+}

@@ -1,0 +1,61 @@
+import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
+import type { ChatTarget, IncomingMessage } from '../ports/chat.ts';
+import type { InboundDeps, Tx } from './chat-deps.ts';
+import type { Sender } from './resolve-sender.ts';
+
+/** The result of handling one inbound message, kept on its InboundMessage row. */
+export interface Outcome {
+  status: 'interpreted' | 'ignored';
+  /** Why it was ignored (permission, unknown group), visible to admins. */
+  note?: string;
+}
+
+/** One inbound message being handled: who sent it, where, and how to answer. */
+export interface ChatTurn {
+  deps: InboundDeps;
+  m: IncomingMessage;
+  inboundId: number;
+  sender: Sender;
+  now: Date;
+  /** Where the conversation is: the group, or the private chat with the sender. */
+  here: ChatTarget;
+  /** Queues the one answer to this message (idempotent per message). */
+  reply(text: string, tx?: Tx): Promise<void>;
+  /** Queues a message to someone else; `tag` keeps the key unique per message. */
+  notify(tag: string, target: ChatTarget, text: string, mentions?: string[], tx?: Tx): Promise<void>;
+}
+
+export function createTurn(deps: InboundDeps, m: IncomingMessage, inboundId: number, sender: Sender): ChatTurn {
+  const here: ChatTarget = m.roomId || m.roomTopic ? { kind: 'group', ref: m.roomId ?? m.roomTopic! } : { kind: 'person', ref: m.talkerId };
+  const now = deps.clock.now();
+  return {
+    deps, m, inboundId, sender, now, here,
+    async reply(text, tx) {
+      await enqueueOutbox(tx ?? deps.prisma, [
+        { idempotencyKey: `reply:${inboundId}`, target: here, text, mentions: here.kind === 'group' ? [m.talkerId] : [], notBefore: now },
+      ]);
+    },
+    async notify(tag, target, text, mentions, tx) {
+      await enqueueOutbox(tx ?? deps.prisma, [
+        { idempotencyKey: `notify:${inboundId}:${tag}`, target, text, mentions: mentions ?? [], notBefore: now },
+      ]);
+    },
+  };
+}
+
+/** Where a unit is reached: its groups, else its contacts privately. */
+export async function unitTargets(tx: Tx, unitId: number): Promise<ChatTarget[]> {
+  const groups = await tx.chatGroup.findMany({ where: { units: { some: { unitId } } }, select: { roomId: true, topic: true } });
+  if (groups.length) return groups.map((g) => ({ kind: 'group', ref: g.roomId ?? g.topic }));
+  const people = await tx.person.findMany({ where: { unitId, chatId: { not: null }, kind: 'contact' }, select: { chatId: true } });
+  return people.map((p) => ({ kind: 'person', ref: p.chatId! }));
+}
+
+/** Where admins are told about requests: the office group, else each admin with a chat id. */
+export async function adminTargets(tx: Tx, configAdmins: readonly string[]): Promise<ChatTarget[]> {
+  const office = await tx.chatGroup.findMany({ where: { isOffice: true }, select: { roomId: true, topic: true } });
+  if (office.length) return office.map((g) => ({ kind: 'group', ref: g.roomId ?? g.topic }));
+  const people = await tx.person.findMany({ where: { OR: [{ isAdmin: true }, { kind: 'admin' }], chatId: { not: null } }, select: { chatId: true } });
+  const ids = new Set([...people.map((p) => p.chatId!), ...configAdmins.filter((a) => /^[\w@.-]+$/.test(a))]);
+  return [...ids].map((ref) => ({ kind: 'person', ref }));
+}

@@ -1,0 +1,52 @@
+
+export type ChatCommand =
+  | { name: 'help' }
+  | { name: 'myTasks' }
+  | { name: 'progress'; taskRef: string; text: string }
+  | { name: 'overdue' }
+  | { name: 'requestClose'; taskRef: string; reason: string }
+  | { name: 'requestExtension'; taskRef: string; date: string; reason: string }
+  | { name: 'weeklyDigest' }
+  | { name: 'approve'; taskRef: string; note: string }
+  | { name: 'return'; taskRef: string; reason: string }
+  | { name: 'transfer'; taskRef: string; unit: string }
+  | { name: 'pause' }
+  | { name: 'resume' }
+  | { name: 'pushNow' }
+  | { name: 'query'; unit: string }
+  | { name: 'bind'; unit: string };
+
+const NO = '第?\\s*([0-9一二三四五六七八九十百两]{1,6})\\s*[项号]?';
+const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
+  [/^(帮助|help|菜单|\?|？|使用说明)$/i, () => ({ name: 'help' })],
+  [/^(我的任务|任务清单|任务列表|本单位任务)$/, () => ({ name: 'myTasks' })],
+  [new RegExp(`^进展\\s*${NO}[\\s:：,，]+([\\s\\S]+)$`), (m) => ({ name: 'progress', taskRef: m[1]!, text: m[2]!.trim() })],
+  [/^(逾期|逾期任务|超期任务)$/, () => ({ name: 'overdue' })],
+  [new RegExp(`^申请销号\\s*${NO}(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'requestClose', taskRef: m[1]!, reason: (m[2] ?? '').trim() })],
+  [new RegExp(`^申请延期\\s*${NO}[\\s:：,，]+(\\S+?)(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'requestExtension', taskRef: m[1]!, date: m[2]!, reason: (m[3] ?? '').trim() })],
+  [/^(本周汇总|周汇总|本周情况)$/, () => ({ name: 'weeklyDigest' })],
+  [new RegExp(`^复核\\s*${NO}(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'approve', taskRef: m[1]!, note: (m[2] ?? '').trim() })],
+  [new RegExp(`^退办\\s*${NO}(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'return', taskRef: m[1]!, reason: (m[2] ?? '').trim() })],
+  [new RegExp(`^转办\\s*${NO}[\\s:：,，]+(\\S+)\\s*$`), (m) => ({ name: 'transfer', taskRef: m[1]!, unit: m[2]! })],
+  [/^(暂停提醒|暂停推送)$/, () => ({ name: 'pause' })],
+  [/^(恢复提醒|恢复推送)$/, () => ({ name: 'resume' })],
+  [/^(立即推送|马上推送)$/, () => ({ name: 'pushNow' })],
+  [/^查询\s*(\S+)\s*$/, (m) => ({ name: 'query', unit: m[1]! })],
+  [/^绑定\s*(\S+)\s*$/, (m) => ({ name: 'bind', unit: m[1]! })],
+];
+
+/** The command a chat message gives, or null when it is free text (a report, a receipt, chatter). */
+export function parseChatCommand(raw: string, botName: string): ChatCommand | null {
+  // Fold only full-width digits and letters: reasons keep their Chinese punctuation as written.
+  const text = raw
+    .replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\u2005\u3000]/g, ' ')
+    .split(`@${botName}`)
+    .join(' ')
+    .trim();
+  for (const [re, make] of RULES) {
+    const m = re.exec(text);
+    if (m) return make(m);
+  }
+  return null;
+}

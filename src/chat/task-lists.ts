@@ -1,0 +1,85 @@
+import { toLocalDate } from '../domain/calendar/shanghai-time.ts';
+import { buildWeeklyDigests } from '../reports/index.ts';
+import { taskLine } from './admin-commands.ts';
+import type { ChatTurn, Outcome } from './chat-turn.ts';
+import { OPEN_STATUSES, unitOpenTasks } from './find-tasks.ts';
+
+const HELP = [
+  '督办助手用法：',
+  '· 报送进展：第3项 已完成60%，存在资金缺口（可一次报多项）',
+  '· 更正：更正 第3项 50%',
+  '· 进展 3 内容；我的任务；逾期',
+  '· 申请销号 3（随后发送佐证照片或文件）',
+  '· 申请延期 3 2026-12-31 原因',
+  '· 领导私聊：本周汇总、我的任务',
+  '· 督办室：复核 3、退办 3 原因、转办 3 单位、暂停提醒、恢复提醒、立即推送、查询 单位、绑定 单位',
+].join('\n');
+
+export async function help(turn: ChatTurn): Promise<Outcome> {
+  await turn.reply(HELP);
+  return { status: 'interpreted', note: 'help' };
+}
+
+async function leaderTasks(turn: ChatTurn, personId: number) {
+  return turn.deps.prisma.task.findMany({
+    where: { status: { in: [...OPEN_STATUSES] }, leaders: { some: { personId } } },
+    orderBy: [{ planId: 'desc' }, { seq: 'asc' }],
+  });
+}
+
+/** 我的任务 / 任务清单: a contact's unit tasks, or a leader's tasks. */
+export async function myTasks(turn: ChatTurn): Promise<Outcome> {
+  const { sender } = turn;
+  if (sender.unit) {
+    const tasks = await unitOpenTasks(turn.deps.prisma, sender.unit.id);
+    await turn.reply(tasks.length ? `${sender.unit.name}未销号任务${tasks.length}项：\n${tasks.map(taskLine).join('\n')}` : `${sender.unit.name}目前没有未销号的任务。`);
+  } else if (sender.isLeader && sender.person) {
+    const tasks = await leaderTasks(turn, sender.person.id);
+    await turn.reply(tasks.length ? `您牵头的未销号任务${tasks.length}项：\n${tasks.map(taskLine).join('\n')}` : '您目前没有牵头的未销号任务。');
+  } else {
+    await turn.reply('您还不是登记的单位联络人或牵头领导。督办室可发送“查询 单位名”查看单位任务。');
+    return { status: 'ignored', note: 'my tasks: unknown person' };
+  }
+  return { status: 'interpreted', note: 'my tasks' };
+}
+
+/** 逾期: the unit's (or leader's) open tasks past their deadline. */
+export async function overdue(turn: ChatTurn): Promise<Outcome> {
+  const { sender } = turn;
+  const today = toLocalDate(turn.now);
+  const tasks = sender.unit
+    ? await unitOpenTasks(turn.deps.prisma, sender.unit.id)
+    : sender.isLeader && sender.person
+      ? await leaderTasks(turn, sender.person.id)
+      : null;
+  if (!tasks) {
+    await turn.reply('您还不是登记的单位联络人或牵头领导。');
+    return { status: 'ignored', note: 'overdue: unknown person' };
+  }
+  const late = tasks.filter((t) => t.deadline && t.deadline.toISOString().slice(0, 10) < today && t.status !== 'done');
+  await turn.reply(late.length ? `已超过完成时限的任务${late.length}项：\n${late.map(taskLine).join('\n')}` : '没有超过完成时限的任务。');
+  return { status: 'interpreted', note: 'overdue' };
+}
+
+/** 本周汇总 (leaders, private chat): the weekly digest for this leader, else a list of their tasks. */
+export async function weeklyDigest(turn: ChatTurn): Promise<Outcome> {
+  const { sender } = turn;
+  if (!sender.isLeader || !sender.person) {
+    await turn.reply('“本周汇总”供牵头领导私聊使用。');
+    return { status: 'ignored', note: 'weekly digest: not a leader' };
+  }
+  const date = toLocalDate(turn.now);
+  let text: string | undefined;
+  try {
+    const digests = await buildWeeklyDigests(turn.deps.prisma, { date, calendar: turn.deps.calendar });
+    text = digests.find((d) => d.leaderId === sender.person!.id)?.text;
+  } catch (e) {
+    turn.deps.logger.warn({ err: e }, 'weekly digest failed; falling back to a task list');
+  }
+  if (!text) {
+    const tasks = await leaderTasks(turn, sender.person.id);
+    text = tasks.length ? `本周汇总（${date}）：您牵头的未销号任务${tasks.length}项：\n${tasks.map(taskLine).join('\n')}` : '您目前没有牵头的未销号任务。';
+  }
+  await turn.reply(text);
+  return { status: 'interpreted', note: 'weekly digest' };
+}
