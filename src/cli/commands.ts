@@ -3,8 +3,9 @@ import { doctorCommand } from './commands/doctor-command.ts';
 import { exportCommand } from './commands/export-command.ts';
 import { importCommand } from './commands/import-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
+import { parseReplyCommand } from './commands/parse-reply-command.ts';
 import { reportCommand } from './commands/report-command.ts';
 import { startCommand } from './commands/start-command.ts';
 
 /** Every `duban` sub-command, in the order `duban help` lists them. */
-export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, importCommand, exportCommand, reportCommand];
+export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, importCommand, exportCommand, reportCommand, parseReplyCommand];
