@@ -115,8 +115,16 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
       reportsDir: opts.reportsDir,
       unitIds: unitIds ?? scope,
     };
-    const plan = await PLANNERS[spec.job](ctx);
-    const messages = await record(plan, slot.at);
+    let plan: SlotPlan;
+    let messages: number;
+    try {
+      plan = await PLANNERS[spec.job](ctx);
+      messages = await record(plan, slot.at);
+    } catch (e) {
+      // Left 'failed', the slot is due again at the next tick (within the grace window) or job retry.
+      await prisma.slotRun.update({ where: { cadenceKey_slotAt: { cadenceKey: runKey, slotAt: slot.at } }, data: { state: 'failed', note: String((e as Error).message).slice(0, 500) } });
+      throw e;
+    }
     await prisma.slotRun.update({ where: { cadenceKey_slotAt: { cadenceKey: runKey, slotAt: slot.at } }, data: { state: 'done', finishedAt: clock.now(), note: plan.note } });
     logger.info({ cadence: runKey, slotAt: slot.at.toISOString(), new: messages, planned: plan.items.length, note: plan.note }, 'slot done');
     return { ...base, state: 'done', messages: plan.items.length, escalations: plan.escalations.length, note: plan.note };
@@ -130,7 +138,8 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
     } catch (e) {
       if (!(e instanceof Prisma.PrismaClientKnownRequestError) || e.code !== 'P2002') throw e;
       const row = await prisma.slotRun.findUnique({ where: { cadenceKey_slotAt: { cadenceKey, slotAt } } });
-      return row?.state === 'running';
+      if (row?.state === 'failed') await prisma.slotRun.update({ where: { id: row.id }, data: { state: 'running', startedAt: clock.now() } });
+      return row?.state === 'running' || row?.state === 'failed';
     }
   }
 
@@ -246,7 +255,7 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
       const late: Slot[] = [];
       for (const s of candidates.sort((a, b) => a.at.getTime() - b.at.getTime())) {
         const run = byKey.get(`${s.cadenceKey}|${s.at.getTime()}`);
-        if (run && !(run.state === 'running' && clock.now().getTime() - run.startedAt.getTime() > STALE_RUN_MS)) continue;
+        if (run && run.state !== 'failed' && !(run.state === 'running' && clock.now().getTime() - run.startedAt.getTime() > STALE_RUN_MS)) continue;
         // A cadence whose time was changed today already ran today; do not run it twice.
         if (!run && doneOnDay.has(`${s.cadenceKey}|${s.date}`)) continue;
         if (now.getTime() - s.at.getTime() <= graceMs) due.push({ cadenceKey: s.cadenceKey, slotAt: s.at });

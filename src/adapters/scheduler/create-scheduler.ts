@@ -1,0 +1,33 @@
+import type { Logger } from '../../log/create-logger.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { JobHandler, SchedulerPort } from '../../ports/scheduler.ts';
+import { createBullmqScheduler } from './bullmq-scheduler.ts';
+import { createNodeCronScheduler } from './node-cron-scheduler.ts';
+
+export interface CreateSchedulerOptions {
+  /** Set → BullMQ on this Redis (many workers); unset → node-cron in this process. */
+  redisUrl?: string | undefined;
+  clock: Clock;
+  logger: Logger;
+  handler: JobHandler;
+  /** Cron pattern of the tick (default every minute). */
+  tickPattern?: string;
+  queueName?: string;
+  prefix?: string;
+  concurrency?: number;
+}
+
+export function createScheduler(opts: CreateSchedulerOptions): SchedulerPort {
+  if (opts.redisUrl) {
+    return createBullmqScheduler({
+      redisUrl: opts.redisUrl,
+      handler: opts.handler,
+      logger: opts.logger,
+      ...(opts.tickPattern ? { tickPattern: opts.tickPattern } : {}),
+      ...(opts.queueName ? { queueName: opts.queueName } : {}),
+      ...(opts.prefix ? { prefix: opts.prefix } : {}),
+      ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    });
+  }
+  return createNodeCronScheduler({ handler: opts.handler, logger: opts.logger, ...(opts.tickPattern ? { tickPattern: opts.tickPattern } : {}) });
+}
