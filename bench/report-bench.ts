@@ -1,5 +1,6 @@
 // The monthly bulletin for 10,000 tasks and 300 units: data building, text, PNG and .docx.
-// Embedded PGlite by default; BENCH_DATABASE_URL=postgresql://… to run on a real (empty) Postgres.
+// Embedded PGlite by default; BENCH_DATABASE_URL=postgresql://… to run on a real Postgres (an empty
+// database is seeded; one seeded by an earlier run is reused).
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
   const { prisma } = db;
   const figures: Array<[string, number]> = [];
   try {
-    await time('seed', async () => {
+    // A Postgres database seeded by an earlier run is reused as it is.
+    if ((await prisma.task.count()) > 0) console.log(`reusing ${await prisma.task.count()} tasks already in the database`);
+    else await time('seed', async () => {
       const plan = await prisma.plan.create({ data: { sourceDocument: 'bench.docx', title: '基准测试工作方案', issuedOn: day('2026-01-05'), year: 2026 } });
       await prisma.unit.createMany({ data: Array.from({ length: UNITS }, (_, i) => ({ name: `测试单位${String(i + 1).padStart(3, '0')}`, kind: i % 3 ? 'department' : 'town' })) });
       const units = await prisma.unit.findMany({ select: { id: true }, orderBy: { id: 'asc' } });

@@ -1,6 +1,6 @@
 import { addDays, atLocal, toLocalDate, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
-import { taskHealth, type HealthResult, type TaskStatusValue } from '../domain/health/index.ts';
+import { memoCalendar, taskHealth, type HealthResult, type TaskStatusValue } from '../domain/health/index.ts';
 import type { Db } from '../store/open-database.ts';
 
 /** One progress report as the reports need it. Receipts (签收) are not reports and are left out. */
@@ -108,6 +108,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
     updatesByTask.set(u.taskId, list);
   }
 
+  const healthCalendar = memoCalendar(calendar);
   const tasks = taskRows.map((t): ReportTask => {
     const updates = updatesByTask.get(t.id) ?? [];
     const { status, percent } = stateAt(t, updates, end);
@@ -122,7 +123,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
         lastReportedOn: updates.at(-1)?.reportedOn ?? null,
       },
       date,
-      calendar,
+      healthCalendar,
       { cycleStart, ...(opts.warnWorkdays !== undefined ? { warnWorkdays: opts.warnWorkdays } : {}) },
     );
     const byRole = (roles: string[]) => dedupe(t.units.filter((u) => roles.includes(u.role)).map((u) => ref(u.unitId)));

@@ -1,4 +1,4 @@
-import type { WorkCalendar } from '../calendar/work-calendar.ts';
+import type { HealthCalendar } from './memo-calendar.ts';
 import { addDays, type LocalDate } from '../calendar/shanghai-time.ts';
 
 /** 红黄绿灯, with finished tasks kept apart so they never count as "on track" or "late". */
@@ -62,7 +62,7 @@ export const DEFAULT_WARN_WORKDAYS = 5;
  * Only dates near or past `date` are looked up in the calendar, so a deadline in a year without
  * official holiday data does not stop the report.
  */
-export function taskHealth(input: HealthInput, date: LocalDate, calendar: WorkCalendar, opts: HealthOptions = {}): HealthResult {
+export function taskHealth(input: HealthInput, date: LocalDate, calendar: HealthCalendar, opts: HealthOptions = {}): HealthResult {
   const warn = opts.warnWorkdays ?? DEFAULT_WARN_WORKDAYS;
   // Dates beyond the warning horizon are neither late nor near, and may lie in a year the calendar
   // does not know yet (plans run into next year): leave them as written rather than ask the calendar.
@@ -115,7 +115,7 @@ export function taskHealth(input: HealthInput, date: LocalDate, calendar: WorkCa
 }
 
 /** Workdays late, at least 1 (a due date passed over a holiday is still one day late). */
-function lateness(calendar: WorkCalendar, due: LocalDate, date: LocalDate): number {
+function lateness(calendar: HealthCalendar, due: LocalDate, date: LocalDate): number {
   return Math.max(1, calendar.workdaysBetween(due, date));
 }
 
@@ -123,7 +123,7 @@ function lateness(calendar: WorkCalendar, due: LocalDate, date: LocalDate): numb
  * The percent a task should have reached by `date` if work were spread evenly over the workdays
  * from start to due. Without a start date nothing can be apportioned, so anything short of done is behind.
  */
-export function expectedByNow(calendar: WorkCalendar, startOn: LocalDate | null, date: LocalDate, due: LocalDate): number {
+export function expectedByNow(calendar: HealthCalendar, startOn: LocalDate | null, date: LocalDate, due: LocalDate): number {
   if (!startOn || startOn >= due) return 100;
   const total = calendar.workdaysBetween(startOn, due);
   if (total <= 0) return 100;
