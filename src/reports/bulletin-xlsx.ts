@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { HEALTH_LABEL, describeReason } from '../domain/health/index.ts';
 import type { BulletinModel } from './bulletin-model.ts';
@@ -6,7 +7,11 @@ import { STATUS_LABEL } from './report-facts.ts';
 
 /** The bulletin's data as a workbook: the unit ranking and every task with its health. */
 export async function bulletinXlsx(m: BulletinModel, tasks: readonly ReportTask[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // The streaming writer commits rows as it goes: 10,000 task rows in a fraction of the in-memory time.
+  const sink = new PassThrough();
+  const chunks: Buffer[] = [];
+  sink.on('data', (c: Buffer) => chunks.push(c));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
   wb.creator = '督办助手';
   const units = wb.addWorksheet('单位排名', { views: [{ state: 'frozen', ySplit: 1 }] });
   units.columns = [
@@ -22,12 +27,13 @@ export async function bulletinXlsx(m: BulletinModel, tasks: readonly ReportTask[
     { header: '本地值', key: 'value', width: 10 },
     { header: '得分', key: 'score', width: 10 },
   ];
-  for (const r of m.rows) {
-    units.addRow({ rank: r.rank, unit: r.unitName, tasks: r.tasks, due: r.reportsDue, onTime: r.reportsOnTime, completed: r.completed, progress: r.tasks ? r.meanProgress : null, overdue: r.overdue, overdueNos: r.overdueTaskNos.join('、'), value: r.localValue, score: r.score ?? '不计分' });
-  }
   units.getRow(1).font = { bold: true };
-  units.addRow([]);
-  units.addRow([m.scoring.rule]);
+  for (const r of m.rows) {
+    units.addRow({ rank: r.rank, unit: r.unitName, tasks: r.tasks, due: r.reportsDue, onTime: r.reportsOnTime, completed: r.completed, progress: r.tasks ? r.meanProgress : null, overdue: r.overdue, overdueNos: r.overdueTaskNos.join('、'), value: r.localValue, score: r.score ?? '不计分' }).commit();
+  }
+  units.addRow([]).commit();
+  units.addRow([m.scoring.rule]).commit();
+  units.commit();
 
   const sheet = wb.addWorksheet('任务明细', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = [
@@ -41,6 +47,7 @@ export async function bulletinXlsx(m: BulletinModel, tasks: readonly ReportTask[
     { header: '红黄绿灯', key: 'health', width: 14 },
     { header: '情况说明', key: 'reasons', width: 60 },
   ];
+  sheet.getRow(1).font = { bold: true };
   for (const t of tasks) {
     sheet.addRow({
       no: t.no,
@@ -52,8 +59,9 @@ export async function bulletinXlsx(m: BulletinModel, tasks: readonly ReportTask[
       percent: t.percent,
       health: HEALTH_LABEL[t.health.health],
       reasons: t.health.reasons.map(describeReason).join('；'),
-    });
+    }).commit();
   }
-  sheet.getRow(1).font = { bold: true };
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  sheet.commit();
+  await wb.commit();
+  return Buffer.concat(chunks);
 }
