@@ -1,4 +1,4 @@
-import { interpretReply, type ReplyItem, type ReplyStatus } from '../domain/reply/index.ts';
+import { findTaskRefsInReply, interpretReply, type ReplyItem, type ReplyStatus } from '../domain/reply/index.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
 import { allOpenTasks, taskLabel, unitOpenTasks } from './find-tasks.ts';
 
@@ -38,7 +38,9 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
 
   if (!sender.unit) {
     const r = interpretReply(text, { tasks: [], botName: deps.botName });
-    if (!r.isProgressReport) {
+    // Admins and leaders talk about tasks ("请加快推进第3项") without reporting on them.
+    const looksLikeReport = r.isProgressReport && (r.percent !== null || findTaskRefsInReply(text).length > 0);
+    if (!looksLikeReport || sender.isAdmin || sender.isLeader) {
       if (addressed && !sender.isAdmin && !sender.isLeader) await turn.reply(`您好，${HINT}`);
       return { status: 'ignored', note: 'chatter from a person who is not a unit contact' };
     }

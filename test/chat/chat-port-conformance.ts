@@ -75,6 +75,18 @@ export function describeChatPortConformance(name: string, makeDriver: () => Prom
       expect(statuses.at(-1)).toBe('logged_out');
     });
 
+    it('comes back after a logout and a new login (reconnect), and sends again', async () => {
+      await d.login();
+      await until(() => d.chat.status() === 'logged_in');
+      await d.logout();
+      await until(() => d.chat.status() === 'logged_out');
+      await d.login();
+      await until(() => d.chat.status() === 'logged_in');
+      expect(statuses.filter((s) => s === 'logged_in')).toHaveLength(2);
+      await d.chat.send({ target: { kind: 'group', ref: d.groupRef }, text: '重新登录后的提醒' });
+      await until(() => d.sent().some((s) => s.text === '重新登录后的提醒'));
+    });
+
     it('refuses to send when not logged in, with a ChatError, so the outbox keeps the message', async () => {
       await expect(d.chat.send({ target: { kind: 'group', ref: d.groupRef }, text: '提醒' })).rejects.toBeInstanceOf(ChatError);
       await d.login();

@@ -26,8 +26,8 @@ export interface BotMessage {
  * contacts, an admin and a leader; mock WeChat contacts and groups for them; the chat adapter and
  * the inbound handler wired as the app wires them; and a tiny outbox loop that sends queued rows.
  */
-export async function openChatWorld(kind: DbKind) {
-  const db: Database = await openTestDatabase(kind);
+export async function openChatWorld(db: Database) {
+  await emptyDatabase(db);
   const prisma = db.prisma;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-inbound-'));
   const clock = new ManualClock('2026-05-11T02:00:00Z');
@@ -117,10 +117,21 @@ export async function openChatWorld(kind: DbKind) {
     tasks, pWang, gShangwu, botMessages, say, flushOutbox, incoming,
     async close() {
       await chat.close();
-      await db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Opening a migrated database per test is slow; tests share one per kind and empty it instead. */
+export async function openSharedDatabase(kind: DbKind): Promise<Database> {
+  return openTestDatabase(kind);
+}
+
+async function emptyDatabase(db: Database): Promise<void> {
+  const rows = await db.prisma.$queryRawUnsafe<{ tablename: string }[]>(
+    `SELECT tablename::text AS tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
+  );
+  await db.prisma.$executeRawUnsafe(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
 }
 
 export type ChatWorld = Awaited<ReturnType<typeof openChatWorld>>;

@@ -1,18 +1,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FileBox } from 'file-box';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listFailedInbound } from '../../src/chat/store-inbound.ts';
+import type { Database } from '../../src/store/open-database.ts';
 import { DB_KINDS } from '../helpers/databases.ts';
-import { openChatWorld, type ChatWorld } from './chat-world.ts';
-import { PNG_1PX } from './wechaty-mock-chat.test.ts';
+import { openChatWorld, openSharedDatabase, type ChatWorld } from './chat-world.ts';
+import { PNG_1PX } from './test-files.ts';
 
 const photo = () => FileBox.fromBase64(PNG_1PX.toString('base64'), 'site-photo.png');
 
 describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind) => {
+  let db: Database;
   let w: ChatWorld;
+  beforeAll(async () => {
+    db = await openSharedDatabase(kind);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
   beforeEach(async () => {
-    w = await openChatWorld(kind);
+    w = await openChatWorld(db);
   });
   afterEach(async () => {
     await w.close();
@@ -76,6 +84,14 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect(inbound!.error).toMatch(/^PERMISSION_DENIED/);
     const [reply] = await w.prisma.outbox.findMany();
     expect(reply!.text).toContain('路人甲不在区商务局的联络人名单中');
+  });
+
+  it('stays quiet when an admin or a stranger talks about tasks without reporting', async () => {
+    await w.say(w.admin, w.rooms.shangwu, '请各单位加快推进，周五前报送');
+    await w.say(w.stranger, w.rooms.shangwu, '今天天气不错，项目在推进');
+    expect(await w.prisma.outbox.count()).toBe(0);
+    expect(await w.prisma.progressUpdate.count()).toBe(0);
+    expect((await w.prisma.inboundMessage.findMany()).map((m) => m.status)).toEqual(['ignored', 'ignored']);
   });
 
   it("does not let a contact of one unit update another unit's task", async () => {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { FileBox } from 'file-box';
 import { describe, expect, it } from 'vitest';
@@ -7,16 +6,7 @@ import { createWechatyChat } from '../../src/adapters/chat/create-wechaty-chat.t
 import { ConfigError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import { describeChatPortConformance, type SentRecord, until } from './chat-port-conformance.ts';
-
-// A 1×1 PNG, enough for the mock puppet to classify the file as an image.
-export const PNG_1PX = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
-
-export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'duban-chat-'));
-}
+import { PNG_1PX, tempDir } from './test-files.ts';
 
 describeChatPortConformance('wechaty + puppet-mock', async () => {
   const dataDir = tempDir();
