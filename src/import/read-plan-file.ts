@@ -72,9 +72,11 @@ async function readWorkbook(buf: Buffer, document: string): Promise<PlanSource> 
   let first: TableRow[] | null = null;
   for (const ws of wb.worksheets) {
     const rows: TableRow[] = [];
+    // columnCount walks every row: read it once, not per cell.
+    const columns = ws.columnCount;
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
       const cells: string[] = [];
-      for (let c = 1; c <= ws.columnCount; c++) cells.push(cellText(row.getCell(c).value));
+      for (let c = 1; c <= columns; c++) cells.push(cellText(row.getCell(c).value));
       rows.push({ row: rowNumber, cells });
     });
     first ??= rows;

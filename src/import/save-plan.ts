@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { AssignmentRole, ParsedPlan, ParsedSection, ParsedTask } from '../domain/plan/plan-types.ts';
+import { insertMilestones, insertTaskLeaders, insertTasks, insertTaskUnits, updateTasks, type MilestoneWrite, type TaskUnitWrite, type TaskWrite } from './bulk-write.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -76,19 +77,9 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
 
   const unitIds = await saveUnits(tx, plan);
   const { personIds, created: leadersCreated } = await savePeople(tx, plan);
-  const { sectionIds, pruneSections } = await saveSections(tx, planId, plan.sections);
+  const { sectionIds, pruneSections, oldSections } = await saveSections(tx, planId, plan.sections);
 
-  const existing = await tx.task.findMany({
-    where: { planId },
-    orderBy: { seq: 'asc' },
-    include: {
-      units: true,
-      leaders: { include: { person: true } },
-      milestones: true,
-      section: true,
-      _count: { select: { updates: true, requests: true, escalations: true } },
-    },
-  });
+  const existing = await loadExisting(tx, planId);
   const byNo = new Map(existing.map((t) => [t.no, t]));
   const sectionPath = new Map<number, string[]>();
   for (const s of plan.sections) {
@@ -101,12 +92,12 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
   }
 
   const report: PlanChangeReport = { planId, created: !existingPlan, added: [], changed: [], removed: [], unchanged: 0, unitsCreated: unitIds.created, leadersCreated };
-  const taskRow = (t: ParsedTask) => ({
+  const taskRow = (t: ParsedTask): TaskWrite => ({
     sectionId: t.sectionKey ? (sectionIds.get(t.sectionKey) ?? null) : null,
     seq: t.seq,
     title: t.title,
     text: t.text,
-    deadline: toDate(t.deadline.date),
+    deadline: t.deadline.date,
     deadlineText: t.deadline.text,
     deadlineKind: t.deadline.kind,
     recurrence: t.deadline.recurrence,
@@ -114,15 +105,14 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
 
   // New tasks in one statement; their ids come back for the child rows.
   const fresh = dedupeByNo(plan.tasks).filter((t) => !byNo.has(t.no));
-  const createdRows = fresh.length
-    ? await tx.task.createManyAndReturn({ data: fresh.map((t) => ({ planId, no: t.no, ...taskRow(t) })), select: { id: true, no: true } })
-    : [];
+  const createdRows = await insertTasks(tx, planId, fresh.map((t) => ({ no: t.no, ...taskRow(t) })));
   const taskIds = new Map(createdRows.map((r) => [r.no, r.id]));
   report.added = fresh.map((t) => t.no);
 
-  const unitRows: Prisma.TaskUnitCreateManyInput[] = [];
-  const leaderRows: Prisma.TaskLeaderCreateManyInput[] = [];
-  const milestoneRows: Prisma.MilestoneCreateManyInput[] = [];
+  const unitRows: TaskUnitWrite[] = [];
+  const leaderRows: { taskId: number; personId: number }[] = [];
+  const milestoneRows: MilestoneWrite[] = [];
+  const taskUpdates: (TaskWrite & { id: number })[] = [];
   const dropUnitIds: number[] = [];
   const dropLeaderKeys: { taskId: number; personId: number }[] = [];
   const dropMilestoneTasks: number[] = [];
@@ -136,11 +126,11 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
         seen.add(k);
         return true;
       })
-      .map((u) => ({ taskId, role: u.role, rawName: u.rawName, unitId: u.resolved ? (unitIds.ids.get(u.resolved.name) ?? null) : null, collective: u.collective, ordinal: u.ordinal }));
+      .map((u): TaskUnitWrite => ({ taskId, role: u.role, rawName: u.rawName, unitId: u.resolved ? (unitIds.ids.get(u.resolved.name) ?? null) : null, collective: u.collective, ordinal: u.ordinal }));
   };
   const desiredLeaders = (t: ParsedTask) => [...new Set(t.leaders)].map((n) => personIds.get(n)!).filter((id) => id != null);
   const milestoneData = (t: ParsedTask, taskId: number, done: Map<string, Date | null>) =>
-    t.milestones.map((m) => ({ taskId, dueOn: toDate(m.dueOn), deadlineText: m.deadlineText, text: m.text, doneAt: done.get(`${m.deadlineText}|${m.text}`) ?? null }));
+    t.milestones.map((m): MilestoneWrite => ({ taskId, dueOn: m.dueOn, deadlineText: m.deadlineText, text: m.text, doneAt: done.get(`${m.deadlineText}|${m.text}`) ?? null }));
 
   for (const t of fresh) {
     const id = taskIds.get(t.no)!;
@@ -157,7 +147,7 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
     const cmp = (field: string, before: unknown, after: unknown) => {
       if (!same(before, after)) fields.push({ field, before, after });
     };
-    cmp('sections', old.sectionId ? (sectionPath.get(old.sectionId) ?? oldSectionPath(old.section)) : [], t.sectionKey ? (sectionPath.get(row.sectionId!) ?? []) : []);
+    cmp('sections', old.sectionId ? (sectionPath.get(old.sectionId) ?? oldSectionPath(oldSections.get(old.sectionId) ?? null)) : [], t.sectionKey ? (sectionPath.get(row.sectionId!) ?? []) : []);
     cmp('title', old.title, row.title);
     cmp('text', old.text, row.text);
     cmp('deadline', fromDate(old.deadline), t.deadline.date);
@@ -175,7 +165,7 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
       { s: old.sectionId, q: old.seq, ti: old.title, x: old.text, d: fromDate(old.deadline), dt: old.deadlineText, k: old.deadlineKind, r: old.recurrence },
       { s: row.sectionId, q: row.seq, ti: row.title, x: row.text, d: t.deadline.date, dt: row.deadlineText, k: row.deadlineKind, r: row.recurrence },
     );
-    if (rowChanged) await tx.task.update({ where: { id: old.id }, data: row });
+    if (rowChanged) taskUpdates.push({ id: old.id, ...row });
 
     // Units: keyed by role + name as written.
     const oldUnits = new Map(old.units.map((u) => [`${u.role}|${u.rawName}`, u]));
@@ -205,16 +195,24 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
 
   const keepNos = new Set(plan.tasks.map((t) => t.no));
   const gone = existing.filter((t) => !keepNos.has(t.no));
-  const deletable = gone.filter((t) => t._count.updates + t._count.requests + t._count.escalations === 0);
+  const goneIds = gone.map((t) => t.id);
+  const withHistory = new Set<number>();
+  if (goneIds.length) {
+    for (const r of await tx.progressUpdate.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
+    for (const r of await tx.taskRequest.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
+    for (const r of await tx.escalation.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
+  }
+  const deletable = gone.filter((t) => !withHistory.has(t.id));
   report.removed = gone.map((t) => ({ no: t.no, kept: !deletable.includes(t) }));
 
   if (dropUnitIds.length) await tx.taskUnit.deleteMany({ where: { id: { in: dropUnitIds } } });
   for (const k of dropLeaderKeys) await tx.taskLeader.delete({ where: { taskId_personId: k } });
   if (dropMilestoneTasks.length) await tx.milestone.deleteMany({ where: { taskId: { in: dropMilestoneTasks } } });
   if (deletable.length) await tx.task.deleteMany({ where: { id: { in: deletable.map((t) => t.id) } } });
-  if (unitRows.length) await tx.taskUnit.createMany({ data: unitRows });
-  if (leaderRows.length) await tx.taskLeader.createMany({ data: leaderRows, skipDuplicates: true });
-  if (milestoneRows.length) await tx.milestone.createMany({ data: milestoneRows });
+  await updateTasks(tx, taskUpdates);
+  await insertTaskUnits(tx, unitRows);
+  await insertTaskLeaders(tx, leaderRows);
+  await insertMilestones(tx, milestoneRows);
   await pruneSections();
 
   await tx.auditLog.create({
@@ -235,6 +233,27 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
     },
   });
   return report;
+}
+
+/**
+ * The plan's current tasks with their units, leaders and milestones — one query per table, joined
+ * in memory (IN-lists of thousands of ids are slow on PGlite).
+ */
+async function loadExisting(tx: Tx, planId: number) {
+  // Sequential: a transaction holds one connection, and pg refuses overlapping queries on it.
+  const tasks = await tx.task.findMany({ where: { planId }, orderBy: { seq: 'asc' } });
+  const units = await tx.taskUnit.findMany({ where: { task: { planId } } });
+  const leaders = await tx.taskLeader.findMany({ where: { task: { planId } }, select: { taskId: true, personId: true, person: { select: { name: true } } } });
+  const milestones = await tx.milestone.findMany({ where: { task: { planId } }, orderBy: { id: 'asc' } });
+  const group = <T extends { taskId: number }>(rows: T[]) => {
+    const m = new Map<number, T[]>();
+    for (const r of rows) (m.get(r.taskId) ?? m.set(r.taskId, []).get(r.taskId)!).push(r);
+    return m;
+  };
+  const u = group(units);
+  const l = group(leaders);
+  const ms = group(milestones);
+  return tasks.map((t) => ({ ...t, units: u.get(t.id) ?? [], leaders: l.get(t.id) ?? [], milestones: ms.get(t.id) ?? [] }));
 }
 
 function oldSectionPath(section: { title: string } | null): string[] {
@@ -321,5 +340,5 @@ async function saveSections(tx: Tx, planId: number, sections: ParsedSection[]) {
     const unused = old.filter((s) => !used.has(s.id)).map((s) => s.id);
     if (unused.length) await tx.section.deleteMany({ where: { id: { in: unused } } });
   };
-  return { sectionIds, pruneSections };
+  return { sectionIds, pruneSections, oldSections: oldById };
 }
