@@ -16,16 +16,6 @@ export interface Sender {
  * re-login, topics are what admins configure).
  */
 export async function resolveSender(tx: Tx, m: IncomingMessage, admins: readonly string[]): Promise<Sender> {
-  let person = await tx.person.findUnique({ where: { chatId: m.talkerId } });
-  if (!person && m.talkerName) {
-    const byName = await tx.person.findMany({
-      where: { chatId: null, OR: [{ chatName: m.talkerName }, { name: m.talkerName }] },
-      take: 2,
-    });
-    if (byName.length === 1) {
-      person = await tx.person.update({ where: { id: byName[0]!.id }, data: { chatId: m.talkerId, chatName: m.talkerName } });
-    }
-  }
   let group = null as Sender['group'];
   if (m.roomId || m.roomTopic) {
     const include = { units: { include: { unit: { select: { id: true, name: true } } } } } as const;
@@ -38,6 +28,18 @@ export async function resolveSender(tx: Tx, m: IncomingMessage, admins: readonly
       }
     }
     if (g) group = { id: g.id, topic: g.topic, units: g.units.map((u) => u.unit) };
+  }
+  let person = await tx.person.findUnique({ where: { chatId: m.talkerId } });
+  if (!person && m.talkerName) {
+    const byName = await tx.person.findMany({
+      where: { chatId: null, OR: [{ chatName: m.talkerName }, { name: m.talkerName }] },
+      take: 10,
+    });
+    // Two people of the same name: the one whose unit this group serves.
+    const groupUnits = new Set(group?.units.map((u) => u.id));
+    const inGroup = byName.filter((p) => p.unitId !== null && groupUnits.has(p.unitId));
+    const match = byName.length === 1 ? byName[0] : inGroup.length === 1 ? inGroup[0] : undefined;
+    if (match) person = await tx.person.update({ where: { id: match.id }, data: { chatId: m.talkerId, chatName: m.talkerName } });
   }
   const unit =
     person?.unitId && person.kind !== 'leader' ? await tx.unit.findUnique({ where: { id: person.unitId }, select: { id: true, name: true } }) : null;

@@ -87,6 +87,27 @@ describe('wechaty adapter specifics', () => {
     await chat.close();
   });
 
+  it('shows the login QR in the terminal and saves it as a PNG in the data folder', async () => {
+    const dataDir = tempDir();
+    const printed: string[] = [];
+    const chat = createWechatyChat({ puppet: 'mock', botName: '督办助手', dataDir, logger: silentLogger, print: (s) => printed.push(s) });
+    const events: [string, string | undefined][] = [];
+    chat.onStatus((s, detail) => events.push([s, detail]));
+    await chat.start();
+    chat.mocker!.scan('https://login.weixin.qq.com/l/test-qr');
+    const [, file] = await until(() => events.find(([s, d]) => s === 'waiting_scan' && d?.endsWith('.png')));
+    expect(file).toBe(path.join(dataDir, 'login-qr.png'));
+    expect(fs.readFileSync(file!).subarray(1, 4).toString()).toBe('PNG');
+    expect(printed.join('\n')).toContain('扫码登录');
+    await chat.close();
+  });
+
+  it('builds the wechat4u puppet without starting it', async () => {
+    const { createPuppet } = await import('../../src/adapters/chat/create-puppet.ts');
+    const puppet = await createPuppet('wechat4u', {});
+    expect(typeof puppet.start).toBe('function');
+  });
+
   it('requires a token for the service puppet', async () => {
     const chat = createWechatyChat({ puppet: 'service', botName: '督办助手', dataDir: tempDir(), logger: silentLogger });
     await expect(chat.start()).rejects.toBeInstanceOf(ConfigError);

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseChatCommand } from '../../src/chat/parse-chat-command.ts';
+import { parseDeadlineDate } from '../../src/chat/parse-deadline-date.ts';
+
+describe('parseChatCommand', () => {
+  const p = (t: string) => parseChatCommand(t, '督办助手');
+  it('reads every command, with task numbers in any form and the bot mention removed', () => {
+    expect(p('@督办助手\u2005帮助')).toEqual({ name: 'help' });
+    expect(p('任务清单')).toEqual({ name: 'myTasks' });
+    expect(p('进展 3 已完成60%')).toEqual({ name: 'progress', taskRef: '3', text: '已完成60%' });
+    expect(p('进展 第三项：征收完成')).toEqual({ name: 'progress', taskRef: '三', text: '征收完成' });
+    expect(p('申请销号 ３')).toEqual({ name: 'requestClose', taskRef: '3', reason: '' });
+    expect(p('申请销号 第3项，已全部完成')).toEqual({ name: 'requestClose', taskRef: '3', reason: '已全部完成' });
+    expect(p('申请延期 2 2026-08-31 企业复产推迟，需顺延')).toEqual({ name: 'requestExtension', taskRef: '2', date: '2026-08-31', reason: '企业复产推迟，需顺延' });
+    expect(p('复核 3')).toEqual({ name: 'approve', taskRef: '3', note: '' });
+    expect(p('退办 3 佐证不全，请补充')).toEqual({ name: 'return', taskRef: '3', reason: '佐证不全，请补充' });
+    expect(p('转办 5 区住建局')).toEqual({ name: 'transfer', taskRef: '5', unit: '区住建局' });
+    expect(p('暂停提醒')).toEqual({ name: 'pause' });
+    expect(p('恢复提醒')).toEqual({ name: 'resume' });
+    expect(p('立即推送')).toEqual({ name: 'pushNow' });
+    expect(p('查询 区商务局')).toEqual({ name: 'query', unit: '区商务局' });
+    expect(p('绑定 区商务局')).toEqual({ name: 'bind', unit: '区商务局' });
+    expect(p('本周汇总')).toEqual({ name: 'weeklyDigest' });
+    expect(p('逾期')).toEqual({ name: 'overdue' });
+  });
+  it('leaves reports and chatter to the reply reader', () => {
+    expect(p('第3项已完成60%')).toBeNull();
+    expect(p('帮助一下第3项的同事')).toBeNull();
+    expect(p('申请销号的流程是什么')).toBeNull();
+    expect(p('收到')).toBeNull();
+  });
+});
+
+describe('parseDeadlineDate', () => {
+  it('reads the forms people write, taking the next such date when the year is left out', () => {
+    expect(parseDeadlineDate('2026-08-31', '2026-05-11')).toBe('2026-08-31');
+    expect(parseDeadlineDate('2026/8/31', '2026-05-11')).toBe('2026-08-31');
+    expect(parseDeadlineDate('2026年8月31日', '2026-05-11')).toBe('2026-08-31');
+    expect(parseDeadlineDate('8月31日', '2026-05-11')).toBe('2026-08-31');
+    expect(parseDeadlineDate('３月１日', '2026-05-11')).toBe('2027-03-01');
+    expect(parseDeadlineDate('6月底', '2026-05-11')).toBe('2026-06-30');
+    expect(parseDeadlineDate('2028年2月底', '2026-05-11')).toBe('2028-02-29');
+  });
+  it('refuses what is not a date', () => {
+    expect(parseDeadlineDate('2026-02-30', '2026-05-11')).toBeNull();
+    expect(parseDeadlineDate('13月1日', '2026-05-11')).toBeNull();
+    expect(parseDeadlineDate('下个月', '2026-05-11')).toBeNull();
+  });
+});
