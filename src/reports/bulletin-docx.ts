@@ -1,4 +1,4 @@
-import { AlignmentType, Document, Footer, LineRuleType, Packer, PageNumber, Paragraph, Table, TableCell, TableRow, TextRun, VerticalAlign, WidthType } from 'docx';
+import { AlignmentType, Document, Footer, LineRuleType, Packer, PageNumber, Paragraph, Table, TableCell, TableLayoutType, TableRow, TextRun, VerticalAlign, WidthType } from 'docx';
 import type { BulletinModel } from './bulletin-model.ts';
 import { bulletinParagraphs } from './bulletin-text.ts';
 import { pct } from './report-facts.ts';
@@ -21,8 +21,12 @@ const body = (text: string, opts: { indent?: boolean; align?: (typeof AlignmentT
     children: [new TextRun({ text, font: BODY_FONT, size: SIZE_3 })],
   });
 
-const cell = (text: string, header = false): TableCell =>
+// Column widths in twips; they add up to the type area (210 − 28 − 26 mm ≈ 8845 twips).
+const COLUMN_WIDTHS = [700, 2300, 750, 1000, 750, 950, 650, 870, 875];
+
+const cell = (text: string, column: number, header = false): TableCell =>
   new TableCell({
+    width: { size: COLUMN_WIDTHS[column]!, type: WidthType.DXA },
     verticalAlign: VerticalAlign.CENTER,
     children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text, font: header ? HEI_FONT : BODY_FONT, size: SIZE_TABLE, bold: header })] })],
   });
@@ -32,7 +36,7 @@ export async function bulletinDocx(m: BulletinModel): Promise<Buffer> {
   const p = bulletinParagraphs(m);
   const header = ['名次', '单位', '任务数', '按时报送', '已完成', '平均进度', '逾期', '本地值', '得分'];
   const rows = m.rows.map((r) =>
-    [r.rank === null ? '—' : String(r.rank), r.unitName, String(r.tasks), `${r.reportsOnTime}/${r.reportsDue}`, String(r.completed), r.tasks ? pct(r.meanProgress) : '—', String(r.overdue), r.localValue === null ? '不计分' : String(r.localValue), r.score === null ? '不计分' : String(r.score)].map((c) => cell(c)),
+    [r.rank === null ? '—' : String(r.rank), r.unitName, String(r.tasks), `${r.reportsOnTime}/${r.reportsDue}`, String(r.completed), r.tasks ? pct(r.meanProgress) : '—', String(r.overdue), r.localValue === null ? '不计分' : String(r.localValue), r.score === null ? '不计分' : String(r.score)].map((c, i) => cell(c, i)),
   );
   const doc = new Document({
     creator: '督办助手',
@@ -55,8 +59,10 @@ export async function bulletinDocx(m: BulletinModel): Promise<Buffer> {
           new Paragraph({ pageBreakBefore: true, spacing: LINE, children: [new TextRun({ text: '附件', font: HEI_FONT, size: SIZE_3 })] }),
           new Paragraph({ alignment: AlignmentType.CENTER, spacing: { ...LINE, after: 200 }, children: [new TextRun({ text: '各单位重点任务推进情况得分排名表', font: TITLE_FONT, size: SIZE_3 })] }),
           new Table({
-            width: { size: 100, type: WidthType.PERCENTAGE },
-            rows: [new TableRow({ tableHeader: true, children: header.map((h) => cell(h, true)) }), ...rows.map((children) => new TableRow({ cantSplit: true, children }))],
+            width: { size: COLUMN_WIDTHS.reduce((a, b) => a + b, 0), type: WidthType.DXA },
+            columnWidths: COLUMN_WIDTHS,
+            layout: TableLayoutType.FIXED,
+            rows: [new TableRow({ tableHeader: true, children: header.map((h, i) => cell(h, i, true)) }), ...rows.map((children) => new TableRow({ cantSplit: true, children }))],
           }),
         ],
       },

@@ -23,12 +23,12 @@ export function bulletinPng(m: BulletinModel): PngReport {
       title: `单位得分（前${Math.min(MAX_BARS, ranked.length)}名，满分10分）`,
       bars: ranked.slice(0, MAX_BARS).map((r) => ({
         label: `${r.rank}. ${r.unitName}`,
-        segments: [{ value: r.score ?? 0, color: r.overdue ? COLORS.yellow : COLORS.green }],
+        segments: [{ value: r.score ?? 0, color: r.overdue ? COLORS.red : COLORS.green }],
         note: `${r.score}`,
       })),
       legend: [
         { label: '无逾期任务', color: COLORS.green },
-        { label: '有逾期任务', color: COLORS.yellow },
+        { label: '有逾期任务', color: COLORS.red },
       ],
     },
     table: {
