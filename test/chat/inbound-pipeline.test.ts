@@ -114,6 +114,30 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect((await w.prisma.task.findUniqueOrThrow({ where: { id: w.tasks[4]!.id } })).status).toBe('done');
   });
 
+  it('records each contact for their own unit in an all-units group', async () => {
+    const all = w.mocker.createRoom({ topic: '全区调度群', memberIdList: [w.bot.id, w.wang.id, w.liu.id, w.admin.id] });
+    await w.prisma.chatGroup.create({ data: { topic: '全区调度群', isAllUnits: true, units: { create: [{ unitId: w.units.shangwu.id }, { unitId: w.units.zhujian.id }] } } });
+    await w.say(w.wang, all, '第1项完成20%');
+    await w.say(w.liu, all, '第4项完成45%');
+    const updates = await w.prisma.progressUpdate.findMany({ orderBy: { id: 'asc' } });
+    expect(updates.map((u) => [u.unitId, u.taskId, u.percent])).toEqual([
+      [w.units.shangwu.id, w.tasks[0]!.id, 20],
+      [w.units.zhujian.id, w.tasks[3]!.id, 45],
+    ]);
+    const replies = await w.prisma.outbox.findMany({ orderBy: { id: 'asc' } });
+    expect(replies.map((r) => [r.targetRef, r.mentions])).toEqual([[all.id, [w.wang.id]], [all.id, [w.liu.id]]]);
+  });
+
+  it('tells apart two unlinked people of the same name by the group they write in', async () => {
+    const twin = w.mocker.createContact({ name: '陈晨' });
+    await w.prisma.person.create({ data: { name: '陈晨', kind: 'contact', unitId: w.units.shangwu.id } });
+    await w.prisma.person.create({ data: { name: '陈晨', kind: 'contact', unitId: w.units.zhujian.id } });
+    await w.say(twin, w.rooms.shangwu, '第2项推进中');
+    const linked = await w.prisma.person.findFirstOrThrow({ where: { chatId: twin.id } });
+    expect(linked.unitId).toBe(w.units.shangwu.id);
+    expect((await w.prisma.progressUpdate.findFirstOrThrow()).taskId).toBe(w.tasks[1]!.id);
+  });
+
   it('asks one question instead of recording an unplaceable or impossible report', async () => {
     await w.say(w.wang, w.rooms.shangwu, '第999项完成50%');
     await w.say(w.wang, w.rooms.shangwu, '第3项完成150%');
