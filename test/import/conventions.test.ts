@@ -102,6 +102,23 @@ describe('other conventions of the genre', () => {
     expect(plan.warnings.find((w) => w.code === 'untasked_item')).toMatchObject({ line: 4 });
   });
 
+  it('markup on a heading applies to the items under it; numbering that restarts per section stays unique', () => {
+    const plan = parse(`2024年民生实事推进方案
+（一）教育提质（牵头领导：徐志勇（副区长）；责任单位：区财政局，2024年9月底前完成）
+1.新建学校2所。
+2.新增学位5000个。（责任单位：区住建局）
+（二）医疗提升
+1.建设社区医院。（责任单位：区发改委；完成时限：年底前）
+`);
+    expect(plan.tasks.map((t) => [t.no, t.sections, t.leaders, t.units.map((u) => u.rawName), t.deadline.date])).toEqual([
+      ['一.1', ['教育提质'], ['徐志勇'], ['区财政局'], '2024-09-30'],
+      ['一.2', ['教育提质'], ['徐志勇'], ['区住建局'], '2024-09-30'],
+      ['二.1', ['医疗提升'], [], ['区发改委'], '2024-12-31'],
+    ]);
+    expect(plan.tasks[0]!.deadline.text).toBe('2024年9月底前完成');
+    expect(plan.warnings.map((w) => w.code)).toEqual(['numbering']);
+  });
+
   it('tab-separated ledger text with a header row and section rows', () => {
     const text = ['重点任务台账', '序号\t任务内容\t牵头单位\t责任单位\t完成时限', '一、项目建设\t\t\t\t', '1\t推进学校建设。完成主体工程。\t区公建中心\t区财政局、区发该委\t2024年6月底', '2\t做好资金保障\t\t区财政局\t年底前'].join('\n');
     const plan = parsePlanSource(sourceFromText(text, 'ledger.txt'), { directory, year: 2024 });

@@ -113,9 +113,20 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     }
     info.set(b, { text: text.replace(/\n/g, '').trim(), resp });
   }
-  const isTask = (b: Block): boolean => info.get(b)!.resp != null;
-  const isHeading = (b: Block): boolean =>
-    !isTask(b) && b.children.length + 1 > 0 && !/[。；;!！?？]/.test(b.firstLine) && [...b.firstLine].length <= 40;
+  /** Markup written on an enclosing item applies to the items under it that have none. */
+  const inherited = (b: Block): Responsibility | null => {
+    for (let p = b.parent; p; p = p.parent) if (info.get(p)!.resp) return info.get(p)!.resp;
+    return null;
+  };
+  // Only leaf items are tasks; an item with items under it is a section, even with markup.
+  const isTask = (b: Block): boolean => b.children.length === 0 && (info.get(b)!.resp != null || inherited(b) != null);
+  const firstLineText = (b: Block): string => {
+    const spans = findResponsibilitySpans(b.firstLine);
+    let t = b.firstLine;
+    for (const sp of [...spans].reverse()) t = t.slice(0, sp.start) + t.slice(sp.end);
+    return t.trim();
+  };
+  const isHeading = (b: Block): boolean => !/[。；;!！?？]/.test(firstLineText(b)) && [...firstLineText(b)].length <= 40;
 
   // An unmarked item among marked siblings is still a task, with a warning — never dropped.
   const taskBlocks = blocks.filter((b) => {
@@ -131,7 +142,7 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
   // Sections: every ancestor of a task.
   const sections: ParsedSection[] = [];
   const sectionKey = new Map<Block, string>();
-  const sectionTitle = (b: Block): string => (isHeading(b) ? b.firstLine : leadPhrase(info.get(b)!.text) ?? info.get(b)!.text.slice(0, 20));
+  const sectionTitle = (b: Block): string => (isHeading(b) ? firstLineText(b) : leadPhrase(info.get(b)!.text) ?? info.get(b)!.text.slice(0, 20));
   const ensureSection = (b: Block): string => {
     const known = sectionKey.get(b);
     if (known) return known;
@@ -149,7 +160,13 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
 
   const tasks: ParsedTask[] = taskBlocks.map((b, i) => {
     const { text, resp } = info.get(b)!;
-    const r = resp ?? emptyResponsibility();
+    const own = resp ?? emptyResponsibility();
+    const up = inherited(b) ?? emptyResponsibility();
+    const r: Responsibility = {
+      leaders: own.leaders.length ? own.leaders : up.leaders,
+      units: own.units.length ? own.units : up.units,
+      deadlineText: own.deadlineText ?? up.deadlineText,
+    };
     const ancestors: Block[] = [];
     for (let p = b.parent; p; p = p.parent) ancestors.unshift(p);
     const deadline = normaliseDeadline(r.deadlineText, { year });
@@ -171,6 +188,24 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
       milestones: milestones.length > 0 ? milestones : extractMilestones(text, { year }),
     };
   });
+
+  // Numbering restarted in each section (1. under （一）, 1. again under （二）): qualify by section.
+  if (new Set(tasks.map((t) => t.no)).size < tasks.length) {
+    taskBlocks.forEach((b, i) => {
+      const labels: string[] = [];
+      for (let p = b.parent; p; p = p.parent) labels.unshift(p.marker.label);
+      tasks[i]!.no = [...labels, b.marker.label].join('.');
+    });
+    warnings.push({ code: 'numbering', message: '各部分的任务编号重新从 1 开始，任务编号已加上所属章节序号（如 一.1）以保持唯一' });
+    const seen = new Set<string>();
+    for (const t of tasks) {
+      if (seen.has(t.no)) {
+        warnings.push({ line: t.line ?? undefined, code: 'numbering', message: `任务编号 ${t.no} 重复，已改为 ${t.no}#${t.seq}` });
+        t.no = `${t.no}#${t.seq}`;
+      }
+      seen.add(t.no);
+    }
+  }
 
   for (const t of tasks) {
     if (t.units.length === 0 && !warnings.some((w) => w.line === t.line && w.code === 'untasked_item')) {

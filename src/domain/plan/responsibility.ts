@@ -1,4 +1,5 @@
 import type { AssignmentRole } from './plan-types.ts';
+import { findDateMentions } from './normalise-deadline.ts';
 import { splitPersonList, splitUnitList, stripLeadMarker } from './split-names.ts';
 
 /**
@@ -55,12 +56,22 @@ export function parseResponsibility(content: string, into: Responsibility = empt
     else if (kind === 'deadline') into.deadlineText = into.deadlineText ? `${into.deadlineText}；${value}` : value;
     else {
       for (const raw of splitUnitList(value)) {
+        // "责任单位：区发改委，2024年6月底前完成" — a date among the units is the deadline.
+        if (isDatePhrase(raw)) {
+          into.deadlineText ??= raw;
+          continue;
+        }
         const { name, lead } = stripLeadMarker(raw);
         into.units.push({ role: lead ? 'lead' : kind, name });
       }
     }
   });
   return into;
+}
+
+function isDatePhrase(s: string): boolean {
+  const m = findDateMentions(s, { year: 2000 })[0];
+  return m != null && m.index === 0 && /^[^\u4e00-\u9fa5]*\d|^(年底|年内|上半年|下半年|[一二三四]季度)/.test(s) && !/(局|委|办|中心|镇|街道|公司|部|处|单位)$/.test(s);
 }
 
 const OPEN = '（(〔【[';

@@ -81,7 +81,8 @@ export function isCollectiveName(name: string): boolean {
 /** 牵头领导：徐志勇、杨峰 → two names; 陈 兰 → 陈兰. */
 export function splitPersonList(text: string): string[] {
   return splitOutsideBrackets(text.replace(/\*\*/g, ''), /[、，,；;]/)
-    .map(({ part }) => clean(part).replace(/\s+/g, ''))
+    // 杨峰（副区长） → 杨峰: the bracket is a title, not part of the name.
+    .map(({ part }) => clean(part).replace(/\s+/g, '').replace(/[（(][^）)]*[）)]$/, ''))
     .filter(Boolean);
 }
 
