@@ -6,8 +6,8 @@ export function sentences(text: string): string[][] {
     .filter((s) => s.length > 0);
 }
 
-const PROBLEM = /(问题|困难|缺口|短缺|不足|难点|瓶颈|障碍|制约|受阻|卡点|矛盾|需.{0,8}协调|请求协调|请.{0,6}协调|需.{0,8}支持|未到位|不到位|没到位|滞后|缓慢|阻力|风险|纠纷|紧张|难度大|难度较大|压力大|难以|缺乏|缺少|短板|堵点|未批复|未获批)/;
-const NO_PROBLEM = /(无问题|没有问题|没问题|暂无问题|暂无困难|无困难|没有困难|不存在问题|未发现问题|无明显问题|暂未发现|一切顺利|无需协调)/;
+const PROBLEM = /(问题|困难|缺口|短缺|不足|难点|瓶颈|障碍|制约|受阻|卡点|矛盾|需.{0,8}协调|请求协调|请.{0,6}协调|需.{0,8}支持|未到位|不到位|没到位|滞后|缓慢|阻力|风险|纠纷|紧张|难度大|难度较大|压力大|难以|缺乏|缺少|短板|堵点|未批复|未获批|原因是|原因为|未办结|尚未办结|待审批|审批慢|手续)/;
+const NO_PROBLEM = /(无问题|没有问题|没问题|暂无问题|暂无困难|无困难|没有困难|不存在问题|未发现问题|无明显问题|暂未发现|一切顺利|无需协调|无滞后|不滞后|未滞后|没有滞后)/;
 const NEXT = /^(下一步|下步|接下来|下阶段|下一阶段|后续|计划|拟|将于|将在|预计|争取|力争|下周|下月|近期将|下一步将|我们将)/;
 
 export interface Notes {
@@ -22,14 +22,13 @@ export function extractNotes(text: string): Notes {
   for (const sentence of sentences(text)) {
     let inNext = false;
     for (const c of sentence) {
-      const lead = c
-        .replace(/^\s*(第\s*\S{1,4}?\s*[项条]|\(?\d{1,3}[.、)]|任务\s*\d+|\d+号(任务)?)[:\s]*/, '')
-        .replace(/^\s*(但|但是|目前|同时|另外|此外)\s*/, '');
+      const own = c.replace(/^\s*(第\s*\S{1,4}?\s*[项条]|\(?\d{1,3}[.、)]|任务\s*\d+|\d+号(任务)?)[:\s]*/, '');
+      const lead = own.replace(/^\s*(但|但是|目前|同时|另外|此外)\s*/, '');
       // "下一步，将加快征收": the clauses after the marker belong to it.
       if (inNext || NEXT.test(lead)) {
         inNext = true;
         next.push(c);
-      } else if (PROBLEM.test(c) && !NO_PROBLEM.test(c)) problems.push(c);
+      } else if (PROBLEM.test(c) && !NO_PROBLEM.test(c)) problems.push(own || c);
     }
   }
   return {
