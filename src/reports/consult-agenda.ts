@@ -10,6 +10,9 @@ import { bySeverity } from './weekly-digest.ts';
 import { writeReportFile } from './write-report-file.ts';
 
 const NO_LEAD = '未明确牵头单位';
+// The chat text stays a few messages long; the image and the ledger carry the rest.
+const MAX_GROUPS_IN_TEXT = 12;
+const MAX_ITEMS_PER_GROUP = 8;
 
 export interface AgendaItem {
   task: ReportTask;
@@ -79,15 +82,20 @@ export function agendaText(m: AgendaModel): string {
   }
   lines.push(`截至${cnDate(m.date)}，提请会商的滞后、受阻任务共${total}项（滞后${m.lagging}项，受阻${m.blocked}项），涉及牵头单位${m.groups.length}个。请各牵头单位负责同志参会说明情况、提出解决办法。`);
   const cn = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
-  m.groups.forEach((g, gi) => {
+  m.groups.slice(0, MAX_GROUPS_IN_TEXT).forEach((g, gi) => {
     lines.push('', `${gi < cn.length ? cn[gi] : gi + 1}、${g.leadUnit}（${g.items.length}项）`);
-    g.items.forEach((item, i) => {
+    g.items.slice(0, MAX_ITEMS_PER_GROUP).forEach((item, i) => {
       const t = item.task;
       lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.no}〕${t.name}｜${t.health.reasons.map(describeReason).join('；')}｜进度${t.percent ?? 0}%`);
       if (item.problems.length) for (const p of item.problems) lines.push(`   问题：${p.unit?.name ?? '责任单位'}（${cnDate(p.reportedOn)}）${p.problems}`);
       else lines.push('   问题：单位未报送具体困难，请会上说明。');
     });
+    if (g.items.length > MAX_ITEMS_PER_GROUP) lines.push(`……另有${g.items.length - MAX_ITEMS_PER_GROUP}项，见附图。`);
   });
+  if (m.groups.length > MAX_GROUPS_IN_TEXT) {
+    const rest = m.groups.slice(MAX_GROUPS_IN_TEXT);
+    lines.push('', `另有${rest.length}个牵头单位共${rest.reduce((n, g) => n + g.items.length, 0)}项：${rest.map((g) => `${g.leadUnit}（${g.items.length}项）`).join('、')}。`);
+  }
   return lines.join('\n');
 }
 

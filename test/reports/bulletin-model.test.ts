@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { taskHealth } from '../../src/domain/health/index.ts';
+import { bulletinModel, reportingWeeks } from '../../src/reports/bulletin-model.ts';
+import { bulletinText } from '../../src/reports/bulletin-text.ts';
+import type { ReportData, ReportTask } from '../../src/reports/report-data.ts';
+
+const calendar = createCalendar();
+const DATE = '2026-11-27';
+
+function data(unitNames: string[], tasksPerUnit: (i: number) => number): ReportData {
+  const units = new Map(unitNames.map((name, i) => [i + 1, { id: i + 1, name, kind: 'department' }]));
+  const tasks: ReportTask[] = [];
+  unitNames.forEach((name, i) => {
+    for (let k = 0; k < tasksPerUnit(i); k++) {
+      const unit = { id: i + 1, name };
+      const input = { status: 'in_progress' as const, deadline: '2026-12-31', startOn: '2026-09-01', percent: 50, milestones: [], lastReportedOn: '2026-11-25' };
+      tasks.push({
+        id: tasks.length + 1, no: String(tasks.length + 1), name: '任务', deadline: input.deadline, deadlineText: null, status: input.status, percent: 50,
+        health: taskHealth(input, DATE, calendar), leadUnits: [unit], dutyUnits: [unit], leaderIds: [],
+        updates: ['2026-11-04', '2026-11-11', '2026-11-18', '2026-11-25'].map((d) => ({ taskId: tasks.length + 1, unitId: i + 1, reportedAt: new Date(`${d}T02:00:00Z`), reportedOn: d, text: '', percent: 50, status: null, problems: null })),
+      });
+    }
+  });
+  return { date: DATE, cycleStart: '2026-11-21', tasks, units, leaders: [], pendingRequests: [] };
+}
+
+describe('bulletin ranking edge cases', () => {
+  it('one unit: scores 10 and the bulletin says why', () => {
+    const m = bulletinModel(data(['区发改委'], () => 2), calendar);
+    expect(m.rows.map((r) => [r.unitName, r.localValue, r.score, r.rank])).toEqual([['区发改委', 85, 10, 1]]);
+    expect(bulletinText(m)).toContain('本期仅1个单位参与计分，最大值等于最小值，按最高计10分');
+  });
+
+  it('all equal (max = min): every unit 10 and tied first, no one singled out', () => {
+    const m = bulletinModel(data(['甲局', '乙局', '丙局', '丁局'], () => 1), calendar);
+    expect(m.rows.map((r) => [r.score, r.rank])).toEqual([[10, 1], [10, 1], [10, 1], [10, 1]]);
+    expect(m.best).toEqual([]);
+    expect(bulletinText(m)).toContain('各单位本地值相同，均计10分，并列第1名');
+  });
+
+  it('no unit with tasks: no ranking', () => {
+    const m = bulletinModel(data(['甲局'], () => 0), calendar);
+    expect(m.rows[0]).toMatchObject({ unitName: '甲局', localValue: null, score: null, rank: null });
+    expect(bulletinText(m)).toContain('本月无承担任务的单位，不予排名');
+  });
+});
+
+describe('reportingWeeks', () => {
+  it('skips the 国庆 week (no workday) and counts the 调休 Saturday 10月10日', () => {
+    expect(reportingWeeks('2026-10-01', '2026-10-31', calendar)).toEqual([
+      { from: '2026-10-05', to: '2026-10-11' },
+      { from: '2026-10-12', to: '2026-10-18' },
+      { from: '2026-10-19', to: '2026-10-25' },
+      { from: '2026-10-26', to: '2026-10-31' },
+    ]);
+  });
+
+  it('does not count the week still under way', () => {
+    expect(reportingWeeks('2026-11-01', '2026-11-25', calendar).map((w) => w.from)).toEqual(['2026-11-02', '2026-11-09', '2026-11-16']);
+  });
+});
