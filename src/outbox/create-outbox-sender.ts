@@ -71,6 +71,19 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   let lastSentAt = 0;
   let closing: Promise<void> | undefined;
 
+  // Each wait gets its own signal, linked to `stop` only while it lasts, so a long-running sender
+  // does not pile up abort listeners on one signal.
+  async function wait(ms: number): Promise<void> {
+    const ac = new AbortController();
+    const onStop = () => ac.abort();
+    stop.signal.addEventListener('abort', onStop, { once: true });
+    try {
+      await clock.sleep(ms, ac.signal);
+    } finally {
+      stop.signal.removeEventListener('abort', onStop);
+    }
+  }
+
   async function claim(): Promise<ClaimedRow | undefined> {
     const now = clock.now();
     const rows = await prisma.$queryRaw<ClaimedRow[]>`
@@ -88,8 +101,8 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   async function pace(): Promise<void> {
     if (opts.sendPerMinute <= 0) return;
     const gap = 60_000 / opts.sendPerMinute + Math.floor(random() * (opts.sendJitterMs + 1));
-    const wait = lastSentAt + gap - clock.now().getTime();
-    if (lastSentAt && wait > 0) await clock.sleep(wait, stop.signal);
+    const delay = lastSentAt + gap - clock.now().getTime();
+    if (lastSentAt && delay > 0) await wait(delay);
   }
 
   async function deliverOne(): Promise<'sent' | 'failed' | 'none'> {
@@ -151,7 +164,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
           } catch (e) {
             logger.error({ err: e }, 'outbox sender error');
           }
-          await clock.sleep(pollMs, stop.signal);
+          await wait(pollMs);
         }
       })();
     },

@@ -135,7 +135,12 @@ export function createWechatyChat(opts: WechatyChatOptions): WechatyChat {
         if (msg.target.kind === 'group') {
           const room = await findRoom(b, msg.target.ref);
           if (!room) throw new ChatError('CHAT_UNAVAILABLE', `找不到群聊“${msg.target.ref}”`, '确认机器人在群内，群名与配置一致，或在群里发“绑定 单位名”');
-          const mentions = (await Promise.all((msg.mentions ?? []).map((id) => findContact(b, id)))).filter((c): c is Contact => !!c);
+          // Group members who are not the bot's friends are found among the room's members.
+          const wanted = msg.mentions ?? [];
+          const members = wanted.length ? await room.memberAll().catch(() => [] as Contact[]) : [];
+          const mentions = (
+            await Promise.all(wanted.map(async (id) => members.find((c) => c.id === id) ?? (await findContact(b, id))))
+          ).filter((c): c is Contact => !!c);
           for (const [i, part] of parts.entries()) {
             // @-mention once, on the first part; the rest continue the same message.
             if (i === 0 && mentions.length > 0) await room.say(part, ...mentions);

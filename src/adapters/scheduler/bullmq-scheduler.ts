@@ -11,6 +11,9 @@ export interface BullmqSchedulerOptions {
   queueName?: string;
   prefix?: string;
   concurrency?: number;
+  /** How long a job stays locked to a worker that stopped renewing it (default 30 s), and how often stalls are checked (15 s). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
   /** How often to check that the tick scheduler still exists in Redis (default 10 s). */
   tickGuardMs?: number;
 }
@@ -58,8 +61,8 @@ export function createBullmqScheduler(opts: BullmqSchedulerOptions): SchedulerPo
         prefix,
         concurrency: opts.concurrency ?? 2,
         // A slot job is short; a worker that vanished for 30 s is taken as dead and its job re-run.
-        lockDuration: 30_000,
-        stalledInterval: 15_000,
+        lockDuration: opts.lockDurationMs ?? 30_000,
+        stalledInterval: opts.stalledIntervalMs ?? 15_000,
       });
       worker.on('error', (e) => logger.warn({ err: e.message }, 'redis (worker) error'));
       worker.on('failed', (job, e) => logger.error({ job: job?.name, data: job?.data, err: e.message }, 'job failed'));

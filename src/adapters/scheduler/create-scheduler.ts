@@ -15,6 +15,8 @@ export interface CreateSchedulerOptions {
   queueName?: string;
   prefix?: string;
   concurrency?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 export function createScheduler(opts: CreateSchedulerOptions): SchedulerPort {
@@ -27,6 +29,8 @@ export function createScheduler(opts: CreateSchedulerOptions): SchedulerPort {
       ...(opts.queueName ? { queueName: opts.queueName } : {}),
       ...(opts.prefix ? { prefix: opts.prefix } : {}),
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+      ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
+      ...(opts.stalledIntervalMs ? { stalledIntervalMs: opts.stalledIntervalMs } : {}),
     });
   }
   return createNodeCronScheduler({ handler: opts.handler, logger: opts.logger, ...(opts.tickPattern ? { tickPattern: opts.tickPattern } : {}) });

@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectionFromUrl } from '../../src/adapters/scheduler/bullmq-scheduler.ts';
+import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
+import { silentLogger } from '../../src/log/create-logger.ts';
+import { ManualClock } from '../../src/ports/clock.ts';
+import { openDatabase, type Database } from '../../src/store/open-database.ts';
+import { createPgDatabase, openTestDatabase } from '../helpers/databases.ts';
+import { fixedReports, loadFixture } from '../cadence/fixture.ts';
+import { runFixture } from '../cadence/run-fixture-month.ts';
+import { startOwnRedis } from './own-redis.ts';
+import { uniquePrefix } from './redis-helpers.ts';
+
+/**
+ * Three worker processes (tsx child processes) share one Postgres and a private Redis over a
+ * simulated month. The parent is the clock: for each slot time it enqueues a `tick` job carrying
+ * that virtual time and re-enqueues it every second until the database shows the slots at that
+ * time done — as the real once-a-minute tick would keep firing. The workers do everything else:
+ * tick → slot jobs (deduplicated by id across workers) → planning → outbox → delivery (claimed
+ * with SKIP LOCKED). On the way one worker is SIGKILLed in the middle of a send and restarted, and
+ * Redis is killed and restarted empty.
+ */
+const FROM = '2026-04-27';
+const TO = '2026-05-27';
+const WORKER = path.resolve('test/scheduler/fixtures/cadence-worker.ts');
+
+describe('three workers on real Redis over a simulated month', () => {
+  const procs = new Set<ChildProcess>();
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const p of procs) p.kill('SIGKILL');
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it('produces every dispatch exactly once through a worker SIGKILL mid-send and a Redis restart', { timeout: 240_000 }, async () => {
+    // The expected dispatches: the same fixture and month, in one process.
+    const ref: Database = await openTestDatabase('pglite');
+    cleanups.push(() => ref.close());
+    const expected = (await runFixture(ref, FROM, TO)).dispatches;
+
+    const pg = await createPgDatabase();
+    cleanups.push(pg.drop);
+    const db = await openDatabase({ databaseUrl: pg.url, dataDir: 'memory://' });
+    cleanups.push(() => db.close());
+    await loadFixture(db.prisma);
+    const clock = new ManualClock(`${FROM}T00:00:00+08:00`);
+    const engine = createCadenceEngine({ prisma: db.prisma, calendar: createCalendar(), clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile: 'config/templates.json', reports: fixedReports });
+    const slots = await engine.planUpcoming(clock.now(), new Date(`${TO}T00:00:00+08:00`)); // also seeds the cadences as of FROM
+    const times = [...new Set(slots.map((s) => s.at.getTime()))].sort((a, b) => a - b);
+
+    const redis = await startOwnRedis();
+    cleanups.push(redis.stop);
+    const prefix = uniquePrefix('multi');
+    const deliveries = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duban-multi-')), 'deliveries.jsonl');
+    fs.writeFileSync(deliveries, '');
+    const spawnWorker = () => {
+      const p = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+        env: { ...process.env, DATABASE_URL: pg.url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, DELIVERIES_FILE: deliveries, SEND_DELAY_MS: '150', LEASE_MS: '3000' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      procs.add(p);
+      p.once('exit', () => procs.delete(p));
+      return p;
+    };
+    const lines = () =>
+      fs
+        .readFileSync(deliveries, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { pid: number; phase: string; target?: unknown; text?: string; mentions?: string[] });
+    const until = async (cond: () => Promise<boolean> | boolean, what: string, ms = 60_000) => {
+      const end = Date.now() + ms;
+      while (!(await cond())) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
+    const workers = [spawnWorker(), spawnWorker(), spawnWorker()];
+    await until(() => lines().filter((l) => l.phase === 'ready').length === 3, 'workers ready');
+
+    const queue = new Queue('cadence', { connection: connectionFromUrl(redis.url), prefix });
+    cleanups.push(() => queue.close());
+    queue.on('error', () => undefined);
+    const slotsDoneAt = async (t: number) =>
+      (await db.prisma.slotRun.count({ where: { slotAt: new Date(t), state: 'done' } })) === slots.filter((s) => s.at.getTime() === t).length;
+
+    let killed: { pid: number } | undefined;
+    let watcher: NodeJS.Timeout | undefined;
+    cleanups.push(async () => clearInterval(watcher));
+    let redisRestarted = false;
+    for (const [i, t] of times.entries()) {
+      let attempt = 0;
+      const tick = () => queue.add('tick', { name: 'tick', now: new Date(t).toISOString() }, { jobId: `tick_${t}_${attempt++}` }).catch(() => undefined);
+      await tick();
+      const retick = setInterval(() => void tick(), 1_000);
+      try {
+        await until(() => slotsDoneAt(t), `slots at ${new Date(t).toISOString()}`);
+      } finally {
+        clearInterval(retick);
+      }
+
+      if (!watcher && i === Math.floor(times.length / 3)) {
+        // From here on, kill the first worker the moment it is inside send(): its last line is a
+        // 'begin' without a 'done'. Then start a fresh worker in its place.
+        const victim = workers[0]!;
+        watcher = setInterval(() => {
+          if (killed || lines().filter((l) => l.pid === victim.pid).at(-1)?.phase !== 'begin') return;
+          victim.kill('SIGKILL');
+          killed = { pid: victim.pid! };
+          victim.once('exit', () => (workers[0] = spawnWorker()));
+        }, 5);
+      }
+      if (!redisRestarted && i === Math.floor((2 * times.length) / 3)) {
+        await redis.restart(); // all queued jobs and the tick scheduler are gone
+        redisRestarted = true;
+      }
+    }
+    await until(() => !!killed, 'a worker killed mid-send', 30_000);
+    await until(async () => (await db.prisma.outbox.count({ where: { status: { notIn: ['sent'] } } })) === 0, 'outbox drained', 90_000);
+
+    expect(killed).toBeDefined();
+    expect(redisRestarted).toBe(true);
+    // The killed worker began a send it never finished.
+    const byVictim = lines().filter((l) => l.pid === killed!.pid);
+    expect(byVictim.at(-1)!.phase).toBe('begin');
+    // The work really was shared: at least three processes delivered.
+    expect(new Set(lines().filter((l) => l.phase === 'done').map((l) => l.pid)).size).toBeGreaterThanOrEqual(3);
+
+    // Every planned slot ran once; none was missed.
+    expect(await db.prisma.slotRun.count({ where: { state: 'done' } })).toBe(slots.length);
+    expect(await db.prisma.slotRun.count({ where: { state: { not: 'done' } } })).toBe(0);
+
+    // The same dispatches as the single-process run, by idempotency key.
+    const rows = await db.prisma.outbox.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => r.idempotencyKey).sort()).toEqual(expected.map((d) => d.key).sort());
+
+    // Each delivered exactly once: the deliveries are the outbox rows, as a multiset.
+    const canon = (m: { target?: unknown; text?: string; mentions?: string[] }) => JSON.stringify([m.target, m.text, m.mentions]);
+    const delivered = lines().filter((l) => l.phase === 'done').map(canon).sort();
+    const wanted = rows.map((r) => canon({ target: { kind: r.targetKind, ref: r.targetRef }, text: r.text, mentions: r.mentions })).sort();
+    expect(delivered).toHaveLength(rows.length);
+    expect(delivered).toEqual(wanted);
+  });
+});
