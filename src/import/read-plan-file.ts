@@ -101,39 +101,90 @@ export function cellText(v: ExcelJS.CellValue): string {
 
 async function readWordFile(buf: Buffer, document: string): Promise<PlanSource> {
   let html: string;
-  let raw: string;
   try {
     html = (await mammoth.convertToHtml({ buffer: buf })).value;
-    raw = (await mammoth.extractRawText({ buffer: buf })).value;
   } catch (e) {
     throw new InputError('IMPORT_INVALID', `${document} 不是有效的 Word（.docx）文件：${(e as Error).message}`, '用 Word/WPS 打开后另存为 .docx 再导入', { cause: e });
   }
   for (const table of html.match(/<table>[\s\S]*?<\/table>/g) ?? []) {
-    const rows: TableRow[] = (table.match(/<tr>[\s\S]*?<\/tr>/g) ?? []).map((tr, i) => ({
-      row: i + 1,
-      cells: (tr.match(/<t[dh][^>]*>[\s\S]*?<\/t[dh]>/g) ?? []).map((td) => htmlText(td)),
-    }));
-    if (findHeader(rows)) {
-      const before = html.slice(0, html.indexOf(table));
-      const title = (before.match(/<(?:p|h\d)[^>]*>[\s\S]*?<\/(?:p|h\d)>/g) ?? []).map(htmlText).filter(Boolean).pop();
+    const rows = tableRows(table);
+    if (findHeader(rows)?.columns.has('text')) {
+      const before = htmlToLines(html.slice(0, html.indexOf(table))).filter(Boolean);
+      const title = before.filter((l) => !/^附件/.test(l)).pop();
       return { kind: 'table', document, rows, cellName: (col, r) => `表格第${r}行第${col + 1}列`, ...(title ? { title } : {}) };
     }
   }
-  // Paragraphs come out separated by blank lines; a paragraph is one "line" here.
-  const paragraphs = raw.split(/\n+/);
-  if (paragraphs.every((p) => !p.trim())) throw new InputError('IMPORT_INVALID', `${document} 中没有文字`, '确认文档内容（扫描件需先识别成文字）');
-  return { kind: 'text', document, lines: paragraphs.map((t, i) => ({ no: i + 1, text: t })) };
+  const lines = htmlToLines(html);
+  if (lines.every((l) => !l.trim())) throw new InputError('IMPORT_INVALID', `${document} 中没有文字`, '确认文档内容（扫描件需先识别成文字）');
+  // A paragraph is one "line" here; warnings count paragraphs.
+  return { kind: 'text', document, lines: lines.map((t, i) => ({ no: i + 1, text: t })) };
+}
+
+function tableRows(table: string): TableRow[] {
+  return (table.match(/<tr>[\s\S]*?<\/tr>/g) ?? []).map((tr, i) => ({
+    row: i + 1,
+    cells: (tr.match(/<t[dh][^>]*>[\s\S]*?<\/t[dh]>/g) ?? []).map((td) => htmlText(td)),
+  }));
+}
+
+const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
+
+/**
+ * Word's automatic list numbers are not text: mammoth turns them into <ol><li>. They are printed
+ * back as the genre writes them (1. / （1） / ①) so numbered items are found; other tables become
+ * tab-separated lines (a roster table reads like seed 002's).
+ */
+export function htmlToLines(html: string): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  let pendingPrefix = false;
+  const lists: { ordered: boolean; n: number }[] = [];
+  const flush = () => {
+    if (cur.trim()) lines.push(cur.trim());
+    cur = '';
+    pendingPrefix = false;
+  };
+  const withTables = html.replace(/<table>[\s\S]*?<\/table>/g, (t) =>
+    tableRows(t)
+      .map((r) => `<p>${r.cells.map((c) => c.replace(/\n/g, '').replace(/</g, '&lt;')).join('\t')}</p>`)
+      .join(''),
+  );
+  for (const token of withTables.split(/(<[^>]+>)/)) {
+    if (!token) continue;
+    if (!token.startsWith('<')) {
+      cur += decodeEntities(token);
+      pendingPrefix = false;
+      continue;
+    }
+    const tag = /^<\/?([a-z0-9]+)/i.exec(token)?.[1]?.toLowerCase() ?? '';
+    const closing = token.startsWith('</');
+    if (tag === 'ol' || tag === 'ul') {
+      flush();
+      if (closing) lists.pop();
+      else lists.push({ ordered: tag === 'ol', n: 0 });
+    } else if (tag === 'li' && !closing) {
+      flush();
+      const list = lists[lists.length - 1];
+      if (list?.ordered) {
+        list.n++;
+        const depth = lists.filter((l) => l.ordered).length;
+        cur = depth === 1 ? `${list.n}.` : depth === 2 ? `（${list.n}）` : (CIRCLED[list.n - 1] ?? `${list.n})`);
+        pendingPrefix = true;
+      }
+    } else if (tag === 'p' || /^h\d$/.test(tag) || tag === 'li') {
+      if (!(tag === 'p' && !closing && pendingPrefix)) flush();
+    } else if (tag === 'br') {
+      flush();
+    }
+  }
+  flush();
+  return lines;
+}
+
+function decodeEntities(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 }
 
 function htmlText(fragment: string): string {
-  return fragment
-    .replace(/<\/p>\s*<p>/g, '\n')
-    .replace(/<br\s*\/?>/g, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .trim();
+  return decodeEntities(fragment.replace(/<\/p>\s*<p>/g, '\n').replace(/<br\s*\/?>/g, '\n').replace(/<[^>]+>/g, '')).trim();
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
+import { AlignmentType, Document, LevelFormat, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPlanJson } from '../../src/domain/plan/plan-json.ts';
@@ -70,6 +70,51 @@ describe('Word and Excel inputs', () => {
     expect(json.tasks.map((t) => [t.no, t.leaders, t.leadUnits, t.participatingUnits, t.deadline, t.deadlineText])).toEqual([
       ['1', ['聂洪明'], ['区住建局'], ['各街道、镇'], '2024-11-30', '2024年11月'],
       ['2', ['涂艳彬'], ['区城管执法局'], [], '2024-09-30', '三季度末'],
+    ]);
+  });
+
+  it('reads Word automatic numbering and a roster table', async () => {
+    const numbered = (text: string, level: number) => new Paragraph({ children: [new TextRun(text)], numbering: { reference: 'plan', level } });
+    const doc = new Document({
+      numbering: {
+        config: [
+          {
+            reference: 'plan',
+            levels: [
+              { level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.START },
+              { level: 1, format: LevelFormat.DECIMAL, text: '(%2)', alignment: AlignmentType.START },
+            ],
+          },
+        ],
+      },
+      sections: [
+        {
+          children: [
+            para('2024年招商引资工作方案'),
+            para('一、组织机构'),
+            new Table({
+              rows: [
+                new TableRow({ children: ['组  长：', '胡俊峰', '区委副书记、区政府区长'].map(cell) }),
+                new TableRow({ children: ['副组长：', '杨 峰', '区政府副区长'].map(cell) }),
+              ],
+            }),
+            para('二、重点任务'),
+            numbered('开展产业链招商。（牵头单位：区商务局；完成时限：2024年12月底）', 0),
+            numbered('举办招商推介会。（责任单位：区商务局、区发改委；完成时限：上半年）', 0),
+          ],
+        },
+      ],
+    });
+    const file = path.join(tmp, 'numbered.docx');
+    fs.writeFileSync(file, await Packer.toBuffer(doc));
+    const json = toPlanJson(await importPlanFile(file, { directory }));
+    expect(json.tasks.map((t) => [t.no, t.sections, t.leadUnits, t.responsibleUnits, t.deadline])).toEqual([
+      ['1', ['重点任务'], ['区商务局'], [], '2024-12-31'],
+      ['2', ['重点任务'], [], ['区商务局', '区发改委'], '2024-06-30'],
+    ]);
+    expect(json.roster).toEqual([
+      { name: '胡俊峰', role: '组长', title: '区委副书记、区政府区长' },
+      { name: '杨峰', role: '副组长', title: '区政府副区长' },
     ]);
   });
 
