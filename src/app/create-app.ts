@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { createJobHandler } from '../../jobs/create-job-handler.ts';
 import type { Config } from '../config/config-schema.ts';
-import { createWechatyChat } from '../adapters/chat/create-wechaty-chat.ts';
+import { createWechatyChat, type WechatyChat } from '../adapters/chat/create-wechaty-chat.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
 import { createInboundHandler } from '../chat/create-inbound-handler.ts';
 import { createCalendar } from '../domain/calendar/create-calendar.ts';
@@ -17,7 +18,7 @@ export interface AppDeps {
   clock?: Clock;
   logger?: Logger;
   /** A chat adapter to use instead of the one the config names (tests). */
-  chat?: ChatPort;
+  chat?: ChatPort & { mocker?: WechatyChat['mocker'] };
 }
 
 /**
@@ -34,11 +35,11 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   });
   const db: Database = await openDatabase(config);
   const prisma = db.prisma;
-  const chat =
+  const chat: ChatPort & { mocker?: WechatyChat['mocker'] } =
     deps.chat ?? createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: config.dataDir, logger });
   const inbound = createInboundHandler({ prisma, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName });
-  const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, missedGraceMinutes: config.missedGraceMinutes, outDir: path.join(config.dataDir, 'reports') });
-  const scheduler = createScheduler({ redisUrl: config.redisUrl, clock, logger, engine, prisma });
+  const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(config.dataDir, 'reports') });
+  const scheduler = createScheduler({ redisUrl: config.redisUrl, clock, logger, handler: createJobHandler({ engine, logger }) });
   const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts });
   let health: HealthServer | undefined;
 

@@ -19,24 +19,27 @@ export async function startBot(config: Config, io: CliIo): Promise<number> {
   const say = (line: string) => io.stdout.write(`${line}\n`);
   let world: DemoWorld | undefined;
   try {
-    if (demo) {
-      const people = readDemoPeople(DEMO_PEOPLE_FILE);
+    const people = demo ? readDemoPeople(DEMO_PEOPLE_FILE) : undefined;
+    if (people) {
       const loaded = await loadDemo(app.prisma, { planFile: config.demoPlanFile, people });
       say(`演示数据：${loaded.plan}（${loaded.tasks} 项任务，${loaded.units} 个单位，${people.groups.length} 个模拟群）`);
     }
     await app.start();
-    if (demo) {
+    if (people) {
       const mocker = app.chat.mocker;
       if (!mocker) throw new Error('demo mode needs the mock puppet');
+      const contacts = await app.prisma.person.findMany({ where: { kind: 'contact' }, include: { unit: true } });
+      const unitNames = new Map(contacts.map((c) => [c.chatId, c.unit ? [c.unit.name, ...c.unit.aliases] : []]));
       world = startDemoWorld({
         mocker,
-        people: readDemoPeople(DEMO_PEOPLE_FILE),
+        people,
+        unitNamesOf: (id) => unitNames.get(id) ?? [],
         botName: config.botName,
         clock: app.clock,
         print: (line) => say(`${toLocalDate(app.clock.now()).slice(5)} ${toLocalTime(app.clock.now())}  ${line}`),
       });
       // A newcomer should see the loop at once, not wait for Monday 09:00.
-      const n = await app.engine.pushNow('weekly_reminder');
+      const { messages: n } = await app.engine.pushNow('weekly_reminder');
       say(`已立即推送本周调度提醒（${n} 条，按每分钟 ${config.sendPerMinute} 条的节奏发送）。群聊内容如下，Ctrl-C 退出：\n`);
     } else {
       say(`督办助手已启动（${app.db.kind}，${config.redisUrl ? 'BullMQ' : '进程内调度'}，puppet=${config.puppet}）。日志：${logFile || 'stderr'}`);

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { mock } from 'wechaty-puppet-mock';
 import type { Clock } from '../ports/clock.ts';
 import type { DemoPeople } from './demo-people.ts';
-import { demoReply } from './demo-reply.ts';
+import { demoReply, isPrompt } from './demo-reply.ts';
 
 type Mocker = mock.Mocker;
 type ContactMock = ReturnType<Mocker['createContact']>;
@@ -27,6 +28,8 @@ export interface DemoWorldOptions {
   /** Delay range for answers, ms. */
   answerDelayMs?: [number, number];
   random?: () => number;
+  /** Names (canonical and aliases) of a contact's unit, so it answers for its own tasks. */
+  unitNamesOf?: (chatId: string) => readonly string[];
 }
 
 /**
@@ -51,6 +54,8 @@ export function startDemoWorld(opts: DemoWorldOptions): DemoWorld {
   }
   const nameOf = (id: string) => (id === bot.id ? opts.botName : (contacts.get(id)?.payload.name ?? id));
   const timers = new AbortController();
+  // Every pending answer listens on this one signal.
+  setMaxListeners(0, timers.signal);
 
   const onMessage = ({ messageId }: { messageId: string }) => {
     const m = mocker.messagePayload(messageId);
@@ -58,11 +63,11 @@ export function startDemoWorld(opts: DemoWorldOptions): DemoWorld {
     const where = room ? room.payload.topic : `私聊 ${nameOf(m.talkerId)} → ${nameOf(m.listenerId ?? '')}`;
     const text = m.text ?? (m.type ? '[文件]' : '');
     print(`[${where}] ${nameOf(m.talkerId)}：${text}`);
-    if (m.talkerId !== bot.id || !room) return;
+    if (m.talkerId !== bot.id || !room || !isPrompt(text)) return;
     // The bot @-mentioned someone: each mentioned contact may answer after a while.
     for (const c of contacts.values()) {
       if (!text.includes(`@${c.payload.name}`) || random() > (opts.answerRate ?? 0.6)) continue;
-      const reply = demoReply(text, random);
+      const reply = demoReply(text, random, opts.unitNamesOf?.(c.id) ?? []);
       if (!reply) continue;
       const delay = minDelay + random() * (maxDelay - minDelay);
       void clock.sleep(delay, timers.signal).then(() => {

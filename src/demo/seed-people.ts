@@ -6,8 +6,11 @@ import type { DemoPeople } from './demo-people.ts';
  * it on every start keeps one row per person and group.
  */
 export async function seedPeople(prisma: PrismaClient, people: DemoPeople): Promise<void> {
-  const unitId = async (name: string): Promise<number> =>
-    (await prisma.unit.upsert({ where: { name }, create: { name, kind: 'department', aliases: [] }, update: {} })).id;
+  // Demo files use the short names people say (区文广新旅局); the directory knows them as aliases.
+  const unitId = async (name: string): Promise<number> => {
+    const known = await prisma.unit.findFirst({ where: { OR: [{ name }, { aliases: { has: name } }] } });
+    return known?.id ?? (await prisma.unit.create({ data: { name, kind: 'department', aliases: [] } })).id;
+  };
 
   for (const a of people.admins) {
     await prisma.person.upsert({
