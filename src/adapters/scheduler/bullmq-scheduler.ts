@@ -14,6 +14,8 @@ export interface BullmqSchedulerOptions {
   /** How long a job stays locked to a worker that stopped renewing it (default 30 s), and how often stalls are checked (15 s). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Enqueue one tick at start so missed slots are caught up at once (default true). */
+  tickOnStart?: boolean;
   /** How often to check that the tick scheduler still exists in Redis (default 10 s). */
   tickGuardMs?: number;
 }
@@ -67,6 +69,7 @@ export function createBullmqScheduler(opts: BullmqSchedulerOptions): SchedulerPo
       worker.on('error', (e) => logger.warn({ err: e.message }, 'redis (worker) error'));
       worker.on('failed', (job, e) => logger.error({ job: job?.name, data: job?.data, err: e.message }, 'job failed'));
       await upsertTick();
+      if (opts.tickOnStart ?? true) await enqueue({ name: 'tick' });
       // After a Redis restart that lost the data, put the tick back.
       guard = setInterval(() => {
         queue

@@ -17,6 +17,8 @@ export interface CreateSchedulerOptions {
   concurrency?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Run one tick right at start, catching up missed slots (default true). */
+  tickOnStart?: boolean;
 }
 
 export function createScheduler(opts: CreateSchedulerOptions): SchedulerPort {
@@ -31,7 +33,13 @@ export function createScheduler(opts: CreateSchedulerOptions): SchedulerPort {
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
       ...(opts.stalledIntervalMs ? { stalledIntervalMs: opts.stalledIntervalMs } : {}),
+      ...(opts.tickOnStart !== undefined ? { tickOnStart: opts.tickOnStart } : {}),
     });
   }
-  return createNodeCronScheduler({ handler: opts.handler, logger: opts.logger, ...(opts.tickPattern ? { tickPattern: opts.tickPattern } : {}) });
+  return createNodeCronScheduler({
+    handler: opts.handler,
+    logger: opts.logger,
+    ...(opts.tickPattern ? { tickPattern: opts.tickPattern } : {}),
+    ...(opts.tickOnStart !== undefined ? { tickOnStart: opts.tickOnStart } : {}),
+  });
 }

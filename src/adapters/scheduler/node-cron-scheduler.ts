@@ -9,7 +9,7 @@ const REMEMBERED_IDS = 10_000;
  * at a time in enqueue order. Job ids are remembered so a slot enqueued by two ticks runs once —
  * across restarts the SlotRun table and the outbox keys keep it exactly once.
  */
-export function createNodeCronScheduler(opts: { handler: JobHandler; logger: Logger; tickPattern?: string }): SchedulerPort {
+export function createNodeCronScheduler(opts: { handler: JobHandler; logger: Logger; tickPattern?: string; tickOnStart?: boolean }): SchedulerPort {
   const { handler, logger } = opts;
   const queue: { job: SchedulerJob; id?: string }[] = [];
   const seen = new Set<string>();
@@ -55,6 +55,8 @@ export function createNodeCronScheduler(opts: { handler: JobHandler; logger: Log
     async start() {
       if (task || closed) return;
       task = cron.schedule(opts.tickPattern ?? '* * * * *', () => void enqueue({ name: 'tick' }), { timezone: 'Asia/Shanghai', noOverlap: true, name: 'duban-tick' });
+      // Catch up at once after downtime rather than at the next minute.
+      if (opts.tickOnStart ?? true) await enqueue({ name: 'tick' });
     },
     enqueue,
     close() {
