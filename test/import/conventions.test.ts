@@ -91,6 +91,18 @@ describe('other conventions of the genre', () => {
     ]);
   });
 
+  it('a scrape that lost the opening bracket and the full stop still yields the markup', () => {
+    const plan = parse(`方案
+一、任务
+1.深化安全生产攻坚战责任单位:区安委会各成员单位,扬子洲镇;完成时限:2024年6月底)
+2.推进老旧小区改造。责任单位：区住建局
+`);
+    expect(plan.tasks.map((t) => [t.text, t.units.map((u) => u.rawName), t.deadline.date])).toEqual([
+      ['深化安全生产攻坚战', ['区安委会各成员单位', '扬子洲镇'], '2024-06-30'],
+      ['推进老旧小区改造。', ['区住建局'], null],
+    ]);
+  });
+
   it('an item without markup among tasks is kept as a task, with a warning', () => {
     const plan = parse(`工作方案
 一、任务

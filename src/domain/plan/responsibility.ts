@@ -47,10 +47,7 @@ export function parseResponsibility(content: string, into: Responsibility = empt
     const kind = KEY_KIND.get(m[1]!)!;
     const start = m.index! + m[0].length;
     const end = i + 1 < keys.length ? keys[i + 1]!.index! : s.length;
-    const value = s
-      .slice(start, end)
-      .replace(/[\s；;。.，,]+$/u, '')
-      .trim();
+    const value = dropUnmatchedClosers(s.slice(start, end).replace(/[\s；;。.，,]+$/u, '')).trim();
     if (!value) return;
     if (kind === 'leaders') into.leaders.push(...splitPersonList(value));
     else if (kind === 'deadline') into.deadlineText = into.deadlineText ? `${into.deadlineText}；${value}` : value;
@@ -67,6 +64,14 @@ export function parseResponsibility(content: string, into: Responsibility = empt
     }
   });
   return into;
+}
+
+/** "区发改委)" after a lost "(" — the closer is not part of the name. */
+function dropUnmatchedClosers(v: string): string {
+  let out = v;
+  const count = (re: RegExp) => (out.match(re) ?? []).length;
+  while (/[)）〕】\]]$/.test(out) && count(/[)）〕】\]]/g) > count(/[(（〔【\[]/g)) out = out.slice(0, -1).replace(/[\s；;。.，,]+$/u, '');
+  return out;
 }
 
 function isDatePhrase(s: string): boolean {
@@ -111,12 +116,13 @@ export function findResponsibilitySpans(text: string): Span[] {
     if (STARTS_WITH_KEY.test(content)) spans.push({ start: openAt, end: text.length, content });
   }
   if (spans.length > 0) return spans;
-  const re = KEY_RE();
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const before = text[m.index - 1];
-    if (m.index === 0 || before === undefined || /[。；;.!！\n\s]/.test(before)) {
-      return [{ start: m.index, end: text.length, content: text.slice(m.index) }];
-    }
-  }
-  return [];
+  const keys = [...text.matchAll(KEY_RE())];
+  const atBoundary = keys.find((m) => m.index === 0 || /[。；;.!！\n\s]/.test(text[m.index - 1]!));
+  // A scrape can lose the opening bracket and the full stop before it: "…攻坚战责任单位:区发改委)".
+  const lastResort = keys.find((m) => /[)）〕】\]]\s*$/.test(text) || m.index > text.length / 2);
+  const m = atBoundary ?? lastResort;
+  if (!m) return [];
+  // Keys just before it in the same run belong to the same markup.
+  const first = keys.find((k) => k.index! <= m.index! && !/[。]/.test(text.slice(k.index, m.index))) ?? m;
+  return [{ start: first.index!, end: text.length, content: text.slice(first.index) }];
 }
