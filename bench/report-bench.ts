@@ -12,7 +12,7 @@ import { bulletinModel } from '../src/reports/bulletin-model.ts';
 import { bulletinPng } from '../src/reports/bulletin-png.ts';
 import { bulletinText } from '../src/reports/bulletin-text.ts';
 import { bulletinXlsx } from '../src/reports/bulletin-xlsx.ts';
-import { buildMonthlyBulletin } from '../src/reports/index.ts';
+import { buildConsultAgenda, buildMonthlyBulletin, buildWeeklyDigests } from '../src/reports/index.ts';
 import { loadReportData } from '../src/reports/report-data.ts';
 import { renderReportPng } from '../src/reports/render/render-report-png.ts';
 import { openDatabase } from '../src/store/open-database.ts';
@@ -96,7 +96,10 @@ async function main(): Promise<void> {
     const xlsx = await time('.xlsx (ranking + 10,000 tasks)', () => bulletinXlsx(model, data.tasks), figures);
     const out = await fs.mkdtemp(path.join(os.tmpdir(), 'duban-bench-'));
     await time('buildMonthlyBulletin end to end (load + text + PNG + docx + xlsx, written)', () => buildMonthlyBulletin(prisma, { date: DATE, calendar, outDir: out }), figures);
+    const digests = await time(`buildWeeklyDigests (${LEADERS} leaders, text + PNG each)`, () => buildWeeklyDigests(prisma, { date: DATE, calendar, outDir: out }), figures);
+    const agenda = await time('buildConsultAgenda (text + PNG)', () => buildConsultAgenda(prisma, { date: DATE, calendar, outDir: out }), figures);
     await fs.rm(out, { recursive: true, force: true });
+    console.log(`digests: ${digests.length}, longest ${Math.max(...digests.map((d) => d.text.length))} chars in ${Math.max(...digests.map((d) => d.parts.length))} messages; agenda ${agenda.text.length} chars in ${agenda.parts.length} messages`);
 
     for (const [label, ms] of figures) console.log(`${label.padEnd(80)} ${ms.toFixed(0).padStart(7)} ms`);
     console.log(`sizes: text ${text.length} chars, PNG ${(png.length / 1024).toFixed(0)} KiB, docx ${(docx.length / 1024).toFixed(0)} KiB, xlsx ${(xlsx.length / 1024).toFixed(0)} KiB`);

@@ -34,7 +34,7 @@ export async function buildConsultAgenda(prisma: Db, opts: ReportOptions): Promi
   const model = agendaModel(await loadReportData(prisma, opts));
   const text = agendaText(model);
   const agenda: ConsultAgenda = { text, parts: splitForWeChat(text) };
-  if (opts.outDir) agenda.imagePath = await writeReportFile(opts.outDir, `consult-${opts.date}.png`, renderReportPng(agendaPng(model)));
+  if (opts.outDir) agenda.imagePath = await writeReportFile(opts.outDir, `consult-${opts.date}.png`, await renderReportPng(agendaPng(model)));
   return agenda;
 }
 
@@ -58,7 +58,10 @@ export function agendaModel(data: ReportData): AgendaModel {
   const groups = new Map<string, AgendaItem[]>();
   for (const task of picked) {
     const key = task.leadUnits[0]?.name ?? NO_LEAD;
-    groups.set(key, [...(groups.get(key) ?? []), { task, problems: openProblems(task, problemsSince, data.units) }]);
+    const item = { task, problems: openProblems(task, problemsSince, data.units) };
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
   }
   const ordered = [...groups.entries()]
     .map(([leadUnit, items]) => ({ leadUnit, items }))

@@ -18,9 +18,10 @@ export async function buildMonthlyBulletin(prisma: Db, opts: ReportOptions): Pro
   const out: MonthlyBulletin = { text, parts: splitForWeChat(text) };
   if (opts.outDir) {
     const base = `monthly-${opts.date.slice(0, 7)}`;
-    out.imagePath = await writeReportFile(opts.outDir, `${base}.png`, renderReportPng(bulletinPng(model)));
-    out.docxPath = await writeReportFile(opts.outDir, `${base}.docx`, await bulletinDocx(model));
-    out.xlsxPath = await writeReportFile(opts.outDir, `${base}.xlsx`, await bulletinXlsx(model, data.tasks));
+    const [png, docx, xlsx] = await Promise.all([renderReportPng(bulletinPng(model)), bulletinDocx(model), bulletinXlsx(model, data.tasks)]);
+    out.imagePath = await writeReportFile(opts.outDir, `${base}.png`, png);
+    out.docxPath = await writeReportFile(opts.outDir, `${base}.docx`, docx);
+    out.xlsxPath = await writeReportFile(opts.outDir, `${base}.xlsx`, xlsx);
   }
   return out;
 }

@@ -13,6 +13,7 @@ const HEALTHS: Health[] = ['red', 'yellow', 'green', 'done', 'closed'];
 const PROBLEM_WINDOW_DAYS = 30;
 const MAX_ATTENTION_LINES = 30;
 const MAX_CHANGE_LINES = 20;
+const IMAGE_CONCURRENCY = 4;
 
 /** The facts of one leader's digest, before rendering. */
 export interface DigestModel {
@@ -33,19 +34,34 @@ export interface DigestModel {
 /** One digest per lead leader (牵头领导) who has tasks, for private sending. */
 export async function buildWeeklyDigests(prisma: Db, opts: ReportOptions): Promise<WeeklyDigest[]> {
   const data = await loadReportData(prisma, opts);
-  const out: WeeklyDigest[] = [];
-  for (const model of digestModels(data)) {
+  const models = digestModels(data);
+  const out: WeeklyDigest[] = models.map((model) => {
     const text = digestText(model);
-    const digest: WeeklyDigest = { leaderId: model.leaderId, leaderName: model.leaderName, chatId: model.chatId, text, parts: splitForWeChat(text) };
-    if (opts.outDir) digest.imagePath = await writeReportFile(opts.outDir, `weekly-${opts.date}-leader-${model.leaderId}.png`, renderReportPng(digestPng(model)));
-    out.push(digest);
+    return { leaderId: model.leaderId, leaderName: model.leaderName, chatId: model.chatId, text, parts: splitForWeChat(text) };
+  });
+  const outDir = opts.outDir;
+  if (outDir) {
+    // A few images at a time: encoding runs on the thread pool, memory stays bounded.
+    for (let i = 0; i < models.length; i += IMAGE_CONCURRENCY) {
+      await Promise.all(
+        models.slice(i, i + IMAGE_CONCURRENCY).map(async (model, k) => {
+          out[i + k]!.imagePath = await writeReportFile(outDir, `weekly-${opts.date}-leader-${model.leaderId}.png`, await renderReportPng(digestPng(model)));
+        }),
+      );
+    }
   }
   return out;
 }
 
 export function digestModels(data: ReportData): DigestModel[] {
   const byLeader = new Map<number, ReportTask[]>();
-  for (const t of data.tasks) for (const id of t.leaderIds) byLeader.set(id, [...(byLeader.get(id) ?? []), t]);
+  for (const t of data.tasks) {
+    for (const id of t.leaderIds) {
+      const list = byLeader.get(id);
+      if (list) list.push(t);
+      else byLeader.set(id, [t]);
+    }
+  }
   const since = addDays(data.date, -PROBLEM_WINDOW_DAYS);
   return data.leaders
     .filter((l) => byLeader.has(l.id))

@@ -57,8 +57,11 @@ const PAD = 48;
 const ROW_H = 40;
 const BAR_H = 26;
 
-/** Draws a report as one tall PNG: title, count tiles, a bar chart and a table. Returns PNG bytes. */
-export function renderReportPng(report: PngReport): Buffer {
+/**
+ * Draws a report as one tall PNG: title, count tiles, a bar chart and a table. Encoding (most of
+ * the time) runs off the main thread, so several reports can be rendered at once.
+ */
+export async function renderReportPng(report: PngReport): Promise<Buffer> {
   ensureFonts();
   const height = layoutHeight(report);
   const canvas = createCanvas(WIDTH, height);
@@ -121,7 +124,7 @@ export function renderReportPng(report: PngReport): Buffer {
       }
     }
   }
-  return canvas.toBuffer('image/png');
+  return canvas.encode('png');
 }
 
 function layoutHeight(r: PngReport): number {
