@@ -88,3 +88,17 @@ export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> 
   });
   return { status: 'interpreted', note: `bound to ${unit.name}` };
 }
+
+/** 异常消息: the latest messages the bot failed to interpret or refused, so nothing goes unseen. */
+export async function listFailures(turn: ChatTurn): Promise<Outcome> {
+  if (!turn.sender.isAdmin) return denied(turn, '查看异常消息');
+  const rows = await turn.deps.prisma.inboundMessage.findMany({
+    where: { OR: [{ status: 'failed' }, { error: { startsWith: 'PERMISSION_DENIED' } }] },
+    orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+    take: 10,
+  });
+  const line = (r: (typeof rows)[number]) =>
+    `· ${r.receivedAt.toISOString().slice(5, 16).replace('T', ' ')} ${r.roomTopic ?? '私聊'} ${r.talkerName ?? r.talkerId}：${(r.text || `[${r.type}]`).slice(0, 40)}\n  ${r.status === 'failed' ? '处理出错' : '未获授权'}：${(r.error ?? '').slice(0, 80)}`;
+  await turn.reply(rows.length ? `最近${rows.length}条异常消息：\n${rows.map(line).join('\n')}` : '没有异常消息。');
+  return { status: 'interpreted', note: 'failures listed' };
+}

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from '../ports/chat.ts';
-import { bindGroup, pushNow, queryUnit, setRemindersPaused } from './admin-commands.ts';
+import { bindGroup, listFailures, pushNow, queryUnit, setRemindersPaused } from './admin-commands.ts';
 import type { InboundDeps } from './chat-deps.ts';
 import { createTurn, type ChatTurn, type Outcome } from './chat-turn.ts';
 import { parseChatCommand, type ChatCommand } from './parse-chat-command.ts';
@@ -28,6 +28,7 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     case 'pushNow': return pushNow(turn);
     case 'query': return queryUnit(turn, c.unit);
     case 'bind': return bindGroup(turn, c.unit);
+    case 'failures': return listFailures(turn);
   }
 }
 
@@ -38,40 +39,54 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
  */
 export function createInboundHandler(deps: InboundDeps) {
   const { prisma, logger, clock } = deps;
+  // One person's messages are handled in order (申请销号 then its photo); different people in parallel.
+  const lanes = new Map<string, Promise<void>>();
   return {
-    async handle(m: IncomingMessage): Promise<void> {
-      const stored = await storeInbound(prisma, m, clock.now());
-      if (!stored) {
-        logger.debug({ event: 'inbound_duplicate', messageId: m.id }, 'duplicate inbound message ignored');
-        return;
-      }
-      try {
-        const sender = await resolveSender(prisma, m, deps.admins);
-        const turn = createTurn(deps, m, stored.id, sender);
-        let outcome: Outcome;
-        if (m.type === 'image' || m.type === 'file') {
-          // Keep files only from people we know; strangers' pictures are not evidence.
-          const file = sender.person && m.saveAttachment ? await m.saveAttachment(evidenceDir(deps.dataDir)) : null;
-          if (file) await prisma.inboundMessage.update({ where: { id: stored.id }, data: { attachment: file } });
-          outcome = await attachEvidence(turn, file);
-        } else if (m.type !== 'text' || !m.text.trim()) {
-          outcome = { status: 'ignored', note: `type ${m.type}` };
-        } else {
-          const command = parseChatCommand(m.text, deps.botName);
-          outcome = command ? await runCommand(turn, command) : await recordProgress(turn, m.text);
-        }
-        await prisma.inboundMessage.update({
-          where: { id: stored.id },
-          data: { status: outcome.status, error: outcome.note?.startsWith('PERMISSION_DENIED') ? outcome.note : null },
-        });
-        logger.info({ event: 'inbound', id: stored.id, status: outcome.status, note: outcome.note }, 'inbound message handled');
-      } catch (e) {
-        const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-        logger.error({ event: 'inbound_failed', id: stored.id, err: e }, 'interpreting an inbound message failed');
-        await prisma.inboundMessage.update({ where: { id: stored.id }, data: { status: 'failed', error: error.slice(0, 2000) } });
-      }
+    handle(m: IncomingMessage): Promise<void> {
+      const prev = lanes.get(m.talkerId) ?? Promise.resolve();
+      const next = prev.catch(() => {}).then(() => handleOne(m));
+      lanes.set(m.talkerId, next);
+      next
+        .finally(() => {
+          if (lanes.get(m.talkerId) === next) lanes.delete(m.talkerId);
+        })
+        .catch(() => {});
+      return next;
     },
   };
+
+  async function handleOne(m: IncomingMessage): Promise<void> {
+    const stored = await storeInbound(prisma, m, clock.now());
+    if (!stored) {
+      logger.debug({ event: 'inbound_duplicate', messageId: m.id }, 'duplicate inbound message ignored');
+      return;
+    }
+    try {
+      const sender = await resolveSender(prisma, m, deps.admins);
+      const turn = createTurn(deps, m, stored.id, sender);
+      let outcome: Outcome;
+      if (m.type === 'image' || m.type === 'file') {
+        // Keep files only from people we know; strangers' pictures are not evidence.
+        const file = sender.person && m.saveAttachment ? await m.saveAttachment(evidenceDir(deps.dataDir)) : null;
+        if (file) await prisma.inboundMessage.update({ where: { id: stored.id }, data: { attachment: file } });
+        outcome = await attachEvidence(turn, file);
+      } else if (m.type !== 'text' || !m.text.trim()) {
+        outcome = { status: 'ignored', note: `type ${m.type}` };
+      } else {
+        const command = parseChatCommand(m.text, deps.botName);
+        outcome = command ? await runCommand(turn, command) : await recordProgress(turn, m.text);
+      }
+      await prisma.inboundMessage.update({
+        where: { id: stored.id },
+        data: { status: outcome.status, error: outcome.note?.startsWith('PERMISSION_DENIED') ? outcome.note : null },
+      });
+      logger.info({ event: 'inbound', id: stored.id, status: outcome.status, note: outcome.note }, 'inbound message handled');
+    } catch (e) {
+      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      logger.error({ event: 'inbound_failed', id: stored.id, err: e }, 'interpreting an inbound message failed');
+      await prisma.inboundMessage.update({ where: { id: stored.id }, data: { status: 'failed', error: error.slice(0, 2000) } });
+    }
+  }
 }
 
 export type InboundHandler = ReturnType<typeof createInboundHandler>;

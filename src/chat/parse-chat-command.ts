@@ -14,7 +14,8 @@ export type ChatCommand =
   | { name: 'resume' }
   | { name: 'pushNow' }
   | { name: 'query'; unit: string }
-  | { name: 'bind'; unit: string };
+  | { name: 'bind'; unit: string }
+  | { name: 'failures' };
 
 const NO = '第?\\s*([0-9一二三四五六七八九十百两]{1,6})\\s*[项号]?';
 const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
@@ -33,6 +34,7 @@ const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [/^(立即推送|马上推送)$/, () => ({ name: 'pushNow' })],
   [/^查询\s*(\S+)\s*$/, (m) => ({ name: 'query', unit: m[1]! })],
   [/^绑定\s*(\S+)\s*$/, (m) => ({ name: 'bind', unit: m[1]! })],
+  [/^(异常消息|失败消息)$/, () => ({ name: 'failures' })],
 ];
 
 /** The command a chat message gives, or null when it is free text (a report, a receipt, chatter). */

@@ -79,6 +79,7 @@ export async function attachEvidence(turn: ChatTurn, file: string | null): Promi
     include: { task: true },
   });
   if (!req) return { status: 'ignored', note: 'attachment kept; no close request to attach it to' };
+  if (req.evidence.includes(file)) return { status: 'interpreted', note: 'evidence already attached' };
   await prisma.$transaction(async (tx) => {
     const updated = await tx.taskRequest.update({ where: { id: req.id }, data: { evidence: { push: file } } });
     await writeAudit(tx, { at: turn.now, actor: actorOf(turn), action: 'request.evidence', entity: 'TaskRequest', entityId: req.id, after: { file } });

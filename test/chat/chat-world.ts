@@ -115,6 +115,8 @@ export async function openChatWorld(db: Database) {
     db, prisma, dataDir, clock, chat, mocker, handler, bot, wang, zhao, stranger, liu, admin, leader,
     rooms: { shangwu, zhujian, office, unbound }, units: { shangwu: uShangwu!, zhujian: uZhujian!, caizheng: uCaizheng! },
     tasks, pWang, gShangwu, botMessages, say, flushOutbox, incoming,
+    /** Waits until the handler has finished `n` messages in all. */
+    handledCount: (n: number) => until(() => handled >= n),
     async close() {
       await chat.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -72,6 +72,21 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ messageId: 'broken-1', status: 'failed', talkerId: w.wang.id });
     expect(failed[0]!.error).toContain('disk full');
+
+    await w.say(w.wang, w.bot, '异常消息');
+    await w.say(w.admin, w.bot, '异常消息');
+    const texts = (await w.prisma.outbox.findMany({ orderBy: { id: 'asc' } })).map((o) => o.text);
+    expect(texts[0]).toContain('只有督办室管理员');
+    // the refused request is itself listed, newest first
+    expect(texts[1]).toMatch(/最近2条异常消息[\s\S]*王科长：异常消息\n  未获授权[\s\S]*处理出错：Error: disk full/);
+  });
+
+  it('attaches a photo sent right after 申请销号 exactly once, even in a burst', async () => {
+    w.wang.say('申请销号 3').to(w.rooms.shangwu);
+    w.wang.say(photo()).to(w.rooms.shangwu);
+    await w.handledCount(2);
+    const req = await w.prisma.taskRequest.findFirstOrThrow();
+    expect(req.evidence).toHaveLength(1);
   });
 
   it('does not let a non-contact update a unit task, and says why', async () => {
