@@ -11,8 +11,8 @@ import { writeReportFile } from './write-report-file.ts';
 
 const NO_LEAD = '未明确牵头单位';
 // The chat text stays a few messages long; the image and the ledger carry the rest.
-const MAX_GROUPS_IN_TEXT = 12;
-const MAX_ITEMS_PER_GROUP = 8;
+const MAX_GROUPS_IN_TEXT = 10;
+const MAX_ITEMS_PER_GROUP = 5;
 
 export interface AgendaItem {
   task: ReportTask;

@@ -14,6 +14,9 @@ const PROBLEM_WINDOW_DAYS = 30;
 const MAX_ATTENTION_LINES = 30;
 const MAX_CHANGE_LINES = 20;
 const IMAGE_CONCURRENCY = 4;
+// A phone screen or two: the worst tasks, red first; the text carries the rest.
+const IMAGE_ROWS = 25;
+const IMAGE_BARS = 12;
 
 /** The facts of one leader's digest, before rendering. */
 export interface DigestModel {
@@ -159,7 +162,7 @@ export function digestPng(m: DigestModel): PngReport {
     ],
     chart: {
       title: '在办任务进度',
-      bars: active.slice(0, 15).map((t) => ({
+      bars: active.slice(0, IMAGE_BARS).map((t) => ({
         label: `〔${t.no}〕${t.name}`,
         segments: [
           { value: t.percent ?? 0, color: COLORS[t.health.health] },
@@ -178,14 +181,14 @@ export function digestPng(m: DigestModel): PngReport {
         { title: '进度', width: 0.9, align: 'right' },
         { title: '情况', width: 5 },
       ],
-      rows: m.tasks.slice(0, 40).map((t) => ({
+      rows: m.tasks.slice(0, IMAGE_ROWS).map((t) => ({
         dot: COLORS[t.health.health],
         emphasis: t.health.health === 'red',
         cells: [HEALTH_SHORT[t.health.health], t.no, t.name, t.leadUnits.map((u) => u.name).join('、') || '—', `${t.percent ?? 0}%`, t.health.reasons.map(describeReason).join('；') || STATUS_LABEL[t.status]],
       })),
     },
     footer: [
-      ...(m.tasks.length > 40 ? [`另有${m.tasks.length - 40}项任务未列出。`] : []),
+      ...(m.tasks.length > IMAGE_ROWS ? [`另有${m.tasks.length - IMAGE_ROWS}项任务未列出，见文字版。`] : []),
       m.unreported.length ? `本周未报送：${m.unreported.map((u) => u.unitName).join('、')}` : '本周各责任单位均已报送。',
       '红灯：逾期或受阻；黄灯：时限或节点临近且进度落后于时序，或本周未报送；节假日顺延至下一个工作日。',
     ],
