@@ -6,6 +6,8 @@ import { migrateCommand } from './commands/migrate-command.ts';
 import { parseReplyCommand } from './commands/parse-reply-command.ts';
 import { reportCommand } from './commands/report-command.ts';
 import { startCommand } from './commands/start-command.ts';
+import { simulateCommand } from './commands/simulate-command.ts';
+import { cadenceCommand } from './commands/cadence-command.ts';
 
 /** Every `duban` sub-command, in the order `duban help` lists them. */
-export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, importCommand, exportCommand, reportCommand, parseReplyCommand];
+export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, importCommand, exportCommand, reportCommand, parseReplyCommand, simulateCommand, cadenceCommand];

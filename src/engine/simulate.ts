@@ -29,6 +29,8 @@ export async function simulate(opts: {
   to: Date;
   /** Called before each slot time, e.g. to let units report. */
   beforeSlot?: (at: Date) => Promise<void>;
+  /** A slot that throws is reported here and the run goes on; without it the error stops the run. */
+  onSlotError?: (slot: { cadenceKey: string; slotAt: Date }, error: unknown) => void;
 }): Promise<Dispatch[]> {
   const { prisma, engine, clock } = opts;
   const chat = createRecordingChat(clock);
@@ -40,7 +42,14 @@ export async function simulate(opts: {
     await opts.beforeSlot?.(at);
     clock.set(at);
     const { due } = await engine.tick(at);
-    for (const s of due) await engine.runSlot(s.cadenceKey, s.slotAt);
+    for (const s of due) {
+      try {
+        await engine.runSlot(s.cadenceKey, s.slotAt);
+      } catch (e) {
+        if (!opts.onSlotError) throw e;
+        opts.onSlotError(s, e);
+      }
+    }
     await sender.flushOnce();
   }
   await sender.close();
