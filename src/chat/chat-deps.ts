@@ -15,8 +15,26 @@ export interface InboundDeps {
   botName: string;
   /** Sends this week's reminders now (立即推送); wired to the cadence engine by the app. */
   pushNow?: () => Promise<number>;
+  /** The cadence settings admins change from chat (the cadence engine). */
+  cadences?: CadenceSettings;
   /** How long after 申请销号 a photo or file from the same person counts as its evidence. */
   evidenceWindowMinutes?: number;
 }
 
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+/** A cadence as the chat shows it. */
+export interface CadenceLike {
+  key: string;
+  title: string;
+  enabled: boolean;
+  time: string;
+  rule: { type: string; weekday?: number; days?: number[] };
+  next: Date | null;
+}
+
+/** What the chat needs from the cadence engine to show and change cadences. */
+export interface CadenceSettings {
+  listCadences(): Promise<CadenceLike[]>;
+  setCadence(key: string, patch: { enabled?: boolean; time?: string; rule?: { type: 'weekly'; weekday: number } }, actor: string): Promise<unknown>;
+}

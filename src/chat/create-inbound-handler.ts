@@ -6,6 +6,7 @@ import { parseChatCommand, type ChatCommand } from './parse-chat-command.ts';
 import { recordProgress } from './record-progress.ts';
 import { resolveSender } from './resolve-sender.ts';
 import { storeInbound } from './store-inbound.ts';
+import { listCadences, setCadence } from './cadence-commands.ts';
 import { help, myTasks, overdue, weeklyDigest } from './task-lists.ts';
 import { attachEvidence, decideRequest, evidenceDir, requestClose, requestExtension, transferTask } from './task-requests.ts';
 
@@ -29,6 +30,8 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     case 'query': return queryUnit(turn, c.unit);
     case 'bind': return bindGroup(turn, c.unit);
     case 'failures': return listFailures(turn);
+    case 'listCadences': return listCadences(turn);
+    case 'setCadence': return setCadence(turn, c);
   }
 }
 

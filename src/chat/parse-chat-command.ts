@@ -15,7 +15,9 @@ export type ChatCommand =
   | { name: 'pushNow' }
   | { name: 'query'; unit: string }
   | { name: 'bind'; unit: string }
-  | { name: 'failures' };
+  | { name: 'failures' }
+  | { name: 'listCadences' }
+  | { name: 'setCadence'; cadence: string; enabled?: boolean; time?: string; weekday?: number };
 
 const NO = '第?\\s*([0-9一二三四五六七八九十百两]{1,6})\\s*[项号]?';
 const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
@@ -35,6 +37,10 @@ const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [/^查询\s*(\S+)\s*$/, (m) => ({ name: 'query', unit: m[1]! })],
   [/^绑定\s*(\S+)\s*$/, (m) => ({ name: 'bind', unit: m[1]! })],
   [/^(异常消息|失败消息)$/, () => ({ name: 'failures' })],
+  [/^(提醒设置|调度设置|推送设置)$/, () => ({ name: 'listCadences' })],
+  [/^(启用|停用)提醒\s*(\S+)$/, (m) => ({ name: 'setCadence', cadence: m[2]!, enabled: m[1] === '启用' })],
+  [/^设置提醒\s*(\S+)\s+(?:时间\s*)?(\d{1,2}):(\d{2})$/, (m) => ({ name: 'setCadence', cadence: m[1]!, time: `${m[2]!.padStart(2, '0')}:${m[3]}` })],
+  [/^设置提醒\s*(\S+)\s+(?:每)?(?:周|星期)([一二三四五六日天1-7])$/, (m) => ({ name: 'setCadence', cadence: m[1]!, weekday: '一二三四五六'.indexOf(m[2]!) + 1 || (/[日天]/.test(m[2]!) ? 7 : Number(m[2])) })],
 ];
 
 /** The command a chat message gives, or null when it is free text (a report, a receipt, chatter). */

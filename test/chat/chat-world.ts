@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createWechatyChat, type WechatyChat } from '../../src/adapters/chat/create-wechaty-chat.ts';
 import { createInboundHandler, type InboundHandler } from '../../src/chat/create-inbound-handler.ts';
 import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import type { IncomingMessage } from '../../src/ports/chat.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
@@ -26,7 +27,7 @@ export interface BotMessage {
  * contacts, an admin and a leader; mock WeChat contacts and groups for them; the chat adapter and
  * the inbound handler wired as the app wires them; and a tiny outbox loop that sends queued rows.
  */
-export async function openChatWorld(db: Database) {
+export async function openChatWorld(db: Database, opts: { withEngine?: boolean } = {}) {
   await emptyDatabase(db);
   const prisma = db.prisma;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-inbound-'));
@@ -72,7 +73,13 @@ export async function openChatWorld(db: Database) {
   await prisma.chatGroup.create({ data: { topic: '区住建局工作群', units: { create: [{ unitId: uZhujian!.id }] } } }); // by topic only
   await prisma.chatGroup.create({ data: { topic: '督办室工作群', roomId: office.id, isOffice: true } });
 
-  const handler: InboundHandler = createInboundHandler({ prisma, clock, calendar, logger: silentLogger, dataDir, admins: [], botName: '督办助手' });
+  const engine = opts.withEngine
+    ? createCadenceEngine({ prisma, calendar, clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile: 'config/templates.json' })
+    : undefined;
+  const handler: InboundHandler = createInboundHandler({
+    prisma, clock, calendar, logger: silentLogger, dataDir, admins: [], botName: '督办助手',
+    ...(engine ? { cadences: engine, pushNow: () => engine.pushNow('weekly_reminder').then((r) => r.messages) } : {}),
+  });
   let handled = 0;
   chat.onMessage(async (m) => {
     await handler.handle(m);
@@ -112,7 +119,7 @@ export async function openChatWorld(db: Database) {
   });
 
   return {
-    db, prisma, dataDir, clock, chat, mocker, handler, bot, wang, zhao, stranger, liu, admin, leader,
+    db, prisma, dataDir, clock, chat, mocker, handler, engine, bot, wang, zhao, stranger, liu, admin, leader,
     rooms: { shangwu, zhujian, office, unbound }, units: { shangwu: uShangwu!, zhujian: uZhujian!, caizheng: uCaizheng! },
     tasks, pWang, gShangwu, botMessages, say, flushOutbox, incoming,
     /** Waits until the handler has finished `n` messages in all. */

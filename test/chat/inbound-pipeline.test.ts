@@ -280,4 +280,47 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect(texts[5]).toBeTruthy();
     expect(texts[5]).not.toContain('供牵头领导');
   });
+
+  describe('with the cadence engine', () => {
+    let e: ChatWorld;
+    beforeEach(async () => {
+      await w.close();
+      e = await openChatWorld(db, { withEngine: true });
+      w = e;
+    });
+
+    it('shows and changes cadence settings for admins only', async () => {
+      await e.say(e.wang, e.bot, '设置提醒 周调度提醒 09:30');
+      await e.say(e.admin, e.bot, '提醒设置');
+      await e.say(e.admin, e.bot, '设置提醒 周调度提醒 09:30');
+      await e.say(e.admin, e.bot, '设置提醒 周调度提醒 周二');
+      await e.say(e.admin, e.bot, '停用提醒 催报');
+      await e.say(e.admin, e.bot, '设置提醒 旬会商 周一');
+      const texts = (await e.prisma.outbox.findMany({ orderBy: { id: 'asc' } })).map((o) => o.text);
+      expect(texts[0]).toContain('只有督办室管理员');
+      expect(texts[1]).toMatch(/周调度提醒（weekly_reminder）：每周一 09:00，已启用，下次/);
+      expect(texts[2]).toContain('已修改周调度提醒：每周一 09:30');
+      expect(texts[3]).toContain('已修改周调度提醒：每周二 09:30');
+      expect(texts[4]).toContain('已修改催报');
+      expect(texts[4]).toContain('已停用');
+      expect(texts[5]).toContain('旬会商不是按周执行的');
+      const weekly = await e.prisma.schedule.findUniqueOrThrow({ where: { key: 'weekly_reminder' } });
+      expect(weekly.spec).toMatchObject({ time: '09:30', rule: { type: 'weekly', weekday: 2 } });
+      expect(weekly.updatedBy).toBe(e.admin.id);
+      expect((await e.prisma.schedule.findUniqueOrThrow({ where: { key: 'weekly_chase' } })).enabled).toBe(false);
+    });
+
+    it('pushes reminders now (立即推送) and the reply to the reminder is recorded', async () => {
+      await e.say(e.wang, e.bot, '立即推送');
+      expect(await e.prisma.outbox.count()).toBe(1);
+      await e.say(e.admin, e.bot, '立即推送');
+      const reminder = await e.prisma.outbox.findFirstOrThrow({ where: { targetRef: e.rooms.shangwu.id } });
+      expect(reminder.mentions).toContain(e.wang.id);
+      expect(reminder.text).toContain('第3项');
+      await e.flushOutbox();
+      expect(e.botMessages.some((b) => b.roomId === e.rooms.shangwu.id && b.text?.startsWith('@王科长'))).toBe(true);
+      await e.say(e.wang, e.rooms.shangwu, '第3项已完成60%，存在资金缺口');
+      expect(await e.prisma.progressUpdate.findFirstOrThrow()).toMatchObject({ percent: 60, status: 'in_progress', kind: 'report' });
+    });
+  });
 });

@@ -22,6 +22,14 @@ describe('parseChatCommand', () => {
     expect(p('绑定 区商务局')).toEqual({ name: 'bind', unit: '区商务局' });
     expect(p('本周汇总')).toEqual({ name: 'weeklyDigest' });
     expect(p('逾期')).toEqual({ name: 'overdue' });
+    expect(p('异常消息')).toEqual({ name: 'failures' });
+    expect(p('提醒设置')).toEqual({ name: 'listCadences' });
+    expect(p('设置提醒 周调度提醒 9:30')).toEqual({ name: 'setCadence', cadence: '周调度提醒', time: '09:30' });
+    expect(p('设置提醒 weekly_reminder 时间 10:00')).toEqual({ name: 'setCadence', cadence: 'weekly_reminder', time: '10:00' });
+    expect(p('设置提醒 周汇总 每周五')).toEqual({ name: 'setCadence', cadence: '周汇总', weekday: 5 });
+    expect(p('设置提醒 周汇总 星期日')).toEqual({ name: 'setCadence', cadence: '周汇总', weekday: 7 });
+    expect(p('停用提醒 催报')).toEqual({ name: 'setCadence', cadence: '催报', enabled: false });
+    expect(p('启用提醒 催报')).toEqual({ name: 'setCadence', cadence: '催报', enabled: true });
   });
   it('leaves reports and chatter to the reply reader', () => {
     expect(p('第3项已完成60%')).toBeNull();
