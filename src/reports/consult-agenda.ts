@@ -1,7 +1,7 @@
 import { addDays, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import { describeReason, HEALTH_ICON, HEALTH_SHORT } from '../domain/health/index.ts';
 import type { Db } from '../store/open-database.ts';
-import { loadReportData, type ReportData, type ReportTask } from './report-data.ts';
+import { loadReportData, PROBLEM_WINDOW_DAYS, type ReportData, type ReportTask } from './report-data.ts';
 import { cnDate, isLagging, openProblems, STATUS_LABEL, type RaisedProblem } from './report-facts.ts';
 import type { ConsultAgenda, ReportOptions } from './report-types.ts';
 import { COLORS, renderReportPng, type PngReport } from './render/render-report-png.ts';
@@ -53,7 +53,7 @@ export function xunName(date: LocalDate): string {
 export function agendaModel(data: ReportData): AgendaModel {
   const reviewFrom = previousXunStart(data.date);
   // Problems from the last month are still on the table if the unit has not reported them solved.
-  const problemsSince = addDays(data.date, -30);
+  const problemsSince = addDays(data.date, -PROBLEM_WINDOW_DAYS);
   const picked = data.tasks.filter((t) => isLagging(t) || t.status === 'blocked').sort(bySeverity);
   const groups = new Map<string, AgendaItem[]>();
   for (const task of picked) {

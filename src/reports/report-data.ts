@@ -35,7 +35,7 @@ export interface ReportTask {
   /** Units expected to report: lead and responsible (participating units do not report). */
   dutyUnits: ReportUnitRef[];
   leaderIds: number[];
-  /** Reports on or before the report date, oldest first. */
+  /** Reports on or before the report date, oldest first; text and problems only for the last TEXT_WINDOW_DAYS. */
   updates: ReportUpdate[];
 }
 
@@ -61,6 +61,12 @@ export interface ReportData {
 
 const isoDate = (d: Date): LocalDate => d.toISOString().slice(0, 10);
 
+/** A problem raised longer ago than this, and not raised again, is no longer on the table. */
+export const PROBLEM_WINDOW_DAYS = 30;
+
+/** Report text and problems are read for this many days back (the digest's week, the agenda's open problems). */
+export const TEXT_WINDOW_DAYS = PROBLEM_WINDOW_DAYS + 1;
+
 /**
  * Reads everything the three reports need, as of the end of `date` (Asia/Shanghai), in a handful
  * of queries so 10,000 tasks take one pass. Status and percent come from the reports made up to
@@ -70,7 +76,8 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
   const { date, calendar } = opts;
   const end = atLocal(addDays(date, 1));
   const cycleStart = addDays(date, -6);
-  const [taskRows, unitRows, leaderRows, updateRows, requestRows] = await Promise.all([
+  const textFrom = atLocal(addDays(date, -TEXT_WINDOW_DAYS));
+  const [taskRows, unitRows, leaderRows, olderUpdates, recentUpdates, requestRows] = await Promise.all([
     prisma.task.findMany({
       where: { createdAt: { lt: end } },
       orderBy: [{ planId: 'asc' }, { seq: 'asc' }],
@@ -84,8 +91,14 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
     }),
     prisma.unit.findMany({ select: { id: true, name: true, kind: true }, orderBy: { id: 'asc' } }),
     prisma.person.findMany({ where: { kind: 'leader', leads: { some: {} } }, select: { id: true, name: true, title: true, chatId: true }, orderBy: { id: 'asc' } }),
+    // Older reports only decide status, percent and the last report date; their text is not read.
     prisma.progressUpdate.findMany({
-      where: { reportedAt: { lt: end }, kind: { not: 'receipt' } },
+      where: { reportedAt: { lt: textFrom }, kind: { not: 'receipt' } },
+      orderBy: [{ reportedAt: 'asc' }, { id: 'asc' }],
+      select: { taskId: true, unitId: true, reportedAt: true, percent: true, status: true },
+    }),
+    prisma.progressUpdate.findMany({
+      where: { reportedAt: { gte: textFrom, lt: end }, kind: { not: 'receipt' } },
       orderBy: [{ reportedAt: 'asc' }, { id: 'asc' }],
       select: { taskId: true, unitId: true, reportedAt: true, text: true, percent: true, status: true, problems: true },
     }),
@@ -102,11 +115,14 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
     return u ? { id: u.id, name: u.name } : undefined;
   };
   const updatesByTask = new Map<number, ReportUpdate[]>();
-  for (const u of updateRows) {
-    const list = updatesByTask.get(u.taskId) ?? [];
-    list.push({ ...u, reportedOn: toLocalDate(u.reportedAt) });
-    updatesByTask.set(u.taskId, list);
-  }
+  const addUpdate = (u: Omit<ReportUpdate, 'reportedOn'>): void => {
+    const list = updatesByTask.get(u.taskId);
+    const row = { ...u, reportedOn: toLocalDate(u.reportedAt) };
+    if (list) list.push(row);
+    else updatesByTask.set(u.taskId, [row]);
+  };
+  for (const u of olderUpdates) addUpdate({ ...u, text: '', problems: null });
+  for (const u of recentUpdates) addUpdate(u);
 
   const healthCalendar = memoCalendar(calendar);
   const tasks = taskRows.map((t): ReportTask => {

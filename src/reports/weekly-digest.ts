@@ -1,7 +1,7 @@
 import { addDays } from '../domain/calendar/shanghai-time.ts';
 import { describeReason, HEALTH_ICON, HEALTH_SHORT, HEALTH_ORDER, type Health } from '../domain/health/index.ts';
 import type { Db } from '../store/open-database.ts';
-import { loadReportData, type ReportData, type ReportTask } from './report-data.ts';
+import { loadReportData, PROBLEM_WINDOW_DAYS, type ReportData, type ReportTask } from './report-data.ts';
 import { cnDate, isActive, openProblems, STATUS_LABEL, statusChanges, truncate, unreportedUnits } from './report-facts.ts';
 import type { ReportOptions, WeeklyDigest } from './report-types.ts';
 import { COLORS, renderReportPng, type PngReport } from './render/render-report-png.ts';
@@ -9,8 +9,6 @@ import { splitForWeChat } from './split-for-wechat.ts';
 import { writeReportFile } from './write-report-file.ts';
 
 const HEALTHS: Health[] = ['red', 'yellow', 'green', 'done', 'closed'];
-/** Problems older than this are no longer "raised this period". */
-const PROBLEM_WINDOW_DAYS = 30;
 const MAX_ATTENTION_LINES = 30;
 const MAX_CHANGE_LINES = 20;
 const IMAGE_CONCURRENCY = 4;
