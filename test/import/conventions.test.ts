@@ -91,6 +91,47 @@ describe('other conventions of the genre', () => {
     ]);
   });
 
+  it('four levels, markup on （1） items, and nested numbers made unique as 1.1 / 1.2', () => {
+    const plan = parse(`XX县2025年优化营商环境重点任务分工方案
+一、提升政务服务效能
+（一）深化“一网通办”
+1.推进政务服务事项网上办理，网办率达到90%以上。
+（1）梳理政务服务事项清单。（牵头单位：区财政局；配合单位：区直各单位；完成时限：2025年3月底前）
+（2）升级改造网上办事大厅。（牵头单位：区财政局；完成时限：2025年6月30日前）
+2.推行“免证办”服务。（责任单位：区财政局；完成时限：2025年12月底前）
+二、保障措施
+（一）强化督查考核。实行“月调度、季通报”。
+`);
+    expect(plan.tasks.map((t) => [t.no, t.sections, t.deadline.date])).toEqual([
+      ['1.1', ['提升政务服务效能', '深化“一网通办”', '推进政务服务事项网上办理，网办率达到90%以上'], '2025-03-31'],
+      ['1.2', ['提升政务服务效能', '深化“一网通办”', '推进政务服务事项网上办理，网办率达到90%以上'], '2025-06-30'],
+      ['2', ['提升政务服务效能', '深化“一网通办”'], '2025-12-31'],
+    ]);
+    expect(plan.mechanisms).toEqual(['月调度', '季通报']);
+  });
+
+  it('items whose fields are labelled lines (责任领导: / 牵头单位: / 完成时间:)', () => {
+    const plan = parse(`    关于印发《YY区2023年十大民生实事实施方案》的通知
+    YY区2023年十大民生实事实施方案
+    一、新建改扩建学校3所
+    工作目标:新增学位2000个。
+    责任领导:王五
+    牵头单位:区教育局
+    责任单位:区财政局、区住建局
+    完成时间:2023年8月底
+    二、改造老旧小区20个
+    工作目标:惠及居民5000户。
+    责任领导:赵六
+    牵头单位:区住建局
+    完成时间:2023年11月底
+`);
+    expect(plan.title).toBe('YY区2023年十大民生实事实施方案');
+    expect(toPlanJson(plan).tasks.map((t) => [t.no, t.title, t.leaders, t.leadUnits, t.responsibleUnits, t.deadline])).toEqual([
+      ['一', '新建改扩建学校3所', ['王五'], ['区教育局'], ['区财政局', '区住建局'], '2023-08-31'],
+      ['二', '改造老旧小区20个', ['赵六'], ['区住建局'], [], '2023-11-30'],
+    ]);
+  });
+
   it('a scrape that lost the opening bracket and the full stop still yields the markup', () => {
     const plan = parse(`方案
 一、任务

@@ -100,10 +100,10 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
   for (const r of rows.slice(header.index + 1)) {
     const filled = r.cells.map((c) => c.trim()).filter(Boolean);
     if (filled.length === 0) continue;
-    const text = cell(r, 'text');
+    const rawText = cell(r, 'text');
     const distinct = new Set(filled);
-    const headingInTextOnly = filled.length === 1 && text !== '' && !cell(r, 'no') && /^(cn、|\(cn\))$/.test(readMarker(text)?.style ?? '');
-    if ((distinct.size === 1 && (filled.length > 1 || !text)) || headingInTextOnly) {
+    const headingInTextOnly = filled.length === 1 && rawText !== '' && !cell(r, 'no') && /^(cn、|\(cn\))$/.test(readMarker(rawText)?.style ?? '');
+    if ((distinct.size === 1 && (filled.length > 1 || !rawText)) || headingInTextOnly) {
       // One value across the row (often merged cells): a section heading.
       {
         const heading = filled[0]!;
@@ -127,14 +127,21 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
         continue;
       }
     }
-    if (!text) {
+    if (!rawText) {
       warnings.push({ cell: opts.cellName(textCol, r.row), code: 'table', message: `第${r.row}行有内容但“任务内容”为空，未作为任务导入` });
       continue;
     }
     let no = cell(r, 'no').replace(/^[（(]|[）).．、\s]+$/g, '').replace(/[）)]$/, '');
+    let text = rawText;
+    // No 序号 column: the number may open the content ("1.推进…"), else count rows.
+    const lead = readMarker(rawText);
+    if (!cols.has('no') && lead) {
+      no = lead.label;
+      text = text.slice(lead.length).trim();
+    }
     if (!no) {
       no = String(tasks.length + 1);
-      warnings.push({ cell: opts.cellName(cols.get('no') ?? 0, r.row), code: 'table', message: `第${r.row}行没有序号，已编为 ${no}` });
+      if (cols.has('no')) warnings.push({ cell: opts.cellName(cols.get('no')!, r.row), code: 'table', message: `第${r.row}行没有序号，已编为 ${no}` });
     }
     if (seenNo.has(no)) {
       const unique = `${no}-${r.row}`;

@@ -86,6 +86,11 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
       current.pieces.push(`\n${text}`);
       current.closed = endsWithMarkup(text);
     } else if (!current.closed) {
+      // "新建学校3所" then "工作目标：…" on the next line: a field label starts a new sentence.
+      const prev = current.pieces[current.pieces.length - 1] ?? '';
+      const sofar = current.pieces.join('');
+      const openBracket = (sofar.match(/[（(〔【[]/g) ?? []).length > (sofar.match(/[）)〕】\]]/g) ?? []).length;
+      if (prev && !openBracket && !/[。；;：:，,、！？!?）)”]$/.test(prev) && /^[\u4e00-\u9fa5]{2,8}[:：]/.test(text)) current.pieces.push('。');
       current.pieces.push(text);
       current.closed = endsWithMarkup(current.pieces.join(''));
     }
@@ -142,7 +147,12 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
   // Sections: every ancestor of a task.
   const sections: ParsedSection[] = [];
   const sectionKey = new Map<Block, string>();
-  const sectionTitle = (b: Block): string => (isHeading(b) ? firstLineText(b) : leadPhrase(info.get(b)!.text) ?? info.get(b)!.text.slice(0, 20));
+  const sectionTitle = (b: Block): string => {
+    if (isHeading(b)) return firstLineText(b);
+    const text = info.get(b)!.text;
+    const stop = text.search(/[。；;]/);
+    return [...(stop > 0 ? text.slice(0, stop) : text)].slice(0, 40).join('');
+  };
   const ensureSection = (b: Block): string => {
     const known = sectionKey.get(b);
     if (known) return known;
@@ -189,14 +199,32 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     };
   });
 
-  // Numbering restarted in each section (1. under （一）, 1. again under （二）): qualify by section.
+  // Numbers repeat when items are numbered per section (1. under （一）, 1. again under （二）) or
+  // nest ((1) under 1.): the deeper of two equal numbers takes its parent's number as a prefix.
   if (new Set(tasks.map((t) => t.no)).size < tasks.length) {
-    taskBlocks.forEach((b, i) => {
-      const labels: string[] = [];
-      for (let p = b.parent; p; p = p.parent) labels.unshift(p.marker.label);
-      tasks[i]!.no = [...labels, b.marker.label].join('.');
-    });
-    warnings.push({ code: 'numbering', message: '各部分的任务编号重新从 1 开始，任务编号已加上所属章节序号（如 一.1）以保持唯一' });
+    const owner = taskBlocks.map((b) => b.parent);
+    for (let round = 0; round < 6 && new Set(tasks.map((t) => t.no)).size < tasks.length; round++) {
+      const groups = new Map<string, number[]>();
+      tasks.forEach((t, i) => (groups.get(t.no) ?? groups.set(t.no, []).get(t.no)!).push(i));
+      const prefixParents = new Set<Block>();
+      for (const idx of groups.values()) {
+        if (idx.length < 2) continue;
+        const depth = (i: number) => taskBlocks[i]!.level;
+        const shallowest = Math.min(...idx.map(depth));
+        const deeper = idx.filter((i) => depth(i) > shallowest);
+        for (const i of deeper.length ? deeper : idx) if (owner[i]) prefixParents.add(owner[i]!);
+      }
+      if (prefixParents.size === 0) break;
+      // Every task under a prefixed parent gets the prefix, so siblings read alike (1.1, 1.2).
+      tasks.forEach((t, i) => {
+        const p = owner[i];
+        if (p && prefixParents.has(p)) {
+          t.no = `${p.marker.label}.${t.no}`;
+          owner[i] = p.parent;
+        }
+      });
+    }
+    warnings.push({ code: 'numbering', message: `任务编号有重复（各部分重新编号或多级编号），已加上上级序号以保持唯一：${tasks.map((t) => t.no).slice(0, 6).join('、')}${tasks.length > 6 ? '…' : ''}` });
     const seen = new Set<string>();
     for (const t of tasks) {
       if (seen.has(t.no)) {
