@@ -41,8 +41,12 @@ export async function resolveSender(tx: Tx, m: IncomingMessage, admins: readonly
     const match = byName.length === 1 ? byName[0] : inGroup.length === 1 ? inGroup[0] : undefined;
     if (match) person = await tx.person.update({ where: { id: match.id }, data: { chatId: m.talkerId, chatName: m.talkerName } });
   }
-  const unit =
-    person?.unitId && person.kind !== 'leader' ? await tx.unit.findUnique({ where: { id: person.unitId }, select: { id: true, name: true } }) : null;
+  // A B角 registered only as someone's backup acts for that contact's unit.
+  const unitId =
+    person && person.kind !== 'leader'
+      ? (person.unitId ?? (await tx.person.findFirst({ where: { backupId: person.id, unitId: { not: null } }, select: { unitId: true } }))?.unitId ?? null)
+      : null;
+  const unit = unitId ? await tx.unit.findUnique({ where: { id: unitId }, select: { id: true, name: true } }) : null;
   const isAdmin =
     !!person?.isAdmin || person?.kind === 'admin' || admins.includes(m.talkerId) || (!!m.talkerName && admins.includes(m.talkerName));
   return {

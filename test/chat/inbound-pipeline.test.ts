@@ -143,6 +143,14 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect(replies.map((r) => [r.targetRef, r.mentions])).toEqual([[all.id, [w.wang.id]], [all.id, [w.liu.id]]]);
   });
 
+  it("lets a B角 registered only as a contact's backup report for that unit", async () => {
+    const backup = w.mocker.createContact({ name: '孙助理' });
+    const b = await w.prisma.person.create({ data: { name: '孙助理', kind: 'contact', chatId: backup.id } });
+    await w.prisma.person.update({ where: { id: w.pWang.id }, data: { backupId: b.id, onLeave: true } });
+    await w.say(backup, w.rooms.shangwu, '第1项完成35%');
+    expect(await w.prisma.progressUpdate.findFirstOrThrow()).toMatchObject({ unitId: w.units.shangwu.id, personId: b.id, percent: 35 });
+  });
+
   it('tells apart two unlinked people of the same name by the group they write in', async () => {
     const twin = w.mocker.createContact({ name: '陈晨' });
     await w.prisma.person.create({ data: { name: '陈晨', kind: 'contact', unitId: w.units.shangwu.id } });
