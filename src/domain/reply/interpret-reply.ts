@@ -133,8 +133,12 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
   }
 
   const byTask = new Map<string, { facts: SegmentFacts; text: string }>();
+  const conflicts: string[] = [];
   for (const p of planned) {
     const prev = byTask.get(p.task.no);
+    if (prev && prev.facts !== p.facts && prev.facts.percent !== null && p.facts.percent !== null && prev.facts.percent !== p.facts.percent) {
+      conflicts.push(`第${p.task.no}项写了${prev.facts.percent}%和${p.facts.percent}%两个进度`);
+    }
     // The same task named twice: the second mention fills what the first left open.
     byTask.set(p.task.no, prev ? { facts: mergeFacts(prev.facts, p.facts), text: `${prev.text}${p.text}` } : p);
   }
@@ -171,6 +175,8 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
     question = `${list(foreign)}不是本单位牵头或负责的任务，暂未记录。如确需报送，请联系督办室。`;
   } else if (bad.length > 0) {
     question = `“${bad[0]!.raw}”不在0%–100%之间，请说明${result.taskNos[0] ? `第${result.taskNos[0]}项` : '该任务'}完成了百分之几。`;
+  } else if (conflicts.length > 0) {
+    question = `${conflicts[0]}，请确认实际完成比例。`;
   } else if (contradictory) {
     question = `${result.taskNos[0] ? `第${result.taskNos[0]}项` : '该任务'}写的是“未启动”，又写了完成比例，请确认实际进度。`;
   } else if (result.isProgressReport && result.items.length === 0) {
