@@ -31,7 +31,7 @@ export interface ChatPortDriver {
 }
 
 /** Polls a condition; channels deliver asynchronously. Short real-time polling, no fixed sleeps. */
-export const until = <T>(fn: () => T | undefined | false, timeout = 3000) =>
+export const until = <T>(fn: () => T | undefined | false, timeout = 15_000) =>
   vi.waitFor(
     () => {
       const v = fn();
