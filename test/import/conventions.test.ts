@@ -132,6 +132,22 @@ describe('other conventions of the genre', () => {
     ]);
   });
 
+  it('"X牵头，Y配合" with or without keys', () => {
+    const plan = parse(`方案
+一、任务
+1.完善财政投入机制。（区发改委牵头，区财政局、区住建局配合；完成时限：2024年12月底）
+2.加快项目审批。（区住建局负责）
+3.加强资金监管。（责任单位：区财政局牵头，区发改委配合）
+4.做好群众工作（由各方共同推进）。（责任单位：区财政局）
+`, 2024);
+    expect(toPlanJson(plan).tasks.map((t) => [t.no, t.text, t.leadUnits, t.responsibleUnits, t.participatingUnits])).toEqual([
+      ['1', '完善财政投入机制。', ['区发改委'], [], ['区财政局', '区住建局']],
+      ['2', '加快项目审批。', [], ['区住建局'], []],
+      ['3', '加强资金监管。', ['区财政局'], [], ['区发改委']],
+      ['4', '做好群众工作（由各方共同推进）。', [], ['区财政局'], []],
+    ]);
+  });
+
   it('a scrape that lost the opening bracket and the full stop still yields the markup', () => {
     const plan = parse(`方案
 一、任务

@@ -58,12 +58,23 @@ export function parseResponsibility(content: string, into: Responsibility = empt
           into.deadlineText ??= raw;
           continue;
         }
-        const { name, lead } = stripLeadMarker(raw);
-        into.units.push({ role: lead ? 'lead' : kind, name });
+        const { name, lead, helps } = stripLeadMarker(raw);
+        into.units.push({ role: lead ? 'lead' : helps ? 'participating' : kind, name });
       }
     }
   });
   return into;
+}
+
+/**
+ * "（区发改委牵头，区财政局、区商务局配合）": the same markup without keys, rewritten with them.
+ */
+export function keylessMarkup(content: string): string | null {
+  const m = /^\s*([\u4e00-\u9fa5（）()、，,]{2,80}?)\s*(牵头|负责)(?:\s*[，,；;]\s*([\u4e00-\u9fa5（）()、，,]{2,120}?)\s*(配合|参与|协助|协同|协办))?\s*[。.]?\s*$/.exec(content);
+  // Only unit names lead: "（由群众监督）" is prose.
+  if (!m || !/[局委办部室处心院司队所府会站位门区镇道]$/.test(m[1]!) || /^由/.test(m[1]!)) return null;
+  const first = `${m[2] === '牵头' ? '牵头单位' : '责任单位'}：${m[1]}`;
+  return m[3] ? `${first}；配合单位：${m[3]}` : first;
 }
 
 /** "区发改委)" after a lost "(" — the closer is not part of the name. */
@@ -107,6 +118,13 @@ export function findResponsibilitySpans(text: string): Span[] {
       if (depth === 0) {
         const content = text.slice(openAt + 1, i);
         if (STARTS_WITH_KEY.test(content)) spans.push({ start: openAt, end: i + 1, content });
+        else {
+          // "（区发改委牵头，区财政局配合；完成时限：…）": keyless units, then keys.
+          const firstKey = content.search(KEY_RE());
+          const head = firstKey >= 0 ? content.slice(0, firstKey).replace(/[；;，,。\s]+$/u, '') : content;
+          const keyless = keylessMarkup(head);
+          if (keyless) spans.push({ start: openAt, end: i + 1, content: firstKey >= 0 ? `${keyless}；${content.slice(firstKey)}` : keyless });
+        }
       }
     }
   }

@@ -86,9 +86,15 @@ export function splitPersonList(text: string): string[] {
     .filter(Boolean);
 }
 
-const LEAD_MARK = /[（(]\s*牵头\s*[）)]$/;
+const LEAD_MARK = /[（(]\s*牵头\s*[）)]$|(?<=[局委办部室处心院司队所府会站])\s*牵头$/;
+const HELP_MARK = /(?<=[局委办部室处心院司队所府会站位门区镇道])\s*(配合|参与|协助|协同|协办)$/;
 
-/** "区发改委（牵头）" → the unit leads; the marker is not part of its name. */
-export function stripLeadMarker(name: string): { name: string; lead: boolean } {
-  return LEAD_MARK.test(name) ? { name: name.replace(LEAD_MARK, '').trim(), lead: true } : { name, lead: false };
+/**
+ * "区发改委（牵头）" / "区发改委牵头" → the unit leads; "区财政局配合" → it participates. The marker is
+ * not part of the name.
+ */
+export function stripLeadMarker(name: string): { name: string; lead: boolean; helps?: boolean } {
+  if (LEAD_MARK.test(name)) return { name: name.replace(LEAD_MARK, '').trim(), lead: true };
+  if (HELP_MARK.test(name)) return { name: name.replace(HELP_MARK, '').trim(), lead: false, helps: true };
+  return { name, lead: false };
 }
