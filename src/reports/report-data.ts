@@ -30,6 +30,8 @@ export interface ReportTask {
   /** Status and percent as of the report date. */
   status: TaskStatusValue;
   percent: number | null;
+  /** The day of 销号, if closed by the report date. */
+  closedOn: LocalDate | null;
   health: HealthResult;
   leadUnits: ReportUnitRef[];
   /** Units expected to report: lead and responsible (participating units do not report). */
@@ -151,6 +153,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
       deadlineText: t.deadlineText,
       status,
       percent,
+      closedOn: t.closedAt && t.closedAt < end ? toLocalDate(t.closedAt) : null,
       health,
       leadUnits: byRole(['lead']),
       dutyUnits: byRole(['lead', 'responsible']),

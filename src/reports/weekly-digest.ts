@@ -76,6 +76,7 @@ export function digestModels(data: ReportData): DigestModel[] {
           const week = task.updates.filter((u) => u.reportedOn >= data.cycleStart);
           const lines = week.map((u) => `${unitName(u.unitId)}（${cnDate(u.reportedOn)}）${u.percent !== null ? `进度${u.percent}%，` : ''}${truncate(u.text, 40)}`);
           for (const c of statusChanges(task, data.cycleStart, data.date)) lines.push(`状态由“${STATUS_LABEL[c.from]}”变为“${STATUS_LABEL[c.to]}”（${cnDate(c.on)}）`);
+          if (task.closedOn && task.closedOn >= data.cycleStart) lines.push(`经复核已销号（${cnDate(task.closedOn)}）`);
           return { task, lines };
         })
         .filter((c) => c.lines.length > 0);

@@ -88,6 +88,10 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
     expect(rao.counts).toEqual({ red: 1, yellow: 2, green: 0, done: 1, closed: 1 });
     expect(rao.unreported.map((u) => `${u.unitName}:${u.taskNos.join(',')}`).sort()).toEqual(['区住建局:7', '区发改委:8']);
 
+    // the week of 11-14…11-20 saw task 6 closed (销号 on 11-15)
+    const earlier = digestModels(await loadReportData(db.prisma, { date: '2026-11-20', calendar }));
+    expect(earlier[1]!.changes.find((c) => c.task.no === '6')?.lines).toEqual(['经复核已销号（11月15日）']);
+
     const digests = await buildWeeklyDigests(db.prisma, { date: DATE, calendar, outDir });
     expect(digests.map((d) => [d.leaderId, d.leaderName, d.chatId])).toEqual([
       [ids.leader['熊广义'], '熊广义', 'wx-xiong'],
