@@ -5,6 +5,7 @@ import { createCalendar } from '../../domain/calendar/create-calendar.ts';
 import { isLocalDate, toLocalDate } from '../../domain/calendar/shanghai-time.ts';
 import { InputError } from '../../errors.ts';
 import { buildConsultAgenda, buildMonthlyBulletin, buildWeeklyDigests } from '../../reports/index.ts';
+import { systemClock } from '../../ports/clock.ts';
 import { openDatabase } from '../../store/open-database.ts';
 import type { Command } from '../command.ts';
 
@@ -21,7 +22,7 @@ export const reportCommand: Command = {
     if (!kind || !KINDS.includes(kind)) {
       throw new InputError('IMPORT_INVALID', `报告类型“${kind ?? ''}”不对：应为 weekly（领导周报）、consult（旬会商）或 monthly（月通报）`, `用法：${this.usage.split('\n')[0]}`);
     }
-    const date = values.date ?? toLocalDate(new Date());
+    const date = values.date ?? toLocalDate(systemClock.now());
     if (!isLocalDate(date)) throw new InputError('IMPORT_INVALID', `--date ${date} 不是有效日期`, '日期格式为 YYYY-MM-DD，例如 2026-11-30');
     const config = loadConfig({ env: io.env });
     const outDir = path.resolve(values.out ?? path.join(config.dataDir, 'reports'));
