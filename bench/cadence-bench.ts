@@ -1,0 +1,168 @@
+// Cadence engine: time to plan and record one 周调度 slot for 10,000 open tasks over 300 units
+// (embedded PGlite, and a real Postgres when BENCH_DATABASE_URL or the local test server is
+// reachable), and scheduler firing lag of the tick for both backends (node-cron; BullMQ on
+// BENCH_REDIS_URL, default redis://127.0.0.1:6379).
+import crypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { createScheduler } from '../src/adapters/scheduler/create-scheduler.ts';
+import { createCalendar } from '../src/domain/calendar/create-calendar.ts';
+import { atLocal } from '../src/domain/calendar/shanghai-time.ts';
+import { createCadenceEngine } from '../src/engine/create-cadence-engine.ts';
+import type { PrismaClient } from '../src/generated/prisma/client.ts';
+import { silentLogger } from '../src/log/create-logger.ts';
+import { ManualClock, systemClock } from '../src/ports/clock.ts';
+import { openDatabase } from '../src/store/open-database.ts';
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
+const UNITS = Number(process.env.BENCH_UNITS ?? 300);
+const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function seed(prisma: PrismaClient): Promise<void> {
+  await prisma.unit.createMany({ data: Array.from({ length: UNITS }, (_, i) => ({ name: `单位${i + 1}`, kind: 'department', aliases: [] })) });
+  const units = await prisma.unit.findMany({ orderBy: { id: 'asc' } });
+  await prisma.person.createMany({
+    data: units.flatMap((u, i) => [
+      { name: `联络员${i}A`, kind: 'contact' as const, unitId: u.id, chatId: `wx-${i}-a` },
+      { name: `联络员${i}B`, kind: 'contact' as const, unitId: u.id, chatId: `wx-${i}-b` },
+    ]),
+  });
+  await prisma.person.createMany({ data: Array.from({ length: 20 }, (_, i) => ({ name: `领导${i}`, kind: 'leader' as const, chatId: `wx-leader-${i}` })) });
+  await prisma.person.create({ data: { name: '管理员', kind: 'admin', chatId: 'wx-admin', isAdmin: true } });
+  const leaders = await prisma.person.findMany({ where: { kind: 'leader' } });
+  // Two thirds have their own group; the rest share the all-units group.
+  const all = await prisma.chatGroup.create({ data: { topic: '全区调度群', isAllUnits: true } });
+  await prisma.chatGroup.createMany({ data: units.filter((_, i) => i % 3 !== 0).map((u) => ({ topic: `${u.name}工作群` })) });
+  const groups = new Map((await prisma.chatGroup.findMany()).map((g) => [g.topic, g.id]));
+  await prisma.groupUnit.createMany({ data: units.map((u, i) => ({ unitId: u.id, groupId: i % 3 === 0 ? all.id : groups.get(`${u.name}工作群`)! })) });
+  const plan = await prisma.plan.create({ data: { sourceDocument: 'bench.docx', title: '基准方案', mechanisms: [] } });
+  for (let start = 0; start < TASKS; start += 2_000) {
+    const n = Math.min(2_000, TASKS - start);
+    await prisma.task.createMany({
+      data: Array.from({ length: n }, (_, k) => {
+        const i = start + k;
+        return { planId: plan.id, no: `${i + 1}`, seq: i, title: `第${i + 1}项重点工作推进某某项目`, text: '…', deadline: new Date(Date.UTC(2026, 5 + (i % 6), 1 + (i % 28))), deadlineKind: 'date' as const };
+      }),
+    });
+  }
+  const tasks = await prisma.task.findMany({ select: { id: true, seq: true }, orderBy: { id: 'asc' } });
+  await prisma.taskUnit.createMany({
+    data: tasks.flatMap((t) => [
+      { taskId: t.id, unitId: units[t.seq % UNITS]!.id, role: 'lead' as const, rawName: 'x' },
+      { taskId: t.id, unitId: units[(t.seq * 7 + 3) % UNITS]!.id, role: 'responsible' as const, rawName: 'y' },
+    ]),
+    skipDuplicates: true,
+  });
+  await prisma.taskLeader.createMany({ data: tasks.map((t) => ({ taskId: t.id, personId: leaders[t.seq % leaders.length]!.id })) });
+  // Progress history: a report on half of the tasks, a few weeks back.
+  await prisma.progressUpdate.createMany({
+    data: tasks
+      .filter((t) => t.seq % 2 === 0)
+      .map((t) => ({ taskId: t.id, unitId: units[t.seq % UNITS]!.id, reportedAt: new Date(Date.UTC(2026, 3, 1 + (t.seq % 20))), text: '按计划推进', percent: t.seq % 100 })),
+  });
+}
+
+async function benchSlot(label: string, databaseUrl?: string): Promise<void> {
+  const db = await openDatabase({ databaseUrl, dataDir: 'memory://' });
+  try {
+    const t0 = performance.now();
+    await seed(db.prisma);
+    const seeded = performance.now() - t0;
+    const clock = new ManualClock('2026-05-11T00:00:00+08:00');
+    const engine = createCadenceEngine({ prisma: db.prisma, calendar: createCalendar(), clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile: 'config/templates.json' });
+    await engine.listCadences();
+    const runs: { ms: number; messages: number }[] = [];
+    for (const monday of ['2026-05-11', '2026-05-18', '2026-05-25']) {
+      const at = atLocal(monday, '09:00');
+      clock.set(at);
+      const s = performance.now();
+      const r = await engine.runSlot('weekly_reminder', at);
+      runs.push({ ms: performance.now() - s, messages: r.messages });
+    }
+    const again = performance.now();
+    await engine.runSlot('weekly_reminder', atLocal('2026-05-25', '09:00'));
+    const rerun = performance.now() - again;
+    const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
+    console.log(
+      `${label}: 周调度 slot, ${TASKS} tasks / ${UNITS} units → ${runs[0]!.messages} messages; plan+record median ${ms[1]!.toFixed(0)} ms (min ${ms[0]!.toFixed(0)}, max ${ms[2]!.toFixed(0)}); already-done re-run ${rerun.toFixed(1)} ms; seeding ${(seeded / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+async function postgresUrl(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, drop: async () => {} };
+  const name = `duban_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch {
+    return undefined;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function benchLag(backend: 'node-cron' | 'bullmq', n = 6): Promise<void> {
+  const lags: number[] = [];
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => (resolve = r));
+  const prefix = `duban-bench-${crypto.randomBytes(4).toString('hex')}`;
+  const scheduler = createScheduler({
+    redisUrl: backend === 'bullmq' ? REDIS : undefined,
+    clock: systemClock,
+    logger: silentLogger,
+    tickPattern: '* * * * * *',
+    tickOnStart: false,
+    prefix,
+    queueName: 'lag',
+    handler: async (job) => {
+      if (job.name !== 'tick') return;
+      const now = Date.now();
+      lags.push(now - Math.floor(now / 1000) * 1000); // the tick is due on the second
+      if (lags.length >= n) resolve();
+    },
+  });
+  await scheduler.start();
+  await done;
+  await scheduler.close();
+  if (backend === 'bullmq') {
+    const { Redis } = await import('ioredis');
+    const r = new Redis(REDIS);
+    const keys = await r.keys(`${prefix}:*`);
+    if (keys.length) await r.del(...keys);
+    r.disconnect();
+  }
+  lags.sort((a, b) => a - b);
+  console.log(`scheduler firing lag (${backend}, ${n} ticks of a per-second pattern): median ${lags[Math.floor(n / 2)]} ms, max ${lags.at(-1)} ms`);
+}
+
+if (process.argv[1] && import.meta.filename === (await import('node:path')).resolve(process.argv[1])) await main();
+
+async function main(): Promise<void> {
+await benchSlot('PGlite (embedded)');
+const pgdb = await postgresUrl();
+if (pgdb) {
+  try {
+    await benchSlot('Postgres', pgdb.url);
+  } finally {
+    await pgdb.drop();
+  }
+} else console.log('Postgres: not reachable, skipped');
+await benchLag('node-cron');
+await benchLag('bullmq').catch((e: Error) => console.log(`bullmq lag: skipped (${e.message})`));
+}
