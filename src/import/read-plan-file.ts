@@ -26,7 +26,61 @@ export async function readPlanFile(file: string): Promise<PlanSource> {
   if (ext === '.doc' || ext === '.xls' || ext === '.wps' || ext === '.et') {
     throw new InputError('IMPORT_INVALID', `${document} 是旧版 Office 格式，无法直接读取`, '用 Office/WPS 另存为 .docx 或 .xlsx 后再导入');
   }
-  return sourceFromText(decodeText(buf, document), document);
+  const text = decodeText(buf, document);
+  if (ext === '.html' || ext === '.htm') return sourceFromText(webPageText(text), document);
+  if (ext === '.csv') return csvSource(text, document);
+  return sourceFromText(text, document);
+}
+
+/** A saved web page → its visible text, a line per block; table cells become tab-separated. */
+export function webPageText(html: string): string {
+  const body = html
+    .replace(/<(script|style|noscript|head)[^>]*>[\s\S]*?<\/\1>/gi, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<\/t[dh]>\s*<t[dh][^>]*>/gi, '\t')
+    .replace(/<(?:br|\/p|\/div|\/li|\/h\d|\/tr|\/table|\/section|\/article|p|div|li|tr|h\d)(?:\s[^>]*)?\/?>/gi, '\n')
+    .replace(/<[^>]+>/g, '');
+  return decodeEntities(body.replace(/&nbsp;/g, ' '));
+}
+
+/** A ledger saved as CSV (quotes may hold commas and line breaks). */
+function csvSource(text: string, document: string): PlanSource {
+  const rows: TableRow[] = [];
+  let cells: string[] = [];
+  let cur = '';
+  let quoted = false;
+  let line = 1;
+  let rowStart = 1;
+  const endRow = () => {
+    cells.push(cur);
+    if (cells.some((c) => c.trim())) rows.push({ row: rowStart, cells: cells.map((c) => c.trim()) });
+    cells = [];
+    cur = '';
+  };
+  const src = text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i]!;
+    if (quoted) {
+      if (ch === '"' && src[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else {
+        if (ch === '\n') line++;
+        cur += ch;
+      }
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      cells.push(cur);
+      cur = '';
+    } else if (ch === '\n') {
+      endRow();
+      line++;
+      rowStart = line;
+    } else cur += ch;
+  }
+  endRow();
+  return { kind: 'table', document, rows, cellName: textCell };
 }
 
 /** UTF-8, else GBK (common for files saved on Chinese Windows); binary content is refused. */

@@ -3,7 +3,7 @@
  * sits at is learnt from the document (003 numbers its top level 1、), so the levels live on a stack.
  */
 
-export type NumberStyle = 'cn、' | '(cn)' | 'n.' | 'n、' | '(n)' | 'circled';
+export type NumberStyle = '第cn' | 'cn、' | '(cn)' | 'n.' | 'n、' | '(n)' | 'n)' | 'circled';
 
 export interface Marker {
   style: NumberStyle;
@@ -16,11 +16,13 @@ export interface Marker {
 
 const CN = '[一二三四五六七八九十百零〇]+';
 const PATTERNS: { style: NumberStyle; re: RegExp }[] = [
+  { style: '第cn', re: new RegExp(`^第(${CN})(?:部分|章|篇|节)\\s*[、：:.．]?\\s*`) },
   { style: '(cn)', re: new RegExp(`^[（(]\\s*(${CN})\\s*[）)]\\s*`) },
   { style: '(n)', re: /^[（(]\s*(\d{1,3})\s*[）)]\s*/ },
   { style: 'cn、', re: new RegExp(`^(${CN})\\s*[、．.]\\s*`) },
   { style: 'n.', re: /^(\d{1,3})\s*[.．](?!\d)\s*/ },
   { style: 'n、', re: /^(\d{1,3})\s*、\s*/ },
+  { style: 'n)', re: /^(\d{1,3})\s*[)）](?!\d)\s*/ },
   { style: 'circled', re: /^([①-⑳])\s*/ },
 ];
 
@@ -64,8 +66,10 @@ const SAME_FAMILY: Record<NumberStyle, NumberStyle[]> = {
   'cn、': ['n、'],
   'n、': ['cn、'],
   '(cn)': ['(n)'],
-  '(n)': ['(cn)'],
+  '(n)': ['(cn)', 'n)'],
   'n.': [],
+  'n)': ['(n)'],
+  '第cn': [],
   circled: [],
 };
 

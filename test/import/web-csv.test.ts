@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { toPlanJson } from '../../src/domain/plan/plan-json.ts';
+import { importPlanFile } from '../../src/import/import-plan-file.ts';
+import { loadUnitDirectory } from '../../src/import/load-unit-directory.ts';
+
+const directory = loadUnitDirectory(path.resolve(import.meta.dirname, '../../config/units.json'));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-web-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('web pages and CSV', () => {
+  it('reads a saved web page: scripts and furniture dropped, markup found', async () => {
+    const file = path.join(tmp, 'page.html');
+    fs.writeFileSync(
+      file,
+      `<html><head><title>x</title><script>var a=1;</script></head><body><div class="nav">首页 &gt; 政务公开</div>
+<div class="content"><p>东湖区2024年安全生产工作方案</p><p>一、重点任务</p>
+<p>1.开展安全生产大检查。(责任单位:区安委会各成员单位,扬子洲镇;完成时限:2024年6月底)</p>
+<p>2.整治燃气安全隐患。（牵头单位：区住建局）</p></div><div>版权所有:南昌东湖网站</div></body></html>`,
+    );
+    const json = toPlanJson(await importPlanFile(file, { directory }));
+    expect(json.title).toBe('东湖区2024年安全生产工作方案');
+    expect(json.tasks.map((t) => [t.no, t.responsibleUnits, t.leadUnits, t.deadline])).toEqual([
+      ['1', ['区安委会各成员单位', '扬子洲镇'], [], '2024-06-30'],
+      ['2', [], ['区住建局'], null],
+    ]);
+  });
+
+  it('reads a CSV ledger with quoted cells', async () => {
+    const file = path.join(tmp, 'ledger.csv');
+    const csv = ['\ufeff序号,任务内容,责任单位,完成时限', '1,"推进项目建设，确保""双过半""",区公建中心、区财政局,2024年6月底', '2,做好统计工作,区统计局,年底前', ''].join('\r\n');
+    fs.writeFileSync(file, csv);
+    const json = toPlanJson(await importPlanFile(file, { directory, year: 2024 }));
+    expect(json.tasks.map((t) => [t.no, t.text, t.responsibleUnits, t.deadline])).toEqual([
+      ['1', '推进项目建设，确保"双过半"', ['区公建中心', '区财政局'], '2024-06-30'],
+      ['2', '做好统计工作', ['区统计局'], '2024-12-31'],
+    ]);
+  });
+});
