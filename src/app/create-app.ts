@@ -37,8 +37,13 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   const prisma = db.prisma;
   const chat: ChatPort & { mocker?: WechatyChat['mocker'] } =
     deps.chat ?? createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: config.dataDir, logger });
-  const inbound = createInboundHandler({ prisma, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName });
   const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(config.dataDir, 'reports') });
+  const inbound = createInboundHandler({
+    prisma, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName,
+    // Admin chat commands (立即推送, 提醒设置 …) act through the same engine API as the CLI.
+    pushNow: () => engine.pushNow('weekly_reminder').then((r) => r.messages),
+    cadences: engine,
+  });
   const scheduler = createScheduler({ redisUrl: config.redisUrl, clock, logger, handler: createJobHandler({ engine, logger }) });
   const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts });
   let health: HealthServer | undefined;

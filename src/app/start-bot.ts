@@ -15,8 +15,9 @@ export async function startBot(config: Config, io: CliIo): Promise<number> {
   const demo = config.demo ?? config.puppet === 'mock';
   const logFile = config.logFile || (demo ? path.join(config.dataDir, 'duban.log') : '');
   const logger = createLogger({ level: config.logLevel, file: logFile || undefined });
-  const app = await createApp(config, { logger });
   const say = (line: string) => io.stdout.write(`${line}\n`);
+  say(config.databaseUrl ? '正在连接数据库……' : `正在打开内置数据库 ${path.resolve(config.dataDir)}（首次启动需初始化，稍候）……`);
+  const app = await createApp(config, { logger });
   let world: DemoWorld | undefined;
   try {
     const people = demo ? readDemoPeople(DEMO_PEOPLE_FILE) : undefined;

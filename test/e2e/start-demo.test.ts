@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../../src/store/open-database.ts';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+function startBot(dataDir: string, port: number): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
+  let out = '';
+  const child = spawn(process.execPath, ['bin/duban.mjs', 'start'], {
+    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', DUBAN_DATA_DIR: dataDir, DUBAN_HTTP_PORT: String(port), DUBAN_SEND_PER_MINUTE: '0', DUBAN_SEND_JITTER_MS: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, out: () => out, exited };
+}
+
+describe('npm start on embedded defaults', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-start-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('brings the demo up, shows reminders in the groups, answers /healthz, and stops cleanly on Ctrl-C keeping its data', async () => {
+    const port = await freePort();
+    const bot = startBot(dataDir, port);
+    try {
+      await vi.waitFor(() => expect(bot.out()).toMatch(/\[区商务局督办群\] 督办助手：.*【周调度提醒】/), { timeout: 200_000, interval: 200 });
+      const line = bot.out().split('\n').find((l) => l.includes('[区商务局督办群] 督办助手'))!;
+      expect(line).toContain('@李娜');
+      expect(line).toContain('@周强');
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const body = (await res.json()) as { ok: boolean; checks: { name: string; ok: boolean }[] };
+      expect(res.status).toBe(200);
+      expect(body.checks.map((c) => [c.name, c.ok])).toEqual([['database', true], ['redis', true], ['chat', true]]);
+    } finally {
+      bot.child.kill('SIGINT');
+      fs.writeFileSync(path.join(os.tmpdir(), 'duban-start-demo.out'), bot.out());
+    }
+    expect(await bot.exited).toBe(0);
+    expect(bot.out()).toContain('正在退出');
+
+    // Nothing lost: the database is intact and no message is left half-sent.
+    const db = await openDatabase({ dataDir });
+    try {
+      expect(await db.prisma.task.count()).toBe(56);
+      const reminders = await db.prisma.outbox.findMany({ where: { cadence: { startsWith: 'weekly_reminder' } } });
+      expect(reminders.length).toBeGreaterThan(0);
+      expect(reminders.filter((r) => r.status === 'sending')).toEqual([]);
+      expect(await db.prisma.inboundMessage.count()).toBeGreaterThanOrEqual(0);
+    } finally {
+      await db.close();
+    }
+  }, 300_000);
+});
