@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPlanFile } from '../../src/import/import-plan-file.ts';
 import { loadUnitDirectory } from '../../src/import/load-unit-directory.ts';
 import { savePlan } from '../../src/import/save-plan.ts';
+import { syncUnitDirectory } from '../../src/import/sync-unit-directory.ts';
 import type { ParsedPlan } from '../../src/domain/plan/plan-types.ts';
 import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
 import type { Database } from '../../src/store/open-database.ts';
@@ -89,6 +90,19 @@ describe.each(DB_KINDS)('savePlan on %s', (kind) => {
     expect(after5.updates).toHaveLength(1);
     expect(await p.progressUpdate.count({ where: { taskId: t56.id } })).toBe(1);
     expect(await p.auditLog.count({ where: { entity: 'Plan', entityId: String(plan.id) } })).toBe(3);
+  });
+
+  it('syncs the unit directory: every unit, aliases and kinds, nothing deleted', async () => {
+    const p = db.prisma;
+    const before = await p.unit.count();
+    const r1 = await syncUnitDirectory(p, directory);
+    expect(await p.unit.count()).toBe(directory.units.length);
+    expect(r1.created.length).toBe(directory.units.length - before);
+    const edited = { units: directory.units.map((u) => (u.name === '区财政局' ? { ...u, aliases: ['区财政'] } : u)).filter((u) => u.name !== '洪都街道') };
+    const r2 = await syncUnitDirectory(p, edited);
+    expect(r2).toEqual({ created: [], updated: ['区财政局'] });
+    expect((await p.unit.findUniqueOrThrow({ where: { name: '区财政局' } })).aliases).toEqual(['区财政']);
+    expect(await p.unit.count({ where: { name: '洪都街道' } })).toBe(1);
   });
 
   it('saves the roster as leaders with titles and roles, and leaves other plans alone', async () => {

@@ -6,6 +6,7 @@ import { formatChangeReport, formatPlanSummary, formatWarnings } from '../../imp
 import { importPlanFile } from '../../import/import-plan-file.ts';
 import { loadUnitDirectory } from '../../import/load-unit-directory.ts';
 import { savePlan } from '../../import/save-plan.ts';
+import { syncUnitDirectory } from '../../import/sync-unit-directory.ts';
 import { openDatabase } from '../../store/open-database.ts';
 import type { ParsedPlan } from '../../domain/plan/plan-types.ts';
 import type { Command } from '../command.ts';
@@ -58,6 +59,10 @@ export const importCommand: Command = {
     if (!dryRun && usable.length > 0) {
       const db = await openDatabase(config);
       try {
+        const units = await syncUnitDirectory(db.prisma, directory);
+        if (units.created.length || units.updated.length) {
+          human.write(`单位目录：新增 ${units.created.length} 个，更新 ${units.updated.length} 个\n`);
+        }
         for (const plan of usable) {
           const report = await savePlan(db.prisma, plan, { actor: 'cli' });
           human.write(`写入数据库：${plan.document}\n${formatChangeReport(report)}`);
