@@ -56,6 +56,8 @@ export function readMarker(line: string): Marker | null {
     if (!Number.isFinite(value) || value < 1) return null;
     // A marker with nothing after it is a stray numeral, not an item.
     if (m[0].length >= line.trim().length) return null;
+    // "二、三产业融合" wrapped onto a new line is a list of numerals, not an item.
+    if ((style === 'cn、' || style === 'n、') && /^[一二三四五六七八九十\d]+\s*[、，,]/.test(line.slice(m[0].length))) return null;
     return { style, value, label, length: m[0].length };
   }
   return null;
