@@ -36,7 +36,7 @@ export function formatWarnings(plan: ParsedPlan): string {
 
 export function formatChangeReport(r: PlanChangeReport): string {
   const lines = [
-    r.created ? `  已新建计划（编号 ${r.planId}）` : `  已更新计划（编号 ${r.planId}）`,
+    r.created ? `  已新建计划（编号 ${r.planId}）` : `  已更新计划（编号 ${r.planId}${r.previousDocument ? `，原文件 ${r.previousDocument}` : ''}）`,
     `  新增任务 ${r.added.length}${r.added.length ? `：${r.added.join('、')}` : ''}`,
     `  修改任务 ${r.changed.length}`,
     ...r.changed.map((c) => `    ${c.no}：${c.fields.map((f) => `${f.field}（${show(f.before)} → ${show(f.after)}）`).join('；')}`),

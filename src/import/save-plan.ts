@@ -19,6 +19,8 @@ export interface FieldChange {
 export interface PlanChangeReport {
   planId: number;
   created: boolean;
+  /** When an existing plan was found under another file name, that name. */
+  previousDocument: string | null;
   added: string[];
   changed: { no: string; fields: FieldChange[] }[];
   /** Tasks no longer in the document. Those with recorded progress are kept, never deleted. */
@@ -60,7 +62,12 @@ export async function savePlan(prisma: PrismaClient, plan: ParsedPlan, opts: Sav
 }
 
 async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promise<PlanChangeReport> {
-  const existingPlan = await tx.plan.findUnique({ where: { sourceDocument: plan.document } });
+  // The same plan under a new file name (a revised draft, the exported ledger): same 文号, or same
+  // title and year.
+  const existingPlan =
+    (await tx.plan.findUnique({ where: { sourceDocument: plan.document } })) ??
+    (plan.docNumber ? await tx.plan.findFirst({ where: { docNumber: plan.docNumber }, orderBy: { id: 'asc' } }) : null) ??
+    (await tx.plan.findFirst({ where: { title: plan.title, year: plan.year }, orderBy: { id: 'asc' } }));
   const planData = {
     title: plan.title,
     issuer: plan.issuer,
@@ -71,7 +78,7 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
     contentHash: planContentHash(plan),
   };
   const dbPlan = existingPlan
-    ? await tx.plan.update({ where: { id: existingPlan.id }, data: planData })
+    ? await tx.plan.update({ where: { id: existingPlan.id }, data: { ...planData, sourceDocument: plan.document } })
     : await tx.plan.create({ data: { sourceDocument: plan.document, ...planData } });
   const planId = dbPlan.id;
 
@@ -91,7 +98,7 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
     sectionPath.set(id, path);
   }
 
-  const report: PlanChangeReport = { planId, created: !existingPlan, added: [], changed: [], removed: [], unchanged: 0, unitsCreated: unitIds.created, leadersCreated };
+  const report: PlanChangeReport = { planId, created: !existingPlan, previousDocument: existingPlan && existingPlan.sourceDocument !== plan.document ? existingPlan.sourceDocument : null, added: [], changed: [], removed: [], unchanged: 0, unitsCreated: unitIds.created, leadersCreated };
   const taskRow = (t: ParsedTask): TaskWrite => ({
     sectionId: t.sectionKey ? (sectionIds.get(t.sectionKey) ?? null) : null,
     seq: t.seq,

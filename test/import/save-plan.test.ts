@@ -116,6 +116,10 @@ describe.each(DB_KINDS)('savePlan on %s', (kind) => {
     expect(plan.issuedOn?.toISOString().slice(0, 10)).toBe('2024-02-06');
     expect(await p.task.count({ where: { planId: plan.id } })).toBe(4);
     expect(await p.plan.count()).toBe(2);
+    // A revised file under another name (same 文号) updates the same plan.
+    const renamed = await savePlan(p, { ...plan002, document: '东办发2024-1号-修订.txt' }, { actor: 'cli' });
+    expect(renamed).toMatchObject({ planId: plan.id, created: false, previousDocument: plan002.document, added: [], unchanged: 4 });
+    expect(await p.plan.count()).toBe(2);
     // A name outside the directory is stored as written, unlinked, never dropped.
     const t1 = await p.task.findUniqueOrThrow({ where: { planId_no: { planId: plan.id, no: '一' } }, include: { units: true } });
     expect(t1.units.map((u) => [u.role, u.rawName, u.unitId === null, u.collective])).toEqual([
