@@ -259,10 +259,20 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
         // A cadence whose time was changed today already ran today; do not run it twice.
         if (!run && doneOnDay.has(`${s.cadenceKey}|${s.date}`)) continue;
         if (now.getTime() - s.at.getTime() <= graceMs) due.push({ cadenceKey: s.cadenceKey, slotAt: s.at });
-        else if (!run) late.push(s);
+        else late.push(s);
       }
       const missed: SlotRef[] = [];
       for (const s of late) {
+        const run = byKey.get(`${s.cadenceKey}|${s.at.getTime()}`);
+        if (run) {
+          // Kept failing (or was abandoned) until the grace window closed: give up and tell the admins.
+          const { count } = await prisma.slotRun.updateMany({
+            where: { id: run.id, state: run.state },
+            data: { state: 'missed', finishedAt: clock.now(), note: `${run.state === 'failed' ? '多次失败' : '中断'}，超过补发时限：${run.note ?? ''}`.slice(0, 500) },
+          });
+          if (count) missed.push({ cadenceKey: s.cadenceKey, slotAt: s.at });
+          continue;
+        }
         try {
           await prisma.slotRun.create({ data: { cadenceKey: s.cadenceKey, slotAt: s.at, state: 'missed', startedAt: clock.now(), finishedAt: clock.now(), note: '停机错过，超过补发时限' } });
           missed.push({ cadenceKey: s.cadenceKey, slotAt: s.at });

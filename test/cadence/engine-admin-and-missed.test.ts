@@ -132,6 +132,28 @@ describe.each(DB_KINDS)('cadence engine on %s', (kind) => {
     expect(await db.prisma.outbox.count()).toBe(outboxBefore);
   });
 
+  it('retries a failed slot at the next tick within the grace window, then gives up and tells the admins', async () => {
+    let failures = 2;
+    const flaky = { ...fixedReports, buildConsultAgenda: async (p: never, o: { date: string }) => (failures-- > 0 ? Promise.reject(new Error('报表生成失败')) : fixedReports.buildConsultAgenda(p, o as never)) };
+    engine = createCadenceEngine({ prisma: db.prisma, calendar: createCalendar(), clock, logger: silentLogger, cadenceFile: CADENCE_FILE, templatesFile, reports: flaky as never, missedGraceMinutes: 120 });
+    await engine.listCadences();
+    const at = atLocal('2026-05-11', '09:00');
+    clock.set(at);
+    await expect(engine.runSlot('consult_agenda', at)).rejects.toThrow('报表生成失败');
+    expect(await db.prisma.slotRun.findFirst({ where: { cadenceKey: 'consult_agenda' } })).toMatchObject({ state: 'failed', note: '报表生成失败' });
+    const next = await engine.tick(new Date('2026-05-11T09:01:00+08:00'));
+    expect(next.due.map((d) => d.cadenceKey)).toContain('consult_agenda');
+    await expect(engine.runSlot('consult_agenda', at)).rejects.toThrow('报表生成失败');
+    // Past the grace window it is not sent late: recorded missed, admins told once.
+    clock.set('2026-05-11T11:30:00+08:00');
+    const late = await engine.tick();
+    expect(late.missed.map((m) => m.cadenceKey)).toEqual(['weekly_reminder', 'consult_agenda']); // the reminder never ran at all
+    expect(await db.prisma.slotRun.findFirst({ where: { cadenceKey: 'consult_agenda' } })).toMatchObject({ state: 'missed' });
+    expect((await engine.runSlot('consult_agenda', at)).state).toBe('already');
+    expect(await db.prisma.outbox.count({ where: { cadence: 'consult_agenda' } })).toBe(0);
+    expect((await db.prisma.outbox.findFirst({ where: { cadence: 'engine_missed' } }))!.text).toContain('- 旬会商：5月11日 09:00');
+  });
+
   it('pushes now for one unit on an admin request, once per minute', async () => {
     clock.set('2026-05-12T14:03:20+08:00');
     const r = await engine.pushNow('weekly_reminder', fixture.units.swuj.id);

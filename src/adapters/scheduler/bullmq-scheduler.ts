@@ -47,7 +47,9 @@ export function createBullmqScheduler(opts: BullmqSchedulerOptions): SchedulerPo
       attempts: 5,
       backoff: { type: 'exponential', delay: 2_000 },
       removeOnComplete: { age: 7 * 86400, count: 20_000 },
-      removeOnFail: { age: 30 * 86400 },
+      // A failed slot job is dropped so the next tick can enqueue it again under the same id
+      // (SlotRun says 'failed'); the error is in the log.
+      removeOnFail: true,
     });
   };
 
