@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toPlanJson, type PlanJson } from '../../src/domain/plan/plan-json.ts';
-import { importPlanFile } from '../../src/import/import-plan-file.ts';
+import { importPlanFile, parsePlanSource } from '../../src/import/import-plan-file.ts';
+import { sourceFromText } from '../../src/import/read-plan-file.ts';
 import { loadUnitDirectory } from '../../src/import/load-unit-directory.ts';
 import { compareWithGold, formatScores } from './gold-compare.ts';
 
@@ -63,5 +64,54 @@ describe('import against gold', () => {
     expect(plan.tasks.length).toBeLessThanOrEqual(3);
     expect(plan.warnings.some((w) => w.code === 'no_tasks')).toBe(true);
     expect(plan.title).toContain('政府工作报告');
+  });
+});
+
+describe('robustness: seed 003 damaged in the ways real copies are', () => {
+  const text = fs.readFileSync(seedFile('003', SEEDS, '.txt'), 'utf8').replace('[bookmark: _GoBack]', '');
+  const gold = JSON.parse(fs.readFileSync(seedFile('003', GOLD, '.json'), 'utf8')) as PlanJson;
+  const parse = (t: string) => toPlanJson(parsePlanSource(sourceFromText(t, gold.document), { directory }));
+
+  it('hard-wrapped every 28 characters with blank lines between (like 000) → identical to gold', () => {
+    const wrapped = text
+      .split('\n')
+      .flatMap((line) => {
+        const parts: string[] = [];
+        for (let s = line; ; s = s.slice(28)) {
+          parts.push(s.slice(0, 28), '');
+          if (s.length <= 28) break;
+        }
+        return parts;
+      })
+      .join('\n');
+    const got = parse(wrapped);
+    process.stdout.write(formatScores('003 hard-wrapped', compareWithGold(got, gold)));
+    for (const f of ['no', 'sections', 'textStartsWith', 'leaders', 'leadUnits', 'responsibleUnits', 'participatingUnits', 'deadline', 'deadlineText'] as const) {
+      expect(pick(got, f), f).toEqual(pick(gold, f));
+    }
+    expect(got.title).toBe(gold.title);
+    expect(got.mechanisms).toEqual(gold.mechanisms);
+  });
+
+  it('scraped: 〔 lost, ASCII punctuation, opening quotes lost, page furniture → same tasks and responsibilities', () => {
+    const scraped = ['• 微信', '  • 微博', '    索引号: i0001 发布机构: 区人民政府 生成日期: 2024-03-01'].concat(
+      text
+        .replace(/〔/g, '')
+        .replace(/〕/g, ')')
+        .replace(/：/g, ':')
+        .replace(/；/g, ';')
+        .replace(/，/g, ',')
+        .replace(/“/g, '')
+        .split('\n')
+        .map((l) => `    ${l}`),
+      ['    关联稿件', '    版权所有:区人民政府'],
+    );
+    const got = parse(scraped.join('\n'));
+    const scores = compareWithGold(got, gold);
+    process.stdout.write(formatScores('003 scraped', scores));
+    for (const f of ['no', 'leaders', 'leadUnits', 'responsibleUnits', 'participatingUnits', 'deadline', 'deadlineText'] as const) {
+      expect(pick(got, f), f).toEqual(pick(gold, f));
+    }
+    expect(got.mechanisms).toEqual(gold.mechanisms);
   });
 });

@@ -158,7 +158,8 @@ function canPrefixTitle(t: string): boolean {
 }
 
 function findTitle(lines: SourceLine[], fromNotice: string | null): string | null {
-  for (let i = lines.length - 1; i >= 0; i--) {
+  // The first title-like line: prose further down may wrap onto a line ending in 方案/安排.
+  for (let i = 0; i < lines.length; i++) {
     const t = lines[i]!.text.trim();
     if (!isTitleLine(t)) continue;
     let title = t;

@@ -11,7 +11,7 @@ const FORMS = [
   `逐${PERIOD}${ACT}`,
   `每${PERIOD}${ACT}`,
   // Bare 周督查 / 月通报: only as a listed name, between quotes or separators.
-  `(?<=^|[“"‘、，,；;（(\\s])${PERIOD}${ACT}(?=[”"’、，,。；;）)\\s]|机制|制度|等|$)`,
+  `(?<=^|[“"‘、，,；;（(\\s]|落实|实行|建立|坚持|推行|执行|用好|完善|健全|开展)${PERIOD}${ACT}(?=[”"’、，,。；;）)\\s]|机制|制度|等|$)`,
 ];
 const RE = new RegExp(FORMS.join('|'), 'g');
 

@@ -82,14 +82,15 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
       head.push({ no: src.no, text });
       continue;
     }
-    if (STARTS_WITH_KEY.test(text)) {
+    const sofar = current.pieces.join('');
+    // Inside an open bracket a line is the markup wrapping on ("完成" / "时限：…").
+    const openBracket = (sofar.match(/[（(〔【[]/g) ?? []).length > (sofar.match(/[）)〕】\]]/g) ?? []).length;
+    if (STARTS_WITH_KEY.test(text) && !openBracket) {
       current.pieces.push(`\n${text}`);
       current.closed = endsWithMarkup(text);
     } else if (!current.closed) {
       // "新建学校3所" then "工作目标：…" on the next line: a field label starts a new sentence.
       const prev = current.pieces[current.pieces.length - 1] ?? '';
-      const sofar = current.pieces.join('');
-      const openBracket = (sofar.match(/[（(〔【[]/g) ?? []).length > (sofar.match(/[）)〕】\]]/g) ?? []).length;
       if (prev && !openBracket && !/[。；;：:，,、！？!?）)”]$/.test(prev) && /^[\u4e00-\u9fa5]{2,8}[:：]/.test(text)) current.pieces.push('。');
       current.pieces.push(text);
       current.closed = endsWithMarkup(current.pieces.join(''));
