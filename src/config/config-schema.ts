@@ -16,6 +16,8 @@ export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data'),
   /** Redis for BullMQ; unset → in-process node-cron scheduler. */
   redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'redis_url').optional(),
+  /** BullMQ key prefix: one per deployment sharing a Redis. */
+  queuePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'queue_prefix').default('duban'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Structured log file; empty → stderr. */
   logFile: z.string().default(''),
@@ -53,6 +55,7 @@ export const ENV_KEYS: Record<keyof z.infer<typeof configSchema>, string> = {
   databaseUrl: 'DATABASE_URL',
   dataDir: 'DUBAN_DATA_DIR',
   redisUrl: 'REDIS_URL',
+  queuePrefix: 'DUBAN_QUEUE_PREFIX',
   logLevel: 'LOG_LEVEL',
   logFile: 'LOG_FILE',
   timezone: 'DUBAN_TIMEZONE',

@@ -77,6 +77,7 @@ function expected(issue: z.core.$ZodIssue): string {
       return `应为 ${issue.values.map((v) => JSON.stringify(v)).join(' / ')} 之一`;
     case 'invalid_format':
       if (issue.message === 'postgres_url') return '应为 PostgreSQL 连接 URL，例如 postgresql://user@host:5432/db';
+      if (issue.message === 'queue_prefix') return '只能含字母、数字、下划线和连字符';
       if (issue.message === 'redis_url') return '应为 Redis URL，例如 redis://127.0.0.1:6379';
       return `格式应为 ${issue.format}`;
     case 'too_small':

@@ -4,7 +4,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { Redis } from 'ioredis';
 import { openDatabase } from '../../src/store/open-database.ts';
+import { createPgDatabase, REDIS_TEST_URL } from '../helpers/databases.ts';
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -14,10 +16,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function startBot(dataDir: string, port: number): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
+function startBot(dataDir: string, port: number, env: Record<string, string> = {}): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
   let out = '';
   const child = spawn(process.execPath, ['bin/duban.mjs', 'start'], {
-    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', DUBAN_DATA_DIR: dataDir, DUBAN_HTTP_PORT: String(port), DUBAN_SEND_PER_MINUTE: '0', DUBAN_SEND_JITTER_MS: '0' },
+    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', DUBAN_DATA_DIR: dataDir, DUBAN_HTTP_PORT: String(port), DUBAN_SEND_PER_MINUTE: '0', DUBAN_SEND_JITTER_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (out += d));
@@ -59,6 +61,35 @@ describe('npm start on embedded defaults', () => {
       expect(await db.prisma.inboundMessage.count()).toBeGreaterThanOrEqual(0);
     } finally {
       await db.close();
+    }
+  }, 300_000);
+
+  it('runs the same way on PostgreSQL and Redis (BullMQ)', async () => {
+    const pg = await createPgDatabase();
+    const prefix = `duban-start-${process.pid}-${Date.now()}`;
+    const port = await freePort();
+    const bot = startBot(dataDir, port, { DATABASE_URL: pg.url, REDIS_URL: REDIS_TEST_URL, DUBAN_QUEUE_PREFIX: prefix });
+    try {
+      await vi.waitFor(() => expect(bot.out()).toMatch(/\[区商务局督办群\] 督办助手：.*【周调度提醒】/), { timeout: 200_000, interval: 200 });
+      const body = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] };
+      expect(body.ok).toBe(true);
+      expect(body.checks.find((c) => c.name === 'database')!.detail).toContain('postgres');
+      expect(body.checks.find((c) => c.name === 'redis')!.detail).toContain('BullMQ');
+    } finally {
+      bot.child.kill('SIGINT');
+    }
+    expect(await bot.exited).toBe(0);
+    const db = await openDatabase({ databaseUrl: pg.url, dataDir: 'memory://' });
+    try {
+      expect(await db.prisma.task.count()).toBe(56);
+      expect(await db.prisma.outbox.count({ where: { status: 'sending' } })).toBe(0);
+    } finally {
+      await db.close();
+      await pg.drop();
+      const redis = new Redis(REDIS_TEST_URL);
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
     }
   }, 300_000);
 });
