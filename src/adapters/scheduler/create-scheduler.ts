@@ -19,6 +19,8 @@ export interface CreateSchedulerOptions {
   stalledIntervalMs?: number;
   /** Run one tick right at start, catching up missed slots (default true). */
   tickOnStart?: boolean;
+  /** BullMQ: how often to check the tick scheduler survived in Redis (default 10 s). */
+  tickGuardMs?: number;
 }
 
 export function createScheduler(opts: CreateSchedulerOptions): SchedulerPort {
@@ -34,6 +36,7 @@ export function createScheduler(opts: CreateSchedulerOptions): SchedulerPort {
       ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
       ...(opts.stalledIntervalMs ? { stalledIntervalMs: opts.stalledIntervalMs } : {}),
       ...(opts.tickOnStart !== undefined ? { tickOnStart: opts.tickOnStart } : {}),
+      ...(opts.tickGuardMs ? { tickGuardMs: opts.tickGuardMs } : {}),
     });
   }
   return createNodeCronScheduler({
