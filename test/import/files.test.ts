@@ -230,3 +230,33 @@ describe.each(DB_KINDS)('台账 export and re-import on %s', (kind) => {
     });
   }
 });
+
+describe('ledger layouts seen in practice', () => {
+  it('two header rows (责任单位 over 牵头单位 | 配合单位), a leader merged down, sections numbered in 序号', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('分解表');
+    ws.addRow(['2025年重点工作任务分解表']);
+    ws.addRow(['序号', '工作任务', '责任领导', '责任单位', '', '完成时限']);
+    ws.addRow(['', '', '', '牵头单位', '配合单位', '']);
+    ws.mergeCells('D2:E2');
+    ws.mergeCells('A2:A3');
+    ws.mergeCells('B2:B3');
+    ws.mergeCells('C2:C3');
+    ws.mergeCells('F2:F3');
+    ws.addRow(['一', '产业发展']);
+    ws.addRow([1, '培育规上企业10家', '杨峰', '区科工局', '各街道、镇', '2025年12月底']);
+    ws.addRow([2, '新增市场主体500户', '', '区市场监管局', '', '三季度末']);
+    ws.mergeCells('C5:C6');
+    ws.addRow(['二', '民生保障']);
+    ws.addRow([3, '新增就业5000人', '徐志勇', '区人社局', '', '年底前']);
+    const file = path.join(tmp, 'two-row-header.xlsx');
+    await wb.xlsx.writeFile(file);
+    const plan = await importPlanFile(file, { directory });
+    expect(plan.title).toBe('2025年重点工作任务分解表');
+    expect(toPlanJson(plan).tasks.map((t) => [t.no, t.sections, t.leaders, t.leadUnits, t.participatingUnits, t.deadline])).toEqual([
+      ['1', ['产业发展'], ['杨峰'], ['区科工局'], ['各街道、镇'], '2025-12-31'],
+      ['2', ['产业发展'], ['杨峰'], ['区市场监管局'], [], '2025-09-30'],
+      ['3', ['民生保障'], ['徐志勇'], ['区人社局'], [], '2025-12-31'],
+    ]);
+  });
+});

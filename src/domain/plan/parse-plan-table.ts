@@ -50,6 +50,8 @@ function columnOf(header: string): Column | null {
 export interface HeaderMatch {
   index: number;
   columns: Map<Column, number>;
+  /** Rows the header takes (2 when 责任单位 spans 牵头单位 | 配合单位 below it). */
+  height: number;
 }
 
 /** The first row (of the first 15) that names at least two known columns. */
@@ -60,7 +62,19 @@ export function findHeader(rows: TableRow[]): HeaderMatch | null {
       const col = columnOf(c);
       if (col && !columns.has(col)) columns.set(col, j);
     });
-    if (columns.size >= 2) return { index: i, columns };
+    if (columns.size < 2) continue;
+    // A second header row refines merged groups: 责任单位 over 牵头单位 | 配合单位.
+    const next = rows[i + 1];
+    const sub = new Map<Column, number>();
+    next?.cells.forEach((c, j) => {
+      const col = columnOf(c);
+      if (col && col !== 'text' && col !== 'no') sub.set(col, j);
+    });
+    if (sub.size === 0) return { index: i, columns, height: 1 };
+    const taken = new Set(sub.values());
+    for (const [col, j] of [...columns]) if (taken.has(j) || sub.has(col)) columns.delete(col);
+    for (const [col, j] of sub) columns.set(col, j);
+    return { index: i, columns, height: 2 };
   }
   return null;
 }
@@ -97,11 +111,25 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
     return j === undefined ? '' : (r.cells[j] ?? '').trim();
   };
 
-  for (const r of rows.slice(header.index + 1)) {
+  for (const r of rows.slice(header.index + header.height)) {
     const filled = r.cells.map((c) => c.trim()).filter(Boolean);
     if (filled.length === 0) continue;
     const rawText = cell(r, 'text');
     const distinct = new Set(filled);
+    const noCell = cell(r, 'no');
+    const markupEmpty = !['leaders', 'lead', 'responsible', 'participating', 'deadline'].some((c) => cell(r, c as Column));
+    // 序号 "一" / "（一）" beside a title, nothing else: a section of a ledger numbered 1, 2, 3 within.
+    if (markupEmpty && rawText && /^[（(]?[一二三四五六七八九十]+[）)、.．]?$/.test(noCell)) {
+      const marker = readMarker(/^[（(]/.test(noCell) ? `${noCell}x` : `${noCell.replace(/[、.．]$/, '')}、x`);
+      const level = marker?.style === '(cn)' ? 2 : 1;
+      while (sectionStack.length >= level) sectionStack.pop();
+      const parent = sectionStack[sectionStack.length - 1] ?? null;
+      const label = marker?.label ?? noCell;
+      const sec: ParsedSection = { key: `${parent ? `${parent.key}/` : ''}${label}`, parentKey: parent?.key ?? null, level, ordinal: marker?.value ?? sections.length + 1, label, title: rawText };
+      sections.push(sec);
+      sectionStack.push(sec);
+      continue;
+    }
     const headingInTextOnly = filled.length === 1 && rawText !== '' && !cell(r, 'no') && /^(cn、|\(cn\))$/.test(readMarker(rawText)?.style ?? '');
     if ((distinct.size === 1 && (filled.length > 1 || !rawText)) || headingInTextOnly) {
       // One value across the row (often merged cells): a section heading.
