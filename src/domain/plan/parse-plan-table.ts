@@ -111,49 +111,36 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
     return j === undefined ? '' : (r.cells[j] ?? '').trim();
   };
 
+  const openSection = (marker: ReturnType<typeof readMarker>, title: string) => {
+    const level = marker?.style === '(cn)' || marker?.style === '(n)' ? 2 : 1;
+    while (sectionStack.length >= level) sectionStack.pop();
+    const parent = sectionStack[sectionStack.length - 1] ?? null;
+    const siblings = sections.filter((x) => x.parentKey === (parent?.key ?? null)).length;
+    const label = marker?.label ?? String(siblings + 1);
+    const sec: ParsedSection = { key: `${parent ? `${parent.key}/` : ''}${label}`, parentKey: parent?.key ?? null, level, ordinal: marker?.value ?? siblings + 1, label, title };
+    sections.push(sec);
+    sectionStack.push(sec);
+  };
+
   for (const r of rows.slice(header.index + header.height)) {
     const filled = r.cells.map((c) => c.trim()).filter(Boolean);
     if (filled.length === 0) continue;
     const rawText = cell(r, 'text');
     const distinct = new Set(filled);
     const noCell = cell(r, 'no');
-    const markupEmpty = !['leaders', 'lead', 'responsible', 'participating', 'deadline'].some((c) => cell(r, c as Column));
-    // 序号 "一" / "（一）" beside a title, nothing else: a section of a ledger numbered 1, 2, 3 within.
+    const markupEmpty = !(['leaders', 'lead', 'responsible', 'participating', 'deadline'] as Column[]).some((c) => cell(r, c));
+    // 序号 "一" / "（一）" beside a title and nothing else: a section of a ledger numbered 1, 2, 3 within.
     if (markupEmpty && rawText && /^[（(]?[一二三四五六七八九十]+[）)、.．]?$/.test(noCell)) {
-      const marker = readMarker(/^[（(]/.test(noCell) ? `${noCell}x` : `${noCell.replace(/[、.．]$/, '')}、x`);
-      const level = marker?.style === '(cn)' ? 2 : 1;
-      while (sectionStack.length >= level) sectionStack.pop();
-      const parent = sectionStack[sectionStack.length - 1] ?? null;
-      const label = marker?.label ?? noCell;
-      const sec: ParsedSection = { key: `${parent ? `${parent.key}/` : ''}${label}`, parentKey: parent?.key ?? null, level, ordinal: marker?.value ?? sections.length + 1, label, title: rawText };
-      sections.push(sec);
-      sectionStack.push(sec);
+      openSection(readMarker(/^[（(]/.test(noCell) ? `${noCell}x` : `${noCell.replace(/[、.．]$/, '')}、x`), rawText);
       continue;
     }
-    const headingInTextOnly = filled.length === 1 && rawText !== '' && !cell(r, 'no') && /^(cn、|\(cn\))$/.test(readMarker(rawText)?.style ?? '');
+    // One value across the row (often merged cells), or a lone 一、… in the content: a heading.
+    const headingInTextOnly = filled.length === 1 && rawText !== '' && !noCell && /^(cn、|\(cn\))$/.test(readMarker(rawText)?.style ?? '');
     if ((distinct.size === 1 && (filled.length > 1 || !rawText)) || headingInTextOnly) {
-      // One value across the row (often merged cells): a section heading.
-      {
-        const heading = filled[0]!;
-        const marker = readMarker(heading);
-        const level = marker?.style === '(cn)' || marker?.style === '(n)' ? 2 : 1;
-        while (sectionStack.length >= level) sectionStack.pop();
-        while (sectionStack.length < level - 1) sectionStack.push(sectionStack[sectionStack.length - 1]!);
-        const parent = sectionStack[sectionStack.length - 1] ?? null;
-        const siblings = sections.filter((s) => s.parentKey === (parent?.key ?? null)).length;
-        const label = marker?.label ?? String(siblings + 1);
-        const s: ParsedSection = {
-          key: `${parent ? `${parent.key}/` : ''}${label}`,
-          parentKey: parent?.key ?? null,
-          level,
-          ordinal: marker?.value ?? siblings + 1,
-          label,
-          title: marker ? heading.slice(marker.length).trim() : heading,
-        };
-        sections.push(s);
-        sectionStack.push(s);
-        continue;
-      }
+      const heading = filled[0]!;
+      const marker = readMarker(heading);
+      openSection(marker, marker ? heading.slice(marker.length).trim() : heading);
+      continue;
     }
     if (!rawText) {
       warnings.push({ cell: opts.cellName(textCol, r.row), code: 'table', message: `第${r.row}行有内容但“任务内容”为空，未作为任务导入` });
