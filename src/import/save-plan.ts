@@ -63,18 +63,19 @@ export async function savePlan(prisma: PrismaClient, plan: ParsedPlan, opts: Sav
 
 async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promise<PlanChangeReport> {
   // The same plan under a new file name (a revised draft, the exported ledger): same 文号, or same
-  // title and year.
+  // title and year (a ledger that prints no year matches on the title).
   const existingPlan =
     (await tx.plan.findUnique({ where: { sourceDocument: plan.document } })) ??
     (plan.docNumber ? await tx.plan.findFirst({ where: { docNumber: plan.docNumber }, orderBy: { id: 'asc' } }) : null) ??
-    (await tx.plan.findFirst({ where: { title: plan.title, year: plan.year }, orderBy: { id: 'asc' } }));
+    (await tx.plan.findFirst({ where: { title: plan.title, ...(plan.year != null ? { year: plan.year } : {}) }, orderBy: { id: 'asc' } }));
+  // A ledger carries no 文号, issuer or mechanisms: re-importing one must not wipe them.
   const planData = {
     title: plan.title,
-    issuer: plan.issuer,
-    docNumber: plan.docNumber,
-    issuedOn: toDate(plan.issuedOn),
-    year: plan.year,
-    mechanisms: plan.mechanisms,
+    issuer: plan.issuer ?? existingPlan?.issuer ?? null,
+    docNumber: plan.docNumber ?? existingPlan?.docNumber ?? null,
+    issuedOn: toDate(plan.issuedOn) ?? existingPlan?.issuedOn ?? null,
+    year: plan.year ?? existingPlan?.year ?? null,
+    mechanisms: plan.mechanisms.length > 0 ? plan.mechanisms : (existingPlan?.mechanisms ?? []),
     contentHash: planContentHash(plan),
   };
   const dbPlan = existingPlan

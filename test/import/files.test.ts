@@ -227,6 +227,17 @@ describe.each(DB_KINDS)('台账 export and re-import on %s', (kind) => {
         if (row.getCell(1).value === '2') values.push(...[8, 9, 10].map((c) => String(row.getCell(c).value)));
       });
       expect(values).toEqual(['推进中', '50%', '2024-05-06：已签约3家企业']);
+
+      // Saving the edited ledger back updates the same plan and keeps what only the document had.
+      const ledgerPlan = await importPlanFile(file, { directory });
+      ledgerPlan.tasks[0]!.deadline = { kind: 'date', date: '2024-10-31', text: '2024年10月底', recurrence: null };
+      const back2 = await savePlan(db.prisma, ledgerPlan, { actor: 'test' });
+      expect(back2).toMatchObject({ planId: saved.planId, previousDocument: seed, added: [], removed: [] });
+      expect(back2.changed.map((c) => c.no)).toEqual([ledgerPlan.tasks[0]!.no]);
+      const plan = await db.prisma.plan.findUniqueOrThrow({ where: { id: saved.planId } });
+      expect(plan.mechanisms).toEqual(original.mechanisms);
+      expect(plan.docNumber).toBe(original.docNumber);
+      expect(await db.prisma.progressUpdate.count({ where: { taskId: task.id } })).toBe(1);
     });
   }
 });

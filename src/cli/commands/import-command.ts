@@ -13,7 +13,7 @@ import type { Command } from '../command.ts';
 
 export const importCommand: Command = {
   name: 'import',
-  summary: '导入工作方案（.txt / .docx / .xlsx），识别任务、单位、领导和完成时限',
+  summary: '导入工作方案（.txt / .docx / .xlsx / .html / .csv），识别任务、单位、领导和完成时限',
   usage: 'duban import <文件>... [--dry-run] [--json] [--year YYYY]',
   async run(argv, io) {
     let args;
