@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { readDateLine, readDocNumber, restoreOpeningQuote } from '../../src/domain/plan/document-header.ts';
+import { findMechanisms } from '../../src/domain/plan/mechanisms.ts';
+
+describe('document particulars, including what a scrape leaves', () => {
+  it('document numbers', () => {
+    expect(readDocNumber('东府办发〔2022〕28号')).toBe('东府办发〔2022〕28号');
+    expect(readDocNumber('东府办发202228')).toBe('东府办发〔2022〕28号');
+    expect(readDocNumber('青府发[2024] 3号')).toBe('青府发〔2024〕3号');
+    expect(readDocNumber('各镇、街办、管理处')).toBeNull();
+  });
+  it('issue dates', () => {
+    expect(readDateLine('2022年 6月 30日')).toBe('2022-06-30');
+    expect(readDateLine('2022年630')).toBe('2022-06-30');
+    expect(readDateLine('2023年1231')).toBe('2023-12-31');
+    expect(readDateLine('2024年区《政府工作报告》')).toBeNull();
+  });
+  it('a lost opening quote comes back after the place name', () => {
+    expect(restoreOpeningQuote('东湖区强攻二季度、确保双过半”行动方案')).toBe('东湖区“强攻二季度、确保双过半”行动方案');
+    expect(restoreOpeningQuote('东湖区“强攻二季度”行动方案')).toBe('东湖区“强攻二季度”行动方案');
+  });
+});
+
+describe('findMechanisms', () => {
+  it('names cadences in order of first appearance', () => {
+    expect(findMechanisms('用好用足“周督查、旬会商、月通报”等常态化机制，按照“一月一汇报、一月一申请”原则，实行逐月调度和一周一调度，落实周通报')).toEqual([
+      '周督查',
+      '旬会商',
+      '月通报',
+      '一月一汇报',
+      '一月一申请',
+      '逐月调度',
+      '一周一调度',
+      '周通报',
+    ]);
+  });
+  it('leaves out mechanisms that are not cadences', () => {
+    expect(findMechanisms('全面落实六级调度机制，运用好“交办单、转办单、提醒单、督办单”四单措施，“梳理—交办—跟踪—销号”闭环管理，“五个一”工作机制，年度建设内容，月度目标')).toEqual([]);
+  });
+});
