@@ -72,20 +72,21 @@ async function benchSlot(label: string, databaseUrl?: string): Promise<void> {
     const clock = new ManualClock('2026-05-11T00:00:00+08:00');
     const engine = createCadenceEngine({ prisma: db.prisma, calendar: createCalendar(), clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile: 'config/templates.json' });
     await engine.listCadences();
-    const runs: { ms: number; messages: number }[] = [];
+    const runs: { ms: number; messages: number; planMs: number; recordMs: number }[] = [];
     for (const monday of ['2026-05-11', '2026-05-18', '2026-05-25']) {
       const at = atLocal(monday, '09:00');
       clock.set(at);
       const s = performance.now();
       const r = await engine.runSlot('weekly_reminder', at);
-      runs.push({ ms: performance.now() - s, messages: r.messages });
+      runs.push({ ms: performance.now() - s, messages: r.messages, planMs: r.planMs ?? 0, recordMs: r.recordMs ?? 0 });
     }
     const again = performance.now();
     await engine.runSlot('weekly_reminder', atLocal('2026-05-25', '09:00'));
     const rerun = performance.now() - again;
     const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
+    const med = (k: 'planMs' | 'recordMs') => runs.map((r) => r[k]).sort((a, b) => a - b)[1]!.toFixed(0);
     console.log(
-      `${label}: 周调度 slot, ${TASKS} tasks / ${UNITS} units → ${runs[0]!.messages} messages; plan+record median ${ms[1]!.toFixed(0)} ms (min ${ms[0]!.toFixed(0)}, max ${ms[2]!.toFixed(0)}); already-done re-run ${rerun.toFixed(1)} ms; seeding ${(seeded / 1000).toFixed(1)} s`,
+      `${label}: 周调度 slot, ${TASKS} tasks / ${UNITS} units → ${runs[0]!.messages} messages; plan+record median ${ms[1]!.toFixed(0)} ms (min ${ms[0]!.toFixed(0)}, max ${ms[2]!.toFixed(0)}; planning ${med('planMs')} ms, writing the outbox ${med('recordMs')} ms); already-done re-run ${rerun.toFixed(1)} ms; seeding ${(seeded / 1000).toFixed(1)} s`,
     );
   } finally {
     await db.close();

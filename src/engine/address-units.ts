@@ -73,7 +73,8 @@ export function addressUnits(dir: UnitDirectory, messages: UnitMessage[], cadenc
     parts.forEach((p, index) => {
       const key = outboxKey(cadenceKey, slotAt, `g${groupId}`, { index, total: parts.length });
       out.items.push({ idempotencyKey: key, target: { kind: 'group', ref: s.ref }, text: p.text, mentions: p.mentions, cadence: cadenceKey, slotAt, notBefore: slotAt });
-      for (const b of s.blocks) if (p.mentions.length && b.mentions?.every((x) => p.mentions.includes(x)) && p.text.includes(b.text.split('\n')[0]!) && !out.keyByUnit.has(b.unitId)) out.keyByUnit.set(b.unitId, key);
+      // The part that carries a unit's header line is the one its escalations point to.
+      for (const b of s.blocks) if (!out.keyByUnit.has(b.unitId) && p.text.includes(b.text.split('\n')[0]!)) out.keyByUnit.set(b.unitId, key);
     });
   }
   return out;

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { findSlot, outboxKey, parseCadence, planSlots, slotsBetween, slotStamp, type CadenceSpec, type Slot } from '../domain/cadence/index.ts';
 import { addDays, atLocal, toLocalDate } from '../domain/calendar/shanghai-time.ts';
@@ -46,6 +47,9 @@ export interface SlotResult {
   messages: number;
   escalations: number;
   note: string;
+  /** Milliseconds spent deciding (reading the database, composing) and recording (outbox, escalations). */
+  planMs?: number;
+  recordMs?: number;
 }
 
 export interface CadenceView extends CadenceSpec {
@@ -101,24 +105,27 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
     const base = { cadenceKey: runKey, slotAt: slot.at };
     const claimed = await claim(runKey, slot.at);
     if (!claimed) return { ...base, state: 'already', messages: 0, escalations: 0, note: '' };
-    const dir = await loadUnitDirectory(prisma);
-    const scope = spec.units?.length ? [...dir.values()].filter((u) => spec.units!.includes(u.name)).map((u) => u.unitId) : undefined;
-    const ctx: PlanContext = {
-      prisma,
-      calendar,
-      templates: loadTemplates(new Map(all.map((c) => [c.spec.key, c.spec.job]))),
-      spec,
-      slot,
-      dir,
-      admins: await loadAdminChatIds(prisma, opts.admins ?? []),
-      reports,
-      reportsDir: opts.reportsDir,
-      unitIds: unitIds ?? scope,
-    };
     let plan: SlotPlan;
     let messages: number;
+    const t0 = performance.now();
+    let t1 = t0;
     try {
+      const dir = await loadUnitDirectory(prisma);
+      const scope = spec.units?.length ? [...dir.values()].filter((u) => spec.units!.includes(u.name)).map((u) => u.unitId) : undefined;
+      const ctx: PlanContext = {
+        prisma,
+        calendar,
+        templates: loadTemplates(new Map(all.map((c) => [c.spec.key, c.spec.job]))),
+        spec,
+        slot,
+        dir,
+        admins: await loadAdminChatIds(prisma, opts.admins ?? []),
+        reports,
+        reportsDir: opts.reportsDir,
+        unitIds: unitIds ?? scope,
+      };
       plan = await PLANNERS[spec.job](ctx);
+      t1 = performance.now();
       messages = await record(plan, slot.at);
     } catch (e) {
       // Left 'failed', the slot is due again at the next tick (within the grace window) or job retry.
@@ -127,7 +134,8 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
     }
     await prisma.slotRun.update({ where: { cadenceKey_slotAt: { cadenceKey: runKey, slotAt: slot.at } }, data: { state: 'done', finishedAt: clock.now(), note: plan.note } });
     logger.info({ cadence: runKey, slotAt: slot.at.toISOString(), new: messages, planned: plan.items.length, note: plan.note }, 'slot done');
-    return { ...base, state: 'done', messages: plan.items.length, escalations: plan.escalations.length, note: plan.note };
+    const t2 = performance.now();
+    return { ...base, state: 'done', messages: plan.items.length, escalations: plan.escalations.length, note: plan.note, planMs: t1 - t0, recordMs: t2 - t1 };
   }
 
   /** Marks the slot running; false when it already finished (or was recorded missed). */

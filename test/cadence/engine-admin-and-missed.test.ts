@@ -95,6 +95,8 @@ describe.each(DB_KINDS)('cadence engine on %s', (kind) => {
     t.chase.header = '{单位} {nope}';
     fs.writeFileSync(templatesFile, JSON.stringify(t));
     await expect(engine.runSlot('weekly_chase', atLocal('2026-05-22', '09:00'))).rejects.toThrow('使用了未知占位符 {nope}');
+    // Not stuck 'running': the next tick retries it once the template is fixed.
+    expect(await db.prisma.slotRun.findFirst({ where: { cadenceKey: 'weekly_chase', slotAt: atLocal('2026-05-22', '09:00') } })).toMatchObject({ state: 'failed' });
   });
 
   it('runs a slot missed within the grace window once on start; older ones are recorded missed and reported, never sent', async () => {
