@@ -207,6 +207,8 @@ describe('other conventions of the genre', () => {
     expect(splitUnitList('扬子洲镇、扬农管理处')).toEqual(['扬子洲镇', '扬农管理处']);
     expect(splitUnitList('各行业主管部门、项目相关责任单位')).toEqual(['各行业主管部门', '项目相关责任单位']);
     expect(splitUnitList('**区公建中心**')).toEqual(['区公建中心']);
+    expect(splitUnitList('区财政局、区发改委等')).toEqual(['区财政局', '区发改委']);
+    expect(splitUnitList('各镇（街道）、管理处，区直各单位')).toEqual(['各镇（街道）、管理处', '区直各单位']);
   });
 });
 

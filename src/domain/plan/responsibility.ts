@@ -8,10 +8,10 @@ import { splitPersonList, splitUnitList, stripLeadMarker } from './split-names.t
  * (（）〔〕() 【】) or on lines of their own.
  */
 
-const LEADER_KEYS = ['牵头领导', '责任领导', '分管领导', '联系领导', '挂点领导', '包保领导', '牵头区领导', '责任区领导', '分管区领导', '联系区领导'];
+const LEADER_KEYS = ['牵头领导', '责任领导', '分管领导', '联系领导', '挂点领导', '包保领导', '牵头区领导', '责任区领导', '分管区领导', '联系区领导', '挂点区领导', '包保区领导', '督办领导'];
 const LEAD_KEYS = ['牵头单位', '主责单位', '牵头部门', '主责部门'];
-const RESPONSIBLE_KEYS = ['责任单位', '承办单位', '落实单位', '责任部门', '主办单位', '实施单位'];
-const PARTICIPATING_KEYS = ['参加单位', '配合单位', '协办单位', '参与单位', '协助单位', '配合部门', '参加部门', '协办部门'];
+const RESPONSIBLE_KEYS = ['责任单位', '承办单位', '落实单位', '责任部门', '主办单位', '实施单位', '责任主体'];
+const PARTICIPATING_KEYS = ['参加单位', '配合单位', '协办单位', '参与单位', '协助单位', '配合部门', '参加部门', '协办部门', '协同单位'];
 const DEADLINE_KEYS = ['完成时限', '时间节点', '完成时间', '时限要求', '办结时限', '截止时间', '完成期限', '时限'];
 
 type KeyKind = 'leaders' | AssignmentRole | 'deadline';

@@ -36,6 +36,8 @@ function splitOutsideBrackets(s: string, seps: RegExp): { part: string; sep: str
 function clean(name: string): string {
   return name
     .replace(/\*\*/g, '')
+    // "区财政局等" — the 等 closes the list, it is not part of the name.
+    .replace(/(?<=[局委办部室处心院司队所府会站位门区镇道])\s*等$/, '')
     .replace(/^[\s"“”'‘’:：]+|[\s"“”'‘’。.]+$/g, '')
     .replace(/^(?:和|及|以及|与)(?=\S{2,})/, '')
     .trim();
@@ -59,10 +61,10 @@ export function splitUnitList(text: string): string[] {
   return names;
 }
 
-/** "各镇", "各相关街道", "各镇、街办" — the start of a collective phrase. */
+/** "各镇", "各相关街道", "各镇（街道）" — the start of a collective phrase. */
 function isCollectiveHead(name: string): boolean {
   const m = /^各(?:相关|有关)?(.+)$/.exec(name.split('、')[0]!);
-  return m != null && KIND_WORDS.has(m[1]!);
+  return m != null && m[1]!.split(/[（）()]/).filter(Boolean).every((w) => KIND_WORDS.has(w));
 }
 
 /** Names that stand for a group of units rather than one unit. */
@@ -82,7 +84,7 @@ export function isCollectiveName(name: string): boolean {
 export function splitPersonList(text: string): string[] {
   return splitOutsideBrackets(text.replace(/\*\*/g, ''), /[、，,；;]/)
     // 杨峰（副区长） → 杨峰: the bracket is a title, not part of the name.
-    .map(({ part }) => clean(part).replace(/\s+/g, '').replace(/[（(][^）)]*[）)]$/, ''))
+    .map(({ part }) => clean(part).replace(/\s+/g, '').replace(/[（(][^）)]*[）)]$/, '').replace(/同志$/, ''))
     .filter(Boolean);
 }
 
