@@ -160,6 +160,21 @@ describe('other conventions of the genre', () => {
     ]);
   });
 
+  it('page numbers left by a PDF conversion are not text; a numeral alone on its line opens the next', () => {
+    const plan = parse(`方案
+一、
+任务
+1.推进项目建设，确保按期完成。（责任单位：区财政局、
+
+— 2 —
+
+区发改委）
+2.做好统计工作。（责任单位：区统计局）
+`);
+    expect(plan.tasks.map((t) => t.units.map((u) => u.rawName))).toEqual([['区财政局', '区发改委'], ['区统计局']]);
+    expect(plan.tasks[0]!.sections).toEqual(['任务']);
+  });
+
   it('an item without markup among tasks is kept as a task, with a warning', () => {
     const plan = parse(`工作方案
 一、任务

@@ -18,8 +18,12 @@ export interface DocumentHeader {
 const FURNITURE =
   /^(•|·)|索引号|发布机构|生成日期|文件编号|公开范围|公开方式|分享到|浏览量|【字体|关联稿件|相关附件|手机扫码|关于我们|网站地图|^主办[:：]|承办[:：]|版权所有|ICP备|网站标识码|公网安备|^打印本页|^关闭窗口|^【打印】/;
 
+/** Page numbers a PDF or Word conversion leaves between lines: "— 3 —", "-12-", "第 2 页 共 9 页". */
+const PAGE_NUMBER = /^[-—－–\s]*\d{1,4}[-—－–\s]*$|^第\s*\d+\s*页(\s*[，,]?\s*共\s*\d+\s*页)?$/;
+
 export function isFurniture(text: string): boolean {
-  return FURNITURE.test(text.trim());
+  const t = text.trim();
+  return FURNITURE.test(t) || PAGE_NUMBER.test(t);
 }
 
 const DOC_NUMBER = /^([\u4e00-\u9fa5]{1,12}?[发字函办])\s*[〔［\[（(【]?\s*((?:19|20)\d{2})\s*[〕］\]）)】]?\s*第?\s*(\d{1,4})\s*号?$/;

@@ -57,9 +57,21 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
   const open: Block[] = []; // current block per level
   const head: SourceLine[] = [];
 
-  for (const src of source) {
-    const text = cleanLine(src.text);
+  let loneMarker: { text: string; no: number } | null = null;
+  for (const line of source) {
+    let src = line;
+    let text = cleanLine(src.text);
     if (!text || isFurniture(text)) continue;
+    // A numeral on a line of its own (converted lists): it opens the next line.
+    if (/^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]$|^[（(][一二三四五六七八九十\d]{1,3}[）)]$/.test(text)) {
+      loneMarker = { text, no: src.no };
+      continue;
+    }
+    if (loneMarker) {
+      text = loneMarker.text + text;
+      src = { no: loneMarker.no, text };
+      loneMarker = null;
+    }
     const marker = readMarker(text);
     if (marker) {
       const placed = placeMarker(numbering, marker);
