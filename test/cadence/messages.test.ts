@@ -4,7 +4,7 @@ import { atLocal } from '../../src/domain/calendar/shanghai-time.ts';
 import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
-import { parseTemplates } from '../../src/messages/load-templates.ts';
+import { parseTemplates, templatesFor } from '../../src/messages/load-templates.ts';
 import { splitMessage, WECHAT_LIMIT } from '../../src/messages/split-message.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import type { Database } from '../../src/store/open-database.ts';
@@ -41,6 +41,19 @@ describe('templates', () => {
     u.reminder.header = '{unit} {deadline}';
     expect(() => parseTemplates(JSON.stringify(u), 'x.json')).toThrow('“reminder.header”使用了未知占位符 {deadline}');
     expect(() => parseTemplates('{', 'x.json')).toThrow('不是合法的 JSON');
+  });
+});
+
+describe('per-cadence template overrides', () => {
+  it('lets one cadence reword a field while the others keep the job default, checked like the rest', () => {
+    const t = JSON.parse(fs.readFileSync(TEMPLATES_FILE, 'utf8'));
+    t.special_reminder = { header: '【专项调度】{unit}：{count} 项，{due} 前报送' };
+    const parsed = parseTemplates(JSON.stringify(t), 'x.json', new Map([['special_reminder', 'reminder'], ['weekly_reminder', 'reminder']]));
+    expect(templatesFor(parsed, 'reminder', 'special_reminder').header).toBe('【专项调度】{unit}：{count} 项，{due} 前报送');
+    expect(templatesFor(parsed, 'reminder', 'special_reminder').footer).toBe(t.reminder.footer);
+    expect(templatesFor(parsed, 'reminder', 'weekly_reminder').header).toBe(t.reminder.header);
+    t.special_reminder.header = '{leader}';
+    expect(() => parseTemplates(JSON.stringify(t), 'x.json', new Map([['special_reminder', 'reminder']]))).toThrow('“special_reminder.header”使用了未知占位符 {leader}');
   });
 });
 
