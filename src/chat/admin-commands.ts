@@ -3,8 +3,8 @@ import { taskLabel, unitOpenTasks } from './find-tasks.ts';
 import { findUnit } from './find-unit.ts';
 import { STATUS_LABEL } from './record-progress.ts';
 import { writeAudit } from './write-audit.ts';
+import { REMINDERS_PAUSED } from '../settings/reminders-paused.ts';
 
-export const REMINDERS_PAUSED = 'reminders.paused';
 
 async function denied(turn: ChatTurn, what: string): Promise<Outcome> {
   await turn.reply(`只有督办室管理员可以${what}。`);

@@ -18,6 +18,7 @@ import { planDigest, planGroupReport } from './plan-reports.ts';
 import { planCountdown, planLaggingReport, planReminderRound } from './plan-unit-rounds.ts';
 import { defaultReportBuilders, type ReportBuilders } from './report-builders.ts';
 import { loadAdminChatIds, loadUnitDirectory } from './unit-directory.ts';
+import { areRemindersPaused } from '../settings/reminders-paused.ts';
 
 export interface CadenceEngineOptions {
   prisma: PrismaClient;
@@ -73,6 +74,7 @@ export interface CadenceEngine {
 }
 
 const LOOKBACK_DAYS = 35;
+const UNIT_PROMPTS = new Set<CadenceSpec['job']>(['reminder', 'chase', 'escalation', 'countdown', 'lagging_report']);
 // A slot left 'running' this long was abandoned by a crashed process; it may run again (idempotently).
 const STALE_RUN_MS = 10 * 60_000;
 
@@ -105,6 +107,13 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
     const base = { cadenceKey: runKey, slotAt: slot.at };
     const claimed = await claim(runKey, slot.at);
     if (!claimed) return { ...base, state: 'already', messages: 0, escalations: 0, note: '' };
+    // 暂停提醒 silences what units receive on schedule; reports to leaders and an admin's 立即推送 still go.
+    if (UNIT_PROMPTS.has(spec.job) && !runKey.includes('_manual') && (await areRemindersPaused(prisma))) {
+      const note = '提醒已暂停（管理员“暂停提醒”），本次未发送';
+      await prisma.slotRun.update({ where: { cadenceKey_slotAt: { cadenceKey: runKey, slotAt: slot.at } }, data: { state: 'skipped', finishedAt: clock.now(), note } });
+      logger.info({ cadence: runKey, slotAt: slot.at.toISOString() }, note);
+      return { ...base, state: 'done', messages: 0, escalations: 0, note };
+    }
     let plan: SlotPlan;
     let messages: number;
     const t0 = performance.now();

@@ -149,6 +149,22 @@ describe('closed loop: reminder → reply → record → confirm → 销号', ()
     expect(chase.filter((o) => o.targetRef === 'zhujian@chatroom')).toHaveLength(1);
   });
 
+  it('an admin pauses reminders in chat: the next slot sends nothing until 恢复提醒', async () => {
+    lina.say('暂停提醒').to(room); // not an admin: refused
+    await until(() => app.prisma.inboundMessage.findFirst({ where: { text: '暂停提醒', talkerId: 'c-lina', status: { not: 'received' } } }));
+    expect(await app.prisma.setting.findUnique({ where: { key: 'reminders.paused' } })).toBeNull();
+    wang.say('暂停提醒').to(room);
+    await until(async () => (await app.prisma.setting.findUnique({ where: { key: 'reminders.paused' } }))?.value === true);
+    clock.set('2026-05-18T01:00:00Z');
+    const paused = await app.engine.runSlot('weekly_reminder', atLocal('2026-05-18', '09:00'));
+    expect(paused.messages).toBe(0);
+    expect(await app.prisma.outbox.count({ where: { cadence: 'weekly_reminder', slotAt: atLocal('2026-05-18', '09:00') } })).toBe(0);
+    wang.say('恢复提醒').to(room);
+    await until(async () => (await app.prisma.setting.findUnique({ where: { key: 'reminders.paused' } }))?.value === false);
+    const resumed = await app.engine.runSlot('weekly_reminder', atLocal('2026-05-25', '09:00'));
+    expect(resumed.messages).toBeGreaterThan(0);
+  });
+
   it('申请销号 with a photo is approved by an admin and the task closes', async () => {
     clock.set('2026-05-18T02:00:00Z');
     lina.say('申请销号 3', [bot]).to(room);
