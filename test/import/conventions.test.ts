@@ -245,3 +245,35 @@ describe('unit resolution', () => {
     expect(names('各项目牵头单位')).toEqual([]);
   });
 });
+
+describe('rosters written other ways', () => {
+  it('role：name title on one line, name（title）, and names only', () => {
+    const plan = parse(`关于成立城市更新工作领导小组的通知
+组  长：胡俊峰 区委副书记、区政府区长
+副组长：杨峰（区政府副区长）、夏辉（区政府副区长）
+成  员：张三、李四
+成  员：区委办公室、区政府办公室
+`);
+    expect(plan.roster).toEqual([
+      { name: '胡俊峰', role: '组长', title: '区委副书记、区政府区长' },
+      { name: '杨峰', role: '副组长', title: '区政府副区长' },
+      { name: '夏辉', role: '副组长', title: '区政府副区长' },
+      { name: '张三', role: '成员', title: null },
+      { name: '李四', role: '成员', title: null },
+    ]);
+  });
+
+  it('a scrape that lost the opening bracket of （一） still finds the level', () => {
+    const plan = parse(`方案
+一、任务
+一)项目建设
+1.加快建设。(责任单位:区财政局)
+二)民生保障
+2.做好保障。(责任单位:区发改委)
+`);
+    expect(plan.tasks.map((t) => [t.no, t.sections])).toEqual([
+      ['1', ['任务', '项目建设']],
+      ['2', ['任务', '民生保障']],
+    ]);
+  });
+});

@@ -17,7 +17,7 @@ export interface Marker {
 const CN = '[一二三四五六七八九十百零〇]+';
 const PATTERNS: { style: NumberStyle; re: RegExp }[] = [
   { style: '第cn', re: new RegExp(`^第(${CN})(?:部分|章|篇|节)\\s*[、：:.．]?\\s*`) },
-  { style: '(cn)', re: new RegExp(`^[（(]\\s*(${CN})\\s*[）)]\\s*`) },
+  { style: '(cn)', re: new RegExp(`^[（(]?\\s*(${CN})\\s*[）)]\\s*`) },
   { style: '(n)', re: /^[（(]\s*(\d{1,3})\s*[）)]\s*/ },
   { style: 'cn、', re: new RegExp(`^(${CN})\\s*[、．.]\\s*`) },
   { style: 'n.', re: /^(\d{1,3})\s*[.．](?!\d)\s*/ },

@@ -35,7 +35,17 @@ export function extractRoster(lines: SourceLine[]): RosterEntry[] {
       for (const m of inline) out.push({ name: m[1]!, role, title: squash(m[2]!) });
       continue;
     }
-    const cells = rest.split(/\t+|\s{2,}/).map((c) => c.trim()).filter(Boolean);
+    // "副组长：张三、李四" — names only, when the role is on the line.
+    if (rm && /^[\u4e00-\u9fa5]{2,4}(、[\u4e00-\u9fa5]{2,4})*$/.test(squash(rest)) && !/[局委办部室处心院镇街区县市组]$|[局委办部室处心院镇街区县市组]、/.test(squash(rest))) {
+      for (const name of squash(rest).split('、')) out.push({ name, role, title: null });
+      continue;
+    }
+    let cells = rest.split(/\t+|\s{2,}/).map((c) => c.trim()).filter(Boolean);
+    // "胡俊峰 区委副书记、区政府区长": one space between name and title.
+    if (cells.length === 1) {
+      const one = /^([\u4e00-\u9fa5]{2,4})\s+(\S.*)$/.exec(rest);
+      if (one) cells = [one[1]!, one[2]!];
+    }
     if (cells.length < 2) continue;
     const name = squash(cells[0]!);
     const title = squash(cells.slice(1).join(''));
