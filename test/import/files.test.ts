@@ -271,3 +271,15 @@ describe('ledger layouts seen in practice', () => {
     ]);
   });
 });
+
+describe('seeds as Word files', () => {
+  for (const seedName of ['000_6f6368d3106e93bf', '002_a944769c8b8073fd', '003_4dfd9a9cc1e4fe81']) {
+    it(`${seedName.slice(0, 3)} as a .docx (a paragraph per line) imports the same as the text`, async () => {
+      const text = fs.readFileSync(path.join(SEEDS, `${seedName}.txt`), 'utf8');
+      const file = await writeDocx(`${seedName}.docx`, text.split('\n').map((l) => para(l)));
+      const fromDocx = toPlanJson(await importPlanFile(file, { directory }));
+      const fromText = toPlanJson(await importPlanFile(path.join(SEEDS, `${seedName}.txt`), { directory }));
+      expect({ ...fromDocx, document: '' }).toEqual({ ...fromText, document: '' });
+    });
+  }
+});
