@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../../src/store/open-database.ts';
+import { createPgDatabase, REDIS_TEST_URL } from '../helpers/databases.ts';
+
+describe('duban worker', () => {
+  it('joins the BullMQ scheduler on Postgres + Redis, ticks, and stops cleanly', async () => {
+    const pg = await createPgDatabase();
+    const prefix = `duban-worker-${process.pid}-${Date.now()}`;
+    let out = '';
+    const child = spawn(process.execPath, ['bin/duban.mjs', 'worker'], {
+      env: { ...process.env, DATABASE_URL: pg.url, REDIS_URL: REDIS_TEST_URL, DUBAN_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    const db = await openDatabase({ databaseUrl: pg.url, dataDir: 'memory://' });
+    try {
+      await vi.waitFor(() => expect(out).toContain('调度 worker 已启动'), { timeout: 60_000, interval: 100 });
+      // Its first tick seeds the cadences from config/cadences.json into the database.
+      await vi.waitFor(async () => expect(await db.prisma.schedule.count()).toBeGreaterThan(0), { timeout: 30_000, interval: 200 });
+      const redis = new Redis(REDIS_TEST_URL);
+      expect((await redis.keys(`${prefix}:*`)).length).toBeGreaterThan(0);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    } finally {
+      child.kill('SIGKILL');
+      await db.close();
+      await pg.drop();
+    }
+  }, 120_000);
+
+  it('refuses to start without Redis and says how to fix it', async () => {
+    const child = spawn(process.execPath, ['bin/duban.mjs', 'worker'], { env: { ...process.env, REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code).toBe(1);
+    expect(err).toContain('REDIS_URL');
+  }, 60_000);
+});
