@@ -4,7 +4,6 @@
 // BENCH_REDIS_URL, default redis://127.0.0.1:6379).
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { createScheduler } from '../src/adapters/scheduler/create-scheduler.ts';
 import { createCalendar } from '../src/domain/calendar/create-calendar.ts';
 import { atLocal } from '../src/domain/calendar/shanghai-time.ts';
@@ -13,10 +12,10 @@ import type { PrismaClient } from '../src/generated/prisma/client.ts';
 import { silentLogger } from '../src/log/create-logger.ts';
 import { ManualClock, systemClock } from '../src/ports/clock.ts';
 import { openDatabase } from '../src/store/open-database.ts';
+import { freshPostgres } from './fresh-postgres.ts';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
 const UNITS = Number(process.env.BENCH_UNITS ?? 300);
-const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export async function seed(prisma: PrismaClient): Promise<void> {
@@ -93,30 +92,6 @@ async function benchSlot(label: string, databaseUrl?: string): Promise<void> {
   }
 }
 
-async function postgresUrl(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
-  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, drop: async () => {} };
-  const name = `duban_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-  } catch {
-    return undefined;
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 async function benchLag(backend: 'node-cron' | 'bullmq', n = 6): Promise<void> {
   const lags: number[] = [];
@@ -156,7 +131,7 @@ if (process.argv[1] && import.meta.filename === (await import('node:path')).reso
 
 async function main(): Promise<void> {
 await benchSlot('PGlite (embedded)');
-const pgdb = await postgresUrl();
+const pgdb = await freshPostgres();
 if (pgdb) {
   try {
     await benchSlot('Postgres', pgdb.url);

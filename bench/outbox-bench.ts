@@ -3,16 +3,15 @@
 // PGlite and on Postgres (BENCH_DATABASE_URL, or a fresh database on the local test server).
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { createRecordingChat } from '../src/engine/recording-chat.ts';
 import { silentLogger } from '../src/log/create-logger.ts';
 import { createOutboxSender } from '../src/outbox/create-outbox-sender.ts';
 import { enqueueOutbox, type OutboxItem } from '../src/outbox/enqueue-outbox.ts';
 import { systemClock } from '../src/ports/clock.ts';
 import { openDatabase } from '../src/store/open-database.ts';
+import { freshPostgres } from './fresh-postgres.ts';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 3_000);
-const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 const items = (batch: string): OutboxItem[] =>
   Array.from({ length: N }, (_, i) => ({
@@ -46,30 +45,6 @@ async function bench(label: string, databaseUrl?: string): Promise<void> {
   }
 }
 
-async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
-  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, drop: async () => {} };
-  const name = `duban_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-  } catch {
-    return undefined;
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 await bench('PGlite (embedded)');
 const p = await freshPostgres();
