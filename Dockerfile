@@ -4,8 +4,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-# npm ci rejects the lock (npm 11 omits other platforms' optional native packages); install honours it.
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx tsc --noEmit && npm prune --omit=dev && rm -rf test bench .ci
 

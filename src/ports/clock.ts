@@ -67,6 +67,12 @@ export class ManualClock implements Clock {
     this.t = Math.max(this.t, target);
   }
 
+  /** When the earliest sleeper wakes, so a test can move time only while the code under test waits. */
+  nextWake(): Date | undefined {
+    if (!this.sleepers.length) return undefined;
+    return new Date(Math.min(...this.sleepers.map((s) => s.at)));
+  }
+
   set(to: Date | string): void {
     this.t = new Date(to).getTime();
   }

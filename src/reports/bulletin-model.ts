@@ -5,7 +5,7 @@ import type { ReportData, ReportTask } from './report-data.ts';
 import { isActive, isOverdue } from './report-facts.ts';
 
 /** How the 本地值 is made from the three measures; printed in the bulletin so anyone can check it. */
-export const LOCAL_VALUE_RULE = '本地值 = 按时报送率 × 40 + 平均完成进度 × 30 + 未逾期率 × 30（各率以百分数计入前折为小数，本地值保留两位小数）';
+export const LOCAL_VALUE_RULE = '本地值 = 按时报送率 × 40 + 平均完成进度 × 30 + 未逾期率 × 30（各率按小数计入，如80%计为0.8；本地值保留两位小数；本月无应报进展的单位，按时报送率按100%计）';
 
 export interface UnitRow {
   unitId: number;

@@ -95,7 +95,7 @@ export async function seedReportFixture(prisma: Db): Promise<{ unit: Record<stri
     deadline: '2026-10-01', leaders: ['熊广义'], lead: '区商务局', status: 'done', percent: 100,
     updates: [['区商务局', '2026-09-28', 80, { status: 'in_progress' }], ['区商务局', '2026-10-12', 100, { status: 'done' }]],
   });
-  await prisma.taskRequest.create({ data: { taskId: task['2']!, kind: 'extension', unitId: unit['区住建局']!, requestedBy: '区住建局', reason: '拆迁未完成', newDeadline: day('2026-12-31') } });
+  await prisma.taskRequest.create({ data: { taskId: task['2']!, kind: 'extension', unitId: unit['区住建局']!, requestedBy: '区住建局', reason: '拆迁未完成', newDeadline: day('2026-12-31'), createdAt: atLocal('2026-11-25', '15:00') } });
   // A receipt (签收) is not a progress report and must not count as one.
   await prisma.progressUpdate.create({ data: { taskId: task['8']!, unitId: unit['区发改委']!, reportedAt: atLocal('2026-11-23', '09:00'), text: '收到', kind: 'receipt' } });
   return { unit, leader, task };

@@ -88,8 +88,8 @@ export function splitPersonList(text: string): string[] {
     .filter(Boolean);
 }
 
-const LEAD_MARK = /[（(]\s*牵头\s*[）)]$|(?<=[局委办部室处心院司队所府会站])\s*牵头$/;
-const HELP_MARK = /(?<=[局委办部室处心院司队所府会站位门区镇道])\s*(配合|参与|协助|协同|协办)$/;
+const LEAD_MARK = /[（(〔［\[【]\s*牵头(单位)?\s*[）)〕］\]】]$|(?<=[局委办部室处心院司队所府会站])\s*牵头$/;
+const HELP_MARK = /[（(〔［\[【]\s*(配合|参与|协助|协同|协办)(单位)?\s*[）)〕］\]】]$|(?<=[局委办部室处心院司队所府会站位门区镇道])\s*(配合|参与|协助|协同|协办)$/;
 
 /**
  * "区发改委（牵头）" / "区发改委牵头" → the unit leads; "区财政局配合" → it participates. The marker is

@@ -10,6 +10,9 @@ const PROBLEM = /(问题|困难|缺口|短缺|不足|难点|瓶颈|障碍|制约
 const NO_PROBLEM = /(无问题|没有问题|没问题|暂无问题|暂无困难|无困难|没有困难|不存在问题|未发现问题|无明显问题|暂未发现|一切顺利|无需协调|无滞后|不滞后|未滞后|没有滞后)/;
 const NEXT = /^(下一步|下步|接下来|下阶段|下一阶段|后续|计划|拟|将于|将在|预计|争取|力争|下周|下月|近期将|下一步将|我们将)/;
 
+// A clause that only names a status ("滞后", "进展缓慢") is already the status; the problem is the reason given.
+const STATUS_ONLY = /^(目前|当前|进度|进展|工作|项目)?(严重|明显|有所|略有|稍有)?(滞后|缓慢|进展缓慢|推进缓慢|进度滞后|进度缓慢)了?$/;
+
 export interface Notes {
   problems: string | null;
   nextSteps: string | null;
@@ -31,6 +34,8 @@ export function extractNotes(text: string): Notes {
       } else if (PROBLEM.test(c) && !NO_PROBLEM.test(c)) problems.push(own || c);
     }
   }
+  const reasons = problems.filter((p) => !STATUS_ONLY.test(p.replace(/\s+/g, '')));
+  if (reasons.length && reasons.length < problems.length) problems.splice(0, problems.length, ...reasons);
   return {
     problems: problems.length ? problems.join('；').slice(0, 500) : null,
     nextSteps: next.length ? next.join('；').slice(0, 500) : null,
