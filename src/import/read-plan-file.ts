@@ -174,11 +174,34 @@ async function readWordFile(buf: Buffer, document: string): Promise<PlanSource> 
   return { kind: 'text', document, lines: lines.map((t, i) => ({ no: i + 1, text: t })) };
 }
 
-function tableRows(table: string): TableRow[] {
-  return (table.match(/<tr>[\s\S]*?<\/tr>/g) ?? []).map((tr, i) => ({
-    row: i + 1,
-    cells: (tr.match(/<t[dh][^>]*>[\s\S]*?<\/t[dh]>/g) ?? []).map((td) => htmlText(td)),
-  }));
+/**
+ * The table as a grid. Word writes a vertically merged cell once, with rowspan, and leaves it out
+ * of the rows below; a merged 牵头领导 would otherwise shift every later cell one column left. Each
+ * merged cell's text fills its whole span, as a workbook's merged cells read.
+ */
+export function tableRows(table: string): TableRow[] {
+  const carried: Array<{ text: string; rows: number } | undefined> = [];
+  return (table.match(/<tr[\s>][\s\S]*?<\/tr>/g) ?? []).map((tr, i) => {
+    const cells: string[] = [];
+    const put = () => {
+      for (let c = carried[cells.length]; c && c.rows > 0; c = carried[cells.length]) {
+        cells.push(c.text);
+        c.rows--;
+      }
+    };
+    for (const td of tr.match(/<t[dh](?:\s[^>]*)?>[\s\S]*?<\/t[dh]>/g) ?? []) {
+      put();
+      const open = /^<t[dh]([^>]*)>/.exec(td)![1]!;
+      const span = (name: string) => Math.max(1, Math.min(100, Number(new RegExp(`${name}="(\\d+)"`).exec(open)?.[1] ?? 1)));
+      const text = htmlText(td);
+      for (let k = 0; k < span('colspan'); k++) {
+        carried[cells.length] = span('rowspan') > 1 ? { text, rows: span('rowspan') - 1 } : undefined;
+        cells.push(text);
+      }
+    }
+    put();
+    return { row: i + 1, cells };
+  });
 }
 
 const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';

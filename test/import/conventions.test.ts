@@ -132,6 +132,19 @@ describe('other conventions of the genre', () => {
     ]);
   });
 
+  it('lead and helper markers in 〔〕 【】 or () brackets, with or without 单位', () => {
+    const plan = parse(`2026年要素保障清单
+一、用地保障
+1. 开展批而未供土地专项处置。（责任单位：区住建局〔牵头〕、区财政局【配合】；完成时限：三季度末）
+2. 强化融资服务。（责任单位：区发改委(牵头单位)、洪都街道（协办单位）；完成时限：每季度末）
+`, 2026);
+    expect(plan.tasks.map((t) => t.units.map((u) => [u.role, u.rawName]))).toEqual([
+      [['lead', '区住建局'], ['participating', '区财政局']],
+      [['lead', '区发改委'], ['participating', '洪都街道']],
+    ]);
+    expect(plan.warnings.filter((w) => w.code.startsWith('unit'))).toEqual([]);
+  });
+
   it('"X牵头，Y配合" with or without keys', () => {
     const plan = parse(`方案
 一、任务

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AlignmentType, Document, LevelFormat, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
+import { AlignmentType, Document, LevelFormat, Packer, Paragraph, Table, TableCell, TableRow, TextRun, VerticalMergeType } from 'docx';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPlanJson } from '../../src/domain/plan/plan-json.ts';
@@ -269,6 +269,46 @@ describe('ledger layouts seen in practice', () => {
       ['2', ['产业发展'], ['杨峰'], ['区市场监管局'], [], '2025-09-30'],
       ['3', ['民生保障'], ['徐志勇'], ['区人社局'], [], '2025-12-31'],
     ]);
+  });
+});
+
+describe('Word tables with merged cells and ledgers in their own words', () => {
+  it('a .docx table whose 责任领导 and 牵头单位 are merged down keeps every later cell in its column', async () => {
+    const merged = (text: string, first: boolean) =>
+      new TableCell({ children: [para(first ? text : '')], verticalMerge: first ? VerticalMergeType.RESTART : VerticalMergeType.CONTINUE });
+    const file = await writeDocx('merged.docx', [
+      para('2025年民生实事任务分解表'),
+      new Table({
+        rows: [
+          new TableRow({ children: ['序号', '工作任务', '责任领导', '牵头单位', '完成时限'].map(cell) }),
+          new TableRow({ children: [cell('1'), cell('改造城区排水管网12公里'), merged('张三', true), merged('区住建局', true), cell('2025年10月底')] }),
+          new TableRow({ children: [cell('2'), cell('新建口袋公园5个'), merged('', false), merged('', false), cell('年底前')] }),
+          new TableRow({ children: [cell('3'), cell('新建社区养老服务站3个'), merged('', false), cell('区民政局'), cell('上半年')] }),
+        ],
+      }),
+    ]);
+    const json = toPlanJson(await importPlanFile(file, { directory }));
+    expect(json.tasks.map((t) => [t.no, t.leaders, t.leadUnits, t.deadline])).toEqual([
+      ['1', ['张三'], ['区住建局'], '2025-10-31'],
+      ['2', ['张三'], ['区住建局'], '2025-12-31'],
+      ['3', ['张三'], ['区民政局'], '2025-06-30'],
+    ]);
+  });
+
+  it('项目名称 beside 工作内容及目标 become title and text; a column it cannot place is named in a warning', async () => {
+    const file = await writeXlsx('own-words.xlsx', [
+      ['2026年民生实事项目清单'],
+      ['序号', '项目名称', '工作内容及目标', '责任领导', '牵头单位', '配合责任单位', '完成时间节点', '备注'],
+      [1, '城区排水改造', '完成城区排水管网改造12公里', '张三', '区住建局', '区财政局、各街道', '2026年10月底', '续建'],
+      [2, '口袋公园', '新建口袋公园5个', '李四', '区城管局', '', '年底前', ''],
+    ]);
+    const plan = await importPlanFile(file, { directory });
+    const json = toPlanJson(plan);
+    expect(json.tasks.map((t) => [t.no, t.title, t.textStartsWith, t.leaders, t.leadUnits, t.participatingUnits, t.deadline])).toEqual([
+      ['1', '城区排水改造', '城区排水改造。完成城区排', ['张三'], ['区住建局'], ['区财政局', '各街道'], '2026-10-31'],
+      ['2', '口袋公园', '口袋公园。新建口袋公园5', ['李四'], ['区城管局'], [], '2026-12-31'],
+    ]);
+    expect(plan.warnings.find((w) => w.message.includes('备注'))).toMatchObject({ cell: '任务!H2' });
   });
 });
 

@@ -25,7 +25,7 @@ export interface TableOptions {
   title?: string | undefined;
 }
 
-type Column = 'no' | 'section' | 'text' | 'leaders' | AssignmentRole | 'deadline' | 'status' | 'percent' | 'latest';
+type Column = 'no' | 'section' | 'text' | 'detail' | 'leaders' | AssignmentRole | 'deadline' | 'status' | 'percent' | 'latest';
 
 const HEADERS: [Column, RegExp][] = [
   ['no', /^(序号|编号|序|任务编号|No\.?)$/i],
@@ -41,9 +41,23 @@ const HEADERS: [Column, RegExp][] = [
   ['latest', /^(最新进展|进展情况|推进情况|最新进度)$/],
 ];
 
+// Headers written in a ledger's own words ("工作内容及目标", "建设内容及规模", "配合责任单位"): matched by
+// their telling word once no exact name fits.
+const LOOSE_HEADERS: [Column, RegExp][] = [
+  ['leaders', /领导/],
+  ['participating', /配合|参加|协办|协助|参与/],
+  ['lead', /牵头/],
+  ['responsible', /责任(单位|部门)|承办/],
+  ['deadline', /时限|时间|节点|期限/],
+  ['latest', /进展|推进情况/],
+  ['text', /内容|措施|任务|目标|事项|名称/],
+];
+
 function columnOf(header: string): Column | null {
   const h = header.replace(/[\s\u3000]+/g, '');
   for (const [col, re] of HEADERS) if (re.test(h)) return col;
+  if (h.length > 12) return null;
+  for (const [col, re] of LOOSE_HEADERS) if (re.test(h)) return col;
   return null;
 }
 
@@ -60,7 +74,9 @@ export function findHeader(rows: TableRow[]): HeaderMatch | null {
     const columns = new Map<Column, number>();
     rows[i]!.cells.forEach((c, j) => {
       const col = columnOf(c);
-      if (col && !columns.has(col)) columns.set(col, j);
+      // 项目名称 | 工作内容及目标: the second text column is the body of the first.
+      if (col === 'text' && columns.has('text') && !columns.has('detail') && rows[i]!.cells[columns.get('text')!] !== c) columns.set('detail', j);
+      else if (col && !columns.has(col)) columns.set(col, j);
     });
     if (columns.size < 2) continue;
     // A second header row refines merged groups: 责任单位 over 牵头单位 | 配合单位.
@@ -98,6 +114,15 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
   if (!cols.has('lead') && !cols.has('responsible') && !cols.has('participating')) {
     warnings.push({ cell: opts.cellName(0, headerRow.row), code: 'table', message: `表头（第${headerRow.row}行）缺少“牵头单位/责任单位/参加单位”列，任务将没有责任单位` });
   }
+  const known = new Set(cols.values());
+  const ignored = headerRow.cells.map((c, j) => ({ c: c.trim(), j })).filter(({ c, j }) => c && !known.has(j) && !headerRow.cells.slice(0, j).includes(c));
+  if (ignored.length) {
+    warnings.push({
+      cell: opts.cellName(ignored[0]!.j, headerRow.row),
+      code: 'table',
+      message: `表头（第${headerRow.row}行）的列“${ignored.map((x) => x.c).join('、')}”不是台账字段，其内容未导入`,
+    });
+  }
   const titleAbove = rows.slice(0, header.index).map((r) => r.cells.find((c) => c.trim())?.trim()).find(Boolean);
   const title = opts.title ?? titleAbove ?? opts.document;
   const year = opts.year ?? yearFrom(title);
@@ -125,7 +150,7 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
   for (const r of rows.slice(header.index + header.height)) {
     const filled = r.cells.map((c) => c.trim()).filter(Boolean);
     if (filled.length === 0) continue;
-    const rawText = cell(r, 'text');
+    const rawText = joinText(cell(r, 'text'), cell(r, 'detail'));
     const distinct = new Set(filled);
     const noCell = cell(r, 'no');
     const markupEmpty = !(['leaders', 'lead', 'responsible', 'participating', 'deadline'] as Column[]).some((c) => cell(r, c));
@@ -215,6 +240,14 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
   if (tasks.length === 0) warnings.push({ code: 'no_tasks', message: `表头（第${headerRow.row}行）之后没有任务行` });
 
   return { document: opts.document, title, issuer: null, docNumber: null, issuedOn: null, year, sections, tasks, roster: [], mechanisms: [], warnings };
+}
+
+/** 项目名称 + 工作内容 → "城区排水改造。完成管网改造12公里", so the name reads as the task's lead phrase. */
+function joinText(name: string, body: string): string {
+  if (!body || body === name) return name;
+  if (!name) return body;
+  if (body.startsWith(name)) return body;
+  return /[。；;.!！?？]$/.test(name) ? `${name}${body}` : `${name}。${body}`;
 }
 
 /** Column letters of a workbook: 0 → A, 27 → AB. */
