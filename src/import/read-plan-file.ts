@@ -37,6 +37,12 @@ export function webPageText(html: string): string {
   const body = html
     .replace(/<(script|style|noscript|head)[^>]*>[\s\S]*?<\/\1>/gi, '')
     .replace(/<!--[\s\S]*?-->/g, '')
+    // An innermost table with cells merged down: laid out as a grid first, or its columns shift.
+    .replace(/<table\b[^>]*>(?:(?!<table\b)[\s\S])*?<\/table>/gi, (t) =>
+      /rowspan\s*=\s*"?[2-9]/i.test(t)
+        ? `\n${tableRows(t).map((r) => r.cells.map((c) => c.replace(/\s*\n\s*/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;')).join('\t')).join('\n')}\n`
+        : t,
+    )
     .replace(/<\/t[dh]>\s*<t[dh][^>]*>/gi, '\t')
     .replace(/<(?:br|\/p|\/div|\/li|\/h\d|\/tr|\/table|\/section|\/article|p|div|li|tr|h\d)(?:\s[^>]*)?\/?>/gi, '\n')
     .replace(/<[^>]+>/g, '');
@@ -181,7 +187,7 @@ async function readWordFile(buf: Buffer, document: string): Promise<PlanSource> 
  */
 export function tableRows(table: string): TableRow[] {
   const carried: Array<{ text: string; rows: number } | undefined> = [];
-  return (table.match(/<tr[\s>][\s\S]*?<\/tr>/g) ?? []).map((tr, i) => {
+  return (table.match(/<tr[\s>][\s\S]*?<\/tr>/gi) ?? []).map((tr, i) => {
     const cells: string[] = [];
     const put = () => {
       for (let c = carried[cells.length]; c && c.rows > 0; c = carried[cells.length]) {
@@ -189,10 +195,10 @@ export function tableRows(table: string): TableRow[] {
         c.rows--;
       }
     };
-    for (const td of tr.match(/<t[dh](?:\s[^>]*)?>[\s\S]*?<\/t[dh]>/g) ?? []) {
+    for (const td of tr.match(/<t[dh](?:\s[^>]*)?>[\s\S]*?<\/t[dh]>/gi) ?? []) {
       put();
-      const open = /^<t[dh]([^>]*)>/.exec(td)![1]!;
-      const span = (name: string) => Math.max(1, Math.min(100, Number(new RegExp(`${name}="(\\d+)"`).exec(open)?.[1] ?? 1)));
+      const open = /^<t[dh]([^>]*)>/i.exec(td)![1]!;
+      const span = (name: string) => Math.max(1, Math.min(100, Number(new RegExp(`${name}\\s*=\\s*"?(\\d+)`, 'i').exec(open)?.[1] ?? 1)));
       const text = htmlText(td);
       for (let k = 0; k < span('colspan'); k++) {
         carried[cells.length] = span('rowspan') > 1 ? { text, rows: span('rowspan') - 1 } : undefined;

@@ -28,6 +28,23 @@ describe('web pages and CSV', () => {
     ]);
   });
 
+  it('reads a web page table with a leader merged down (ROWSPAN) under a breadcrumb', async () => {
+    const file = path.join(tmp, 'table.html');
+    fs.writeFileSync(
+      file,
+      `<html><body><div>首页 &gt; 通知公告</div><p>2026年城建重点任务分解表</p>
+<TABLE border=1><TR><TD>序号</TD><TD>工作任务</TD><TD>责任领导</TD><TD>牵头单位</TD><TD>完成时限</TD></TR>
+<TR><TD>1</TD><TD>改造排水管网12公里</TD><TD ROWSPAN=2>张三</TD><TD>区住建局</TD><TD>2026年10月底</TD></TR>
+<TR><TD>2</TD><TD>新建口袋公园<br>5个</TD><TD>区城管局</TD><TD>年底前</TD></TR></TABLE></body></html>`,
+    );
+    const json = toPlanJson(await importPlanFile(file, { directory }));
+    expect(json.title).toBe('2026年城建重点任务分解表');
+    expect(json.tasks.map((t) => [t.no, t.text, t.leaders, t.leadUnits, t.deadline])).toEqual([
+      ['1', '改造排水管网12公里', ['张三'], ['区住建局'], '2026-10-31'],
+      ['2', '新建口袋公园5个', ['张三'], ['区城管局'], '2026-12-31'],
+    ]);
+  });
+
   it('reads a CSV ledger with quoted cells', async () => {
     const file = path.join(tmp, 'ledger.csv');
     const csv = ['\ufeff序号,任务内容,责任单位,完成时限', '1,"推进项目建设，确保""双过半""",区公建中心、区财政局,2024年6月底', '2,做好统计工作,区统计局,年底前', ''].join('\r\n');

@@ -144,7 +144,7 @@ function joinNoticeTitle(lines: SourceLine[]): { raw: string; plan: string | nul
   return null;
 }
 
-function isTitleLine(t: string): boolean {
+export function isTitleLine(t: string): boolean {
   const s = t.replace(/\s+/g, '');
   return PLAN_WORD.test(s) && !/通知|关于印发|》.*已经|^《|[。；]/.test(s);
 }

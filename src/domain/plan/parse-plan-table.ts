@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.ts';
+import { isFurniture, isTitleLine } from './document-header.ts';
 import { milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
 import { readMarker } from './numbering.ts';
 import { leadPhrase, yearFrom } from './parse-plan-text.ts';
@@ -123,7 +124,12 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
       message: `表头（第${headerRow.row}行）的列“${ignored.map((x) => x.c).join('、')}”不是台账字段，其内容未导入`,
     });
   }
-  const titleAbove = rows.slice(0, header.index).map((r) => r.cells.find((c) => c.trim())?.trim()).find(Boolean);
+  // Above the header: the plan's title, but a saved page also leaves breadcrumbs and menus there.
+  const above = rows
+    .slice(0, header.index)
+    .map((r) => r.cells.find((c) => c.trim())?.trim() ?? '')
+    .filter((t) => t && !isFurniture(t) && !/[>›»]/.test(t));
+  const titleAbove = above.filter(isTitleLine).pop() ?? above[0];
   const title = opts.title ?? titleAbove ?? opts.document;
   const year = opts.year ?? yearFrom(title);
 
