@@ -10,7 +10,7 @@ import { atLocal } from '../src/domain/calendar/shanghai-time.ts';
 import { createCadenceEngine } from '../src/engine/create-cadence-engine.ts';
 import type { PrismaClient } from '../src/generated/prisma/client.ts';
 import { silentLogger } from '../src/log/create-logger.ts';
-import { ManualClock, systemClock } from '../src/ports/clock.ts';
+import { ManualClock } from '../src/ports/clock.ts';
 import { openDatabase } from '../src/store/open-database.ts';
 import { freshPostgres } from './fresh-postgres.ts';
 
@@ -100,7 +100,6 @@ async function benchLag(backend: 'node-cron' | 'bullmq', n = 6): Promise<void> {
   const prefix = `duban-bench-${crypto.randomBytes(4).toString('hex')}`;
   const scheduler = createScheduler({
     redisUrl: backend === 'bullmq' ? REDIS : undefined,
-    clock: systemClock,
     logger: silentLogger,
     tickPattern: '* * * * * *',
     tickOnStart: false,

@@ -44,7 +44,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     pushNow: () => engine.pushNow('weekly_reminder').then((r) => r.messages),
     cadences: engine,
   });
-  const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, clock, logger, handler: createJobHandler({ engine, logger }) });
+  const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, handler: createJobHandler({ engine, logger }) });
   const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts });
   let health: HealthServer | undefined;
 

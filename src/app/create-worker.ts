@@ -20,7 +20,7 @@ export async function createWorker(config: Config, logger: Logger) {
   const calendar = createCalendar({ overrideFile: config.calendarOverrideFile, unknownYear: 'warn', onWarn: (m) => logger.warn({ event: 'calendar_unknown_year' }, m) });
   const db = await openDatabase(config);
   const engine = createCadenceEngine({ prisma: db.prisma, calendar, clock: systemClock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(config.dataDir, 'reports') });
-  const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, clock: systemClock, logger, handler: createJobHandler({ engine, logger }) });
+  const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, handler: createJobHandler({ engine, logger }) });
   let closing: Promise<void> | undefined;
   return {
     start: () => scheduler.start(),

@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createScheduler } from '../../src/adapters/scheduler/create-scheduler.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
-import { systemClock } from '../../src/ports/clock.ts';
 import type { SchedulerPort } from '../../src/ports/scheduler.ts';
 import { startOwnRedis } from './own-redis.ts';
 import { uniquePrefix } from './redis-helpers.ts';
@@ -19,7 +18,6 @@ describe('BullMQ scheduler across a Redis restart that loses all data', () => {
     const slots: string[] = [];
     const s: SchedulerPort = createScheduler({
       redisUrl: redis.url,
-      clock: systemClock,
       logger: silentLogger,
       tickPattern: '* * * * * *',
       tickOnStart: false,

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createScheduler } from '../../src/adapters/scheduler/create-scheduler.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
-import { systemClock } from '../../src/ports/clock.ts';
 import type { JobHandler, SchedulerJob, SchedulerPort } from '../../src/ports/scheduler.ts';
 import { REDIS_TEST_URL } from '../helpers/databases.ts';
 import { dropPrefix, uniquePrefix } from './redis-helpers.ts';
@@ -20,7 +19,7 @@ describe.each(BACKENDS)('scheduler conformance: $name', ({ name, redisUrl }) => 
   const make = (handler: JobHandler, tickPattern = '0 0 1 1 *') => {
     const prefix = uniquePrefix('conf');
     prefixes.push(prefix);
-    const s = createScheduler({ redisUrl, clock: systemClock, logger: silentLogger, handler, tickPattern, prefix, queueName: 'conf' });
+    const s = createScheduler({ redisUrl, logger: silentLogger, handler, tickPattern, prefix, queueName: 'conf' });
     open.push(s);
     return s;
   };
