@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createScheduler } from '../src/adapters/scheduler/create-scheduler.ts';
-import { createCalendar } from '../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../src/adapters/calendar/create-calendar.ts';
 import { atLocal } from '../src/domain/calendar/shanghai-time.ts';
 import { createCadenceEngine } from '../src/engine/create-cadence-engine.ts';
 import type { PrismaClient } from '../src/generated/prisma/client.ts';

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createCalendar } from '../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../src/adapters/calendar/create-calendar.ts';
 import { addDays, atLocal } from '../src/domain/calendar/shanghai-time.ts';
 import { bulletinDocx } from '../src/reports/bulletin-docx.ts';
 import { bulletinModel } from '../src/reports/bulletin-model.ts';

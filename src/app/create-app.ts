@@ -4,7 +4,7 @@ import type { Config } from '../config/config-schema.ts';
 import { createWechatyChat, type WechatyChat } from '../adapters/chat/create-wechaty-chat.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
 import { createInboundHandler } from '../chat/create-inbound-handler.ts';
-import { createCalendar } from '../domain/calendar/create-calendar.ts';
+import { createCalendar } from '../adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
 import { chatCheck, databaseCheck, redisCheck } from '../health/health-checks.ts';
 import { startHealthServer, type HealthServer } from '../health/health-server.ts';

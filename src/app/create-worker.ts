@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
 import type { Config } from '../config/config-schema.ts';
-import { createCalendar } from '../domain/calendar/create-calendar.ts';
+import { createCalendar } from '../adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
 import { ConfigError } from '../errors.ts';
 import type { Logger } from '../log/create-logger.ts';

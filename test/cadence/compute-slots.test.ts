@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { toLocalDate, toLocalTime } from '../../src/domain/calendar/shanghai-time.ts';
 import { cadenceSpecSchema, parseCadence, planSlots, slotsBetween, type CadenceSpecInput } from '../../src/domain/cadence/index.ts';
 import { InputError } from '../../src/errors.ts';

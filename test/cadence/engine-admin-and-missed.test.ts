@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { atLocal, toLocalDate, toLocalTime } from '../../src/domain/calendar/shanghai-time.ts';
 import { createCadenceEngine, type CadenceEngine } from '../../src/engine/create-cadence-engine.ts';
 import { InputError } from '../../src/errors.ts';

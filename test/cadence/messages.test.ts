@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atLocal } from '../../src/domain/calendar/shanghai-time.ts';
-import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import { parseTemplates, templatesFor } from '../../src/messages/load-templates.ts';

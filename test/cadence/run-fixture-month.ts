@@ -1,5 +1,5 @@
 import type { Database } from '../../src/store/open-database.ts';
-import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { toLocalDate, toLocalTime } from '../../src/domain/calendar/shanghai-time.ts';
 import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
 import { simulate, type Dispatch } from '../../src/engine/simulate.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { atLocal, toLocalDate } from '../../src/domain/calendar/shanghai-time.ts';
 import { DubanError, InputError } from '../../src/errors.ts';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createWechatyChat, type WechatyChat } from '../../src/adapters/chat/create-wechaty-chat.ts';
 import { createInboundHandler, type InboundHandler } from '../../src/chat/create-inbound-handler.ts';
-import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import type { IncomingMessage } from '../../src/ports/chat.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { describeReason, expectedByNow, taskHealth, type HealthInput } from '../../src/domain/health/index.ts';
 
 const calendar = createCalendar();

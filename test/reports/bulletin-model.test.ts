@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { taskHealth } from '../../src/domain/health/index.ts';
 import { bulletinModel, reportingWeeks } from '../../src/reports/bulletin-model.ts';
 import { bulletinText } from '../../src/reports/bulletin-text.ts';

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { atLocal } from '../../src/domain/calendar/shanghai-time.ts';
 import { buildConsultAgenda, buildMonthlyBulletin, buildWeeklyDigests } from '../../src/reports/index.ts';
 import { openDatabase } from '../../src/store/open-database.ts';

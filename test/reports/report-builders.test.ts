@@ -5,7 +5,7 @@ import { loadImage } from '@napi-rs/canvas';
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { bulletinModel } from '../../src/reports/bulletin-model.ts';
 import { agendaModel } from '../../src/reports/consult-agenda.ts';
 import { buildConsultAgenda, buildMonthlyBulletin, buildWeeklyDigests, WECHAT_TEXT_LIMIT } from '../../src/reports/index.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectionFromUrl } from '../../src/adapters/scheduler/bullmq-scheduler.ts';
-import { createCalendar } from '../../src/domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import { ManualClock } from '../../src/ports/clock.ts';

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/load-config.ts';
-import { createCalendar } from '../../domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../adapters/calendar/create-calendar.ts';
 import { toLocalDate, toLocalTime } from '../../domain/calendar/shanghai-time.ts';
 import type { CadenceRule, CadenceSpec } from '../../domain/cadence/index.ts';
 import { createCadenceEngine } from '../../engine/create-cadence-engine.ts';

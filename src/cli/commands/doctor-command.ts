@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/load-config.ts';
-import { createCalendar } from '../../domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../adapters/calendar/create-calendar.ts';
 import { toLocalDate } from '../../domain/calendar/shanghai-time.ts';
 import { databaseCheck, redisCheck, runChecks, type CheckResult } from '../../health/health-checks.ts';
 import { openDatabase } from '../../store/open-database.ts';

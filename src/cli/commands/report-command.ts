@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.ts';
-import { createCalendar } from '../../domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../adapters/calendar/create-calendar.ts';
 import { isLocalDate, toLocalDate } from '../../domain/calendar/shanghai-time.ts';
 import { InputError } from '../../errors.ts';
 import { buildConsultAgenda, buildMonthlyBulletin, buildWeeklyDigests } from '../../reports/index.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.ts';
-import { createCalendar } from '../../domain/calendar/create-calendar.ts';
+import { createCalendar } from '../../adapters/calendar/create-calendar.ts';
 import { addDays, atLocal, isLocalDate, toLocalDate, toLocalTime } from '../../domain/calendar/shanghai-time.ts';
 import { readDemoPeople } from '../../demo/demo-people.ts';
 import { loadDemo } from '../../demo/load-demo.ts';

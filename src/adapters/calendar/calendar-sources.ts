@@ -4,8 +4,8 @@ import path from 'node:path';
 import chineseDays from 'chinese-days';
 import { z } from 'zod';
 import { InputError } from '../../errors.ts';
-import { isLocalDate, type LocalDate } from './shanghai-time.ts';
-import type { CalendarSource, DayRule } from './work-calendar.ts';
+import { isLocalDate, type LocalDate } from '../../domain/calendar/shanghai-time.ts';
+import type { CalendarSource, DayRule } from '../../domain/calendar/work-calendar.ts';
 
 /** The official calendar shipped by chinese-days; its data files tell which years it really knows. */
 export function chineseDaysSource(): CalendarSource {

@@ -1,5 +1,5 @@
 import { chineseDaysSource, readCalendarOverrides, withOverrides } from './calendar-sources.ts';
-import type { CalendarSource } from './work-calendar.ts';
+import type { CalendarSource } from '../../domain/calendar/work-calendar.ts';
 
 export function calendarSourcesFromFile(overrideFile?: string): CalendarSource {
   const base = chineseDaysSource();
