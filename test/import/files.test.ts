@@ -136,6 +136,18 @@ describe('Word and Excel inputs', () => {
   });
 });
 
+describe('a plan kept as structured data', () => {
+  it('imports a .json in the `duban import --json` schema (the gold files, demo/plan.json) without re-parsing', async () => {
+    const gold = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../../shared/gold/002_a944769c8b8073fd.json'), 'utf8'));
+    const json = toPlanJson(await importPlanFile(path.resolve(import.meta.dirname, '../../../shared/gold/002_a944769c8b8073fd.json'), { directory }));
+    expect(json.tasks.map((t) => [t.no, t.leadUnits, t.responsibleUnits])).toEqual(gold.tasks.map((t: { no: string; leadUnits: string[]; responsibleUnits: string[] }) => [t.no, t.leadUnits, t.responsibleUnits]));
+    expect(json.roster).toHaveLength(30);
+    const bad = path.join(tmp, 'not-a-plan.json');
+    fs.writeFileSync(bad, '{"a": 1}');
+    await expect(importPlanFile(bad, { directory })).rejects.toThrow(/not-a-plan\.json 的 document 不正确/);
+  });
+});
+
 describe('malformed input says what and where', () => {
   it('empty file', async () => {
     const file = path.join(tmp, 'empty.txt');
