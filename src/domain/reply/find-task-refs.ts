@@ -15,6 +15,8 @@ const LIST = `${NUM}(?:\\s*[、,，和及与]\\s*${NUM})*`;
 const PATTERNS: RegExp[] = [
   // 第3项 / 第三条 / 第3、4项 / 第(三)项
   new RegExp(`第\\s*\\(?(${LIST})\\)?\\s*(?:项|条|个任务|号任务|号|点)`, 'g'),
+  // "2、3两项正常推进" / "5和6项": a list of two or more opening a clause, then 项
+  new RegExp(`(?:^|[\\s,;:。；：!?])(${NUM}(?:\\s*[、,，和及与]\\s*${NUM})+)\\s*(?:[两二三四五六七八九十]|\\d{1,2})?\\s*项`, 'g'),
   // 任务3 / 事项三 / 任务第3
   new RegExp(`(?:任务|事项)\\s*(?:编号)?\\s*(\\d{1,4})(?![\\d.%])`, 'g'),
   // 3号 / 3号任务 — not a date like 5月3号
