@@ -19,7 +19,14 @@ export interface DateMention {
 const CN_DIGIT: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 const CN_NUM = '(?:十[一二]?|[一二三四五六七八九])';
 const NUM = `(?:\\d{1,2}|${CN_NUM})`;
-const YEAR = '(?:(\\d{4})\\s*年\\s*)?';
+// 次年/明年/翌年: the year after the plan's.
+const YEAR = '(?:(\\d{4}|次|明|翌)\\s*年\\s*)?';
+
+/** 春节 (lunar new year's day), for "春节前" deadlines; outside these years the phrase stays undated. */
+const SPRING_FESTIVAL: Record<number, string> = {
+  2020: '01-25', 2021: '02-12', 2022: '02-01', 2023: '01-22', 2024: '02-10', 2025: '01-29', 2026: '02-17', 2027: '02-06',
+  2028: '01-26', 2029: '02-13', 2030: '02-03', 2031: '01-23', 2032: '02-11', 2033: '01-31', 2034: '02-19', 2035: '02-08',
+};
 
 /** Full-width digits and letters to ASCII, so one grammar covers both. */
 export function toHalfWidthDigits(s: string): string {
@@ -54,7 +61,15 @@ interface Rule {
   resolve(m: RegExpExecArray, year: number | null): string | null | undefined;
 }
 
-const yearOf = (m: RegExpExecArray, fallback: number | null): number | null => (m[1] ? Number(m[1]) : fallback);
+const yearOf = (m: RegExpExecArray, fallback: number | null): number | null => {
+  if (!m[1]) return fallback;
+  if (/^\d+$/.test(m[1])) return Number(m[1]);
+  return fallback == null ? null : fallback + 1;
+};
+
+function dayBefore(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
 
 // Order matters: the longest, most specific forms first at any position.
 const RULES: Rule[] = [
@@ -99,6 +114,35 @@ const RULES: Rule[] = [
     },
   },
   {
+    // 明年底 / 次年 alone: the end of the following year.
+    re: /(?:次|明|翌)\s*年(?:底|末|内|度)?(?!\s*(?:\d|[一二三四五六七八九十]+\s*月|第|[上下]半年|[一二三四]季度))/y,
+    resolve: (_m, fy) => (fy == null ? null : `${fy + 1}-12-31`),
+  },
+  {
+    // 春节前 / 元旦前 / 国庆节前 / 五一前: the day before. Without a year, the next such day after the
+    // plan's year has begun its work: 元旦 and 春节 of the following year, 国庆 and 五一 of the same.
+    re: new RegExp(`${YEAR}(春节|元旦|国庆节?|五一|劳动节)\\s*(?:假期)?\\s*前`, 'y'),
+    resolve: (m, fy) => {
+      const explicit = m[1] !== undefined;
+      const y = yearOf(m, fy);
+      if (y == null) return null;
+      switch (m[2]) {
+        case '元旦':
+          return explicit ? `${y - 1}-12-31` : `${y}-12-31`;
+        case '春节': {
+          const sy = explicit ? y : y + 1;
+          const day = SPRING_FESTIVAL[sy];
+          return day ? dayBefore(`${sy}-${day}`) : undefined;
+        }
+        case '五一':
+        case '劳动节':
+          return `${y}-04-30`;
+        default:
+          return `${y}-09-30`;
+      }
+    },
+  },
+  {
     // "2025年" / "2024年度" alone: the end of that year. Not when a month or season follows.
     re: /(\d{4})\s*年度?(?!\s*(?:\d|[一二三四五六七八九十]+\s*月|第|[上下]半年|[一二三四]季度|年底|年末))/y,
     resolve: (m) => `${m[1]}-12-31`,
@@ -119,6 +163,8 @@ export function findDateMentions(text: string, opts: DeadlineOptions = {}): Date
       if (!m || m[0].trim() === '') continue;
       // A digit glued on the left means we are inside a longer number (12345年).
       if (i > 0 && /\d/.test(s[i - 1]!)) continue;
+      // 说明年底 / 表明年内: the 明 belongs to the word before it.
+      if (s[i] === '明' && i > 0 && /[说表证透文光阐标注查声申指写载发聪精鲜严分开]/.test(s[i - 1]!)) continue;
       const date = rule.resolve(m, year);
       if (date === undefined) continue;
       out.push({ index: i, raw: text.slice(i, i + m[0].length).trim(), date });
