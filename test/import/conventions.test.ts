@@ -145,6 +145,25 @@ describe('other conventions of the genre', () => {
     expect(plan.warnings.filter((w) => w.code.startsWith('unit'))).toEqual([]);
   });
 
+  it('markup written as clauses of the prose, and a title after the leader\'s name', () => {
+    const plan = parse(`2026年城乡建设重点工作安排
+一、城市更新
+1.实施老旧小区改造。完成改造小区20个。（牵头领导：王五 副区长；责任单位：区住建局；完成时限：2026年11月底）
+2.推进背街小巷整治。整治背街小巷30条，区住建局牵头，洪都街道、豫章街道配合，10月底前完成。
+3.强化宣传引导，营造全民参与、社会共治的良好氛围。
+二、保障措施
+（一）加强组织领导。区政府办牵头，定期调度。
+`, 2026);
+    expect(plan.tasks.map((t) => [t.no, t.leaders, t.units.map((u) => `${u.role}:${u.rawName}`), t.deadline.date])).toEqual([
+      ['1', ['王五'], ['responsible:区住建局'], '2026-11-30'],
+      ['2', [], ['lead:区住建局', 'participating:洪都街道', 'participating:豫章街道'], '2026-10-31'],
+      ['3', [], [], null],
+    ]);
+    // The prose is kept as printed; "全民参与" is not a unit; 保障措施 stays out of the task list.
+    expect(plan.tasks[1]!.text).toBe('推进背街小巷整治。整治背街小巷30条，区住建局牵头，洪都街道、豫章街道配合，10月底前完成。');
+    expect(plan.warnings.filter((w) => w.code === 'untasked_item').map((w) => w.line)).toEqual([5]);
+  });
+
   it('"X牵头，Y配合" with or without keys', () => {
     const plan = parse(`方案
 一、任务

@@ -2,7 +2,7 @@ import { extractMilestones, milestonesFromDeadlineText, normaliseDeadline } from
 import { isFurniture, readDocumentHeader, type SourceLine } from './document-header.ts';
 import { findMechanisms } from './mechanisms.ts';
 import { newNumberingState, placeMarker, readMarker, type Marker } from './numbering.ts';
-import { emptyResponsibility, findResponsibilitySpans, parseResponsibility, STARTS_WITH_KEY, type Responsibility } from './responsibility.ts';
+import { emptyResponsibility, findResponsibilitySpans, parseResponsibility, proseMarkup, STARTS_WITH_KEY, type Responsibility } from './responsibility.ts';
 import { extractRoster } from './roster.ts';
 import type { ImportWarning, ParsedPlan, ParsedSection, ParsedTask } from './plan-types.ts';
 
@@ -151,6 +151,12 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     if (isTask(b)) return true;
     const siblings = b.parent ? b.parent.children : blocks.filter((x) => x.level === 0);
     if (b.children.length === 0 && !isHeading(b) && siblings.some((s) => s !== b && s.marker.style === b.marker.style && isTask(s))) {
+      // "…，区城管局牵头，各街道配合，10月底前完成。": the markup is in the prose; the text stays as printed.
+      const prose = proseMarkup(info.get(b)!.text);
+      if (prose) {
+        info.get(b)!.resp = parseResponsibility(prose, emptyResponsibility());
+        return true;
+      }
       warnings.push({ line: b.line, code: 'untasked_item', message: `条目 ${b.marker.label} 没有写明责任单位或完成时限，已作为任务导入，请补充责任单位` });
       return true;
     }

@@ -77,6 +77,35 @@ export function keylessMarkup(content: string): string | null {
   return m[3] ? `${first}；配合单位：${m[3]}` : first;
 }
 
+const UNIT_END = /[局委办部室处心院司队所府会站位门区镇道]$/;
+const looksLikeUnits = (list: string): boolean =>
+  list.split(/[、和及与]/).every((n) => UNIT_END.test(n.trim()) || /^各(相关|有关)?[\u4e00-\u9fa5（）()]{1,12}$/.test(n.trim()));
+
+/**
+ * "整治背街小巷30条，区城管局牵头，各街道配合，10月底前完成。": markup written as clauses of the
+ * item's prose, with no keys and no brackets, rewritten with keys. Only clauses whose subject reads
+ * as unit names count, so "群众参与" or "统筹负责" stay prose.
+ */
+export function proseMarkup(text: string): string | null {
+  const clauses = text.split(/[，,。；;]/).map((c) => c.trim().replace(/^由/, '')).filter(Boolean);
+  const parts: string[] = [];
+  for (const c of clauses) {
+    const lead = /^(.{2,60}?)\s*(牵头|负责)$/.exec(c);
+    if (lead && looksLikeUnits(lead[1]!)) parts.push(`${lead[2] === '牵头' ? '牵头单位' : '责任单位'}：${lead[1]}`);
+    const help = /^(.{2,80}?)\s*(配合|参与|协助|协办|协同)$/.exec(c);
+    if (help && looksLikeUnits(help[1]!)) parts.push(`配合单位：${help[1]}`);
+  }
+  if (!parts.some((p) => !p.startsWith('配合'))) return null;
+  const due = clauses.reverse().find((c) => /^(.{2,16}?)前?(完成|到位|建成|办结|完工)?$/.test(c) && isDeadlineClause(c));
+  if (due) parts.push(`完成时限：${due}`);
+  return parts.join('；');
+}
+
+function isDeadlineClause(c: string): boolean {
+  const m = findDateMentions(c, { year: 2000 })[0];
+  return m != null && m.index === 0 && m.raw.length >= c.length - 4;
+}
+
 /** "区发改委)" after a lost "(" — the closer is not part of the name. */
 function dropUnmatchedClosers(v: string): string {
   let out = v;

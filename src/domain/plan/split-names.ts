@@ -84,7 +84,11 @@ export function isCollectiveName(name: string): boolean {
 export function splitPersonList(text: string): string[] {
   return splitOutsideBrackets(text.replace(/\*\*/g, ''), /[、，,；;]/)
     // 杨峰（副区长） → 杨峰: the bracket is a title, not part of the name.
-    .map(({ part }) => clean(part).replace(/\s+/g, '').replace(/[（(][^）)]*[）)]$/, '').replace(/同志$/, ''))
+    // 王五 副区长 → 王五: a title after a space is not part of the name either.
+    .map(({ part }) => clean(part).replace(/^([\u4e00-\u9fa5]{2,4})\s+[\u4e00-\u9fa5]*(区长|书记|主任|部长|主席|局长|委员|常委|调研员|巡视员|秘书长|院长|检察长|政委)$/, '$1'))
+    .map((part) => part.replace(/\s+/g, '').replace(/[（(][^）)]*[）)]$/, '').replace(/同志$/, ''))
+    // "李四 区委常委、副区长": the part after 、 is the rest of the title.
+    .filter((part) => !/^(常务)?副?(区委|市委|县委|区|市|县|镇|街道)?(常委|区长|书记|副书记|主任|部长|主席|局长|调研员|巡视员|秘书长)$/.test(part))
     .filter(Boolean);
 }
 
