@@ -7,6 +7,7 @@ import { recordProgress } from './record-progress.ts';
 import { resolveSender } from './resolve-sender.ts';
 import { storeInbound } from './store-inbound.ts';
 import { listCadences, setCadence } from './cadence-commands.ts';
+import { setBackup, setLeave } from './contact-commands.ts';
 import { help, myTasks, overdue, weeklyDigest } from './task-lists.ts';
 import { attachEvidence, decideRequest, evidenceDir, requestClose, requestExtension, transferTask } from './task-requests.ts';
 
@@ -32,6 +33,8 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     case 'failures': return listFailures(turn);
     case 'listCadences': return listCadences(turn);
     case 'setCadence': return setCadence(turn, c);
+    case 'leave': return setLeave(turn, c.person, c.onLeave);
+    case 'setBackup': return setBackup(turn, c.contact, c.backup);
   }
 }
 

@@ -17,6 +17,8 @@ export type ChatCommand =
   | { name: 'bind'; unit: string }
   | { name: 'failures' }
   | { name: 'listCadences' }
+  | { name: 'leave'; person?: string; onLeave: boolean }
+  | { name: 'setBackup'; contact: string; backup: string }
   | { name: 'setCadence'; cadence: string; enabled?: boolean; time?: string; weekday?: number };
 
 const NO = '第?\\s*([0-9一二三四五六七八九十百两]{1,6})\\s*[项号]?';
@@ -36,6 +38,8 @@ const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [/^(立即推送|马上推送)$/, () => ({ name: 'pushNow' })],
   [/^查询\s*(\S+)\s*$/, (m) => ({ name: 'query', unit: m[1]! })],
   [/^绑定\s*(\S+)\s*$/, (m) => ({ name: 'bind', unit: m[1]! })],
+  [/^(?:我)?(请假|销假)(?:\s+(\S{2,20}))?$/, (m) => ({ name: 'leave', onLeave: m[1] === '请假', ...(m[2] ? { person: m[2] } : {}) })],
+  [/^设置\s*B角\s+(\S{2,20})\s+(\S{2,20})$/i, (m) => ({ name: 'setBackup', contact: m[1]!, backup: m[2]! })],
   [/^(异常消息|失败消息)$/, () => ({ name: 'failures' })],
   [/^(提醒设置|调度设置|推送设置)$/, () => ({ name: 'listCadences' })],
   [/^(启用|停用)提醒\s*(\S+)$/, (m) => ({ name: 'setCadence', cadence: m[2]!, enabled: m[1] === '启用' })],

@@ -318,6 +318,29 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
       expect((await e.prisma.schedule.findUniqueOrThrow({ where: { key: 'weekly_chase' } })).enabled).toBe(false);
     });
 
+    it('设置B角 by an admin, 请假 by the contact: reminders @ the B角 until 销假; nobody marks another on leave', async () => {
+      await e.say(e.zhao, e.rooms.shangwu, '收到'); // the B角 is known by name only: this teaches the bot their chat id
+      await e.say(e.wang, e.bot, '设置B角 王科长 赵干事');
+      await e.say(e.admin, e.bot, '设置B角 王科长 赵干事');
+      await e.say(e.stranger, e.rooms.shangwu, '请假 王科长');
+      await e.say(e.wang, e.rooms.shangwu, '请假');
+      const texts = (await e.prisma.outbox.findMany({ orderBy: { id: 'asc' } })).map((o) => o.text);
+      expect(texts.slice(-4)).toEqual([
+        '只有督办室管理员可以设置B角。',
+        '已设置王科长的B角为赵干事：王科长请假期间，提醒将@赵干事。',
+        '只能为自己请假；为他人请假请联系督办室管理员。',
+        '已登记王科长请假，期间提醒改为@B角赵干事。回来后发送“销假”。',
+      ]);
+      await e.say(e.admin, e.bot, '立即推送');
+      const onLeave = await e.prisma.outbox.findFirstOrThrow({ where: { targetRef: e.rooms.shangwu.id, idempotencyKey: { startsWith: 'weekly_reminder' } } });
+      expect(onLeave.mentions).toEqual([e.zhao.id]);
+
+      await e.say(e.wang, e.rooms.shangwu, '销假');
+      expect((await e.prisma.person.findUniqueOrThrow({ where: { id: e.pWang.id } })).onLeave).toBe(false);
+      const audit = await e.prisma.auditLog.findMany({ where: { entity: 'Person' }, orderBy: { id: 'asc' } });
+      expect(audit.map((a) => a.action)).toEqual(['contact.backup', 'contact.leave', 'contact.back']);
+    });
+
     it('pushes reminders now (立即推送) and the reply to the reminder is recorded', async () => {
       await e.say(e.wang, e.bot, '立即推送');
       expect(await e.prisma.outbox.count()).toBe(1);
