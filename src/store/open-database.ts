@@ -5,6 +5,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { StoreError } from '../errors.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { migrate, type MigrationResult } from './migrate.ts';
 
 export type Db = PrismaClient;
@@ -42,11 +43,16 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
   const memory = opts.dataDir === 'memory://';
   const dir = memory ? 'memory://' : path.resolve(opts.dataDir, 'pglite');
-  if (!memory) fs.mkdirSync(dir, { recursive: true });
+  let lock: DataDirLock | undefined;
+  if (!memory) {
+    fs.mkdirSync(dir, { recursive: true });
+    lock = lockDataDir(dir);
+  }
   let db: PGlite;
   try {
     db = await PGlite.create(dir);
   } catch (e) {
+    lock?.release();
     throw new StoreError('DB_UNAVAILABLE', `无法打开内置数据库 ${dir}：${(e as Error).message}`, '检查数据目录（DUBAN_DATA_DIR）是否可写、是否被另一个进程占用', { cause: e });
   }
   // PGlite is single-connection: one socket connection, and a pool of one on top of it.
@@ -67,11 +73,13 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
         await prisma.$disconnect();
         await server.stop();
         await db.close();
+        lock?.release();
       }),
     };
   } catch (e) {
     await server.stop();
     await db.close();
+    lock?.release();
     throw e;
   }
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,6 +112,30 @@ describe('restart keeps all data', () => {
     expect(b.migration.applied).toEqual([]);
     expect((await b.prisma.unit.findMany()).map((u) => u.name)).toEqual(['区商务局']);
     await b.close();
+  });
+
+  it('refuses a second opening of one embedded data folder, and takes over a lock left by a dead process', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-data-'));
+    cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const a = await openDatabase({ dataDir });
+    await expect(openDatabase({ dataDir })).rejects.toMatchObject({ code: 'DB_IN_USE' });
+    await a.close();
+
+    const lockFile = path.join(dataDir, 'pglite', 'duban.lock');
+    const other = spawn('sleep', ['30']);
+    cleanups.push(async () => void other.kill());
+    fs.writeFileSync(lockFile, String(other.pid));
+    const err = await openDatabase({ dataDir }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'DB_IN_USE' });
+    expect((err as StoreError).message).toContain(`pid ${other.pid}`);
+    expect((err as StoreError).hint).toContain('DATABASE_URL');
+
+    other.kill();
+    await new Promise((r) => other.once('exit', r));
+    const b = await openDatabase({ dataDir });
+    expect(fs.readFileSync(lockFile, 'utf8')).toBe(String(process.pid));
+    await b.close();
+    expect(fs.existsSync(lockFile)).toBe(false);
   });
 
   it('Postgres', async () => {
