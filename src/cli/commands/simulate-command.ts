@@ -47,10 +47,13 @@ export const simulateCommand: Command = {
         to: atLocal(addDays(from, days)),
         onSlotError: (s, e) => errors.push(`${toLocalDate(s.slotAt)} ${toLocalTime(s.slotAt)} ${titles.get(s.cadenceKey) ?? s.cadenceKey}：${isDubanError(e) ? e.describe() : (e as Error).message}`),
       });
+      // People read names, not chat ids: @李娜, 私聊 王敏.
+      const people = await db.prisma.person.findMany({ where: { chatId: { not: null } }, select: { chatId: true, name: true } });
+      const names = new Map(people.map((p) => [p.chatId!, p.name]));
       if (values.json) {
         io.stdout.write(`${JSON.stringify(dispatches.map((d) => ({ time: d.at.toISOString(), localTime: `${toLocalDate(d.at)} ${toLocalTime(d.at)}`, cadence: d.cadence, target: d.target, mentions: d.mentions, text: d.text, key: d.key })), null, 2)}\n`);
       } else {
-        for (const d of dispatches) io.stdout.write(describeDispatch(d, titles));
+        for (const d of dispatches) io.stdout.write(describeDispatch(d, titles, names));
         io.stdout.write(`共 ${dispatches.length} 条消息（${from} 起 ${days} 天）\n`);
       }
       for (const e of errors) io.stderr.write(`调度出错：${e}\n`);
@@ -61,9 +64,10 @@ export const simulateCommand: Command = {
   },
 };
 
-function describeDispatch(d: Dispatch, titles: Map<string | null, string>): string {
-  const who = d.target.kind === 'group' ? `群「${d.target.ref}」` : `私聊 ${d.target.ref}`;
-  const at = d.mentions.length ? ` @${d.mentions.join(' @')}` : '';
+function describeDispatch(d: Dispatch, titles: Map<string | null, string>, names: Map<string, string>): string {
+  const name = (id: string) => names.get(id) ?? id;
+  const who = d.target.kind === 'group' ? `群「${d.target.ref}」` : `私聊 ${name(d.target.ref)}`;
+  const at = d.mentions.length ? ` ${d.mentions.map((m) => `@${name(m)}`).join(' ')}` : '';
   const body = d.text.split('\n').map((l) => `    ${l}`).join('\n');
   return `${toLocalDate(d.at)} ${toLocalTime(d.at)}  ${titles.get(d.cadence) ?? d.cadence}  → ${who}${at}\n${body}\n`;
 }
