@@ -164,6 +164,64 @@ describe('other conventions of the genre', () => {
     expect(plan.warnings.filter((w) => w.code === 'untasked_item').map((w) => w.line)).toEqual([5]);
   });
 
+  it('a plan written wholly in prose markup, numbered on across headings (1、2、 under 一、, 3、 under 二、)', () => {
+    const plan = parse(`临江区2026年城市更新重点工作安排
+一、老旧小区改造
+1、完成老旧小区改造30个，由区住建局牵头，区财政局、洪都街道配合，2026年10月底前完成。
+2、推进城中村改造，由区住建局牵头，2026年12月底前完成征收签约。
+二、基础设施建设
+3、改造雨污管网15公里，由区发改委负责，汛期前完成。
+4、补齐养老托育短板，由区财政局、区发改委分别负责，年底前完成。
+三、工作要求
+各责任单位要高度重视，由区政府办牵头，每月调度。
+`, 2026);
+    expect(plan.tasks.map((t) => [t.no, t.sections, t.units.map((u) => `${u.role}:${u.rawName}`), t.deadline.date, t.deadline.text])).toEqual([
+      ['1', ['老旧小区改造'], ['lead:区住建局', 'participating:区财政局', 'participating:洪都街道'], '2026-10-31', '2026年10月底前完成'],
+      ['2', ['老旧小区改造'], ['lead:区住建局'], '2026-12-31', '2026年12月底前完成征收签约'],
+      ['3', ['基础设施建设'], ['responsible:区发改委'], null, '汛期前完成'],
+      ['4', ['基础设施建设'], ['responsible:区财政局', 'responsible:区发改委'], '2026-12-31', '年底前完成'],
+    ]);
+    expect(plan.tasks[0]!.text).toBe('完成老旧小区改造30个，由区住建局牵头，区财政局、洪都街道配合，2026年10月底前完成。');
+    expect(plan.warnings.find((w) => w.code === 'deadline')?.message).toContain('汛期前完成');
+  });
+
+  it('1.1 / 1.2 / 2.1 numbering, and prose after an item\'s markup is reported, or kept when labelled', () => {
+    const plan = parse(`2026年生态环境保护重点任务
+一、大气污染防治
+1.1 开展扬尘专项整治。（责任单位：区住建局；完成时限：年底前）
+工作目标：建筑工地扬尘治理达标率100%。
+1.2 推进柴油货车治理。（责任单位：区发改委；完成时限：三季度末）
+投资1.5亿元用于设备更新。
+二、水污染防治
+2.1 完成雨污分流改造。（责任单位：区住建局；完成时限：2026年10月底）
+`, 2026);
+    expect(plan.tasks.map((t) => [t.no, t.sections, t.deadline.date])).toEqual([
+      ['1.1', ['大气污染防治'], '2026-12-31'],
+      ['1.2', ['大气污染防治'], '2026-09-30'],
+      ['2.1', ['水污染防治'], '2026-10-31'],
+    ]);
+    expect(plan.tasks[0]!.text).toBe('开展扬尘专项整治。工作目标：建筑工地扬尘治理达标率100%。');
+    expect(plan.warnings.filter((w) => w.code === 'unplaced_text')).toEqual([
+      expect.objectContaining({ line: 6, message: expect.stringContaining('投资1.5亿元用于设备更新') }),
+    ]);
+  });
+
+  it('county and city leader keys, and names written with titles or side by side', () => {
+    const plan = parse(`2026年重点任务
+一、农业
+（一）稳定播种面积。（牵头县领导：张华；牵头单位：区发改委）
+（二）巩固脱贫成果。（牵头领导：王强副区长；牵头单位：区财政局）
+（三）发展特色产业。（牵头领导：张三 李四；牵头单位：区财政局）
+（四）建设高标准农田。（牵头领导：区委常委、常务副区长 李明；牵头单位：区财政局）
+`, 2026);
+    expect(plan.tasks.map((t) => [t.no, t.leaders, t.text])).toEqual([
+      ['一', ['张华'], '稳定播种面积。'],
+      ['二', ['王强'], '巩固脱贫成果。'],
+      ['三', ['张三', '李四'], '发展特色产业。'],
+      ['四', ['李明'], '建设高标准农田。'],
+    ]);
+  });
+
   it('"X牵头，Y配合" with or without keys', () => {
     const plan = parse(`方案
 一、任务

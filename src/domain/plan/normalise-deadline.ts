@@ -78,6 +78,15 @@ const RULES: Rule[] = [
     resolve: (m) => ymd(Number(m[1]), Number(m[2]), Number(m[3])),
   },
   {
+    // 2026.12 / 2026-09 / 2026/6: a month written in figures is its last day.
+    re: /(\d{4})[-./．](\d{1,2})(?![\d.．/-])/y,
+    resolve: (m) => {
+      const y = Number(m[1]);
+      const month = Number(m[2]);
+      return month >= 1 && month <= 12 ? ymd(y, month, daysInMonth(y, month)) : undefined;
+    },
+  },
+  {
     re: new RegExp(`${YEAR}(${NUM})\\s*月\\s*(\\d{1,2}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\\s*[日号]`, 'y'),
     resolve: (m, fy) => {
       const y = yearOf(m, fy);
@@ -114,11 +123,6 @@ const RULES: Rule[] = [
     },
   },
   {
-    // 明年底 / 次年 alone: the end of the following year.
-    re: /(?:次|明|翌)\s*年(?:底|末|内|度)?(?!\s*(?:\d|[一二三四五六七八九十]+\s*月|第|[上下]半年|[一二三四]季度))/y,
-    resolve: (_m, fy) => (fy == null ? null : `${fy + 1}-12-31`),
-  },
-  {
     // 春节前 / 元旦前 / 国庆节前 / 五一前: the day before. Without a year, the next such day after the
     // plan's year has begun its work: 元旦 and 春节 of the following year, 国庆 and 五一 of the same.
     re: new RegExp(`${YEAR}(春节|元旦|国庆节?|五一|劳动节)\\s*(?:假期)?\\s*前`, 'y'),
@@ -141,6 +145,11 @@ const RULES: Rule[] = [
           return `${y}-09-30`;
       }
     },
+  },
+  {
+    // 明年底 / 次年 alone: the end of the following year.
+    re: /(?:次|明|翌)\s*年(?:底|末|内|度)?(?!\s*(?:\d|[一二三四五六七八九十]+\s*月|第|[上下]半年|[一二三四]季度))/y,
+    resolve: (_m, fy) => (fy == null ? null : `${fy + 1}-12-31`),
   },
   {
     // "2025年" / "2024年度" alone: the end of that year. Not when a month or season follows.

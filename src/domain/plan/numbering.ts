@@ -3,13 +3,15 @@
  * sits at is learnt from the document (003 numbers its top level 1、), so the levels live on a stack.
  */
 
-export type NumberStyle = '第cn' | 'cn、' | '(cn)' | 'n.' | 'n、' | '(n)' | 'n)' | 'circled';
+export type NumberStyle = '第cn' | 'cn、' | '(cn)' | 'n.n' | 'n.' | 'n、' | '(n)' | 'n)' | 'circled';
 
 export interface Marker {
   style: NumberStyle;
   value: number;
-  /** The numeral as printed, without punctuation: 一 / 1. */
+  /** The numeral as printed, without punctuation: 一 / 1 / 1.2. */
   label: string;
+  /** For 1.2-style numbers, the 1. */
+  major?: number;
   /** Characters taken by the marker at the start of the line. */
   length: number;
 }
@@ -20,6 +22,8 @@ const PATTERNS: { style: NumberStyle; re: RegExp }[] = [
   { style: '(cn)', re: new RegExp(`^[（(]?\\s*(${CN})\\s*[）)]\\s*`) },
   { style: '(n)', re: /^[（(]\s*(\d{1,3})\s*[）)]\s*/ },
   { style: 'cn、', re: new RegExp(`^(${CN})\\s*[、．.]\\s*`) },
+  // 1.1 / 2.3: not 1.5万元 wrapped onto a new line.
+  { style: 'n.n', re: /^(\d{1,2})\s*[.．]\s*(\d{1,2})(?![.．\d%％万亿元个千百倍米吨户人家座所项条公亩平])\s*/ },
   { style: 'n.', re: /^(\d{1,3})\s*[.．](?!\d)\s*/ },
   { style: 'n、', re: /^(\d{1,3})\s*、\s*/ },
   { style: 'n)', re: /^(\d{1,3})\s*[)）](?!\d)\s*/ },
@@ -51,6 +55,10 @@ export function readMarker(line: string): Marker | null {
   for (const { style, re } of PATTERNS) {
     const m = re.exec(line);
     if (!m) continue;
+    if (style === 'n.n') {
+      if (m[0].length >= line.trim().length) return null;
+      return { style, value: Number(m[2]), major: Number(m[1]), label: `${Number(m[1])}.${Number(m[2])}`, length: m[0].length };
+    }
     const label = m[1]!;
     const value = style === 'circled' ? label.charCodeAt(0) - 0x2460 + 1 : /\d/.test(label) ? Number(label) : chineseNumeral(label);
     if (!Number.isFinite(value) || value < 1) return null;
@@ -70,6 +78,7 @@ const SAME_FAMILY: Record<NumberStyle, NumberStyle[]> = {
   '(cn)': ['(n)'],
   '(n)': ['(cn)', 'n)'],
   'n.': [],
+  'n.n': [],
   'n)': ['(n)'],
   '第cn': [],
   circled: [],
@@ -78,12 +87,19 @@ const SAME_FAMILY: Record<NumberStyle, NumberStyle[]> = {
 export interface LevelEntry {
   style: NumberStyle;
   value: number;
+  major?: number | undefined;
+}
+
+/** The next number after `prev` at one level: 3 after 2; 1.3 after 1.2, or 2.1 when the major moves on. */
+function follows(prev: { value: number; major?: number | undefined }, marker: Marker): boolean {
+  if (marker.major === undefined) return marker.value === prev.value + 1;
+  return (marker.major === prev.major && marker.value === prev.value + 1) || (marker.major === (prev.major ?? 0) + 1 && marker.value === 1);
 }
 
 /** The open levels, and the last value each style reached when its level closed. */
 export interface NumberingState {
   stack: LevelEntry[];
-  closed: Map<NumberStyle, { value: number; level: number }>;
+  closed: Map<NumberStyle, { value: number; major?: number | undefined; level: number }>;
 }
 
 export function newNumberingState(): NumberingState {
@@ -95,7 +111,7 @@ function cloneState(s: NumberingState): NumberingState {
 }
 
 function truncate(s: NumberingState, level: number): void {
-  for (let i = s.stack.length - 1; i >= level; i--) s.closed.set(s.stack[i]!.style, { value: s.stack[i]!.value, level: i });
+  for (let i = s.stack.length - 1; i >= level; i--) s.closed.set(s.stack[i]!.style, { value: s.stack[i]!.value, major: s.stack[i]!.major, level: i });
   s.stack.length = level;
 }
 
@@ -109,21 +125,25 @@ export function placeMarker(state: NumberingState, marker: Marker): { level: num
   const { stack } = s;
   for (let i = stack.length - 1; i >= 0; i--) {
     if (stack[i]!.style !== marker.style) continue;
-    if (marker.value !== stack[i]!.value + 1) return null;
+    if (!follows(stack[i]!, marker)) return null;
     truncate(s, i);
-    stack.push({ style: marker.style, value: marker.value });
+    stack.push({ style: marker.style, value: marker.value, major: marker.major });
     return { level: i, state: s };
   }
-  for (let i = stack.length - 1; i >= 0; i--) {
-    if (SAME_FAMILY[marker.style].includes(stack[i]!.style) && marker.value === stack[i]!.value + 1) {
-      truncate(s, i);
-      stack.push({ style: marker.style, value: marker.value });
-      return { level: i, state: s };
+  const before = s.closed.get(marker.style);
+  const continues = before != null && before.level === stack.length && follows(before, marker);
+  // 1、2、 under 一、, then 3、 under 二、: the numbers run on under the new heading. That reading
+  // comes before 3、 as a stand-in for 三、 beside 二、.
+  if (!continues) {
+    for (let i = stack.length - 1; i >= 0; i--) {
+      if (SAME_FAMILY[marker.style].includes(stack[i]!.style) && marker.value === stack[i]!.value + 1) {
+        truncate(s, i);
+        stack.push({ style: marker.style, value: marker.value });
+        return { level: i, state: s };
+      }
     }
   }
-  const before = s.closed.get(marker.style);
-  const continues = before != null && before.level === stack.length && before.value + 1 === marker.value;
   if (marker.value !== 1 && !continues) return null;
-  stack.push({ style: marker.style, value: marker.value });
+  stack.push({ style: marker.style, value: marker.value, major: marker.major });
   return { level: stack.length - 1, state: s };
 }

@@ -21,6 +21,8 @@ interface Block {
   /** Text of the marker's own line, after the numeral. */
   firstLine: string;
   pieces: string[];
+  /** Labelled lines (工作目标：…) after the item's markup closed: still the item's text. */
+  extra: string[];
   /** Set once responsibility markup ended a physical line: later prose is not the item's. */
   closed: boolean;
   parent: Block | null;
@@ -57,6 +59,7 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
   const open: Block[] = []; // current block per level
   const head: SourceLine[] = [];
 
+  const unplaced: { line: number; text: string; after: Block }[] = [];
   let loneMarker: { text: string; no: number } | null = null;
   for (const line of source) {
     let src = line;
@@ -81,7 +84,7 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
         open.length = level;
         const parent = level > 0 ? (open[level - 1] ?? null) : null;
         const rest = text.slice(marker.length).trim();
-        const block: Block = { marker, level, line: src.no, firstLine: rest, pieces: [rest], closed: false, parent, children: [] };
+        const block: Block = { marker, level, line: src.no, firstLine: rest, pieces: [rest], extra: [], closed: false, parent, children: [] };
         parent?.children.push(block);
         blocks.push(block);
         open.push(block);
@@ -106,6 +109,12 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
       if (prev && !openBracket && !/[。；;：:，,、！？!?）)”]$/.test(prev) && /^[\u4e00-\u9fa5]{2,8}[:：]/.test(text)) current.pieces.push('。');
       current.pieces.push(text);
       current.closed = endsWithMarkup(current.pieces.join(''));
+    } else if (FIELD_LINE.test(text)) {
+      // "工作目标：…" under an item whose markup is already closed: still the item's own text.
+      current.extra.push(text);
+    } else {
+      // Prose after an item's markup (a note, an explanation) is not the item: say so, never drop it quietly.
+      unplaced.push({ line: src.no, text, after: current });
     }
   }
 
@@ -117,6 +126,8 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
   interface Info {
     text: string;
     resp: Responsibility | null;
+    /** Markup read from the item's prose: used where the document writes no other kind. */
+    prose: Responsibility | null;
   }
   const info = new Map<Block, Info>();
   for (const b of blocks) {
@@ -124,18 +135,35 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     const spans = findResponsibilitySpans(joined);
     let text = joined;
     let resp: Responsibility | null = null;
+    let prose: Responsibility | null = null;
     if (spans.length > 0) {
       resp = emptyResponsibility();
       for (const s of spans) parseResponsibility(s.content, resp);
       for (const s of [...spans].reverse()) text = text.slice(0, s.start) + text.slice(s.end);
+    } else if (b.children.length === 0) {
+      // "…，由区住建局牵头，各街道配合，10月底前完成。": markup in the prose; the text stays as printed.
+      const markup = proseMarkup(joined.replace(/\n/g, ''));
+      if (markup) prose = parseResponsibility(markup, emptyResponsibility());
     }
-    info.set(b, { text: text.replace(/\n/g, '').trim(), resp });
+    const body = text.replace(/\n/g, '').trim();
+    info.set(b, { text: b.extra.length ? `${body}${/[。；;！？!?]$/.test(body) ? '' : '。'}${b.extra.join('')}` : body, resp, prose });
   }
   /** Markup written on an enclosing item applies to the items under it that have none. */
   const inherited = (b: Block): Responsibility | null => {
     for (let p = b.parent; p; p = p.parent) if (info.get(p)!.resp) return info.get(p)!.resp;
     return null;
   };
+  // Prose markup makes tasks when the document marks no item any other way, or beside marked
+  // siblings; never under 保障措施 / 工作要求, whose "X牵头" lines are arrangements, not tasks.
+  const anyExplicit = blocks.some((b) => info.get(b)!.resp != null);
+  const underArrangements = (b: Block): boolean => {
+    for (let p: Block | null = b; p; p = p.parent) if (ARRANGEMENT_HEADING.test(p.firstLine)) return true;
+    return false;
+  };
+  for (const b of blocks) {
+    const i = info.get(b)!;
+    if (i.prose && !anyExplicit && !underArrangements(b)) i.resp = i.prose;
+  }
   // Only leaf items are tasks; an item with items under it is a section, even with markup.
   const isTask = (b: Block): boolean => b.children.length === 0 && (info.get(b)!.resp != null || inherited(b) != null);
   const firstLineText = (b: Block): string => {
@@ -151,10 +179,9 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     if (isTask(b)) return true;
     const siblings = b.parent ? b.parent.children : blocks.filter((x) => x.level === 0);
     if (b.children.length === 0 && !isHeading(b) && siblings.some((s) => s !== b && s.marker.style === b.marker.style && isTask(s))) {
-      // "…，区城管局牵头，各街道配合，10月底前完成。": the markup is in the prose; the text stays as printed.
-      const prose = proseMarkup(info.get(b)!.text);
-      if (prose) {
-        info.get(b)!.resp = parseResponsibility(prose, emptyResponsibility());
+      const prose = info.get(b)!.prose;
+      if (prose && !underArrangements(b)) {
+        info.get(b)!.resp = prose;
         return true;
       }
       warnings.push({ line: b.line, code: 'untasked_item', message: `条目 ${b.marker.label} 没有写明责任单位或完成时限，已作为任务导入，请补充责任单位` });
@@ -254,6 +281,21 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     }
   }
 
+  // Consecutive lines after one item's markup make one warning.
+  for (let i = 0; i < unplaced.length; ) {
+    let j = i;
+    while (j + 1 < unplaced.length && unplaced[j + 1]!.after === unplaced[i]!.after && unplaced[j + 1]!.line <= unplaced[j]!.line + 1) j++;
+    const first = unplaced[i]!;
+    const text = unplaced.slice(i, j + 1).map((u) => u.text).join('');
+    const shown = [...text].length > 30 ? `${[...text].slice(0, 30).join('')}…` : text;
+    warnings.push({
+      line: first.line,
+      code: 'unplaced_text',
+      message: `${j > i ? `（至第${unplaced[j]!.line}行）` : ''}“${shown}”写在条目 ${first.after.marker.label} 的分工标记之后，未作为任务内容导入；如属于该任务，请移到括号之前`,
+    });
+    i = j + 1;
+  }
+
   for (const t of tasks) {
     if (t.units.length === 0 && !warnings.some((w) => w.line === t.line && w.code === 'untasked_item')) {
       warnings.push({ line: t.line ?? undefined, code: 'no_units', message: `任务 ${t.no} 没有写明责任单位` });
@@ -283,6 +325,11 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     warnings,
   };
 }
+
+const ARRANGEMENT_HEADING = /^(保障措施|工作要求|组织保障|工作保障|组织实施|实施保障|有关要求|相关要求|工作机制|推进机制|督查考核|考核问责)/;
+
+/** A labelled line that belongs to the item above it: 工作目标：… / 具体措施：… */
+const FIELD_LINE = /^(工作目标|目标任务|具体目标|主要目标|年度目标|工作内容|主要内容|建设内容|具体措施|工作措施|主要措施|工作举措|推进措施|考核指标|预期成效|工作要求|建设规模|总投资|年度计划)[:：]/;
 
 function endsWithMarkup(text: string): boolean {
   const t = text.replace(/\s+$/, '');

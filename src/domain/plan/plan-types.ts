@@ -26,7 +26,8 @@ export interface SourcePosition {
 }
 
 export interface ImportWarning extends SourcePosition {
-  code: 'unit_unknown' | 'unit_suggestion' | 'no_units' | 'no_tasks' | 'numbering' | 'deadline' | 'table' | 'untasked_item' | 'input';
+  code: 'unit_unknown' | 'unit_suggestion' | 'no_units' | 'no_tasks' | 'numbering' | 'deadline' | 'table' | 'untasked_item'
+    | 'unplaced_text' | 'input';
   message: string;
 }
 

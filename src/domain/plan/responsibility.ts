@@ -8,7 +8,8 @@ import { splitPersonList, splitUnitList, stripLeadMarker } from './split-names.t
  * (（）〔〕() 【】) or on lines of their own.
  */
 
-const LEADER_KEYS = ['牵头领导', '责任领导', '分管领导', '联系领导', '挂点领导', '包保领导', '牵头区领导', '责任区领导', '分管区领导', '联系区领导', '挂点区领导', '包保区领导', '督办领导'];
+// 牵头领导, and the county / city / town forms of it (牵头县领导, 责任市领导 …).
+const LEADER_KEYS = ['牵头', '责任', '分管', '联系', '挂点', '包保', '督办', '挂帅'].flatMap((k) => ['', '区', '县', '市', '镇', '乡', '街道'].map((level) => `${k}${level}领导`));
 const LEAD_KEYS = ['牵头单位', '主责单位', '牵头部门', '主责部门'];
 const RESPONSIBLE_KEYS = ['责任单位', '承办单位', '落实单位', '责任部门', '主办单位', '实施单位', '责任主体'];
 const PARTICIPATING_KEYS = ['参加单位', '配合单位', '协办单位', '参与单位', '协助单位', '配合部门', '参加部门', '协办部门', '协同单位'];
@@ -90,20 +91,21 @@ export function proseMarkup(text: string): string | null {
   const clauses = text.split(/[，,。；;]/).map((c) => c.trim().replace(/^由/, '')).filter(Boolean);
   const parts: string[] = [];
   for (const c of clauses) {
-    const lead = /^(.{2,60}?)\s*(牵头|负责)$/.exec(c);
+    const lead = /^(.{2,60}?)\s*(牵头|(?:分别|共同|具体)?负责)$/.exec(c);
     if (lead && looksLikeUnits(lead[1]!)) parts.push(`${lead[2] === '牵头' ? '牵头单位' : '责任单位'}：${lead[1]}`);
     const help = /^(.{2,80}?)\s*(配合|参与|协助|协办|协同)$/.exec(c);
     if (help && looksLikeUnits(help[1]!)) parts.push(`配合单位：${help[1]}`);
   }
   if (!parts.some((p) => !p.startsWith('配合'))) return null;
-  const due = clauses.reverse().find((c) => /^(.{2,16}?)前?(完成|到位|建成|办结|完工)?$/.test(c) && isDeadlineClause(c));
+  // "2026年12月底前完成征收签约", "年底前完成", "汛期前完成" (kept as written, even without a date).
+  const due = [...clauses].reverse().find((c) => [...c].length <= 24 && (isDeadlineClause(c) || /^[\u4e00-\u9fa5]{1,8}前(完成|到位|建成|办结|完工)$/.test(c)));
   if (due) parts.push(`完成时限：${due}`);
   return parts.join('；');
 }
 
 function isDeadlineClause(c: string): boolean {
   const m = findDateMentions(c, { year: 2000 })[0];
-  return m != null && m.index === 0 && m.raw.length >= c.length - 4;
+  return m != null && m.index === 0 && /^(前|底前|以前|之前)?(完成|到位|建成|办结|完工)?/.test(c.slice(m.raw.length)) && /前|完成|到位|建成|办结|完工|底|末/.test(c);
 }
 
 /** "区发改委)" after a lost "(" — the closer is not part of the name. */

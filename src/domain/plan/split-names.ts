@@ -80,16 +80,31 @@ export function isCollectiveName(name: string): boolean {
   );
 }
 
-/** 牵头领导：徐志勇、杨峰 → two names; 陈 兰 → 陈兰. */
+const TITLE_WORD = '(?:区长|县长|市长|镇长|书记|主任|部长|主席|局长|委员|常委|调研员|巡视员|秘书长|院长|检察长|政委|指挥长|组长)';
+const TITLE_ONLY = new RegExp(`^(?:常务)?副?(?:区委|市委|县委|区政府|县政府|市政府|区|市|县|镇|乡|街道)?(?:常委|副书记|${TITLE_WORD})$`);
+// 王强副区长 → 王强: a 2–3 character name glued to its title.
+const NAME_THEN_TITLE = new RegExp(`^([\u4e00-\u9fa5]{2,3}?)((?:区委|县委|市委)?(?:常务)?副?(?:区|县|市|镇)?${TITLE_WORD})$`);
+
+/**
+ * 牵头领导：徐志勇、杨峰 → two names; 陈 兰 → 陈兰; 张三 李四 → two names; 杨峰（副区长）, 王五 副区长,
+ * 王强副区长 and 常务副区长 李明 → the name alone.
+ */
 export function splitPersonList(text: string): string[] {
-  return splitOutsideBrackets(text.replace(/\*\*/g, ''), /[、，,；;]/)
-    // 杨峰（副区长） → 杨峰: the bracket is a title, not part of the name.
-    // 王五 副区长 → 王五: a title after a space is not part of the name either.
-    .map(({ part }) => clean(part).replace(/^([\u4e00-\u9fa5]{2,4})\s+[\u4e00-\u9fa5]*(区长|书记|主任|部长|主席|局长|委员|常委|调研员|巡视员|秘书长|院长|检察长|政委)$/, '$1'))
-    .map((part) => part.replace(/\s+/g, '').replace(/[（(][^）)]*[）)]$/, '').replace(/同志$/, ''))
-    // "李四 区委常委、副区长": the part after 、 is the rest of the title.
-    .filter((part) => !/^(常务)?副?(区委|市委|县委|区|市|县|镇|街道)?(常委|区长|书记|副书记|主任|部长|主席|局长|调研员|巡视员|秘书长)$/.test(part))
-    .filter(Boolean);
+  const names: string[] = [];
+  for (const { part } of splitOutsideBrackets(text.replace(/\*\*/g, ''), /[、，,；;]/)) {
+    // The bracket is a title, not part of the name.
+    const words = clean(part).replace(/[（(][^）)]*[）)]$/, '').replace(/同志$/, '').trim().split(/\s+/).filter(Boolean);
+    // Title words around the name, separated by spaces ("王五 副区长", "常务副区长 李明").
+    const kept = words.filter((w) => !TITLE_ONLY.test(w) && !/^(区委|县委|市委)?常委$/.test(w));
+    if (kept.length === 0) continue;
+    // Two names of two or more characters side by side are two people; 陈 兰 is one name spaced out.
+    const people = kept.length > 1 && kept.every((w) => [...w].length >= 2 && [...w].length <= 4) ? kept : [kept.join('')];
+    for (const p of people) {
+      const glued = NAME_THEN_TITLE.exec(p);
+      names.push(glued ? glued[1]! : p);
+    }
+  }
+  return names;
 }
 
 const LEAD_MARK = /[（(〔［\[【]\s*牵头(单位)?\s*[）)〕］\]】]$|(?<=[局委办部室处心院司队所府会站])\s*牵头$/;
