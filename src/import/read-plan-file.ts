@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
+import { isTitleLine } from '../domain/plan/document-header.ts';
 import { InputError } from '../errors.ts';
 import { toSourceLines } from '../domain/plan/parse-plan-text.ts';
 import { columnLetter, findHeader, type TableRow } from '../domain/plan/parse-plan-table.ts';
@@ -51,6 +52,14 @@ export function webPageText(html: string): string {
 
 /** A ledger saved as CSV (quotes may hold commas and line breaks). */
 function csvSource(text: string, document: string): PlanSource {
+  return { kind: 'table', document, rows: delimitedRows(text, ','), cellName: textCell };
+}
+
+/**
+ * Rows of delimited text, as Excel writes it: a cell that opens with a quote may hold the delimiter
+ * and line breaks ("" is a quote). Rows keep the line they start on.
+ */
+export function delimitedRows(text: string, delimiter: ',' | '\t'): TableRow[] {
   const rows: TableRow[] = [];
   let cells: string[] = [];
   let cur = '';
@@ -75,8 +84,10 @@ function csvSource(text: string, document: string): PlanSource {
         if (ch === '\n') line++;
         cur += ch;
       }
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
+    } else if (ch === '"' && cur.trim() === '') {
+      quoted = true;
+      cur = '';
+    } else if (ch === delimiter) {
       cells.push(cur);
       cur = '';
     } else if (ch === '\n') {
@@ -86,7 +97,7 @@ function csvSource(text: string, document: string): PlanSource {
     } else cur += ch;
   }
   endRow();
-  return { kind: 'table', document, rows, cellName: textCell };
+  return rows;
 }
 
 /** UTF-8, else GBK (common for files saved on Chinese Windows); binary content is refused. */
@@ -113,7 +124,7 @@ export function sourceFromText(text: string, document: string): PlanSource {
   // A ledger pasted as tab-separated text is a table, if it has a header row.
   const tabbed = lines.filter((l) => l.text.includes('\t'));
   if (tabbed.length >= 2) {
-    const rows: TableRow[] = lines.filter((l) => l.text.trim()).map((l) => ({ row: l.no, cells: l.text.split('\t').map((c) => c.trim()) }));
+    const rows = delimitedRows(text, '\t');
     const header = findHeader(rows);
     if (header && rows[header.index]!.cells.length >= 2 && rows.slice(header.index).filter((r) => r.cells.length >= 2).length >= 2) {
       return { kind: 'table', document, rows, cellName: textCell };
@@ -170,7 +181,9 @@ async function readWordFile(buf: Buffer, document: string): Promise<PlanSource> 
     const rows = tableRows(table);
     if (findHeader(rows)?.columns.has('text')) {
       const before = htmlToLines(html.slice(0, html.indexOf(table))).filter(Boolean);
-      const title = before.filter((l) => !/^附件/.test(l)).pop();
+      // The title above the table, not 附件2 or the 填报单位：… line between them.
+      const candidates = before.filter((l) => !/^附件\s*\d*$|^(填报|填表|报送|制表|联系人)|^[\u4e00-\u9fa5]{2,6}[:：]/.test(l.trim()));
+      const title = candidates.filter(isTitleLine).pop() ?? candidates.pop();
       return { kind: 'table', document, rows, cellName: (col, r) => `表格第${r}行第${col + 1}列`, ...(title ? { title } : {}) };
     }
   }

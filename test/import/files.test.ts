@@ -324,6 +324,51 @@ describe('Word tables with merged cells and ledgers in their own words', () => {
   });
 });
 
+describe('tables as offices really fill them in', () => {
+  it('skips a header repeated on each page, empty-on-purpose cells and a 填报单位 line; prefixes restarted 序号 with the section', async () => {
+    const file = await writeDocx('paged.docx', [
+      para('北湖区2026年数字经济重点任务分解表'),
+      para('填报单位：（盖章）        填报日期：    年  月  日'),
+      new Table({
+        rows: [
+          ['序号', '工作任务', '责任领导', '牵头单位', '配合单位', '完成时限'],
+          ['一', '产业数字化', '', '', '', ''],
+          ['1', '建设工业互联网平台', '刘洋', '区科工局', '——', '2026年12月底前'],
+          ['序号', '工作任务', '责任领导', '牵头单位', '配合单位', '完成时限'],
+          ['2', '培育数字化转型标杆', '刘洋', '区科工局', '/', '6月底前完成申报\n12月底前完成认定'],
+          ['二', '数字产业化', '', '', '', ''],
+          ['1', '壮大软件信息服务业', '陈静', '区商务局', '无', '年底前'],
+        ].map((r) => new TableRow({ children: r.map((c) => new TableCell({ children: c.split('\n').map(para) })) })),
+      }),
+    ]);
+    const plan = await importPlanFile(file, { directory });
+    const json = toPlanJson(plan);
+    expect(json.title).toBe('北湖区2026年数字经济重点任务分解表');
+    expect(json.tasks.map((t) => [t.no, t.sections, t.leadUnits, t.participatingUnits, t.deadline, (t.milestones ?? []).map((m) => m.dueOn)])).toEqual([
+      ['1', ['产业数字化'], ['区科工局'], [], '2026-12-31', []],
+      ['2', ['产业数字化'], ['区科工局'], [], '2026-12-31', ['2026-06-30', '2026-12-31']],
+      ['二.1', ['数字产业化'], ['区商务局'], [], '2026-12-31', []],
+    ]);
+  });
+
+  it('reads a ledger pasted from Excel as tab-separated text, quoted cells holding line breaks', async () => {
+    const file = path.join(tmp, 'pasted.txt');
+    fs.writeFileSync(file, [
+      '2026年科技创新重点任务推进表',
+      '序号\t重点任务\t责任领导\t牵头单位\t完成时限',
+      '1\t"新建省级研发平台3个；',
+      '建成概念验证中心1个。"\t何平\t区发改委\t"6月底前完成1个',
+      '年底前完成其余"',
+      '2\t引进高层次人才团队5个\t罗斌\t区财政局\t长期坚持',
+    ].join('\n'));
+    const json = toPlanJson(await importPlanFile(file, { directory, year: 2026 }));
+    expect(json.tasks.map((t) => [t.no, t.text, t.leaders, t.leadUnits, t.deadline, t.deadlineText])).toEqual([
+      ['1', '新建省级研发平台3个；建成概念验证中心1个。', ['何平'], ['区发改委'], '2026-12-31', '6月底前完成1个；年底前完成其余'],
+      ['2', '引进高层次人才团队5个', ['罗斌'], ['区财政局'], null, '长期坚持'],
+    ]);
+  });
+});
+
 describe('seeds as Word files', () => {
   for (const seedName of ['000_6f6368d3106e93bf', '002_a944769c8b8073fd', '003_4dfd9a9cc1e4fe81']) {
     it(`${seedName.slice(0, 3)} as a .docx (a paragraph per line) imports the same as the text`, async () => {

@@ -217,7 +217,12 @@ function recurrenceText(raw: string, at: number): string {
 
 /** Milestones written as a list in a deadline cell: "6月底前完成方案；12月底前全面完成". */
 export function milestonesFromDeadlineText(text: string, opts: DeadlineOptions = {}): ParsedMilestone[] {
-  const parts = text.split(/[；;]/).map((p) => p.trim()).filter(Boolean);
+  let parts = text.split(/[；;\n]/).map((p) => p.trim()).filter(Boolean);
+  // "9月底前完成项目申报，年底前完成资金争取": commas separate milestones when each part opens with a date.
+  if (parts.length < 2) {
+    const byComma = text.split(/[，,]/).map((p) => p.trim()).filter(Boolean);
+    if (byComma.length >= 2 && byComma.every((p) => findDateMentions(p, opts)[0]?.index === 0)) parts = byComma;
+  }
   if (parts.length < 2) return [];
   const out: ParsedMilestone[] = [];
   for (const part of parts) {

@@ -128,7 +128,7 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
   const above = rows
     .slice(0, header.index)
     .map((r) => r.cells.find((c) => c.trim())?.trim() ?? '')
-    .filter((t) => t && !isFurniture(t) && !/[>›»]/.test(t));
+    .filter((t) => t && !isFurniture(t) && !/[>›»]/.test(t) && !/^(填报|填表|报送|制表|联系人|单位|日期|附件)|^[\u4e00-\u9fa5]{2,6}[:：]/.test(t));
   const titleAbove = above.filter(isTitleLine).pop() ?? above[0];
   const title = opts.title ?? titleAbove ?? opts.document;
   const year = opts.year ?? yearFrom(title);
@@ -137,10 +137,17 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
   const sectionStack: ParsedSection[] = [];
   const tasks: ParsedTask[] = [];
   const seenNo = new Set<string>();
+  // Paragraphs inside a cell: run on in text, separate names in lists, separate milestones.
+  const JOIN: Partial<Record<Column, string>> = { text: '', detail: '', latest: '', leaders: '、', lead: '、', responsible: '、', participating: '、', deadline: '；' };
   const cell = (r: TableRow, col: Column): string => {
     const j = cols.get(col);
-    return j === undefined ? '' : (r.cells[j] ?? '').trim();
+    const v = j === undefined ? '' : (r.cells[j] ?? '').trim();
+    // "——", "/", "无": a cell left empty on purpose.
+    if (/^[—\-－–/／\\、\s]*$|^(无|暂无)$/.test(v)) return '';
+    return v.replace(/\s*\n\s*/g, JOIN[col] ?? '');
   };
+  const headerCells = headerRow.cells.map((c) => c.replace(/\s+/g, ''));
+  const repeatsHeader = (r: TableRow): boolean => [...cols.values()].filter((j) => (r.cells[j] ?? '').replace(/\s+/g, '') === headerCells[j]).length >= 2;
 
   const openSection = (marker: ReturnType<typeof readMarker>, title: string) => {
     const level = marker?.style === '(cn)' || marker?.style === '(n)' ? 2 : 1;
@@ -156,6 +163,8 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
   for (const r of rows.slice(header.index + header.height)) {
     const filled = r.cells.map((c) => c.trim()).filter(Boolean);
     if (filled.length === 0) continue;
+    // The header printed again at the top of each page of a long table.
+    if (repeatsHeader(r)) continue;
     const rawText = joinText(cell(r, 'text'), cell(r, 'detail'));
     const distinct = new Set(filled);
     const noCell = cell(r, 'no');
@@ -189,6 +198,9 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
       no = String(tasks.length + 1);
       if (cols.has('no')) warnings.push({ cell: opts.cellName(cols.get('no')!, r.row), code: 'table', message: `第${r.row}行没有序号，已编为 ${no}` });
     }
+    // 序号 restarting under each section: the section's number as a prefix, as the text importer does.
+    const section = sectionStack[sectionStack.length - 1];
+    if (seenNo.has(no) && section && !seenNo.has(`${section.label}.${no}`)) no = `${section.label}.${no}`;
     if (seenNo.has(no)) {
       const unique = `${no}-${r.row}`;
       warnings.push({ cell: opts.cellName(cols.get('no') ?? 0, r.row), code: 'table', message: `序号 ${no} 重复，第${r.row}行改记为 ${unique}` });
