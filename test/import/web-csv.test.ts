@@ -45,6 +45,24 @@ describe('web pages and CSV', () => {
     ]);
   });
 
+  it('reads the 文号 from a page\'s info table and stops at the attachment list after the last item', async () => {
+    const file = path.join(tmp, 'county.html');
+    fs.writeFileSync(
+      file,
+      `<html><body><table><tr><td>索引号：</td><td>001-2026-0008</td></tr><tr><td>文号：</td><td>东府办字〔2026〕8号</td><td>发布日期：</td><td>2026-02-10</td></tr></table>
+<p>东山县2026年乡村振兴重点工作任务清单</p><p>一、重点任务</p>
+<p>（一）稳定播种面积。（牵头县领导：张华；牵头单位：区发改委；完成时限：10月底前）</p>
+<p>（二）巩固脱贫成果。（牵头县领导：王敏；牵头单位：区财政局；完成时限：长期坚持）</p>
+<p>附件下载：</p><p>1.任务清单（表格版）.xlsx</p><p>2.政策解读.pdf</p></body></html>`,
+    );
+    const json = toPlanJson(await importPlanFile(file, { directory, year: 2026 }));
+    expect(json.docNumber).toBe('东府办字〔2026〕8号');
+    expect(json.tasks.map((t) => [t.no, t.leaders, t.leadUnits, t.deadlineText])).toEqual([
+      ['一', ['张华'], ['区发改委'], '10月底前'],
+      ['二', ['王敏'], ['区财政局'], '长期坚持'],
+    ]);
+  });
+
   it('reads a CSV ledger with quoted cells', async () => {
     const file = path.join(tmp, 'ledger.csv');
     const csv = ['\ufeff序号,任务内容,责任单位,完成时限', '1,"推进项目建设，确保""双过半""",区公建中心、区财政局,2024年6月底', '2,做好统计工作,区统计局,年底前', ''].join('\r\n');

@@ -91,6 +91,13 @@ export function readDocumentHeader(head: SourceLine[], all: SourceLine[]): Docum
   let docNumber: string | null = null;
   let issuedOn: string | null = null;
   let dateIndex = -1;
+  // A page's info table ("文号：\t东府办字〔2026〕8号\t发布日期：…") is furniture, but it holds the number.
+  for (const l of head) {
+    if (docNumber) break;
+    for (const cell of l.text.split(/\t|\s{2,}/)) {
+      docNumber ??= readDocNumber(cell.replace(/^\s*(文号|发文字号|文件编号|发文号)\s*[:：]\s*/, ''));
+    }
+  }
   lines.forEach((l, i) => {
     docNumber ??= readDocNumber(l.text);
     if (issuedOn == null) {

@@ -61,10 +61,14 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
 
   const unplaced: { line: number; text: string; after: Block }[] = [];
   let loneMarker: { text: string; no: number } | null = null;
+  let tail = false;
   for (const line of source) {
     let src = line;
     let text = cleanLine(src.text);
     if (!text || isFurniture(text)) continue;
+    // "附件：" / "附件下载：" after the body: what follows lists files, not items.
+    if (blocks.length > 0 && /^(附件|附件下载|相关附件|附件列表)\s*[:：]?$/.test(text)) tail = true;
+    if (tail) continue;
     // A numeral on a line of its own (converted lists): it opens the next line.
     if (/^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]$|^[（(][一二三四五六七八九十\d]{1,3}[）)]$/.test(text)) {
       loneMarker = { text, no: src.no };
