@@ -18,5 +18,6 @@ const RE = new RegExp(FORMS.join('|'), 'g');
 export function findMechanisms(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(RE)) if (!out.includes(m[0])) out.push(m[0]);
-  return out;
+  // "实行周调度、月通报……每周调度重点任务": 每周调度 restates the named 周调度.
+  return out.filter((m) => !(m.startsWith('每') && out.includes(m.slice(1))));
 }

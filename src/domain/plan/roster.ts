@@ -17,14 +17,23 @@ function squash(s: string): string {
 export function extractRoster(lines: SourceLine[]): RosterEntry[] {
   const out: RosterEntry[] = [];
   let role: string | null = null;
+  let lastWasEntry = false;
   for (const { text } of lines) {
     let rest = text.replace(/\u3000/g, ' ').trim();
     if (!rest) continue;
     const rm = /^([\u4e00-\u9fa5 ]{1,12}?)\s*[:：]\s*(.*)$/.exec(rest);
+    // "　　　　赵　敏　区政府副区长" under "副组长：李明华　…": one more person of the same role.
+    const continued = !rm && lastWasEntry ? /^((?:[\u4e00-\u9fa5]\s?){1,3}[\u4e00-\u9fa5])\s+(\S.*)$/.exec(rest) : null;
+    const before = out.length;
+    lastWasEntry = false;
     if (rm && ROLE.test(squash(rm[1]!))) {
       role = squash(rm[1]!);
       rest = rm[2]!.trim();
       if (!rest) continue;
+    } else if (continued && NAME.test(squash(continued[1]!)) && !ROLE.test(squash(continued[1]!)) && TITLE.test(continued[2]!)) {
+      out.push({ name: squash(continued[1]!), role, title: squash(continued[2]!) });
+      lastWasEntry = true;
+      continue;
     } else if (!/\t|\s{2,}/.test(rest)) {
       // Not a table row and no role: this line is prose.
       continue;
@@ -41,6 +50,8 @@ export function extractRoster(lines: SourceLine[]): RosterEntry[] {
       continue;
     }
     let cells = rest.split(/\t+|\s{2,}/).map((c) => c.trim()).filter(Boolean);
+    // A table with the role in its own column: 组长 | 周明 | 区委副书记、区长.
+    if (cells.length >= 2 && ROLE.test(squash(cells[0]!))) role = squash(cells.shift()!);
     // "胡俊峰 区委副书记、区政府区长": one space between name and title.
     if (cells.length === 1) {
       const one = /^([\u4e00-\u9fa5]{2,4})\s+(\S.*)$/.exec(rest);
@@ -50,6 +61,7 @@ export function extractRoster(lines: SourceLine[]): RosterEntry[] {
     const name = squash(cells[0]!);
     const title = squash(cells.slice(1).join(''));
     if (NAME.test(name) && TITLE.test(title) && !/[。；]/.test(title)) out.push({ name, role, title });
+    lastWasEntry = out.length > before;
   }
   return out;
 }
