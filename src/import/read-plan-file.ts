@@ -173,7 +173,7 @@ export function cellText(v: ExcelJS.CellValue): string {
 async function readWordFile(buf: Buffer, document: string): Promise<PlanSource> {
   let html: string;
   try {
-    html = (await mammoth.convertToHtml({ buffer: buf })).value;
+    html = (await mammoth.convertToHtml({ buffer: buf }, { transformDocument: printListNumbers() })).value;
   } catch (e) {
     throw new InputError('IMPORT_INVALID', `${document} 不是有效的 Word（.docx）文件：${(e as Error).message}`, '用 Word/WPS 打开后另存为 .docx 再导入', { cause: e });
   }
@@ -198,7 +198,37 @@ async function readWordFile(buf: Buffer, document: string): Promise<PlanSource> 
  * of the rows below; a merged 牵头领导 would otherwise shift every later cell one column left. Each
  * merged cell's text fills its whole span, as a workbook's merged cells read.
  */
-export function tableRows(table: string): TableRow[] {
+export interface DocxElement {
+  type: string;
+  children?: DocxElement[];
+  numbering?: { isOrdered: boolean; level: string } | null;
+  value?: string;
+}
+
+/**
+ * Word numbers a list by its definition, not by where <ol> starts: a list interrupted by a paragraph
+ * of markup ("牵头区领导：…") or a heading goes on counting (3. after 2.). mammoth starts a new <ol>
+ * at each interruption, so the numbers are printed into the text here, counted per list level the
+ * way Word does: a level goes on until a shallower level of any list moves, which restarts it.
+ */
+export function printListNumbers(): (doc: DocxElement) => DocxElement {
+  const counts = new Map<object, { depth: number; n: number }>();
+  const visit = (el: DocxElement): DocxElement => {
+    if (el.type === 'paragraph' && el.numbering?.isOrdered) {
+      const depth = Number(el.numbering.level) || 0;
+      for (const [k, c] of counts) if (c.depth > depth) counts.delete(k);
+      const c = counts.get(el.numbering) ?? { depth, n: 0 };
+      c.n++;
+      counts.set(el.numbering, c);
+      const label = depth === 0 ? `${c.n}.` : depth === 1 ? `（${c.n}）` : (CIRCLED[c.n - 1] ?? `${c.n})`);
+      return { ...el, numbering: null, children: [{ type: 'run', children: [{ type: 'text', value: label }] }, ...(el.children ?? [])] };
+    }
+    return el.children ? { ...el, children: el.children.map(visit) } : el;
+  };
+  return visit;
+}
+
+function tableRows(table: string): TableRow[] {
   const carried: Array<{ text: string; rows: number } | undefined> = [];
   return (table.match(/<tr[\s>][\s\S]*?<\/tr>/gi) ?? []).map((tr, i) => {
     const cells: string[] = [];

@@ -118,6 +118,34 @@ describe('Word and Excel inputs', () => {
     ]);
   });
 
+  it('goes on counting a Word list interrupted by a markup paragraph or a heading, as Word prints it', async () => {
+    const numbered = (text: string) => new Paragraph({ children: [new TextRun(text)], numbering: { reference: 'tasks', level: 0 } });
+    const doc = new Document({
+      numbering: { config: [{ reference: 'tasks', levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.START }] }] },
+      sections: [
+        {
+          children: [
+            para('2026年安全生产重点任务清单'),
+            para('一、责任体系'),
+            numbered('健全安全生产责任制。〔牵头区领导：郑强；责任单位：区发改委；完成时限：2026年3月底前〕'),
+            para('二、重点行业'),
+            numbered('强化消防安全治理。'),
+            para('牵头区领导：吴丽；责任单位：区财政局；完成时限：10月底前'),
+            numbered('加强道路交通安全管理。〔牵头区领导：郑强；责任单位：区商务局；完成时限：年底前〕'),
+          ],
+        },
+      ],
+    });
+    const file = path.join(tmp, 'interrupted.docx');
+    fs.writeFileSync(file, await Packer.toBuffer(doc));
+    const json = toPlanJson(await importPlanFile(file, { directory }));
+    expect(json.tasks.map((t) => [t.no, t.sections, t.leaders, t.responsibleUnits, t.deadline])).toEqual([
+      ['1', ['责任体系'], ['郑强'], ['区发改委'], '2026-03-31'],
+      ['2', ['重点行业'], ['吴丽'], ['区财政局'], '2026-10-31'],
+      ['3', ['重点行业'], ['郑强'], ['区商务局'], '2026-12-31'],
+    ]);
+  });
+
   it('reads an .xlsx ledger, with a real date cell and a section row', async () => {
     const file = await writeXlsx('ledger.xlsx', [
       ['2024年重点项目台账'],
