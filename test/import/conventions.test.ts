@@ -310,6 +310,8 @@ describe('other conventions of the genre', () => {
     expect(splitUnitList('区政数局、区财政局、区税务局，各镇、街办、管理处')).toEqual(['区政数局', '区财政局', '区税务局', '各镇、街办、管理处']);
     expect(splitUnitList('区委组织部（人才办）、区人社局；各相关街道、镇、集聚区')).toEqual(['区委组织部（人才办）', '区人社局', '各相关街道、镇、集聚区']);
     expect(splitUnitList('扬子洲镇、扬农管理处')).toEqual(['扬子洲镇', '扬农管理处']);
+    // "区城管局等部门": the 等 closes the list.
+    expect(splitUnitList('区城管局、区财政局等相关部门')).toEqual(['区城管局', '区财政局']);
     expect(splitUnitList('各行业主管部门、项目相关责任单位')).toEqual(['各行业主管部门', '项目相关责任单位']);
     expect(splitUnitList('**区公建中心**')).toEqual(['区公建中心']);
     expect(splitUnitList('区财政局、区发改委等')).toEqual(['区财政局', '区发改委']);

@@ -29,6 +29,7 @@ describe('normaliseDeadline', () => {
     ['2025.12', '2025-12-31', 'date'],
     ['2025-09', '2025-09-30', 'date'],
     ['每季度末', null, 'recurring'],
+    ['每学期开学前', null, 'recurring'],
     ['长期坚持', null, 'open'],
     ['持续推进', null, 'open'],
     ['', null, 'none'],

@@ -186,7 +186,7 @@ export function findDateMentions(text: string, opts: DeadlineOptions = {}): Date
   return out;
 }
 
-const RECURRING = /(每(?:个)?(?:天|日|周|旬|月|季度|季|半年|年)[末底初中]?|按(?:周|旬|月|季度|季|年)|逐(?:日|周|旬|月|季)|定期|每半月)/;
+const RECURRING = /(每(?:个)?(?:天|日|周|旬|月|季度|季|半年|年|学期|年度)[末底初中]?|按(?:周|旬|月|季度|季|年)|逐(?:日|周|旬|月|季)|定期|每半月)/;
 const OPEN = /(长期坚持|长期|持续推进|持续开展|持续|常态化|长效|久久为功|动态推进|随时)/;
 
 /**

@@ -37,7 +37,7 @@ function clean(name: string): string {
   return name
     .replace(/\*\*/g, '')
     // "区财政局等" — the 等 closes the list, it is not part of the name.
-    .replace(/(?<=[局委办部室处心院司队所府会站位门区镇道])\s*等$/, '')
+    .replace(/(?<=[局委办部室处心院司队所府会站位门区镇道])\s*等(?:相关|有关)?(?:部门|单位)?$/, '')
     .replace(/^[\s"“”'‘’:：]+|[\s"“”'‘’。.]+$/g, '')
     .replace(/^(?:和|及|以及|与)(?=\S{2,})/, '')
     .trim();
