@@ -241,7 +241,7 @@ const MILESTONE_VERB =
  */
 export function extractMilestones(text: string, opts: DeadlineOptions = {}): ParsedMilestone[] {
   const out: ParsedMilestone[] = [];
-  for (const clause of text.split(/[；;。]/)) {
+  for (const clause of text.split(/[；;。，,]/)) {
     const c = clause.trim().replace(/^(?:力争|确保|计划|并|在|于|到|截至)\s*/, '');
     const m = findDateMentions(c, opts)[0];
     if (!m || m.index !== 0) continue;
