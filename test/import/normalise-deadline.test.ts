@@ -64,6 +64,9 @@ describe('extractMilestones', () => {
       { dueOn: '2024-12-31', deadlineText: '年底前', text: '年底前完成主体工程' },
     ]);
   });
+  it('finds a dated step after a comma inside a sentence', () => {
+    expect(extractMilestones('开展政策措施清理，6月底前完成存量文件清理；9月底前形成清理报告。', { year: 2024 }).map((m) => m.dueOn)).toEqual(['2024-06-30', '2024-09-30']);
+  });
   it('ignores dates in the middle of a description', () => {
     expect(extractMilestones('力争每年新增2幢“亿元楼”，2026年底“亿元楼”突破13幢', { year: 2024 })).toEqual([]);
   });
