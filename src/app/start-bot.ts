@@ -7,6 +7,7 @@ import { startDemoWorld, type DemoWorld } from '../demo/demo-world.ts';
 import { loadDemo } from '../demo/load-demo.ts';
 import { createLogger } from '../log/create-logger.ts';
 import { createApp } from './create-app.ts';
+import { waitForSignal } from './wait-for-signal.ts';
 
 const DEMO_PEOPLE_FILE = 'demo/people.json';
 
@@ -16,6 +17,8 @@ export async function startBot(config: Config, io: CliIo): Promise<number> {
   const logFile = config.logFile || (demo ? path.join(config.dataDir, 'duban.log') : '');
   const logger = createLogger({ level: config.logLevel, file: logFile || undefined });
   const say = (line: string) => io.stdout.write(`${line}\n`);
+  // Listen from the first moment: a Ctrl-C while starting up finishes the start, then shuts down cleanly.
+  const stopRequested = waitForSignal(() => say('再次收到退出信号：立即退出，未发出的消息留在发件箱，下次启动继续发送。'));
   say(config.databaseUrl ? '正在连接数据库……' : `正在打开内置数据库 ${path.resolve(config.dataDir)}（首次启动需初始化，稍候）……`);
   const app = await createApp(config, { logger });
   let world: DemoWorld | undefined;
@@ -46,23 +49,12 @@ export async function startBot(config: Config, io: CliIo): Promise<number> {
       say(`督办助手已启动（${app.db.kind}，${config.redisUrl ? 'BullMQ' : '进程内调度'}，puppet=${config.puppet}）。日志：${logFile || 'stderr'}`);
     }
     if (app.healthPort) say(`健康检查：http://127.0.0.1:${app.healthPort}/healthz`);
-    await waitForSignal();
+    await stopRequested;
     say('\n正在退出：停止接收新任务，等待正在发送的消息完成……');
     return 0;
   } finally {
     world?.close();
     await app.close();
+    say('已退出。');
   }
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
 }

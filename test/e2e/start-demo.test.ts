@@ -45,11 +45,15 @@ describe('npm start on embedded defaults', () => {
       expect(res.status).toBe(200);
       expect(body.checks.map((c) => [c.name, c.ok])).toEqual([['database', true], ['redis', true], ['chat', true]]);
     } finally {
+      // One Ctrl-C under npm arrives twice: from the terminal and forwarded by the parent.
       bot.child.kill('SIGINT');
-      fs.writeFileSync(path.join(os.tmpdir(), 'duban-start-demo.out'), bot.out());
+      bot.child.kill('SIGINT');
     }
     expect(await bot.exited).toBe(0);
+    fs.writeFileSync(path.join(os.tmpdir(), 'duban-start-demo.out'), bot.out());
     expect(bot.out()).toContain('正在退出');
+    expect(bot.out()).toContain('已退出。');
+    expect(fs.existsSync(path.join(dataDir, 'pglite', 'duban.lock'))).toBe(false);
 
     // Nothing lost: the database is intact and no message is left half-sent.
     const db = await openDatabase({ dataDir });

@@ -1,4 +1,5 @@
 import { createWorker } from '../../app/create-worker.ts';
+import { waitForSignal } from '../../app/wait-for-signal.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { createLogger } from '../../log/create-logger.ts';
 import type { Command } from '../command.ts';
@@ -13,10 +14,7 @@ export const workerCommand: Command = {
     const worker = await createWorker(config, logger);
     await worker.start();
     io.stdout.write('调度 worker 已启动，Ctrl-C 退出。\n');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await waitForSignal(() => io.stdout.write('再次收到退出信号：立即退出。\n'));
     await worker.close();
     return 0;
   },
