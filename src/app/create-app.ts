@@ -1,3 +1,4 @@
+import { assertRedisReachable } from '../health/health-checks.ts';
 import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
 import type { Config } from '../config/config-schema.ts';
@@ -33,6 +34,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     unknownYear: 'warn',
     onWarn: (m) => logger.warn({ event: 'calendar_unknown_year' }, m),
   });
+  await assertRedisReachable(config.redisUrl);
   const db: Database = await openDatabase(config);
   const prisma = db.prisma;
   const chat: ChatPort & { mocker?: WechatyChat['mocker'] } =

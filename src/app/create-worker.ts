@@ -1,3 +1,4 @@
+import { assertRedisReachable } from '../health/health-checks.ts';
 import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
@@ -17,6 +18,10 @@ export async function createWorker(config: Config, logger: Logger) {
   if (!config.redisUrl) {
     throw new ConfigError('duban worker 需要 REDIS_URL：没有 Redis 时调度在 duban start 进程内运行，无需额外 worker', '设置 REDIS_URL=redis://host:6379 后再启动 worker');
   }
+  if (!config.databaseUrl) {
+    throw new ConfigError('duban worker 需要 DATABASE_URL：内置数据库只能由一个进程打开，worker 必须与 duban start 共用同一个 PostgreSQL', '设置 DATABASE_URL=postgresql://… （与 duban start 相同）后再启动 worker');
+  }
+  await assertRedisReachable(config.redisUrl);
   const calendar = createCalendar({ overrideFile: config.calendarOverrideFile, unknownYear: 'warn', onWarn: (m) => logger.warn({ event: 'calendar_unknown_year' }, m) });
   const db = await openDatabase(config);
   const engine = createCadenceEngine({ prisma: db.prisma, calendar, clock: systemClock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(config.dataDir, 'reports') });

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { isDubanError } from '../errors.ts';
 import type { CliIo } from './command.ts';
 import { commands } from './commands.ts';
+import { describeSystemError } from './describe-system-error.ts';
 
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin }): Promise<number> {
   const [name, ...rest] = argv;
@@ -25,6 +26,11 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       io.stderr.write(`错误 [${e.code}]：${e.describe()}\n`);
       return 1;
     }
+    const said = describeSystemError(e);
+    if (said) {
+      io.stderr.write(`错误：${said}\n`);
+      return 1;
+    }
     throw e;
   }
 }
@@ -36,6 +42,17 @@ function usage(): string {
     .join('\n')}\n\n每个命令加 --help 查看详细用法。\n`;
 }
 
+/** `duban … | head`: a reader that stops early is not an error. */
+export function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  quietOnClosedPipe();
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,3 +1,4 @@
+import { StoreError } from '../errors.ts';
 import { Redis } from 'ioredis';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { ChatStatus } from '../ports/chat.ts';
@@ -24,13 +25,15 @@ export function databaseCheck(prisma: PrismaClient, kind: string): HealthCheck {
 export function redisCheck(url: string | undefined): HealthCheck {
   return async () => {
     if (!url) return { name: 'redis', ok: true, detail: '未配置（进程内 node-cron 调度）' };
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false });
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false, retryStrategy: () => null });
+    // The failure is reported below; without a listener ioredis also prints it raw to stderr.
+    redis.on('error', () => {});
     try {
       await redis.connect();
       const pong = await redis.ping();
       return { name: 'redis', ok: pong === 'PONG', detail: `BullMQ 调度，${pong}` };
     } catch (e) {
-      return { name: 'redis', ok: false, detail: `Redis 不可用：${(e as Error).message}` };
+      return { name: 'redis', ok: false, detail: `Redis（${redactUrl(url)}）不可用：${(e as Error).message}` };
     } finally {
       redis.disconnect();
     }
@@ -55,4 +58,18 @@ export function chatCheck(status: () => ChatStatus): HealthCheck {
 export async function runChecks(checks: HealthCheck[]): Promise<{ ok: boolean; checks: CheckResult[] }> {
   const results = await Promise.all(checks.map((c) => c()));
   return { ok: results.every((r) => r.ok), checks: results };
+}
+
+/** redis://user:secret@host → redis://***@host, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/** Start-up refuses an unreachable Redis at once, rather than retrying silently in the background. */
+export async function assertRedisReachable(url: string | undefined): Promise<void> {
+  if (!url) return;
+  const r = await redisCheck(url)();
+  if (!r.ok) {
+    throw new StoreError('REDIS_UNAVAILABLE', r.detail, '确认 Redis 已启动、REDIS_URL 正确；不设 REDIS_URL 时调度在本进程内运行（node-cron），不需要 Redis');
+  }
 }

@@ -1,3 +1,4 @@
+import { toLocalDate } from '../domain/calendar/shanghai-time.ts';
 import ExcelJS from 'exceljs';
 import { InputError } from '../errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
@@ -46,7 +47,8 @@ export async function exportLedger(prisma: PrismaClient, file: string, opts: { p
       include: {
         units: { orderBy: { ordinal: 'asc' } },
         leaders: { include: { person: true } },
-        updates: { orderBy: { reportedAt: 'desc' }, take: 1 },
+        // A 收到 (receipt) is not progress.
+        updates: { where: { kind: { not: 'receipt' } }, orderBy: { reportedAt: 'desc' }, take: 1 },
       },
     }),
   ]);
@@ -88,7 +90,7 @@ export async function exportLedger(prisma: PrismaClient, file: string, opts: { p
       t.deadlineText ?? (t.deadline ? t.deadline.toISOString().slice(0, 10) : ''),
       STATUS_LABEL[t.status] ?? t.status,
       t.percent != null ? `${t.percent}%` : '',
-      latest ? `${latest.reportedAt.toISOString().slice(0, 10)}：${latest.text}` : '',
+      latest ? `${toLocalDate(latest.reportedAt)}：${latest.text}` : '',
     ]).alignment = { wrapText: true, vertical: 'top' };
   }
   await wb.xlsx.writeFile(file);

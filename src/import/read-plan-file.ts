@@ -19,6 +19,7 @@ const textCell = (col: number, row: number) => `第${row}行第${col + 1}列`;
 export async function readPlanFile(file: string): Promise<PlanSource> {
   const document = path.basename(file);
   if (!fs.existsSync(file)) throw new InputError('NOT_FOUND', `找不到文件 ${file}`, '检查路径是否正确');
+  if (fs.statSync(file).isDirectory()) throw new InputError('IMPORT_INVALID', `${file} 是目录，不是文件`, `导入目录中的文件，例如 duban import ${path.join(file, '*.docx')}`);
   const buf = fs.readFileSync(file);
   if (buf.length === 0) throw new InputError('IMPORT_INVALID', `${document} 是空文件，没有可导入的内容`, '确认导出或复制时文件内容没有丢失');
   const ext = path.extname(file).toLowerCase();

@@ -35,6 +35,21 @@ describe('duban worker', () => {
     }
   }, 120_000);
 
+  it('stops at once with the URL and a hint when Redis is unreachable, for the worker and for the bot', async () => {
+    for (const args of [['worker'], ['start']]) {
+      const child = spawn(process.execPath, ['bin/duban.mjs', ...args], {
+        env: { ...process.env, DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres', REDIS_URL: 'redis://127.0.0.1:1', DUBAN_HTTP_PORT: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      expect(code, args[0]).toBe(1);
+      expect(err).toContain('错误 [REDIS_UNAVAILABLE]：Redis（redis://127.0.0.1:1）不可用');
+      expect(err).toContain('不设 REDIS_URL 时调度在本进程内运行');
+    }
+  }, 60_000);
+
   it('refuses to start without Redis and says how to fix it', async () => {
     const child = spawn(process.execPath, ['bin/duban.mjs', 'worker'], { env: { ...process.env, REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';

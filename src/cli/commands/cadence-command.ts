@@ -87,7 +87,9 @@ export function parsePatch(pairs: string[], current?: CadenceSpec): Partial<Cade
         patch[k] = v;
         break;
       case 'enabled':
-        patch.enabled = ['true', '1', 'yes', '是', '启用'].includes(v);
+        if (/^(true|1|yes|on|是|启用)$/i.test(v)) patch.enabled = true;
+        else if (/^(false|0|no|off|否|停用)$/i.test(v)) patch.enabled = false;
+        else throw new InputError('CADENCE_INVALID', `enabled 的值“${v}”无法理解`, '写 enabled=true（启用）或 enabled=false（停用）');
         break;
       case 'weekday':
         patch.rule = { type: 'weekly', weekday: Number(v) };
