@@ -76,8 +76,12 @@ export function bulletinModel(data: ReportData, calendar: WorkCalendar): Bulleti
       const a = acc.get(unit.id) ?? { tasks: [], due: 0, onTime: 0 };
       a.tasks.push(task);
       if (isActive(task)) {
-        a.due += weeks.length;
-        for (let w = 0; w < weeks.length; w++) if (reported.has(`${unit.id}:${w}`)) a.onTime++;
+        // Only the weeks the task existed in: a plan imported mid-month owes no report for the weeks before.
+        for (let w = 0; w < weeks.length; w++) {
+          if (weeks[w]!.to < task.trackedFrom) continue;
+          a.due++;
+          if (reported.has(`${unit.id}:${w}`)) a.onTime++;
+        }
       }
       acc.set(unit.id, a);
     }

@@ -21,6 +21,8 @@ export interface ReportUnitRef {
 }
 
 export interface ReportTask {
+  /** The day the bot began tracking the task (its import): reports are owed from then on. */
+  trackedFrom: LocalDate;
   id: number;
   no: string;
   /** Short name for lists: the title, else the start of the text. */
@@ -128,6 +130,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
 
   const healthCalendar = memoCalendar(calendar);
   const tasks = taskRows.map((t): ReportTask => {
+    const trackedFrom = toLocalDate(t.createdAt);
     const updates = updatesByTask.get(t.id) ?? [];
     const { status, percent } = stateAt(t, updates, end);
     const deadline = t.deadlineKind === 'date' && t.deadline ? isoDate(t.deadline) : null;
@@ -146,6 +149,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
     );
     const byRole = (roles: string[]) => dedupe(t.units.filter((u) => roles.includes(u.role)).map((u) => ref(u.unitId)));
     return {
+      trackedFrom,
       id: t.id,
       no: t.no,
       name: taskName(t.title, t.text),

@@ -16,7 +16,7 @@ function data(unitNames: string[], tasksPerUnit: (i: number) => number): ReportD
       const unit = { id: i + 1, name };
       const input = { status: 'in_progress' as const, deadline: '2026-12-31', startOn: '2026-09-01', percent: 50, milestones: [], lastReportedOn: '2026-11-25' };
       tasks.push({
-        id: tasks.length + 1, no: String(tasks.length + 1), name: '任务', deadline: input.deadline, deadlineText: null, status: input.status, percent: 50, closedOn: null,
+        id: tasks.length + 1, no: String(tasks.length + 1), name: '任务', trackedFrom: input.startOn, deadline: input.deadline, deadlineText: null, status: input.status, percent: 50, closedOn: null,
         health: taskHealth(input, DATE, calendar), leadUnits: [unit], dutyUnits: [unit], leaderIds: [],
         updates: ['2026-11-04', '2026-11-11', '2026-11-18', '2026-11-25'].map((d) => ({ taskId: tasks.length + 1, unitId: i + 1, reportedAt: new Date(`${d}T02:00:00Z`), reportedOn: d, text: '', percent: 50, status: null, problems: null })),
       });

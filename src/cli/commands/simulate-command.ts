@@ -33,6 +33,9 @@ export const simulateCommand: Command = {
     const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-simulate-'));
     try {
       await loadDemo(db.prisma, { planFile: config.demoPlanFile, people: readDemoPeople(DEMO_PEOPLE_FILE) });
+      // The plan was in force before the simulated days begin, whatever the wall clock says now.
+      const before = new Date(atLocal(from).getTime() - 86_400_000);
+      await db.prisma.task.updateMany({ data: { createdAt: before } });
       const clock = new ManualClock(atLocal(from));
       const calendar = createCalendar({ overrideFile: config.calendarOverrideFile });
       const engine = createCadenceEngine({ prisma: db.prisma, calendar, clock, logger: silentLogger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, reportsDir });
