@@ -39,6 +39,15 @@ describe('bulletin ranking edge cases', () => {
     expect(bulletinText(m)).toContain('各单位本地值相同，均计10分，并列第1名');
   });
 
+  it('owes reports only for the weeks since a task was imported', () => {
+    const d = data(['区发改委'], () => 1);
+    const full = bulletinModel(d, calendar).rows[0]!.reportsDue;
+    d.tasks[0]!.trackedFrom = '2026-11-20';
+    const late = bulletinModel(d, calendar).rows[0]!;
+    expect(full).toBeGreaterThan(late.reportsDue);
+    expect(late.reportsDue).toBe(bulletinModel(d, calendar).weeks.filter((w) => w.to >= '2026-11-20').length);
+  });
+
   it('no unit with tasks: no ranking', () => {
     const m = bulletinModel(data(['甲局'], () => 0), calendar);
     expect(m.rows[0]).toMatchObject({ unitName: '甲局', localValue: null, score: null, rank: null });
