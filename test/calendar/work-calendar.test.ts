@@ -53,6 +53,16 @@ describe('WorkCalendar on the official 2026 calendar', () => {
     expect(warnings[0]).toContain('2027');
   });
 
+  it('keeps the holidays the law fixes by date in an unknown year: no reminder on 元旦, 春节, 劳动节 or 国庆', () => {
+    const lenient = createCalendar({ unknownYear: 'warn', onWarn: () => {} });
+    const off = ['2027-01-01', '2027-02-05', '2027-02-08', '2027-02-09', '2027-10-01'].filter((d) => new Date(`${d}T00:00:00Z`).getUTCDay() % 6 !== 0);
+    for (const d of off) expect(lenient.isWorkday(d), d).toBe(false);
+    expect(lenient.holidayName('2027-01-01')).toBe('元旦');
+    expect(lenient.holidayName('2027-02-08')).toBe('春节');
+    expect(lenient.isWorkday('2027-02-10')).toBe(true);
+    expect(lenient.onOrAfter('2027-01-01')).toBe('2027-01-04');
+  });
+
   it('reads an admin override file for a new year', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cal-'));
     const file = path.join(dir, 'o.json');

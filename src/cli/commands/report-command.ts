@@ -26,7 +26,7 @@ export const reportCommand: Command = {
     if (!isLocalDate(date)) throw new InputError('IMPORT_INVALID', `--date ${date} 不是有效日期`, '日期格式为 YYYY-MM-DD，例如 2026-11-30');
     const config = loadConfig({ env: io.env });
     const outDir = path.resolve(values.out ?? path.join(config.dataDir, 'reports'));
-    const calendar = createCalendar({ overrideFile: config.calendarOverrideFile });
+    const calendar = createCalendar({ overrideFile: config.calendarOverrideFile, unknownYear: 'warn', onWarn: (m) => io.stderr.write(`注意：${m}\n`) });
     const db = await openDatabase(config);
     try {
       const files: string[] = [];

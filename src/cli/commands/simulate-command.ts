@@ -37,7 +37,7 @@ export const simulateCommand: Command = {
       const before = new Date(atLocal(from).getTime() - 86_400_000);
       await db.prisma.task.updateMany({ data: { createdAt: before } });
       const clock = new ManualClock(atLocal(from));
-      const calendar = createCalendar({ overrideFile: config.calendarOverrideFile });
+      const calendar = createCalendar({ overrideFile: config.calendarOverrideFile, unknownYear: 'warn', onWarn: (m) => io.stderr.write(`注意：${m}\n`) });
       const engine = createCadenceEngine({ prisma: db.prisma, calendar, clock, logger: silentLogger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, reportsDir });
       const titles = new Map((await engine.listCadences()).map((c) => [c.key, c.title]));
       const errors: string[] = [];

@@ -1,5 +1,6 @@
 import { DubanError } from '../../errors.ts';
 import { addDays, daysBetween, weekday, type LocalDate } from './shanghai-time.ts';
+import { statutoryHoliday } from './statutory-holidays.ts';
 
 /** One day's official status: an override, a holiday or a 调休 working weekend. */
 export interface DayRule {
@@ -34,7 +35,10 @@ export class WorkCalendar {
   isWorkday(date: LocalDate): boolean {
     const rule = this.source.rule(date);
     if (rule) return rule.work;
-    this.checkYear(Number(date.slice(0, 4)));
+    const year = Number(date.slice(0, 4));
+    this.checkYear(year);
+    // An unknown year still keeps the holidays the law fixes by date: never a reminder on 元旦.
+    if (!this.source.coveredYears().has(year) && statutoryHoliday(date)) return false;
     const wd = weekday(date);
     return wd !== 0 && wd !== 6;
   }
@@ -42,7 +46,8 @@ export class WorkCalendar {
   /** The holiday name of a non-working official day (国庆节 …), if any. */
   holidayName(date: LocalDate): string | undefined {
     const rule = this.source.rule(date);
-    return rule && !rule.work ? rule.name : undefined;
+    if (rule) return rule.work ? undefined : rule.name;
+    return this.source.coveredYears().has(Number(date.slice(0, 4))) ? undefined : statutoryHoliday(date);
   }
 
   /** `date` itself when it is a workday, else the next workday. */
@@ -91,7 +96,7 @@ export class WorkCalendar {
     if ((this.opts.unknownYear ?? 'throw') === 'throw') throw new DubanError('CALENDAR_UNKNOWN_YEAR', message, hint);
     if (!this.warned.has(year)) {
       this.warned.add(year);
-      this.opts.onWarn?.(`${message}；暂按周一至周五计算。${hint}`);
+      this.opts.onWarn?.(`${message}；暂按周一至周五计算，并避开法定固定日期的元旦、春节、劳动节、国庆节。${hint}`);
     }
   }
 }

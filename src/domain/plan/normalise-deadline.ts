@@ -1,3 +1,4 @@
+import { SPRING_FESTIVAL } from '../calendar/statutory-holidays.ts';
 import type { DeadlineInfo, ParsedMilestone } from './plan-types.ts';
 
 /**
@@ -22,11 +23,6 @@ const NUM = `(?:\\d{1,2}|${CN_NUM})`;
 // 次年/明年/翌年: the year after the plan's.
 const YEAR = '(?:(\\d{4}|次|明|翌)\\s*年\\s*)?';
 
-/** 春节 (lunar new year's day), for "春节前" deadlines; outside these years the phrase stays undated. */
-const SPRING_FESTIVAL: Record<number, string> = {
-  2020: '01-25', 2021: '02-12', 2022: '02-01', 2023: '01-22', 2024: '02-10', 2025: '01-29', 2026: '02-17', 2027: '02-06',
-  2028: '01-26', 2029: '02-13', 2030: '02-03', 2031: '01-23', 2032: '02-11', 2033: '01-31', 2034: '02-19', 2035: '02-08',
-};
 
 /** Full-width digits and letters to ASCII, so one grammar covers both. */
 export function toHalfWidthDigits(s: string): string {
