@@ -1,13 +1,14 @@
-import { assertRedisReachable } from '../health/health-checks.ts';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
-import type { Config } from '../config/config-schema.ts';
+import { configSchema, ENV_KEYS, type Config } from '../config/config-schema.ts';
+import { ConfigError } from '../errors.ts';
 import { createWechatyChat, type WechatyChat } from '../adapters/chat/create-wechaty-chat.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
 import { createInboundHandler } from '../chat/create-inbound-handler.ts';
 import { createCalendar } from '../adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
-import { chatCheck, databaseCheck, redisCheck } from '../health/health-checks.ts';
+import { assertRedisReachable, chatCheck, databaseCheck, redisCheck } from '../health/health-checks.ts';
 import { startHealthServer, type HealthServer } from '../health/health-server.ts';
 import { createLogger, type Logger } from '../log/create-logger.ts';
 import { createOutboxSender } from '../outbox/create-outbox-sender.ts';
@@ -34,6 +35,12 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     unknownYear: 'warn',
     onWarn: (m) => logger.warn({ event: 'calendar_unknown_year' }, m),
   });
+  // Files the bot reads only when a slot fires or a unit is named: a wrong path must stop the start, not a Monday.
+  for (const key of ['unitsFile', 'templatesFile', 'cadenceFile'] as const) {
+    if (!fs.existsSync(config[key])) {
+      throw new ConfigError(`配置项 ${key}（${ENV_KEYS[key]}）指向的文件不存在：${config[key]}`, `改正路径，或去掉该设置以使用默认文件（${configSchema.shape[key].parse(undefined)}）`);
+    }
+  }
   await assertRedisReachable(config.redisUrl);
   const db: Database = await openDatabase(config);
   const prisma = db.prisma;

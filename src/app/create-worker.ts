@@ -1,4 +1,3 @@
-import { assertRedisReachable } from '../health/health-checks.ts';
 import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
@@ -6,6 +5,7 @@ import type { Config } from '../config/config-schema.ts';
 import { createCalendar } from '../adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
 import { ConfigError } from '../errors.ts';
+import { assertRedisReachable } from '../health/health-checks.ts';
 import type { Logger } from '../log/create-logger.ts';
 import { systemClock } from '../ports/clock.ts';
 import { openDatabase } from '../store/open-database.ts';

@@ -13,9 +13,10 @@ const schema = z.object({
   ),
 });
 
-/** Reads config/units.json; a missing file is an empty directory (every name then warns). */
+/** Reads the unit directory (config/units.json unless DUBAN_UNITS_FILE says otherwise). */
 export function loadUnitDirectory(file: string): UnitDirectory {
-  if (!fs.existsSync(file)) return { units: [] };
+  // A mistyped path would otherwise leave every unit unresolved, with warnings that blame the names.
+  if (!fs.existsSync(file)) throw new InputError('NOT_FOUND', `找不到单位目录文件 ${file}`, '检查 DUBAN_UNITS_FILE（默认 config/units.json）；文件格式见 config/units.json');
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -50,6 +50,17 @@ describe('duban worker', () => {
     }
   }, 60_000);
 
+  it('refuses to start when a configured file is missing, naming the setting', async () => {
+    const child = spawn(process.execPath, ['bin/duban.mjs', 'start'], {
+      env: { ...process.env, DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres', REDIS_URL: '', DUBAN_UNITS_FILE: '/nope/units.json', DUBAN_HTTP_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    expect(await new Promise<number | null>((r) => child.on('exit', r))).toBe(1);
+    expect(err).toContain('配置项 unitsFile（DUBAN_UNITS_FILE）指向的文件不存在：/nope/units.json');
+  }, 60_000);
+
   it('refuses to start without Redis and says how to fix it', async () => {
     const child = spawn(process.execPath, ['bin/duban.mjs', 'worker'], { env: { ...process.env, REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';

@@ -222,7 +222,7 @@ describe('malformed input says what and where', () => {
     const plan = await importPlanFile(file, { directory });
     expect(toPlanJson(plan).tasks[0]!.responsibleUnits).toEqual(['区气象局', '区发该委']);
     expect(plan.warnings.map((w) => [w.line, w.code, w.message])).toEqual([
-      [3, 'unit_unknown', '任务 1：单位“区气象局”不在单位目录（config/units.json）中，已按原文保存，未关联单位'],
+      [3, 'unit_unknown', '任务 1：单位“区气象局”不在单位目录中，已按原文保存，未关联单位（可在单位目录文件中补充该单位或别名）'],
       [3, 'unit_suggestion', '任务 1：单位“区发该委”不在单位目录中，是否为 “区发展和改革委员会”？已按原文保存，未关联单位'],
     ]);
   });

@@ -16,7 +16,7 @@ export function resolvePlanUnits(plan: ParsedPlan, index: DirectoryIndex): Parse
         warnings.push(
           r.suggestions.length > 0
             ? { ...where, code: 'unit_suggestion', message: `任务 ${t.no}：单位“${u.rawName}”不在单位目录中，是否为 ${r.suggestions.map((s) => `“${s}”`).join('或')}？已按原文保存，未关联单位` }
-            : { ...where, code: 'unit_unknown', message: `任务 ${t.no}：单位“${u.rawName}”不在单位目录（config/units.json）中，已按原文保存，未关联单位` },
+            : { ...where, code: 'unit_unknown', message: `任务 ${t.no}：单位“${u.rawName}”不在单位目录中，已按原文保存，未关联单位（可在单位目录文件中补充该单位或别名）` },
         );
       }
       return { ...u, collective: r.collective, resolved: r.resolved, suggestions: r.suggestions };
