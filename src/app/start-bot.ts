@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CliIo } from '../cli/command.ts';
 import type { Config } from '../config/config-schema.ts';
-import { toLocalDate, toLocalTime } from '../domain/calendar/shanghai-time.ts';
+import { atLocal, toLocalDate, toLocalTime } from '../domain/calendar/shanghai-time.ts';
 import { readDemoPeople } from '../demo/demo-people.ts';
 import { startDemoWorld, type DemoWorld } from '../demo/demo-world.ts';
 import { loadDemo } from '../demo/load-demo.ts';
@@ -42,9 +42,16 @@ export async function startBot(config: Config, io: CliIo): Promise<number> {
         clock: app.clock,
         print: (line) => say(`${toLocalDate(app.clock.now()).slice(5)} ${toLocalTime(app.clock.now())}  ${line}`),
       });
-      // A newcomer should see the loop at once, not wait for Monday 09:00.
-      const { messages: n } = await app.engine.pushNow('weekly_reminder');
-      say(`已立即推送本周调度提醒（${n} 条，按每分钟 ${config.sendPerMinute} 条的节奏发送）。群聊内容如下，Ctrl-C 退出：\n`);
+      // A newcomer should see the loop at once, not wait for Monday 09:00 — once a day, not on every restart.
+      const today = atLocal(toLocalDate(app.clock.now()));
+      const already = await app.prisma.outbox.findFirst({ where: { cadence: { startsWith: 'weekly_reminder' }, createdAt: { gte: today } }, orderBy: { createdAt: 'asc' } });
+      const pace = config.sendPerMinute > 0 ? `按每分钟 ${config.sendPerMinute} 条的节奏发送` : '不限速发送';
+      if (already) {
+        say(`今天 ${toLocalTime(already.createdAt)} 已推送过本周调度提醒，这次启动不再重复推送；未发完的消息继续${pace}。群聊内容如下，Ctrl-C 退出：\n`);
+      } else {
+        const { messages: n } = await app.engine.pushNow('weekly_reminder');
+        say(`已立即推送本周调度提醒（${n} 条，${pace}）。群聊内容如下，Ctrl-C 退出：\n`);
+      }
     } else {
       say(`督办助手已启动（${app.db.kind}，${config.redisUrl ? 'BullMQ' : '进程内调度'}，puppet=${config.puppet}）。日志：${logFile || 'stderr'}`);
     }

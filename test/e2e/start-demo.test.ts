@@ -66,6 +66,15 @@ describe('npm start on embedded defaults', () => {
     } finally {
       await db.close();
     }
+
+    // Started again the same day: the data is there and the demo push is not repeated.
+    const again = startBot(dataDir, await freePort());
+    try {
+      await vi.waitFor(() => expect(again.out()).toContain('已推送过本周调度提醒，这次启动不再重复推送'), { timeout: 120_000, interval: 200 });
+    } finally {
+      again.child.kill('SIGINT');
+    }
+    expect(await again.exited).toBe(0);
   }, 300_000);
 
   it('runs the same way on PostgreSQL and Redis (BullMQ)', async () => {
