@@ -12,5 +12,5 @@ export async function loadDemo(prisma: PrismaClient, opts: { planFile: string; p
   if ((await prisma.plan.count()) === 0) await savePlan(prisma, loadPlanJson(opts.planFile), { actor: 'demo' });
   await seedPeople(prisma, opts.people);
   const plan = await prisma.plan.findFirstOrThrow({ orderBy: { id: 'asc' } });
-  return { plan: plan.title, tasks: await prisma.task.count(), units: await prisma.unit.count() };
+  return { plan: plan.title, tasks: await prisma.task.count({ where: { planId: plan.id } }), units: await prisma.unit.count() };
 }

@@ -22,8 +22,10 @@ export function bulletinParagraphs(m: BulletinModel): { title: string; salutatio
   if (!scored.length) body.push('二、排名情况。本月无承担任务的单位，不予排名。');
   else if (m.best.length) {
     const names = m.best.slice(0, NAME_LIMIT).map((r) => `${r.unitName}（${fmtScore(r)}）`);
+    // Praise only what the figures show: a top score with missed reports or overdue tasks is not 报送及时.
+    const deserved = m.best.every((r) => r.overdue === 0 && (r.reportsDue === 0 || r.reportsOnTime / r.reportsDue >= 0.8));
     body.push(
-      `二、排名情况。按照评分办法，本月参与排名的单位${scored.length}个。${names.join('、')}${m.best.length > NAME_LIMIT ? `等${m.best.length}个单位` : ''}得分居前，任务推进有力、报送及时，予以通报表扬。各单位得分及排名见附表。`,
+      `二、排名情况。按照评分办法，本月参与排名的单位${scored.length}个。${names.join('、')}${m.best.length > NAME_LIMIT ? `等${m.best.length}个单位` : ''}得分居前${deserved ? '，任务推进有力、报送及时，予以通报表扬' : ''}。各单位得分及排名见附表。`,
     );
   } else body.push(`二、排名情况。本月参与排名的单位${scored.length}个，各单位本地值相同，均计10分，并列第1名。各单位得分见附表。`);
   if (m.withOverdue.length) {

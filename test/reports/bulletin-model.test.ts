@@ -48,6 +48,15 @@ describe('bulletin ranking edge cases', () => {
     expect(late.reportsDue).toBe(bulletinModel(d, calendar).weeks.filter((w) => w.to >= '2026-11-20').length);
   });
 
+  it('praises the best units only when their reports were on time and nothing is overdue', () => {
+    const d = data(['甲局', '乙局'], (i) => i + 1);
+    expect(bulletinText(bulletinModel(d, calendar))).toContain('予以通报表扬');
+    for (const t of d.tasks) t.updates = [];
+    const silent = bulletinText(bulletinModel(d, calendar));
+    expect(silent).toContain('得分居前。');
+    expect(silent).not.toContain('予以通报表扬');
+  });
+
   it('no unit with tasks: no ranking', () => {
     const m = bulletinModel(data(['甲局'], () => 0), calendar);
     expect(m.rows[0]).toMatchObject({ unitName: '甲局', localValue: null, score: null, rank: null });
