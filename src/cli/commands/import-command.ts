@@ -1,3 +1,4 @@
+import { toLocalDate } from '../../domain/calendar/shanghai-time.ts';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.ts';
 import { InputError, isDubanError } from '../../errors.ts';
@@ -46,6 +47,12 @@ export const importCommand: Command = {
         const plan = await importPlanFile(file, { directory, year });
         plans.push(plan);
         human.write(`${plan.document}\n${formatPlanSummary(plan)}警告（${plan.warnings.length}）：\n${formatWarnings(plan)}\n`);
+        // A past year's plan imports fine, but every task would be chased as overdue from day one.
+        const dates = plan.tasks.map((t) => t.deadline.date).filter((d): d is string => !!d).sort();
+        const today = toLocalDate(new Date());
+        if (dates.length > 0 && dates.at(-1)! < today) {
+          human.write(`注意：${plan.document} 的完成时限都早于今天（最晚 ${dates.at(-1)}），导入后这些任务会按已逾期督办。如果这是往年的方案，请确认确实要督办，或先加 --dry-run 查看。\n`);
+        }
       } catch (e) {
         if (!isDubanError(e)) throw e;
         io.stderr.write(`错误：${e.describe()}\n`);
