@@ -12,8 +12,12 @@ import { waitForSignal } from './wait-for-signal.ts';
 const DEMO_PEOPLE_FILE = 'demo/people.json';
 
 /** `duban start`: runs until SIGINT/SIGTERM, then shuts down cleanly. */
-export async function startBot(config: Config, io: CliIo): Promise<number> {
-  const demo = config.demo ?? config.puppet === 'mock';
+export async function startBot(configured: Config, io: CliIo): Promise<number> {
+  const demo = configured.demo ?? configured.puppet === 'mock';
+  // The mock puppet cannot be banned: the demo paces at 30 a minute so replies show within the first
+  // minute, unless the operator set a pace. Real accounts keep the conservative default.
+  const config: Config =
+    demo && configured.puppet === 'mock' && io.env.DUBAN_SEND_PER_MINUTE === undefined ? { ...configured, sendPerMinute: 30, sendJitterMs: Math.min(configured.sendJitterMs, 500) } : configured;
   const logFile = config.logFile || (demo ? path.join(config.dataDir, 'duban.log') : '');
   const logger = createLogger({ level: config.logLevel, file: logFile || undefined });
   const say = (line: string) => io.stdout.write(`${line}\n`);
