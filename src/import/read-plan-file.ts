@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
-import { isTitleLine } from '../domain/plan/document-header.ts';
+import { pickTitleAbove } from '../domain/plan/document-header.ts';
 import { InputError } from '../errors.ts';
 import { toSourceLines } from '../domain/plan/parse-plan-text.ts';
 import { columnLetter, findHeader, type TableRow } from '../domain/plan/parse-plan-table.ts';
@@ -42,7 +42,7 @@ export function webPageText(html: string): string {
     // An innermost table with cells merged down: laid out as a grid first, or its columns shift.
     .replace(/<table\b[^>]*>(?:(?!<table\b)[\s\S])*?<\/table>/gi, (t) =>
       /rowspan\s*=\s*"?[2-9]/i.test(t)
-        ? `\n${tableRows(t).map((r) => r.cells.map((c) => c.replace(/\s*\n\s*/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;')).join('\t')).join('\n')}\n`
+        ? `\n${tableLines(t).join('\n')}\n`
         : t,
     )
     .replace(/<\/t[dh]>\s*<t[dh][^>]*>/gi, '\t')
@@ -182,9 +182,7 @@ async function readWordFile(buf: Buffer, document: string): Promise<PlanSource> 
     const rows = tableRows(table);
     if (findHeader(rows)?.columns.has('text')) {
       const before = htmlToLines(html.slice(0, html.indexOf(table))).filter(Boolean);
-      // The title above the table, not 附件2 or the 填报单位：… line between them.
-      const candidates = before.filter((l) => !/^附件\s*\d*$|^(填报|填表|报送|制表|联系人)|^[\u4e00-\u9fa5]{2,6}[:：]/.test(l.trim()));
-      const title = candidates.filter(isTitleLine).pop() ?? candidates.pop();
+      const title = pickTitleAbove(before);
       return { kind: 'table', document, rows, cellName: (col, r) => `表格第${r}行第${col + 1}列`, ...(title ? { title } : {}) };
     }
   }
@@ -194,11 +192,6 @@ async function readWordFile(buf: Buffer, document: string): Promise<PlanSource> 
   return { kind: 'text', document, lines: lines.map((t, i) => ({ no: i + 1, text: t })) };
 }
 
-/**
- * The table as a grid. Word writes a vertically merged cell once, with rowspan, and leaves it out
- * of the rows below; a merged 牵头领导 would otherwise shift every later cell one column left. Each
- * merged cell's text fills its whole span, as a workbook's merged cells read.
- */
 export interface DocxElement {
   type: string;
   children?: DocxElement[];
@@ -229,6 +222,11 @@ export function printListNumbers(): (doc: DocxElement) => DocxElement {
   return visit;
 }
 
+/**
+ * The table as a grid. Word writes a vertically merged cell once, with rowspan, and leaves it out
+ * of the rows below; a merged 牵头领导 would otherwise shift every later cell one column left. Each
+ * merged cell's text fills its whole span, as a workbook's merged cells read.
+ */
 function tableRows(table: string): TableRow[] {
   const carried: Array<{ text: string; rows: number } | undefined> = [];
   return (table.match(/<tr[\s>][\s\S]*?<\/tr>/gi) ?? []).map((tr, i) => {
@@ -243,9 +241,10 @@ function tableRows(table: string): TableRow[] {
       put();
       const open = /^<t[dh]([^>]*)>/i.exec(td)![1]!;
       const span = (name: string) => Math.max(1, Math.min(100, Number(new RegExp(`${name}\\s*=\\s*"?(\\d+)`, 'i').exec(open)?.[1] ?? 1)));
+      const [cols, rows] = [span('colspan'), span('rowspan')];
       const text = htmlText(td);
-      for (let k = 0; k < span('colspan'); k++) {
-        carried[cells.length] = span('rowspan') > 1 ? { text, rows: span('rowspan') - 1 } : undefined;
+      for (let k = 0; k < cols; k++) {
+        carried[cells.length] = rows > 1 ? { text, rows: rows - 1 } : undefined;
         cells.push(text);
       }
     }
@@ -254,55 +253,30 @@ function tableRows(table: string): TableRow[] {
   });
 }
 
+/** A table as tab-separated lines of HTML text, one per row, for the text readers to take up. */
+function tableLines(table: string): string[] {
+  return tableRows(table).map((r) => r.cells.map((c) => c.replace(/\s*\n\s*/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;')).join('\t'));
+}
+
 const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
 
 /**
- * Word's automatic list numbers are not text: mammoth turns them into <ol><li>. They are printed
- * back as the genre writes them (1. / （1） / ①) so numbered items are found; other tables become
- * tab-separated lines (a roster table reads like seed 002's).
+ * The text of mammoth's HTML, a line per paragraph, heading or list item. List numbers are already
+ * in the text (printListNumbers); tables become tab-separated lines (a roster table reads like seed
+ * 002's).
  */
 export function htmlToLines(html: string): string[] {
   const lines: string[] = [];
   let cur = '';
-  let pendingPrefix = false;
-  const lists: { ordered: boolean; n: number }[] = [];
   const flush = () => {
     if (cur.trim()) lines.push(cur.trim());
     cur = '';
-    pendingPrefix = false;
   };
-  const withTables = html.replace(/<table>[\s\S]*?<\/table>/g, (t) =>
-    tableRows(t)
-      .map((r) => `<p>${r.cells.map((c) => c.replace(/\n/g, '').replace(/</g, '&lt;')).join('\t')}</p>`)
-      .join(''),
-  );
+  const withTables = html.replace(/<table>[\s\S]*?<\/table>/g, (t) => tableLines(t).map((l) => `<p>${l}</p>`).join(''));
   for (const token of withTables.split(/(<[^>]+>)/)) {
     if (!token) continue;
-    if (!token.startsWith('<')) {
-      cur += decodeEntities(token);
-      pendingPrefix = false;
-      continue;
-    }
-    const tag = /^<\/?([a-z0-9]+)/i.exec(token)?.[1]?.toLowerCase() ?? '';
-    const closing = token.startsWith('</');
-    if (tag === 'ol' || tag === 'ul') {
-      flush();
-      if (closing) lists.pop();
-      else lists.push({ ordered: tag === 'ol', n: 0 });
-    } else if (tag === 'li' && !closing) {
-      flush();
-      const list = lists[lists.length - 1];
-      if (list?.ordered) {
-        list.n++;
-        const depth = lists.filter((l) => l.ordered).length;
-        cur = depth === 1 ? `${list.n}.` : depth === 2 ? `（${list.n}）` : (CIRCLED[list.n - 1] ?? `${list.n})`);
-        pendingPrefix = true;
-      }
-    } else if (tag === 'p' || /^h\d$/.test(tag) || tag === 'li') {
-      if (!(tag === 'p' && !closing && pendingPrefix)) flush();
-    } else if (tag === 'br') {
-      flush();
-    }
+    if (!token.startsWith('<')) cur += decodeEntities(token);
+    else if (/^<\/?(p|li|ol|ul|br|h\d)\b/i.test(token)) flush();
   }
   flush();
   return lines;

@@ -34,7 +34,7 @@ export const simulateCommand: Command = {
     try {
       await loadDemo(db.prisma, { planFile: config.demoPlanFile, people: readDemoPeople(DEMO_PEOPLE_FILE) });
       // The plan was in force before the simulated days begin, whatever the wall clock says now.
-      const before = new Date(atLocal(from).getTime() - 86_400_000);
+      const before = atLocal(addDays(from, -1));
       await db.prisma.task.updateMany({ data: { createdAt: before } });
       const clock = new ManualClock(atLocal(from));
       const calendar = createCalendar({ overrideFile: config.calendarOverrideFile, unknownYear: 'warn', onWarn: (m) => io.stderr.write(`注意：${m}\n`) });

@@ -91,15 +91,14 @@ export function readDocumentHeader(head: SourceLine[], all: SourceLine[]): Docum
   let docNumber: string | null = null;
   let issuedOn: string | null = null;
   let dateIndex = -1;
-  // A page's info table ("文号：\t东府办字〔2026〕8号\t发布日期：…") is furniture, but it holds the number.
+  // The number stands on a line of its own, or in a cell of a page's info table ("文号：\t东府办字〔2026〕8号
+  // \t发布日期：…"), which is furniture, so every head line is read, not only the text lines.
   for (const l of head) {
-    if (docNumber) break;
-    for (const cell of l.text.split(/\t|\s{2,}/)) {
+    for (const cell of [l.text, ...l.text.split(/\t|\s{2,}/)]) {
       docNumber ??= readDocNumber(cell.replace(/^\s*(文号|发文字号|文件编号|发文号)\s*[:：]\s*/, ''));
     }
   }
   lines.forEach((l, i) => {
-    docNumber ??= readDocNumber(l.text);
     if (issuedOn == null) {
       const d = readDateLine(l.text);
       if (d) {
@@ -151,7 +150,18 @@ function joinNoticeTitle(lines: SourceLine[]): { raw: string; plan: string | nul
   return null;
 }
 
-export function isTitleLine(t: string): boolean {
+/**
+ * The plan's title among the lines printed above a table: the last one that reads as a title, else
+ * the one nearest the table once breadcrumbs (首页 > …), 附件2 and form labels (填报单位：…) are set aside.
+ */
+export function pickTitleAbove(lines: string[]): string | undefined {
+  const candidates = lines
+    .map((l) => l.trim())
+    .filter((t) => t && !isFurniture(t) && !/[>›»]/.test(t) && !/^附件\s*\d*$|^(填报|填表|报送|制表|联系人|单位|日期)|^[\u4e00-\u9fa5]{2,6}[:：]/.test(t));
+  return candidates.filter(isTitleLine).pop() ?? candidates.at(-1);
+}
+
+function isTitleLine(t: string): boolean {
   const s = t.replace(/\s+/g, '');
   return PLAN_WORD.test(s) && !/通知|关于印发|》.*已经|^《|[。；]/.test(s);
 }

@@ -1,3 +1,4 @@
+import { addDays } from '../calendar/shanghai-time.ts';
 import { SPRING_FESTIVAL } from '../calendar/statutory-holidays.ts';
 import type { DeadlineInfo, ParsedMilestone } from './plan-types.ts';
 
@@ -22,7 +23,6 @@ const CN_NUM = '(?:十[一二]?|[一二三四五六七八九])';
 const NUM = `(?:\\d{1,2}|${CN_NUM})`;
 // 次年/明年/翌年: the year after the plan's.
 const YEAR = '(?:(\\d{4}|次|明|翌)\\s*年\\s*)?';
-
 
 /** Full-width digits and letters to ASCII, so one grammar covers both. */
 export function toHalfWidthDigits(s: string): string {
@@ -62,10 +62,6 @@ const yearOf = (m: RegExpExecArray, fallback: number | null): number | null => {
   if (/^\d+$/.test(m[1])) return Number(m[1]);
   return fallback == null ? null : fallback + 1;
 };
-
-function dayBefore(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-}
 
 // Order matters: the longest, most specific forms first at any position.
 const RULES: Rule[] = [
@@ -132,7 +128,7 @@ const RULES: Rule[] = [
         case '春节': {
           const sy = explicit ? y : y + 1;
           const day = SPRING_FESTIVAL[sy];
-          return day ? dayBefore(`${sy}-${day}`) : undefined;
+          return day ? addDays(`${sy}-${day}`, -1) : undefined;
         }
         case '五一':
         case '劳动节':

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.ts';
-import { isFurniture, isTitleLine } from './document-header.ts';
+import { pickTitleAbove } from './document-header.ts';
 import { milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
 import { readMarker } from './numbering.ts';
 import { leadPhrase, yearFrom } from './parse-plan-text.ts';
@@ -124,12 +124,7 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
       message: `表头（第${headerRow.row}行）的列“${ignored.map((x) => x.c).join('、')}”不是台账字段，其内容未导入`,
     });
   }
-  // Above the header: the plan's title, but a saved page also leaves breadcrumbs and menus there.
-  const above = rows
-    .slice(0, header.index)
-    .map((r) => r.cells.find((c) => c.trim())?.trim() ?? '')
-    .filter((t) => t && !isFurniture(t) && !/[>›»]/.test(t) && !/^(填报|填表|报送|制表|联系人|单位|日期|附件)|^[\u4e00-\u9fa5]{2,6}[:：]/.test(t));
-  const titleAbove = above.filter(isTitleLine).pop() ?? above[0];
+  const titleAbove = pickTitleAbove(rows.slice(0, header.index).map((r) => r.cells.find((c) => c.trim()) ?? ''));
   const title = opts.title ?? titleAbove ?? opts.document;
   const year = opts.year ?? yearFrom(title);
 
