@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'CALENDAR_UNKNOWN_YEAR'
   | 'CHAT_UNAVAILABLE'
   | 'PERMISSION_DENIED'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'IO_FAILED';
 
 export class DubanError extends Error {
   override readonly name: string = 'DubanError';

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
-import { configSchema, ENV_KEYS, type Config } from '../config/config-schema.ts';
-import { ConfigError } from '../errors.ts';
+import { assertConfigFiles } from '../config/assert-config-files.ts';
+import type { Config } from '../config/config-schema.ts';
 import { createWechatyChat, type WechatyChat } from '../adapters/chat/create-wechaty-chat.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
 import { createInboundHandler } from '../chat/create-inbound-handler.ts';
@@ -35,12 +34,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     unknownYear: 'warn',
     onWarn: (m) => logger.warn({ event: 'calendar_unknown_year' }, m),
   });
-  // Files the bot reads only when a slot fires or a unit is named: a wrong path must stop the start, not a Monday.
-  for (const key of ['unitsFile', 'templatesFile', 'cadenceFile'] as const) {
-    if (!fs.existsSync(config[key])) {
-      throw new ConfigError(`配置项 ${key}（${ENV_KEYS[key]}）指向的文件不存在：${config[key]}`, `改正路径，或去掉该设置以使用默认文件（${configSchema.shape[key].parse(undefined)}）`);
-    }
-  }
+  assertConfigFiles(config);
   await assertRedisReachable(config.redisUrl);
   const db: Database = await openDatabase(config);
   const prisma = db.prisma;

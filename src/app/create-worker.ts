@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
+import { assertConfigFiles } from '../config/assert-config-files.ts';
 import type { Config } from '../config/config-schema.ts';
 import { createCalendar } from '../adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
@@ -21,6 +22,7 @@ export async function createWorker(config: Config, logger: Logger) {
   if (!config.databaseUrl) {
     throw new ConfigError('duban worker 需要 DATABASE_URL：内置数据库只能由一个进程打开，worker 必须与 duban start 共用同一个 PostgreSQL', '设置 DATABASE_URL=postgresql://… （与 duban start 相同）后再启动 worker');
   }
+  assertConfigFiles(config);
   await assertRedisReachable(config.redisUrl);
   const calendar = createCalendar({ overrideFile: config.calendarOverrideFile, unknownYear: 'warn', onWarn: (m) => logger.warn({ event: 'calendar_unknown_year' }, m) });
   const db = await openDatabase(config);

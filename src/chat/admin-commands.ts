@@ -6,7 +6,8 @@ import { writeAudit } from './write-audit.ts';
 import { REMINDERS_PAUSED } from '../settings/reminders-paused.ts';
 
 
-async function denied(turn: ChatTurn, what: string): Promise<Outcome> {
+/** The one refusal for admin-only commands, kept on the inbound row as PERMISSION_DENIED. */
+export async function denied(turn: ChatTurn, what: string): Promise<Outcome> {
   await turn.reply(`只有督办室管理员可以${what}。`);
   return { status: 'ignored', note: `PERMISSION_DENIED: ${what} by ${turn.m.talkerId}` };
 }

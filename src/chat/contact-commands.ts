@@ -1,3 +1,4 @@
+import { denied } from './admin-commands.ts';
 import type { Tx } from './chat-deps.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
 import { writeAudit } from './write-audit.ts';
@@ -55,10 +56,7 @@ export async function setLeave(turn: ChatTurn, name: string | undefined, onLeave
 
 /** 设置B角 <联系人> <B角>: admins name who stands in while a contact is away. */
 export async function setBackup(turn: ChatTurn, contactName: string, backupName: string): Promise<Outcome> {
-  if (!turn.sender.isAdmin) {
-    await turn.reply('只有督办室管理员可以设置B角。');
-    return { status: 'ignored', note: `PERMISSION_DENIED: set backup by ${turn.m.talkerId}` };
-  }
+  if (!turn.sender.isAdmin) return denied(turn, '设置B角');
   const { prisma } = turn.deps;
   return prisma.$transaction(async (tx) => {
     const contact = await findContact(tx, turn, contactName);

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { isDubanError } from '../errors.ts';
 import type { CliIo } from './command.ts';
 import { commands } from './commands.ts';
-import { describeSystemError } from './describe-system-error.ts';
+import { fromSystemError } from './from-system-error.ts';
 
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin }): Promise<number> {
   const [name, ...rest] = argv;
@@ -22,16 +22,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   try {
     return await command.run(rest, io);
   } catch (e) {
-    if (isDubanError(e)) {
-      io.stderr.write(`错误 [${e.code}]：${e.describe()}\n`);
-      return 1;
-    }
-    const said = describeSystemError(e);
-    if (said) {
-      io.stderr.write(`错误：${said}\n`);
-      return 1;
-    }
-    throw e;
+    const known = isDubanError(e) ? e : fromSystemError(e);
+    if (!known) throw e;
+    io.stderr.write(`错误 [${known.code}]：${known.describe()}\n`);
+    return 1;
   }
 }
 
