@@ -4,7 +4,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { findSlot, outboxKey, parseCadence, planSlots, slotsBetween, slotStamp, type CadenceSpec, type Slot } from '../domain/cadence/index.ts';
 import { addDays, atLocal, toLocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
-import { DubanError } from '../errors.ts';
+import { DubanError, InputError } from '../errors.ts';
 import type { Logger } from '../log/create-logger.ts';
 import { templatesLoader } from '../messages/load-templates.ts';
 import { renderTemplate } from '../messages/render-template.ts';
@@ -210,6 +210,10 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
     async setCadence(key, patch, actor) {
       const all = await cadences();
       const current = all.find((c) => c.spec.key === key)?.spec;
+      // A new cadence needs its whole definition; a partial change to a mistyped key is a typo.
+      if (!current && !('job' in patch)) {
+        throw new InputError('CADENCE_INVALID', `没有名为“${key}”的调度`, `现有调度：${all.map((c) => c.spec.key).join('、')}`);
+      }
       const merged = { ...(current ?? {}), ...patch, key };
       const units = new Set((await prisma.unit.findMany({ select: { name: true } })).map((u) => u.name));
       const map = specMap(all);

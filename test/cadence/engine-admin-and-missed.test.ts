@@ -71,6 +71,10 @@ describe.each(DB_KINDS)('cadence engine on %s', (kind) => {
     expect(await refuse({ units: ['区商务局', '火星局'] })).toBe('管理员修改：调度“weekly_reminder”的单位范围中有未知单位：火星局');
     expect(await refuse({ due: undefined })).toContain('必须设置报送截止');
     expect(await refuse({ job: 'agenda' })).toContain('weekly_chase'); // the 催报 would lose its anchor
+    // A change to a key that does not exist is a typo, named as such.
+    const typo = await engine.setCadence('weekly_remnder', { time: '08:00' }, 'wx-admin').catch((e: InputError) => e);
+    expect(typo).toMatchObject({ code: 'CADENCE_INVALID', message: '没有名为“weekly_remnder”的调度' });
+    expect((typo as InputError).hint).toContain('weekly_reminder');
     const kept = (await engine.listCadences()).find((c) => c.key === 'weekly_reminder')!;
     expect(kept.time).toBe('09:00');
     expect(kept.units).toBeUndefined();
