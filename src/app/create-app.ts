@@ -14,6 +14,7 @@ import { createOutboxSender } from '../outbox/create-outbox-sender.ts';
 import type { ChatPort } from '../ports/chat.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { openDatabase, type Database } from '../store/open-database.ts';
+import { createPrismaWorkStore } from '../store/prisma-work-store.ts';
 
 export interface AppDeps {
   clock?: Clock;
@@ -41,8 +42,9 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   const chat: ChatPort & { mocker?: WechatyChat['mocker'] } =
     deps.chat ?? createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: config.dataDir, logger });
   const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(config.dataDir, 'reports') });
+  const work = createPrismaWorkStore(prisma);
   const inbound = createInboundHandler({
-    prisma, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName,
+    prisma, work, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName,
     // Admin chat commands (立即推送, 提醒设置 …) act through the same engine API as the CLI.
     pushNow: () => engine.pushNow('weekly_reminder').then((r) => r.messages),
     cadences: engine,
@@ -62,6 +64,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     calendar,
     db,
     prisma,
+    work,
     chat,
     inbound,
     engine,

@@ -4,7 +4,7 @@ import type { Config } from '../config/config-schema.ts';
 import { atLocal, toLocalDate, toLocalTime } from '../domain/calendar/shanghai-time.ts';
 import { readDemoPeople } from '../demo/demo-people.ts';
 import { startDemoWorld, type DemoWorld } from '../demo/demo-world.ts';
-import { loadDemo } from '../demo/load-demo.ts';
+import { demoUnitsFile, loadDemo } from '../demo/load-demo.ts';
 import { createLogger } from '../log/create-logger.ts';
 import { createApp } from './create-app.ts';
 import { waitForSignal } from './wait-for-signal.ts';
@@ -29,7 +29,7 @@ export async function startBot(configured: Config, io: CliIo): Promise<number> {
   try {
     const people = demo ? readDemoPeople(DEMO_PEOPLE_FILE) : undefined;
     if (people) {
-      const loaded = await loadDemo(app.prisma, { planFile: config.demoPlanFile, people });
+      const loaded = await loadDemo(app.prisma, { planFile: config.demoPlanFile, people, unitsFile: demoUnitsFile(config.unitsFile) });
       say(`演示数据：${loaded.plan}（${loaded.tasks} 项任务，${loaded.units} 个单位，${people.groups.length} 个模拟群）`);
     }
     await app.start();

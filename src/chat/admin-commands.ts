@@ -1,7 +1,7 @@
 import type { ChatTurn, Outcome } from './chat-turn.ts';
-import { taskLabel, unitOpenTasks } from './find-tasks.ts';
+import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL, canAct, taskLabel } from '../domain/work/index.ts';
+import type { TaskInfo, WorkItem } from '../ports/work-store.ts';
 import { findUnit } from './find-unit.ts';
-import { STATUS_LABEL } from './record-progress.ts';
 import { writeAudit } from './write-audit.ts';
 import { REMINDERS_PAUSED } from '../settings/reminders-paused.ts';
 
@@ -42,24 +42,33 @@ export async function pushNow(turn: ChatTurn): Promise<Outcome> {
   return { status: 'interpreted', note: `push now: ${n}` };
 }
 
-/** 查询 <单位>: a unit's open tasks with status, progress and when it last reported. */
+/** 查询 <单位>: a unit's open assignments with their state, progress and when it last reported. */
 export async function queryUnit(turn: ChatTurn, name: string): Promise<Outcome> {
-  if (!turn.sender.isAdmin && !turn.sender.isLeader) return denied(turn, '查询其他单位');
+  if (!canAct(turn.sender.actor, 'query_unit').ok) return denied(turn, '查询其他单位');
   const unit = await findUnit(turn.deps.prisma, name);
   if (!unit) {
     await turn.reply(`没有找到单位“${name}”。`);
     return { status: 'interpreted', note: 'unit not found' };
   }
-  const tasks = await unitOpenTasks(turn.deps.prisma, unit.id);
-  await turn.reply(tasks.length ? `${unit.name}未销号任务${tasks.length}项：\n${tasks.map(taskLine).join('\n')}` : `${unit.name}目前没有未销号的任务。`);
+  const work = await turn.deps.work.unitWork(unit.id);
+  await turn.reply(work.length ? `${unit.name}未销号任务${work.length}项：\n${work.map(workLine).join('\n')}` : `${unit.name}目前没有未销号的任务。`);
   return { status: 'interpreted', note: `query ${unit.name}` };
 }
 
-export function taskLine(t: { no: string; title: string | null; text: string; status: string; percent: number | null; lastReportedAt: Date | null; deadline: Date | null; deadlineText: string | null }): string {
+const deadlineOf = (t: TaskInfo) => (t.deadline ? `，时限${t.deadline}` : t.deadlineText ? `，时限${t.deadlineText}` : '');
+
+/** One unit's part of a task, as a list line: its own state and percent, never another unit's. */
+export function workLine(w: WorkItem): string {
+  const a = w.assignment;
+  const percent = a.percent !== null ? ` ${a.percent}%` : '';
+  const reported = a.lastReportedAt ? '' : '，尚未报送';
+  return `· ${taskLabel(w.task)}：${ASSIGNMENT_STATE_LABEL[a.state]}${percent}${deadlineOf(w.task)}${reported}`;
+}
+
+/** A task as a leader's list line: the state derived from all its units. */
+export function taskLine(t: TaskInfo): string {
   const percent = t.percent !== null ? ` ${t.percent}%` : '';
-  const deadline = t.deadline ? `，时限${t.deadline.toISOString().slice(0, 10)}` : t.deadlineText ? `，时限${t.deadlineText}` : '';
-  const reported = t.lastReportedAt ? '' : '，尚未报送';
-  return `· ${taskLabel(t)}：${STATUS_LABEL[t.status] ?? t.status}${percent}${deadline}${reported}`;
+  return `· ${taskLabel(t)}：${TASK_STATE_LABEL[t.state]}${percent}${deadlineOf(t)}`;
 }
 
 /** 绑定 <单位>: an admin binds the group the command is sent in to a unit. */

@@ -2,15 +2,18 @@ import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../log/create-logger.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { WorkStore } from '../ports/work-store.ts';
 
 export interface InboundDeps {
   prisma: PrismaClient;
+  /** The work (assignments, requests) behind its port; the rules in domain/work decide. */
+  work: WorkStore;
   clock: Clock;
   calendar: WorkCalendar;
   logger: Logger;
   /** Evidence files (photos, documents) are kept under `<dataDir>/evidence`. */
   dataDir: string;
-  /** Chat ids or names of admins from the config, besides Person.isAdmin. */
+  /** Chat ids of admins from the config, besides Person.isAdmin (never names: a nickname proves nothing). */
   admins: readonly string[];
   botName: string;
   /** Sends this week's reminders now (立即推送); wired to the cadence engine by the app. */

@@ -1,4 +1,4 @@
-import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
+import { enqueueOutbox, type OutboxItem } from '../outbox/enqueue-outbox.ts';
 import type { ChatTarget, IncomingMessage } from '../ports/chat.ts';
 import type { InboundDeps, Tx } from './chat-deps.ts';
 import type { Sender } from './resolve-sender.ts';
@@ -23,22 +23,25 @@ export interface ChatTurn {
   reply(text: string, tx?: Tx): Promise<void>;
   /** Queues a message to someone else; `tag` keeps the key unique per message. */
   notify(tag: string, target: ChatTarget, text: string, mentions?: string[], tx?: Tx): Promise<void>;
+  /** The same answer as an outbox row, for a WorkChange that writes it with the record. */
+  replyItem(text: string): OutboxItem;
+  notifyItem(tag: string, target: ChatTarget, text: string, mentions?: string[]): OutboxItem;
 }
 
 export function createTurn(deps: InboundDeps, m: IncomingMessage, inboundId: number, sender: Sender): ChatTurn {
   const here: ChatTarget = m.roomId || m.roomTopic ? { kind: 'group', ref: m.roomId ?? m.roomTopic! } : { kind: 'person', ref: m.talkerId };
   const now = deps.clock.now();
+  const replyItem = (text: string): OutboxItem => ({ idempotencyKey: `reply:${inboundId}`, target: here, text, mentions: here.kind === 'group' ? [m.talkerId] : [], notBefore: now });
+  const notifyItem = (tag: string, target: ChatTarget, text: string, mentions?: string[]): OutboxItem => ({
+    idempotencyKey: `notify:${inboundId}:${tag}`, target, text, mentions: mentions ?? [], notBefore: now,
+  });
   return {
-    deps, m, inboundId, sender, now, here,
+    deps, m, inboundId, sender, now, here, replyItem, notifyItem,
     async reply(text, tx) {
-      await enqueueOutbox(tx ?? deps.prisma, [
-        { idempotencyKey: `reply:${inboundId}`, target: here, text, mentions: here.kind === 'group' ? [m.talkerId] : [], notBefore: now },
-      ]);
+      await enqueueOutbox(tx ?? deps.prisma, [replyItem(text)]);
     },
     async notify(tag, target, text, mentions, tx) {
-      await enqueueOutbox(tx ?? deps.prisma, [
-        { idempotencyKey: `notify:${inboundId}:${tag}`, target, text, mentions: mentions ?? [], notBefore: now },
-      ]);
+      await enqueueOutbox(tx ?? deps.prisma, [notifyItem(tag, target, text, mentions)]);
     },
   };
 }

@@ -21,7 +21,8 @@ export type ChatCommand =
   | { name: 'setBackup'; contact: string; backup: string }
   | { name: 'setCadence'; cadence: string; enabled?: boolean; time?: string; weekday?: number };
 
-const NO = '第?\\s*([0-9一二三四五六七八九十百两]{1,6})\\s*[项号]?';
+// A task reference: an optional plan name (《政府工作报告》 / 重大项目), then the number (第2项, 二, 3).
+const NO = '((?:《[^》]{1,30}》)?\\s*(?:[\\u4e00-\\u9fa5A-Za-z]{2,14}?)?\\s*第?\\s*[0-9一二三四五六七八九十百两]{1,6}(?:\\.[0-9]{1,3})*\\s*[项号条]?)';
 const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [/^(帮助|help|菜单|\?|？|使用说明)$/i, () => ({ name: 'help' })],
   [/^(我的任务|任务清单|任务列表|本单位任务)$/, () => ({ name: 'myTasks' })],

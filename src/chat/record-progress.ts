@@ -1,39 +1,48 @@
-import { findTaskRefsInReply, interpretReply, type ReplyItem, type ReplyStatus } from '../domain/reply/index.ts';
+import { findTaskRefsInReply, interpretReply, type ReplyInterpretation, type ReplyItem, type ReplyTask } from '../domain/reply/index.ts';
+import {
+  ASSIGNMENT_STATE_LABEL, applyReceipt, applyReport, canAct, deriveAfter, namesPlan, taskLabel, taskRefLabel, whichPlanQuestion, type Assignment, type AssignmentPatch,
+} from '../domain/work/index.ts';
+import type { ProgressRow, WorkChange, WorkItem } from '../ports/work-store.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
-import { allOpenTasks, taskLabel, unitOpenTasks } from './find-tasks.ts';
-
-export const STATUS_LABEL: Record<string, string> = {
-  not_started: '未启动',
-  in_progress: '推进中',
-  blocked: '滞后',
-  done: '已完成（待销号）',
-  closed: '已销号',
-};
 
 const HINT = '发送“帮助”查看用法；报送进展请回复如：第3项 已完成60%，存在资金缺口。';
 
-function describeItem(item: ReplyItem): string {
+function describe(item: ReplyItem, state: Assignment['state'] | undefined): string {
   const parts: string[] = [];
   if (item.percent !== null) parts.push(`进度${item.percent}%`);
-  if (item.status) parts.push(STATUS_LABEL[item.status]!);
+  if (state) parts.push(ASSIGNMENT_STATE_LABEL[state]);
   if (item.problems) parts.push(`问题：${item.problems}`);
   if (item.nextSteps) parts.push(`下一步：${item.nextSteps}`);
   return parts.length ? parts.join('；') : '已记录进展说明';
 }
 
-function newStatus(item: ReplyItem): ReplyStatus | null {
-  if (item.status) return item.status;
-  return item.percent === 100 ? 'done' : null;
+const toReplyTask = (w: WorkItem): ReplyTask => ({ no: w.task.no, title: w.task.title, text: w.task.text });
+
+/** Does the message name this plan (《政府工作报告》, 重大重点项目方案第2项)? */
+function mentionsPlan(text: string, planShort: string): boolean {
+  if (text.includes(planShort)) return true;
+  for (const m of text.matchAll(/《([^》]{2,30})》/g)) if (namesPlan(m[1]!, planShort)) return true;
+  for (const m of text.matchAll(/([\u4e00-\u9fa5]{3,14}?)(?:方案)?第\s*[0-9一二三四五六七八九十百两]/g)) if (namesPlan(m[1]!, planShort)) return true;
+  return false;
+}
+
+/** The sender's open work by plan; the plans the message names, when it names any. */
+function plansInScope(text: string, work: WorkItem[]): WorkItem[][] {
+  const byPlan = new Map<number, WorkItem[]>();
+  for (const w of work) (byPlan.get(w.task.planId) ?? byPlan.set(w.task.planId, []).get(w.task.planId)!).push(w);
+  const all = [...byPlan.values()];
+  const named = all.filter((ws) => mentionsPlan(text, ws[0]!.task.planShort));
+  return named.length ? named : all;
 }
 
 /**
- * A free-text message: a progress report, a correction, a receipt (收到) or chatter. Reports from a
- * unit's contacts are recorded on that unit's tasks and confirmed; anything uncertain gets one
- * question back and no record.
+ * A free-text message: a progress report, a correction, a receipt (收到) or chatter. A report from a
+ * unit's contact is read against that unit's own open assignments, plan by plan: when it fits tasks
+ * of two plans it asks which, once, and records nothing. Completion is recorded as 报完成待核 and
+ * the unit is asked for a 销号 request; nothing here closes anything.
  */
 export async function recordProgress(turn: ChatTurn, text: string): Promise<Outcome> {
   const { deps, sender, m, now } = turn;
-  const { prisma } = deps;
   const addressed = turn.here.kind === 'person' || m.mentionsSelf;
 
   if (!sender.unit) {
@@ -45,58 +54,83 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
       return { status: 'ignored', note: 'chatter from a person who is not a unit contact' };
     }
     const where = sender.group?.units.map((u) => u.name).join('、');
-    await turn.reply(`${m.talkerName || '您'}不在${where ? `${where}的` : '任何单位的'}联络人名单中，这条进展没有记录。请由本单位联络员报送，或请督办室登记联络人。`);
+    await turn.reply(`${m.talkerName || '您'}不在${where ? `${where}的` : '任何单位的'}联络人名单中，这条进展没有记录。请由本单位联络员报送，或请督办室在通讯录中登记联络人。`);
     return { status: 'ignored', note: `PERMISSION_DENIED: ${m.talkerName} (${m.talkerId}) is not a unit contact` };
   }
 
   const unit = sender.unit;
-  const tasks = await unitOpenTasks(prisma, unit.id);
-  const own = new Set(tasks.map((t) => t.id));
-  const others = (await allOpenTasks(prisma)).filter((t) => !own.has(t.id));
-  const r = interpretReply(text, { tasks, otherTasks: others, botName: deps.botName });
+  const work = await deps.work.unitWork(unit.id);
+  const scopes = plansInScope(text, work);
+  const reads = scopes.map((ws) => ({ ws, r: interpretReply(text, { tasks: ws.map(toReplyTask), botName: deps.botName }) }));
+  const first: ReplyInterpretation = reads[0]?.r ?? interpretReply(text, { tasks: [], botName: deps.botName });
 
-  if (r.isReceipt) {
-    await prisma.progressUpdate.createMany({
-      data: tasks.map((t) => ({
-        taskId: t.id, unitId: unit.id, personId: sender.person?.id ?? null, kind: 'receipt', reportedAt: now, text: text.slice(0, 500),
-        inboundMessageId: turn.inboundId,
-      })),
-    });
-    return { status: 'interpreted', note: 'receipt' };
-  }
-  if (!r.isProgressReport) {
+  if (first.isReceipt) return recordReceipt(turn, work, text);
+  if (!reads.some((x) => x.r.isProgressReport)) {
     if (addressed) await turn.reply(`没有看懂这条消息。${HINT}`);
     return { status: 'ignored', note: 'not a progress report' };
   }
-  if (r.confidence === 'low' || r.items.length === 0) {
-    await turn.reply(r.question ?? `请问这是哪一项任务的进展？${HINT}`);
-    return { status: 'interpreted', note: 'asked back: ' + (r.question ?? '') };
+  const confident = reads.filter((x) => x.r.isProgressReport && x.r.confidence === 'high' && x.r.items.length > 0);
+  if (confident.length > 1) {
+    const options = confident.map((x) => x.ws.find((w) => w.task.no === x.r.items[0]!.taskNo)!.task);
+    const question = whichPlanQuestion(options);
+    await turn.reply(question);
+    return { status: 'interpreted', note: `asked back: ${question}` };
   }
+  if (confident.length === 0) {
+    const question = reads.find((x) => x.r.isProgressReport && x.r.question)?.r.question ?? `请问这是哪一项任务的进展？${HINT}`;
+    await turn.reply(question);
+    return { status: 'interpreted', note: 'asked back: ' + question };
+  }
+  const { ws, r } = confident[0]!;
 
-  const kind = r.isCorrection ? 'correction' : 'report';
+  const items = r.items.map((item) => ({ item, w: ws.find((w) => w.task.no === item.taskNo)! }));
+  const taskIds = [...new Set(items.map((x) => x.w.task.taskId))];
+  const byTask = await deps.work.assignmentsOf(taskIds);
+  const patches = new Map<number, AssignmentPatch>();
+  const progress: ProgressRow[] = [];
   const lines: string[] = [];
-  await prisma.$transaction(async (tx) => {
-    for (const item of r.items) {
-      const task = tasks.find((t) => t.no === item.taskNo)!;
-      await tx.progressUpdate.create({
-        data: {
-          taskId: task.id, unitId: unit.id, personId: sender.person?.id ?? null, kind, reportedAt: now,
-          text: (r.items.length > 1 ? item.text : text).slice(0, 2000), percent: item.percent, status: item.status,
-          problems: item.problems, nextSteps: item.nextSteps, inboundMessageId: turn.inboundId,
-        },
-      });
-      const status = newStatus(item);
-      await tx.task.update({
-        where: { id: task.id },
-        data: { lastReportedAt: now, ...(item.percent !== null ? { percent: item.percent } : {}), ...(status ? { status } : {}) },
-      });
-      lines.push(`· ${taskLabel(task)}：${describeItem(item)}`);
-    }
-    const first = r.items[0]!.taskNo;
-    await turn.reply(
-      `${r.isCorrection ? '已更正' : '已记录'}（${unit.name}）：\n${lines.join('\n')}\n如有误，请回复“更正 第${first}项 50%”这样的内容。`,
-      tx,
-    );
+  const claimed: WorkItem[] = [];
+  const kind = r.isCorrection ? 'correction' : 'report';
+  for (const { item, w } of items) {
+    if (!canAct(sender.actor, 'report', w.assignment).ok) continue;
+    const out = applyReport({ ...w.assignment, ...(patches.get(w.assignment.id) ?? {}) }, { percent: item.percent, status: item.status }, now);
+    patches.set(w.assignment.id, { ...(patches.get(w.assignment.id) ?? {}), ...out.patch });
+    if (out.completionClaimed) claimed.push(w);
+    progress.push({
+      taskId: w.task.taskId, unitId: unit.id, personId: sender.person?.id ?? null, kind, at: now,
+      text: (r.items.length > 1 ? item.text : text).slice(0, 2000), percent: item.percent, status: item.status,
+      problems: item.problems, nextSteps: item.nextSteps, inboundMessageId: turn.inboundId,
+    });
+    lines.push(`· ${taskLabel(w.task)}：${describe(item, out.patch.state ?? w.assignment.state)}`);
+  }
+  const change: WorkChange = {
+    assignments: [...patches].map(([id, patch]) => ({ id, patch })),
+    tasks: taskIds.map((id) => {
+      const w = items.find((x) => x.w.task.taskId === id)!.w;
+      return { id, derived: deriveAfter(byTask.get(id) ?? [], patches, { state: w.task.state, percent: w.task.percent, closedAt: null }) };
+    }),
+    progress,
+  };
+  const firstRef = items[0]!.w.task;
+  const ask = claimed.length
+    ? `\n${claimed.map((w) => taskRefLabel(w.task)).join('、')}已报完成，待督办室复核销号：请发送“申请销号 ${claimed[0]!.task.planShort}第${claimed[0]!.task.no}项”并附佐证照片或文件。`
+    : '';
+  change.outbox = [
+    turn.replyItem(`${r.isCorrection ? '已更正' : '已记录'}（${unit.name}）：\n${lines.join('\n')}${ask}\n如有误，请回复“更正 第${firstRef.no}项 50%”这样的内容。`),
+  ];
+  await deps.work.apply(change);
+  return { status: 'interpreted', note: `${kind}: ${items.map((x) => taskRefLabel(x.w.task)).join(',')}` };
+}
+
+/** 收到 to a reminder: 签收 on each of the unit's open assignments; no progress and no answer. */
+async function recordReceipt(turn: ChatTurn, work: WorkItem[], text: string): Promise<Outcome> {
+  const unit = turn.sender.unit!;
+  await turn.deps.work.apply({
+    assignments: work.map((w) => ({ id: w.assignment.id, patch: applyReceipt(turn.now) })),
+    progress: work.map((w) => ({
+      taskId: w.task.taskId, unitId: unit.id, personId: turn.sender.person?.id ?? null, kind: 'receipt' as const, at: turn.now, text: text.slice(0, 500),
+      percent: null, status: null, problems: null, nextSteps: null, inboundMessageId: turn.inboundId,
+    })),
   });
-  return { status: 'interpreted', note: `${kind}: ${r.items.map((i) => i.taskNo).join(',')}` };
+  return { status: 'interpreted', note: 'receipt' };
 }

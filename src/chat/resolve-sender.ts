@@ -1,19 +1,23 @@
+import { isAdminIdentity, type Actor } from '../domain/work/index.ts';
 import type { IncomingMessage } from '../ports/chat.ts';
 import type { Tx } from './chat-deps.ts';
 
 export interface Sender {
   person: { id: number; name: string; kind: string; unitId: number | null; chatId: string | null } | null;
-  /** The unit whose tasks this person may update (a contact or B角 of it). */
+  /** The unit whose tasks this person reports for (a contact of it, or the B角 of one of its contacts). */
   unit: { id: number; name: string } | null;
+  /** Every unit the person reports for, and their rights, as the work rules see them. */
+  actor: Actor;
   isAdmin: boolean;
   isLeader: boolean;
   group: { id: number; topic: string; units: { id: number; name: string }[] } | null;
 }
 
 /**
- * Who wrote (Person by chat id, else by unique name, learning the chat id then) and in which group
- * (ChatGroup by room id, else by topic, learning the room id then — web-protocol ids change on
- * re-login, topics are what admins configure).
+ * Who wrote, by the chat identity an admin registered (Person.chatId) and nothing else: a display
+ * name that equals a leader's or a contact's makes no one that person. And in which group (by room
+ * id, else by topic, learning the room id then — web-protocol ids change on re-login, topics are
+ * what admins configure).
  */
 export async function resolveSender(tx: Tx, m: IncomingMessage, admins: readonly string[]): Promise<Sender> {
   let group = null as Sender['group'];
@@ -29,31 +33,22 @@ export async function resolveSender(tx: Tx, m: IncomingMessage, admins: readonly
     }
     if (g) group = { id: g.id, topic: g.topic, units: g.units.map((u) => u.unit) };
   }
-  let person = await tx.person.findUnique({ where: { chatId: m.talkerId } });
-  if (!person && m.talkerName) {
-    const byName = await tx.person.findMany({
-      where: { chatId: null, OR: [{ chatName: m.talkerName }, { name: m.talkerName }] },
-      take: 10,
-    });
-    // Two people of the same name: the one whose unit this group serves.
-    const groupUnits = new Set(group?.units.map((u) => u.id));
-    const inGroup = byName.filter((p) => p.unitId !== null && groupUnits.has(p.unitId));
-    const match = byName.length === 1 ? byName[0] : inGroup.length === 1 ? inGroup[0] : undefined;
-    if (match) person = await tx.person.update({ where: { id: match.id }, data: { chatId: m.talkerId, chatName: m.talkerName } });
-  }
-  // A B角 registered only as someone's backup acts for that contact's unit.
-  const unitId =
-    person && person.kind !== 'leader'
-      ? (person.unitId ?? (await tx.person.findFirst({ where: { backupId: person.id, unitId: { not: null } }, select: { unitId: true } }))?.unitId ?? null)
-      : null;
-  const unit = unitId ? await tx.unit.findUnique({ where: { id: unitId }, select: { id: true, name: true } }) : null;
-  const isAdmin =
-    !!person?.isAdmin || person?.kind === 'admin' || admins.includes(m.talkerId) || (!!m.talkerName && admins.includes(m.talkerName));
+  const person = await tx.person.findUnique({
+    where: { chatId: m.talkerId },
+    include: { unit: { select: { id: true, name: true } }, backupFor: { where: { unitId: { not: null } }, select: { unit: { select: { id: true, name: true } } } } },
+  });
+  const units = person && person.kind !== 'leader' ? [person.unit, ...person.backupFor.map((b) => b.unit)].filter((u): u is { id: number; name: string } => !!u) : [];
+  const unique = [...new Map(units.map((u) => [u.id, u])).values()];
+  // In a unit's group, a B角 of several units acts for the unit the group serves.
+  const here = unique.find((u) => group?.units.some((g) => g.id === u.id));
+  const isAdmin = isAdminIdentity(person, m.talkerId, admins);
+  const isLeader = person?.kind === 'leader';
   return {
     person: person && { id: person.id, name: person.name, kind: person.kind, unitId: person.unitId, chatId: person.chatId },
-    unit,
+    unit: here ?? unique[0] ?? null,
+    actor: { personId: person?.id ?? null, isAdmin, isLeader, unitIds: unique.map((u) => u.id) },
     isAdmin,
-    isLeader: person?.kind === 'leader',
+    isLeader,
     group,
   };
 }

@@ -1,8 +1,8 @@
 import { toLocalDate } from '../domain/calendar/shanghai-time.ts';
 import { buildWeeklyDigests } from '../reports/index.ts';
-import { taskLine } from './admin-commands.ts';
+import { isTaskOpen } from '../domain/work/index.ts';
+import { taskLine, workLine } from './admin-commands.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
-import { OPEN_STATUSES, unitOpenTasks } from './find-tasks.ts';
 
 const HELP = [
   '督办助手用法：',
@@ -22,18 +22,15 @@ export async function help(turn: ChatTurn): Promise<Outcome> {
 }
 
 async function leaderTasks(turn: ChatTurn, personId: number) {
-  return turn.deps.prisma.task.findMany({
-    where: { status: { in: [...OPEN_STATUSES] }, leaders: { some: { personId } } },
-    orderBy: [{ planId: 'desc' }, { seq: 'asc' }],
-  });
+  return (await turn.deps.work.leaderTasks(personId)).filter(isTaskOpen);
 }
 
 /** 我的任务 / 任务清单: a contact's unit tasks, or a leader's tasks. */
 export async function myTasks(turn: ChatTurn): Promise<Outcome> {
   const { sender } = turn;
   if (sender.unit) {
-    const tasks = await unitOpenTasks(turn.deps.prisma, sender.unit.id);
-    await turn.reply(tasks.length ? `${sender.unit.name}未销号任务${tasks.length}项：\n${tasks.map(taskLine).join('\n')}` : `${sender.unit.name}目前没有未销号的任务。`);
+    const work = await turn.deps.work.unitWork(sender.unit.id);
+    await turn.reply(work.length ? `${sender.unit.name}未销号任务${work.length}项：\n${work.map(workLine).join('\n')}` : `${sender.unit.name}目前没有未销号的任务。`);
   } else if (sender.isLeader && sender.person) {
     const tasks = await leaderTasks(turn, sender.person.id);
     await turn.reply(tasks.length ? `您牵头的未销号任务${tasks.length}项：\n${tasks.map(taskLine).join('\n')}` : '您目前没有牵头的未销号任务。');
@@ -48,17 +45,15 @@ export async function myTasks(turn: ChatTurn): Promise<Outcome> {
 export async function overdue(turn: ChatTurn): Promise<Outcome> {
   const { sender } = turn;
   const today = toLocalDate(turn.now);
-  const tasks = sender.unit
-    ? await unitOpenTasks(turn.deps.prisma, sender.unit.id)
-    : sender.isLeader && sender.person
-      ? await leaderTasks(turn, sender.person.id)
-      : null;
-  if (!tasks) {
+  const isLate = (t: { deadline: string | null }) => !!t.deadline && t.deadline < today;
+  let lines: string[] | null = null;
+  if (sender.unit) lines = (await turn.deps.work.unitWork(sender.unit.id)).filter((w) => w.assignment.state !== 'reported_done' && isLate(w.task)).map(workLine);
+  else if (sender.isLeader && sender.person) lines = (await leaderTasks(turn, sender.person.id)).filter((t) => t.state !== 'done' && isLate(t)).map(taskLine);
+  if (!lines) {
     await turn.reply('您还不是登记的单位联络人或牵头领导。');
     return { status: 'ignored', note: 'overdue: unknown person' };
   }
-  const late = tasks.filter((t) => t.deadline && t.deadline.toISOString().slice(0, 10) < today && t.status !== 'done');
-  await turn.reply(late.length ? `已超过完成时限的任务${late.length}项：\n${late.map(taskLine).join('\n')}` : '没有超过完成时限的任务。');
+  await turn.reply(lines.length ? `已超过完成时限的任务${lines.length}项：\n${lines.join('\n')}` : '没有超过完成时限的任务。');
   return { status: 'interpreted', note: 'overdue' };
 }
 

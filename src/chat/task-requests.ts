@@ -1,213 +1,242 @@
 import path from 'node:path';
 import { toLocalDate } from '../domain/calendar/shanghai-time.ts';
+import { canAct, decideRequest as decide, deriveAfter, taskLabel, taskRefLabel, type AssignmentPatch } from '../domain/work/index.ts';
+import type { RequestRow, TaskInfo, WorkItem } from '../ports/work-store.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
 import { adminTargets, unitTargets } from './chat-turn.ts';
-import { findTaskByRef, taskLabel, unitOpenTasks, type TaskRow } from './find-tasks.ts';
+import { findOwnWork, findTaskForAdmin } from './find-work.ts';
 import { findUnit } from './find-unit.ts';
 import { parseDeadlineDate } from './parse-deadline-date.ts';
-import { writeAudit } from './write-audit.ts';
-
-/** A `@db.Date` column comes back as UTC midnight of the date. */
-const dbDate = (d: Date) => d.toISOString().slice(0, 10);
 
 const windowMs = (turn: ChatTurn) => (turn.deps.evidenceWindowMinutes ?? 10) * 60_000;
 const actorOf = (turn: ChatTurn) => turn.m.talkerId;
 const whoOf = (turn: ChatTurn) => turn.sender.person?.name ?? turn.m.talkerName ?? turn.m.talkerId;
+/** How an admin names the task back: 重大重点项目第二项. */
+const cmdRef = (t: TaskInfo) => `${t.planShort}第${t.no}项`;
 
 export function evidenceDir(dataDir: string): string {
   return path.join(dataDir, 'evidence');
 }
 
-async function ownTask(turn: ChatTurn, ref: string): Promise<{ task: TaskRow } | { denied: string }> {
-  const unit = turn.sender.unit;
-  if (!unit) return { denied: `${turn.m.talkerName || '您'}不是登记的单位联络人，不能为任务提出申请。请联系督办室登记。` };
-  const tasks = await unitOpenTasks(turn.deps.prisma, unit.id);
-  const task = await findTaskByRef(turn.deps.prisma, ref, tasks);
-  if (!task || !tasks.some((t) => t.id === task.id)) {
-    return { denied: `第${ref}项不是${unit.name}未销号的任务。发送“我的任务”查看本单位任务编号。` };
-  }
-  return { task };
+async function refuse(turn: ChatTurn, answer: string): Promise<Outcome> {
+  await turn.reply(answer);
+  return { status: 'ignored', note: `PERMISSION_DENIED: ${answer}` };
 }
 
-/** 申请销号 <n>: a close request; photos or files sent just before or after become its evidence. */
+/** The task's derived state after one assignment changes. */
+async function taskAfter(turn: ChatTurn, task: TaskInfo, assignmentId: number, patch: AssignmentPatch) {
+  const all = (await turn.deps.work.assignmentsOf([task.taskId])).get(task.taskId) ?? [];
+  return { id: task.taskId, derived: deriveAfter(all, new Map([[assignmentId, patch]]), { state: task.state, percent: task.percent, closedAt: null }) };
+}
+
+/**
+ * 申请销号 <ref>: the unit says its part is complete. Its assignment waits in 报完成待核 for an
+ * admin's 复核; photos or files sent just before or after become the evidence.
+ */
 export async function requestClose(turn: ChatTurn, ref: string, reason: string): Promise<Outcome> {
-  const { prisma } = turn.deps;
-  const found = await ownTask(turn, ref);
-  if ('denied' in found) {
-    await turn.reply(found.denied);
-    return { status: 'ignored', note: `PERMISSION_DENIED: ${found.denied}` };
-  }
-  const { task } = found;
-  const pending = await prisma.taskRequest.findFirst({ where: { taskId: task.id, kind: 'close', status: 'pending' } });
+  const found = await findOwnWork(turn, ref);
+  if (!found.ok) return refuse(turn, found.answer);
+  const w: WorkItem = found.value;
+  if (!canAct(turn.sender.actor, 'request_close', w.assignment).ok) return refuse(turn, `${taskLabel(w.task)}不是${turn.sender.unit!.name}未销号的任务。`);
+  const pending = (await turn.deps.work.pendingRequests(w.task.taskId, 'close')).find((r) => r.assignmentId === w.assignment.id || (r.assignmentId === null && r.unitId === w.assignment.unitId));
   if (pending) {
-    await turn.reply(`${taskLabel(task)}已有待复核的销号申请，请等待督办室复核；补充佐证材料直接发送照片或文件即可。`);
+    await turn.reply(`${taskLabel(w.task)}已有待复核的销号申请，请等待督办室复核；补充佐证材料直接发送照片或文件即可。`);
     return { status: 'interpreted', note: 'close request already pending' };
   }
   // A photo sent shortly before the command counts too: people often send the picture first.
-  const recent = await prisma.inboundMessage.findMany({
+  const recent = await turn.deps.prisma.inboundMessage.findMany({
     where: { talkerId: turn.m.talkerId, attachment: { not: null }, receivedAt: { gte: new Date(turn.now.getTime() - windowMs(turn)) } },
     orderBy: { receivedAt: 'asc' },
     select: { attachment: true },
   });
   const evidence = recent.map((r) => r.attachment!);
-  await prisma.$transaction(async (tx) => {
-    const req = await tx.taskRequest.create({
-      data: { taskId: task.id, kind: 'close', unitId: turn.sender.unit!.id, requestedBy: actorOf(turn), reason: reason || null, evidence, createdAt: turn.now },
-    });
-    await writeAudit(tx, { at: turn.now, actor: actorOf(turn), action: 'request.close', entity: 'Task', entityId: task.id, after: { requestId: req.id, reason, evidence } });
-    await turn.reply(
-      evidence.length
-        ? `已提交${taskLabel(task)}的销号申请（佐证材料${evidence.length}份），等待督办室复核。`
-        : `已提交${taskLabel(task)}的销号申请。请在${turn.deps.evidenceWindowMinutes ?? 10}分钟内发送佐证照片或文件，督办室复核后通知。`,
-      tx,
-    );
-    for (const [i, target] of (await adminTargets(tx, turn.deps.admins)).entries()) {
-      await turn.notify(`admin${i}`, target,
-        `【销号申请】${turn.sender.unit!.name} ${whoOf(turn)} 申请${taskLabel(task)}销号${reason ? `，说明：${reason}` : ''}。\n回复“复核 ${task.no}”通过，或“退办 ${task.no} 原因”退回。`, [], tx);
-    }
+  const unit = turn.sender.unit!;
+  const patch: AssignmentPatch = w.assignment.state === 'reported_done' ? {} : { state: 'reported_done' };
+  const admins = await adminTargets(turn.deps.prisma, turn.deps.admins);
+  await turn.deps.work.apply({
+    assignments: Object.keys(patch).length ? [{ id: w.assignment.id, patch }] : [],
+    tasks: [await taskAfter(turn, w.task, w.assignment.id, patch)],
+    newRequests: [{ taskId: w.task.taskId, assignmentId: w.assignment.id, unitId: unit.id, kind: 'close', requestedBy: actorOf(turn), reason: reason || null, evidence, newDeadline: null, at: turn.now }],
+    audit: [{ at: turn.now, actor: actorOf(turn), action: 'request.close', entity: 'Assignment', entityId: w.assignment.id, after: { task: taskRefLabel(w.task), unit: unit.name, reason, evidence } }],
+    outbox: [
+      turn.replyItem(
+        evidence.length
+          ? `已提交${taskLabel(w.task)}（${unit.name}承担部分）的销号申请（佐证材料${evidence.length}份），等待督办室复核。`
+          : `已提交${taskLabel(w.task)}（${unit.name}承担部分）的销号申请。请在${turn.deps.evidenceWindowMinutes ?? 10}分钟内发送佐证照片或文件，督办室复核后通知。`,
+      ),
+      ...admins.map((target, i) =>
+        turn.notifyItem(`admin${i}`, target,
+          `【销号申请】${unit.name} ${whoOf(turn)} 申请${taskLabel(w.task)}销号${reason ? `，说明：${reason}` : ''}。\n回复“复核 ${cmdRef(w.task)}”通过，或“退办 ${cmdRef(w.task)} 原因”退回。`),
+      ),
+    ],
   });
-  return { status: 'interpreted', note: `close request for ${task.no}` };
+  return { status: 'interpreted', note: `close request for ${taskRefLabel(w.task)} by ${unit.name}` };
 }
 
 /** A photo or file: kept, and attached to the sender's close request made within the last minutes. */
 export async function attachEvidence(turn: ChatTurn, file: string | null): Promise<Outcome> {
-  const { prisma } = turn.deps;
   if (!file) return { status: 'ignored', note: 'attachment not saved' };
-  const req = await prisma.taskRequest.findFirst({
-    where: { requestedBy: turn.m.talkerId, kind: 'close', status: 'pending', createdAt: { gte: new Date(turn.now.getTime() - windowMs(turn)) } },
-    orderBy: { createdAt: 'desc' },
-    include: { task: true },
-  });
+  const req = await turn.deps.work.recentCloseRequest(turn.m.talkerId, new Date(turn.now.getTime() - windowMs(turn)));
   if (!req) return { status: 'ignored', note: 'attachment kept; no close request to attach it to' };
   if (req.evidence.includes(file)) return { status: 'interpreted', note: 'evidence already attached' };
-  await prisma.$transaction(async (tx) => {
-    const updated = await tx.taskRequest.update({ where: { id: req.id }, data: { evidence: { push: file } } });
-    await writeAudit(tx, { at: turn.now, actor: actorOf(turn), action: 'request.evidence', entity: 'TaskRequest', entityId: req.id, after: { file } });
-    await turn.reply(`已收到${taskLabel(req.task)}的佐证材料（共${updated.evidence.length}份），等待督办室复核。`, tx);
+  const task = (await turn.deps.work.activeTasks()).find((t) => t.taskId === req.taskId);
+  await turn.deps.work.apply({
+    evidence: [{ requestId: req.id, file }],
+    audit: [{ at: turn.now, actor: actorOf(turn), action: 'request.evidence', entity: 'TaskRequest', entityId: req.id, after: { file } }],
+    outbox: [turn.replyItem(`已收到${task ? taskLabel(task) : '销号申请'}的佐证材料（共${req.evidence.length + 1}份），等待督办室复核。`)],
   });
   return { status: 'interpreted', note: `evidence for request ${req.id}` };
 }
 
-/** 申请延期 <n> <date> <reason>. */
+/** 申请延期 <ref> <date> <reason>. */
 export async function requestExtension(turn: ChatTurn, ref: string, dateText: string, reason: string): Promise<Outcome> {
-  const { prisma } = turn.deps;
-  const found = await ownTask(turn, ref);
-  if ('denied' in found) {
-    await turn.reply(found.denied);
-    return { status: 'ignored', note: `PERMISSION_DENIED: ${found.denied}` };
-  }
-  const { task } = found;
+  const found = await findOwnWork(turn, ref);
+  if (!found.ok) return refuse(turn, found.answer);
+  const w = found.value;
   const today = toLocalDate(turn.now);
   const date = parseDeadlineDate(dateText, today);
+  const refText = cmdRef(w.task);
   if (!date || date <= today) {
-    await turn.reply(`没有看懂延期日期“${dateText}”。请按“申请延期 ${task.no} 2026-12-31 原因”的格式重新发送（日期须晚于今天）。`);
+    await turn.reply(`没有看懂延期日期“${dateText}”。请按“申请延期 ${refText} 2026-12-31 原因”的格式重新发送（日期须晚于今天）。`);
     return { status: 'interpreted', note: `bad extension date ${dateText}` };
   }
   if (!reason) {
-    await turn.reply(`请说明延期原因：申请延期 ${task.no} ${date} 原因。`);
+    await turn.reply(`请说明延期原因：申请延期 ${refText} ${date} 原因。`);
     return { status: 'interpreted', note: 'extension without reason' };
   }
-  await prisma.$transaction(async (tx) => {
-    const req = await tx.taskRequest.create({
-      data: { taskId: task.id, kind: 'extension', unitId: turn.sender.unit!.id, requestedBy: actorOf(turn), reason, newDeadline: new Date(`${date}T00:00:00Z`), evidence: [], createdAt: turn.now },
-    });
-    await writeAudit(tx, { at: turn.now, actor: actorOf(turn), action: 'request.extension', entity: 'Task', entityId: task.id, after: { requestId: req.id, newDeadline: date, reason } });
-    await turn.reply(`已提交${taskLabel(task)}延期至${date}的申请，等待督办室复核。`, tx);
-    for (const [i, target] of (await adminTargets(tx, turn.deps.admins)).entries()) {
-      await turn.notify(`admin${i}`, target,
-        `【延期申请】${turn.sender.unit!.name} 申请${taskLabel(task)}延期至${date}，原因：${reason}。\n回复“复核 ${task.no}”同意，或“退办 ${task.no} 原因”退回。`, [], tx);
-    }
+  const unit = turn.sender.unit!;
+  const admins = await adminTargets(turn.deps.prisma, turn.deps.admins);
+  await turn.deps.work.apply({
+    newRequests: [{ taskId: w.task.taskId, assignmentId: w.assignment.id, unitId: unit.id, kind: 'extension', requestedBy: actorOf(turn), reason, evidence: [], newDeadline: date, at: turn.now }],
+    audit: [{ at: turn.now, actor: actorOf(turn), action: 'request.extension', entity: 'Task', entityId: w.task.taskId, after: { newDeadline: date, reason, unit: unit.name } }],
+    outbox: [
+      turn.replyItem(`已提交${taskLabel(w.task)}延期至${date}的申请，等待督办室复核。`),
+      ...admins.map((target, i) =>
+        turn.notifyItem(`admin${i}`, target, `【延期申请】${unit.name} 申请${taskLabel(w.task)}延期至${date}，原因：${reason}。\n回复“复核 ${refText}”同意，或“退办 ${refText} 原因”退回。`),
+      ),
+    ],
   });
-  return { status: 'interpreted', note: `extension request for ${task.no}` };
+  return { status: 'interpreted', note: `extension request for ${taskRefLabel(w.task)}` };
 }
 
 function deny(turn: ChatTurn, what: string): Promise<Outcome> {
   return turn.reply(`只有督办室管理员可以${what}。`).then(() => ({ status: 'ignored' as const, note: `PERMISSION_DENIED: ${what} by ${turn.m.talkerId}` }));
 }
 
-/** 复核 <n> (approve) and 退办 <n> <reason> (return): an admin decides the task's pending request. */
-export async function decideRequest(turn: ChatTurn, ref: string, approve: boolean, note: string): Promise<Outcome> {
-  if (!turn.sender.isAdmin) return deny(turn, approve ? '复核申请' : '退办申请');
-  const { prisma } = turn.deps;
-  const task = await findTaskByRef(prisma, ref);
-  const req = task && (await prisma.taskRequest.findFirst({ where: { taskId: task.id, status: 'pending' }, orderBy: { createdAt: 'desc' } }));
-  if (!task || !req) {
-    await turn.reply(`第${ref}项没有待复核的销号或延期申请。`);
+/**
+ * Which pending request an admin means: the only one, or the one of the unit the note starts with
+ * (复核 第2项 区商务局). Several and no unit named: ask, listing them.
+ */
+async function pickRequest(turn: ChatTurn, pending: RequestRow[], note: string): Promise<{ req: RequestRow; note: string } | { answer: string }> {
+  if (pending.length === 1) return { req: pending[0]!, note };
+  const names = new Map<number, string>();
+  for (const r of pending) if (r.unitId !== null && !names.has(r.unitId)) names.set(r.unitId, (await turn.deps.prisma.unit.findUnique({ where: { id: r.unitId }, select: { name: true } }))?.name ?? `单位${r.unitId}`);
+  const unitName = (r: RequestRow) => (r.unitId !== null ? names.get(r.unitId)! : r.requestedBy);
+  const hit = pending.filter((r) => { const n = unitName(r); return note.startsWith(n) || note.startsWith(n.replace(/^区/, '')); });
+  if (hit.length === 1) {
+    const n = unitName(hit[0]!);
+    return { req: hit[0]!, note: note.slice(note.startsWith(n) ? n.length : n.length - 1).trim() };
+  }
+  const kind = (r: RequestRow) => (r.kind === 'close' ? '销号' : r.kind === 'extension' ? '延期' : '转办');
+  return { answer: `该任务有${pending.length}个待复核申请：${pending.map((r) => `${unitName(r)}（${kind(r)}）`).join('、')}。请在编号后写明单位，如“复核 第N项 ${unitName(pending[0]!)}”。` };
+}
+
+/** 复核 <ref> [单位] (approve) and 退办 <ref> [单位] <reason> (return): an admin decides one unit's pending request. */
+export async function decideRequest(turn: ChatTurn, ref: string, approve: boolean, noteText: string): Promise<Outcome> {
+  if (!canAct(turn.sender.actor, 'decide_request').ok) return deny(turn, approve ? '复核申请' : '退办申请');
+  const { work } = turn.deps;
+  const found = await findTaskForAdmin(turn, ref, async (t) => (await work.pendingRequests(t.taskId)).some((r) => r.kind !== 'transfer'));
+  if (!found.ok) {
+    await turn.reply(found.answer);
+    return { status: 'interpreted', note: 'task not found' };
+  }
+  const task = found.value;
+  const pending = (await work.pendingRequests(task.taskId)).filter((r) => r.kind !== 'transfer');
+  if (!pending.length) {
+    await turn.reply(`${taskRefLabel(task)}没有待复核的销号或延期申请。`);
     return { status: 'interpreted', note: 'no pending request' };
   }
+  const picked = await pickRequest(turn, pending, noteText);
+  if ('answer' in picked) {
+    await turn.reply(picked.answer);
+    return { status: 'interpreted', note: 'several pending requests' };
+  }
+  const { req, note } = picked;
   if (!approve && !note) {
-    await turn.reply(`请写明退办原因：退办 ${task.no} 原因。`);
+    await turn.reply(`请写明退办原因：退办 ${cmdRef(task)} 原因。`);
     return { status: 'interpreted', note: 'return without reason' };
   }
-  const kindLabel = req.kind === 'close' ? '销号' : req.kind === 'extension' ? '延期' : '转办';
-  await prisma.$transaction(async (tx) => {
-    await tx.taskRequest.update({
-      where: { id: req.id },
-      data: { status: approve ? 'approved' : 'returned', decidedBy: turn.m.talkerId, decidedAt: turn.now, decision: note || (approve ? '同意' : null) },
-    });
-    await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: approve ? 'request.approve' : 'request.return', entity: 'TaskRequest', entityId: req.id, before: { status: 'pending' }, after: { status: approve ? 'approved' : 'returned', note } });
-    let outcome = '';
-    if (approve && req.kind === 'close') {
-      await tx.task.update({ where: { id: task.id }, data: { status: 'closed', closedAt: turn.now, percent: 100 } });
-      await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: 'task.close', entity: 'Task', entityId: task.id, before: { status: task.status, percent: task.percent }, after: { status: 'closed', percent: 100 } });
-      outcome = '任务已销号';
-    } else if (approve && req.kind === 'extension' && req.newDeadline) {
-      const date = dbDate(req.newDeadline);
-      await tx.task.update({ where: { id: task.id }, data: { deadline: req.newDeadline, deadlineKind: 'date', deadlineText: `${date}（已批准延期）` } });
-      await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: 'task.extend', entity: 'Task', entityId: task.id, before: { deadline: task.deadline ? dbDate(task.deadline) : null, deadlineText: task.deadlineText }, after: { deadline: date } });
-      outcome = `完成时限调整为${date}`;
-    }
-    const evidence = req.kind === 'close' ? `（佐证材料${req.evidence.length}份）` : '';
-    await turn.reply(`已${approve ? '通过' : '退回'}${taskLabel(task)}的${kindLabel}申请${evidence}${outcome ? `，${outcome}` : ''}。`, tx);
-    const targets = req.unitId ? await unitTargets(tx, req.unitId) : [{ kind: 'person' as const, ref: req.requestedBy }];
-    for (const [i, target] of targets.entries()) {
-      await turn.notify(`unit${i}`, target,
-        approve
-          ? `督办室已通过${taskLabel(task)}的${kindLabel}申请${outcome ? `：${outcome}` : ''}。`
-          : `督办室退回了${taskLabel(task)}的${kindLabel}申请，原因：${note}。请按要求补充后重新申请。`,
-        target.kind === 'group' ? [req.requestedBy] : [], tx);
-    }
+  const all = (await work.assignmentsOf([task.taskId])).get(task.taskId) ?? [];
+  const assignment = all.find((a) => a.id === req.assignmentId) ?? all.find((a) => a.unitId === req.unitId) ?? null;
+  const patch = assignment ? decide(assignment, req, approve, turn.now) : {};
+  const derived = deriveAfter(all, new Map(assignment ? [[assignment.id, patch]] : []), { state: task.state, percent: task.percent, closedAt: null });
+  const kindLabel = req.kind === 'close' ? '销号' : '延期';
+  const unitName = req.unitId !== null ? (await turn.deps.prisma.unit.findUnique({ where: { id: req.unitId }, select: { name: true } }))?.name ?? '' : '';
+  let outcome = '';
+  if (approve && req.kind === 'close') outcome = derived.state === 'closed' ? `${unitName}承担部分已销号，任务整体销号` : `${unitName}承担部分已销号（任务其余责任单位仍在办理）`;
+  if (approve && req.kind === 'extension' && req.newDeadline) outcome = `完成时限调整为${req.newDeadline}`;
+  const targets = req.unitId !== null ? await unitTargets(turn.deps.prisma, req.unitId) : [{ kind: 'person' as const, ref: req.requestedBy }];
+  const evidence = req.kind === 'close' ? `（佐证材料${req.evidence.length}份）` : '';
+  await work.apply({
+    assignments: assignment && Object.keys(patch).length ? [{ id: assignment.id, patch }] : [],
+    tasks: [{ id: task.taskId, derived, ...(approve && req.kind === 'extension' && req.newDeadline ? { deadline: { date: req.newDeadline, text: `${req.newDeadline}（已批准延期）` } } : {}) }],
+    decided: [{ id: req.id, status: approve ? 'approved' : 'returned', by: turn.m.talkerId, at: turn.now, decision: note || (approve ? '同意' : null) }],
+    audit: [
+      { at: turn.now, actor: turn.m.talkerId, action: approve ? 'request.approve' : 'request.return', entity: 'TaskRequest', entityId: req.id, before: { status: 'pending' }, after: { status: approve ? 'approved' : 'returned', note } },
+      ...(assignment && Object.keys(patch).length ? [{ at: turn.now, actor: turn.m.talkerId, action: approve ? 'assignment.close' : 'assignment.reopen', entity: 'Assignment', entityId: assignment.id, before: { state: assignment.state }, after: patch }] : []),
+      ...(approve && req.kind === 'extension' ? [{ at: turn.now, actor: turn.m.talkerId, action: 'task.extend', entity: 'Task', entityId: task.taskId, before: { deadline: task.deadline }, after: { deadline: req.newDeadline } }] : []),
+    ],
+    outbox: [
+      turn.replyItem(`已${approve ? '通过' : '退回'}${unitName}${taskLabel(task)}的${kindLabel}申请${evidence}${outcome ? `，${outcome}` : ''}。`),
+      ...targets.map((target, i) =>
+        turn.notifyItem(`unit${i}`, target,
+          approve
+            ? `督办室已通过${taskLabel(task)}的${kindLabel}申请${outcome ? `：${outcome}` : ''}。`
+            : `督办室退回了${taskLabel(task)}的${kindLabel}申请，原因：${note}。请按要求补充后重新申请。`,
+          target.kind === 'group' ? [req.requestedBy] : []),
+      ),
+    ],
   });
   return { status: 'interpreted', note: `${approve ? 'approved' : 'returned'} request ${req.id}` };
 }
 
-/** 转办 <n> <单位>: an admin re-routes a task from one unit to another. */
+/** 转办 <ref> <单位>: an admin moves one unit's part of a task to another unit. */
 export async function transferTask(turn: ChatTurn, ref: string, unitName: string): Promise<Outcome> {
-  if (!turn.sender.isAdmin) return deny(turn, '转办任务');
-  const { prisma } = turn.deps;
-  const task = await findTaskByRef(prisma, ref);
-  const to = await findUnit(prisma, unitName);
-  if (!task || !to) {
-    await turn.reply(!task ? `没有找到第${ref}项任务。` : `没有找到单位“${unitName}”，请用单位全称。`);
+  if (!canAct(turn.sender.actor, 'transfer').ok) return deny(turn, '转办任务');
+  const found = await findTaskForAdmin(turn, ref);
+  const to = await findUnit(turn.deps.prisma, unitName);
+  if (!found.ok || !to) {
+    await turn.reply(!found.ok ? found.answer : `没有找到单位“${unitName}”，请用单位全称。`);
     return { status: 'interpreted', note: 'transfer target not found' };
   }
-  const assignments = await prisma.taskUnit.findMany({ where: { taskId: task.id, unitId: { not: null } }, orderBy: [{ role: 'asc' }, { ordinal: 'asc' }] });
-  const groupUnits = new Set(turn.sender.group?.units.map((u) => u.id));
-  const from = assignments.find((a) => groupUnits.has(a.unitId!)) ?? assignments.find((a) => a.role === 'lead' || a.role === 'responsible') ?? assignments[0];
-  const fromUnit = from?.unitId ? await prisma.unit.findUnique({ where: { id: from.unitId } }) : null;
-  if (from && from.unitId === to.id) {
-    await turn.reply(`${taskLabel(task)}已由${to.name}负责，无需转办。`);
+  const task = found.value;
+  const all = (await turn.deps.work.assignmentsOf([task.taskId])).get(task.taskId) ?? [];
+  if (all.some((a) => a.unitId === to.id)) {
+    await turn.reply(`${taskLabel(task)}已由${to.name}承担，无需转办。`);
     return { status: 'interpreted', note: 'transfer to same unit' };
   }
-  await prisma.$transaction(async (tx) => {
-    if (from) {
-      const clash = await tx.taskUnit.findFirst({ where: { taskId: task.id, role: from.role, unitId: to.id } });
-      if (clash) await tx.taskUnit.delete({ where: { id: from.id } });
-      else await tx.taskUnit.update({ where: { id: from.id }, data: { unitId: to.id, rawName: to.name } });
-    } else {
-      await tx.taskUnit.create({ data: { taskId: task.id, role: 'responsible', rawName: to.name, unitId: to.id } });
-    }
-    const req = await tx.taskRequest.create({
-      data: {
-        taskId: task.id, kind: 'transfer', status: 'approved', unitId: fromUnit?.id ?? null, toUnitId: to.id, requestedBy: turn.m.talkerId,
-        decidedBy: turn.m.talkerId, decidedAt: turn.now, decision: `转办至${to.name}`, evidence: [], createdAt: turn.now,
-      },
-    });
-    await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: 'task.transfer', entity: 'Task', entityId: task.id, before: { unit: fromUnit?.name ?? null, role: from?.role ?? null }, after: { unit: to.name, requestId: req.id } });
-    await turn.reply(`已将${taskLabel(task)}${fromUnit ? `由${fromUnit.name}` : ''}转办至${to.name}。`, tx);
-    for (const [i, target] of (await unitTargets(tx, to.id)).entries()) {
-      await turn.notify(`to${i}`, target, `【转办】督办室将${taskLabel(task)}转由${to.name}办理，请及时报送进展（回复“第${task.no}项 进展情况”）。`, [], tx);
-    }
+  const groupUnits = new Set(turn.sender.group?.units.map((u) => u.id));
+  const open = all.filter((a) => a.state !== 'closed');
+  const from = open.find((a) => groupUnits.has(a.unitId)) ?? open.find((a) => a.role === 'lead') ?? open.find((a) => a.role === 'responsible') ?? open[0];
+  if (!from) {
+    await turn.reply(`${taskLabel(task)}没有在办的承担单位，无法转办。`);
+    return { status: 'interpreted', note: 'nothing to transfer' };
+  }
+  const fromUnit = await turn.deps.prisma.unit.findUnique({ where: { id: from.unitId }, select: { name: true } });
+  const patch: AssignmentPatch = { unitId: to.id, lastReportedAt: null, receivedAt: null };
+  await turn.deps.work.apply({
+    assignments: [{ id: from.id, patch }],
+    newRequests: [{
+      taskId: task.taskId, assignmentId: from.id, unitId: from.unitId, kind: 'transfer', status: 'approved', requestedBy: turn.m.talkerId, reason: null, evidence: [],
+      newDeadline: null, toUnitId: to.id, decidedBy: turn.m.talkerId, decision: `转办至${to.name}`, at: turn.now,
+    }],
+    audit: [{ at: turn.now, actor: turn.m.talkerId, action: 'assignment.transfer', entity: 'Assignment', entityId: from.id, before: { unit: fromUnit?.name ?? null, role: from.role }, after: { unit: to.name } }],
+    outbox: [
+      turn.replyItem(`已将${taskLabel(task)}由${fromUnit?.name ?? '原单位'}转办至${to.name}。`),
+      ...(await unitTargets(turn.deps.prisma, to.id)).map((target, i) =>
+        turn.notifyItem(`to${i}`, target, `【转办】督办室将${taskLabel(task)}转由${to.name}办理，请及时报送进展（回复“${cmdRef(task)} 进展情况”）。`),
+      ),
+    ],
   });
-  return { status: 'interpreted', note: `transfer ${task.no} to ${to.name}` };
+  return { status: 'interpreted', note: `transfer ${taskRefLabel(task)} to ${to.name}` };
 }

@@ -26,7 +26,27 @@ export function formatPlanSummary(plan: ParsedPlan): string {
     ['工作机制', plan.mechanisms.length ? plan.mechanisms.join('、') : '—'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `  ${k.padEnd(width, '　')}  ${v}`).join('\n') + '\n';
+  const lines = rows.map(([k, v]) => `  ${k.padEnd(width, '　')}  ${v}`);
+  // Under the 单位 row: whom each collective phrase reaches.
+  lines.splice(rows.findIndex(([k]) => k === '单位') + 1, 0, ...formatCollectives(plan).map((l) => `  ${''.padEnd(width, '　')}    ${l}`));
+  return lines.join('\n') + '\n';
+}
+
+/** How many names a collective's line lists before it says …. */
+const COLLECTIVE_SHOWN = 3;
+
+/**
+ * One line per distinct collective phrase (not per row): 统称“各街道、镇、集聚区”→ 9 个单位（洪都街道、
+ * 京山街道、三家店街道…）, or that it reaches no unit.
+ */
+export function formatCollectives(plan: ParsedPlan): string[] {
+  const seen = new Map<string, string[]>();
+  for (const t of plan.tasks) for (const u of t.units) if (u.collective && !seen.has(u.rawName)) seen.set(u.rawName, u.expandsTo ?? []);
+  return [...seen].map(([phrase, names]) =>
+    names.length === 0
+      ? `统称“${phrase}”→ 单位目录中无对应单位，未分派`
+      : `统称“${phrase}”→ ${names.length} 个单位（${names.slice(0, COLLECTIVE_SHOWN).join('、')}${names.length > COLLECTIVE_SHOWN ? '…' : ''}）`,
+  );
 }
 
 export function formatWarnings(plan: ParsedPlan): string {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { AssignmentRole, ParsedPlan, ParsedSection, ParsedTask } from '../domain/plan/plan-types.ts';
+import { syncAssignments, type AssignmentSyncReport } from './sync-assignments.ts';
 import { insertMilestones, insertTaskLeaders, insertTasks, insertTaskUnits, updateTasks, type MilestoneWrite, type TaskUnitWrite, type TaskWrite } from './bulk-write.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -28,6 +29,8 @@ export interface PlanChangeReport {
   unchanged: number;
   unitsCreated: string[];
   leadersCreated: string[];
+  /** Each unit's part of each task, after the collectives were expanded. */
+  assignments: AssignmentSyncReport;
 }
 
 const ROLES: AssignmentRole[] = ['lead', 'responsible', 'participating'];
@@ -99,7 +102,7 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
     sectionPath.set(id, path);
   }
 
-  const report: PlanChangeReport = { planId, created: !existingPlan, previousDocument: existingPlan && existingPlan.sourceDocument !== plan.document ? existingPlan.sourceDocument : null, added: [], changed: [], removed: [], unchanged: 0, unitsCreated: unitIds.created, leadersCreated };
+  const report: PlanChangeReport = { planId, created: !existingPlan, previousDocument: existingPlan && existingPlan.sourceDocument !== plan.document ? existingPlan.sourceDocument : null, added: [], changed: [], removed: [], unchanged: 0, unitsCreated: unitIds.created, leadersCreated, assignments: { created: 0, updated: 0, removed: 0, collectives: new Map() } };
   const taskRow = (t: ParsedTask): TaskWrite => ({
     sectionId: t.sectionKey ? (sectionIds.get(t.sectionKey) ?? null) : null,
     seq: t.seq,
@@ -222,6 +225,8 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
   await insertTaskLeaders(tx, leaderRows);
   await insertMilestones(tx, milestoneRows);
   await pruneSections();
+  const allTaskIds = new Map([...existing.map((t) => [t.no, t.id] as const), ...taskIds]);
+  report.assignments = await syncAssignments(tx, dedupeByNo(plan.tasks), allTaskIds, unitIds.ids);
 
   await tx.auditLog.create({
     data: {

@@ -5,8 +5,9 @@ import type { ReportTask, ReportUnitRef, ReportUpdate } from './report-data.ts';
 export const STATUS_LABEL: Record<TaskStatusValue, string> = {
   not_started: '未启动',
   in_progress: '推进中',
+  lagging: '滞后',
   blocked: '受阻',
-  done: '已完成',
+  done: '报完成待核',
   closed: '已销号',
 };
 

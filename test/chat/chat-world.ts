@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/log/create-logger.ts';
 import type { IncomingMessage } from '../../src/ports/chat.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import type { Database } from '../../src/store/open-database.ts';
+import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
 import { openTestDatabase, type DbKind } from '../helpers/databases.ts';
 import { until } from './chat-port-conformance.ts';
 
@@ -77,7 +78,7 @@ export async function openChatWorld(db: Database, opts: { withEngine?: boolean }
     ? createCadenceEngine({ prisma, calendar, clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile: 'config/templates.json' })
     : undefined;
   const handler: InboundHandler = createInboundHandler({
-    prisma, clock, calendar, logger: silentLogger, dataDir, admins: [], botName: '督办助手',
+    prisma, work: createPrismaWorkStore(prisma), clock, calendar, logger: silentLogger, dataDir, admins: [], botName: '督办助手',
     ...(engine ? { cadences: engine, pushNow: () => engine.pushNow('weekly_reminder').then((r) => r.messages) } : {}),
   });
   let handled = 0;

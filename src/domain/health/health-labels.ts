@@ -23,6 +23,8 @@ export function describeReason(r: HealthReason): string {
   switch (r.kind) {
     case 'blocked':
       return '推进受阻';
+    case 'lagging':
+      return '单位报告进度滞后';
     case 'overdue':
       return `已逾期${r.workdaysLate}个工作日（时限${mmdd(r.due)}）`;
     case 'milestone_overdue':

@@ -4,10 +4,11 @@ import { addDays, type LocalDate } from '../calendar/shanghai-time.ts';
 /** 红黄绿灯, with finished tasks kept apart so they never count as "on track" or "late". */
 export type Health = 'green' | 'yellow' | 'red' | 'done' | 'closed';
 
-export type TaskStatusValue = 'not_started' | 'in_progress' | 'blocked' | 'done' | 'closed';
+export type TaskStatusValue = 'not_started' | 'in_progress' | 'lagging' | 'blocked' | 'done' | 'closed';
 
 export type HealthReason =
   | { kind: 'blocked' }
+  | { kind: 'lagging' }
   | { kind: 'overdue'; due: LocalDate; workdaysLate: number }
   | { kind: 'milestone_overdue'; due: LocalDate; text: string; workdaysLate: number }
   | { kind: 'due_soon_behind'; due: LocalDate; what: 'deadline' | 'milestone'; text?: string; workdaysLeft: number; percent: number; expectedPercent: number }
@@ -75,6 +76,8 @@ export function taskHealth(input: HealthInput, date: LocalDate, calendar: Health
   const red: HealthReason[] = [];
   const yellow: HealthReason[] = [];
   if (input.status === 'blocked') red.push({ kind: 'blocked' });
+  // A unit that says it is behind is at risk, whatever the dates say.
+  if (input.status === 'lagging') yellow.push({ kind: 'lagging' });
 
   if (effectiveDeadline && effectiveDeadline < date) {
     red.push({ kind: 'overdue', due: effectiveDeadline, workdaysLate: lateness(calendar, effectiveDeadline, date) });

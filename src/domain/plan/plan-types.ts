@@ -27,7 +27,7 @@ export interface SourcePosition {
 
 export interface ImportWarning extends SourcePosition {
   code: 'unit_unknown' | 'unit_suggestion' | 'no_units' | 'no_tasks' | 'numbering' | 'deadline' | 'table' | 'untasked_item'
-    | 'unplaced_text' | 'input';
+    | 'unplaced_text' | 'input' | 'collective_empty';
   message: string;
 }
 
@@ -47,6 +47,12 @@ export interface UnitAssignment {
   resolved: UnitResolution | null;
   /** Close directory names offered when the raw name did not resolve. */
   suggestions: string[];
+  /**
+   * For a collective phrase (collective: true): the canonical directory names of the units it
+   * stands for (各街道、镇 → every street and town), in directory order; [] when the directory has
+   * none (the import warns collective_empty). Absent on units that are not collective.
+   */
+  expandsTo?: string[];
 }
 
 export interface ParsedSection {

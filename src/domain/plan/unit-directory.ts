@@ -29,6 +29,8 @@ export function normaliseUnitName(name: string): string {
 export interface DirectoryIndex {
   byName: Map<string, { unit: DirectoryUnit; via: 'exact' | 'alias' }>;
   all: { key: string; unit: DirectoryUnit }[];
+  /** The directory's units in file order, for expanding collective phrases. */
+  units: readonly DirectoryUnit[];
 }
 
 export function indexDirectory(dir: UnitDirectory): DirectoryIndex {
@@ -45,7 +47,7 @@ export function indexDirectory(dir: UnitDirectory): DirectoryIndex {
       all.push({ key, unit });
     }
   }
-  return { byName, all };
+  return { byName, all, units: dir.units };
 }
 
 /** Levenshtein distance, small strings only. */
@@ -100,6 +102,10 @@ function matcherFor(word: string): ((u: { name: string; kind: string }) => boole
     case '街道':
     case '街办':
       return (u) => u.kind === 'street';
+    // 各镇街 / 各街镇: towns and streets together.
+    case '镇街':
+    case '街镇':
+      return (u) => u.kind === 'street' || (u.kind === 'town' && /[镇乡]$/.test(u.name));
     case '管理处':
       return (u) => u.name.endsWith('管理处');
     case '集聚区':
@@ -127,9 +133,18 @@ export function expandCollective<U extends { name: string; kind: string }>(rawNa
   const m = /^各(?:相关|有关)?(.+)$/.exec(name);
   if (!m) return [];
   const matchers = m[1]!
-    .split(/[、，,]/)
+    // 各镇（街道） / 各乡镇(街道) name their kinds in brackets too.
+    .split(/[、，,（）()]/)
     .map((w) => matcherFor(w.trim()))
     .filter((f): f is NonNullable<typeof f> => f != null);
   if (matchers.length === 0) return [];
   return units.filter((u) => matchers.some((f) => f(u)));
+}
+
+/**
+ * The canonical names of the directory units a collective phrase stands for, in directory order;
+ * empty when the phrase names no kind the directory has (the import warns: collective_empty).
+ */
+export function expandCollectiveNames(rawName: string, index: DirectoryIndex): string[] {
+  return expandCollective(rawName, index.units).map((u) => u.name);
 }

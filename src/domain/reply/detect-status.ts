@@ -1,24 +1,164 @@
+import { GENERIC, longestCommon } from './match-task-keywords.ts';
 import type { ReplyStatus } from './reply-types.ts';
 
 const NOT_STARTED = /(未启动|尚未启动|还未启动|还没启动|没有启动|未开始|尚未开始|还没开始|没开始|未开工|尚未开工|还没开工|暂未启动|暂未开展|尚未开展|未开展)/;
-const BLOCKED = /(滞后|停滞|停工|受阻|卡住|搁置|进展缓慢|推进缓慢|进度缓慢|落后于|暂停|无法推进|推不动|延误|延期)/;
-const NOT_DONE = /(未完成|没完成|没有完成|尚未完成|还未完成|未能完成|无法完成|完不成)/;
-const DONE = /(已完成|全部完成|已经完成|完成了|已办结|办结|已竣工|竣工验收|已建成|已落实|全部落实|已全面落实|落实到位|已完工|完工|已交付|已结束|已全面完成|已圆满完成)/;
-const IN_PROGRESS = /(推进中|正在推进|进行中|正在实施|正在办理|正在建设|正在施工|正在开展|有序推进|稳步推进|加快推进|持续推进|按计划推进|按序时推进|已启动|已开工|施工中|办理中|推进|开展中|实施中|建设中|已开展|在建|筹备中|准备中|对接中|洽谈中|谋划中|基本完成|正在做|进展顺利|进展正常|进度正常|进展良好|顺利推进|按计划|按期推进|序时推进|按序时)/;
+
+// 受阻: the work is stuck and will not move without help.
+const BLOCKED = new RegExp([
+  '受阻', '卡住', '卡壳', '停滞', '停工', '停摆', '搁置', '暂停', '暂缓', '中止',
+  '无法推进', '推不动', '推进不动', '难以推进', '推进不下去',
+  '无法(?:开工|施工|实施|开展|进行|进场|落地|继续)',
+  // "因资金未到位无法开工" — but "因…无法按期完成" is only late.
+  '因[^，,。；;!！?？\\n]{1,20}?(?:无法|不能)(?!按期|如期|按时|按计划|按序时)',
+].join('|'));
+
+// 滞后: behind schedule, but still moving.
+const LAGGING = new RegExp([
+  '滞后', '落后于', '(?:进度|进展|明显|有所|严重|略有)落后', '延误', '拖期', '慢于',
+  '(?:进展|推进|进度|建设|施工|实施|办理|工作)(?:较为|相对|比较|十分|非常|明显|有些|有点|稍显|略显|略|稍)?(?:缓慢|偏慢|较慢|慢)',
+  // 延期 / 推迟 / 逾期 of the work, not "贷款延期" or "逾期贷款".
+  '(?:工期|进度|项目|工程|任务|活动|时间|日期|已经?|需要?|将|申请|只能|不得不|可能|出现|被迫)(?:延期|推迟|延后)',
+  '(?:延期|推迟|延后)(?:开工|竣工|完工|完成|投用|投产|交付|开业|举办|启动|实施|开展)',
+  '(?:已|出现)(?:逾期|超期)', '(?:逾期|超期)未',
+  '(?:未能|无法|不能|难以|未)(?:按期|如期|按时|按计划|按序时)',
+].join('|'));
+
+// "无滞后", "未出现停工现象": a status word that is denied is not stated (and says the work is on track).
+const NEGATED = /(?<!得)(?:不存在|没有出现|未出现|未发生|无明显|并未|并无|暂无|尚无|均无|不会|杜绝|防止|避免|没有|没|不|无|未)(?:明显|出现|发生|任何|较大|严重)?的?(?:滞后|延误|延期|落后|停滞|受阻|停工|卡住|卡壳|搁置|逾期|超期)(?:现象|情况|问题)?/g;
+
+const NOT_DONE = /((?:未|没|没有|尚未|还未|还没|并未|未能|无法|不能)(?:全部|全面|完全|整体|按期|如期|按时)?完成|完不成)/;
+// "已完成，仍有3户未签约": what is left over says the task is not finished.
+const REMAINING = /(剩余|还剩|尚余|剩下|(?:尚有|仍有|还有)[^，,。；;]{0,8}(?:未|没有|待))/;
+
+const IN_PROGRESS = /(推进中|正在|正抓紧|进行中|有序推进|稳步推进|加快推进|持续推进|按计划推进|按序时推进|已启动|已开工|施工中|办理中|推进|开展中|实施中|建设中|已开展|在建|筹备中|准备中|对接中|洽谈中|谋划中|基本完成|基本建成|进展顺利|进展正常|进度正常|进展良好|顺利推进|按计划|按期推进|序时推进|按序时|封顶|已进场|已通过|已批复|已获批|已立项|已签约|已摘牌|已取得|已备案|待验收|待竣工验收|即将完成|接近完成|接近尾声|收尾)/;
+
+// A completion word with what may stand before it: 已/均已/已于6月底, and 全部/全面/圆满/整体.
+const PERFECTIVE = '(?:已经|均已|都已|现已|已)(?:于[^，,。；;!！?？\\n]{1,12}?)?';
+const INTENSIFIER = '(?:全部|全面|圆满|整体|顺利|如期|按期|按时|提前)';
+const COMPLETION_WORD = '(?:通过(?:竣工|整体|最终)?验收|完成了|完成|办结|竣工验收|竣工|完工|建成|落实到位|落实|交付|结束)';
+const COMPLETION = new RegExp(`(${PERFECTIVE})?(${INTENSIFIER})?(${COMPLETION_WORD})`, 'g');
+// Without 已, only these words state a completion ("第3项完成60%" and "确保完成" do not).
+const SELF_PERFECTIVE = /^(完成了|办结|竣工|完工|落实到位|通过.*验收)$/;
+const WHOLE = /^(全部|全面|圆满|整体)$/;
+
+// What stands right before the completion word when it is denied, expected or only near.
+const NOT_YET_BEFORE = /(未|没|没有|不|未能|不能|无法|难以|尚未|还未|还没|并未|待|尚待|即将|将|将于|基本|接近|有望|争取|力争|确保|计划|预计|拟|能否|是否|要|需|需要|应|应当|必须|准备|正在|已经基本|已基本)\s*$/;
+// Said of the future anywhere earlier in the clause, when the word has no 已.
+const FUTURE = /(预计|计划|争取|力争|确保|拟|有望|预期|将于|将在|下一步|下步|下周|下月|明年|年底前|月底前|底前|之前|以前|要求)/;
+
+const CLAUSE_BREAK = /[，,。；;!！?？\n：:、()（）【】[\]]/;
+
+// Steps of a task: a completion of one of these is progress, not the end of the task.
+const STEP_NOUN = '(?:设计|初设|施工图|图审|审图|招标|投标|开标|评标|定标|比选|采购|询价|批复|审批|审查|审核|评审|论证|申报|勘探|勘察|测绘|测量|许可|签约|签订|选址|立项|备案|核准|报批|报建|环评|能评|稳评|安评|水保|规划|方案|可研|清表|场平|平整|三通一平|征地|供地|摘牌|挂牌|出让|拍卖|公示|公告|招商|谈判|对接|调研|摸底|排查|注册|登记|放线|打桩|桩基|基础|主体|结构|封顶|拆除|清运|腾退|合同|资金|用地|土地|指标|证照|材料|人员|设备|场地|图纸|预算|概算|评估|测评|监理|验收|进场|手续|证|证书)';
+const STEP_AT_END = new RegExp(`${STEP_NOUN}(?:工作|手续|环节|阶段|程序|流程|事项|期)?$`);
+const STEP_IN = new RegExp(STEP_NOUN);
+// Parts of the whole: "一期工程已完工", "主体已完工".
+const PART = /(一期|二期|首期|部分|阶段|局部|分项|子项|前期|单体|标段)/;
+const WHOLE_ACCEPTANCE = /(竣工|整体|总体|最终|终)验收(?:工作|手续)?$/;
+const COUNT = /[\d零〇一二两三四五六七八九十百千万]+\s*(?:个|座|家|户|项|处|栋|幢|间|公里|千米|米|平方米|平方|亩|套|台|辆|所|条|批|宗|笔|次|场|人|名|万元|亿元|元|期|km)/;
+
+// The task as the subject of 结束: nothing but its number, or a word for the whole.
+const TASK_REF = /^(?:关于)?(?:第\(?[\d零〇一二两三四五六七八九十百千]{1,4}\)?[项条]|任务\d{1,4}|事项\d{1,4}|\d{1,4}号(?:任务)?|\d{1,3}[.、]?)/;
+const TASK_SUBJECT = /^(?:$|.*(?:项目|工程|任务|工作|活动|该项|本项|此项)$)/;
+
+// "已走访企业50家": a count of what is done so far.
+const DONE_SO_FAR = new RegExp(`已[^，,。；;!！?？\\n]{1,10}?(?<![第\\d零〇一二两三四五六七八九十百千万])${COUNT.source}`);
+
+// The task itself as the object of the completion word: "已完成年度目标任务", "已建成投用".
+const CLOSING = '(?:(?:本项|该项|此项|全部|全年|年度|本年度|今年|全年度|各项|既定|预定|计划|规定|所有|整体|全部建设|建设|年度建设)?的?(?:目标)?(?:任务|工作|目标|目标任务|工作任务|建设任务|任务目标|建设内容|建设|施工)|(?:竣工|整体|总体|最终)?验收|整改|销号)';
+const IN_USE = '(?:投用|投产|投入使用|交付使用|使用|通车|运营|移交)';
+const ENDING = new RegExp(`^(?:${CLOSING})?(?:并|且)?${IN_USE}?$`);
+// After the completion word, words that close the report: "已完成，请复核", "已完成并通过验收".
+const AFTERWORD = /^(请|望|烦请|特此|谢谢|并|且)/;
+
+/** The text with denied status words ("不滞后", "未出现停工") blanked out. */
+export function withoutDeniedStatus(text: string): string {
+  return text.replace(NEGATED, ' ');
+}
+
+/** Whether the text says the work is behind schedule (滞后, 延误, 进度偏慢), denials left out. */
+export function statesLag(text: string): boolean {
+  return LAGGING.test(withoutDeniedStatus(text));
+}
+
+type Completion = 'task' | 'step';
+
+/**
+ * Whether the object of a completion word is the task itself, named by words of its title
+ * ("征收拆迁" of 推动重大项目征收拆迁) — all of it, not a step named after it ("惠企政策宣讲").
+ */
+function namesTask(object: string, title: string | null | undefined): boolean {
+  if (!title) return false;
+  const named = object.replace(/的?(?:各项|全部)?(?:工作|任务)$/, '');
+  const common = longestCommon(named, title.replace(/[，,。、\s]/g, ''));
+  return common.length >= 3 && named.length - common.length <= 1 && !GENERIC.test(common);
+}
+
+/** Each completion word of the text, read as the end of the task or the end of one of its steps. */
+function completions(text: string, title?: string | null): Completion[] {
+  const out: Completion[] = [];
+  for (const m of text.matchAll(COMPLETION)) {
+    const [, perfective, intensifier, word] = m as unknown as [string, string | undefined, string | undefined, string];
+    const start = m.index;
+    const end = start + m[0].length;
+    // The clause up to the word; its last few dozen characters are enough to judge it.
+    const before = text.slice(Math.max(0, start - 40), start);
+    const pre = before.slice(lastBreak(before) + 1);
+    if (NOT_YET_BEFORE.test(pre)) continue;
+    if (!perfective && !(intensifier && WHOLE.test(intensifier)) && !SELF_PERFECTIVE.test(word)) continue;
+    if (!perfective && FUTURE.test(pre)) continue;
+    const rest = text.slice(end, end + 40);
+    const cut = rest.search(CLAUSE_BREAK);
+    const rawPost = (cut < 0 ? rest : rest.slice(0, cut)).trim();
+    // "完工后", "完成的": a time or an attribute, not a statement.
+    if (/^(后|前|之后|以后|之前|以前|时|的)(?!期|续|台)/.test(rawPost)) continue;
+    const post = rawPost.replace(/^[了啦喽咯]+/, '').replace(/[^\p{Script=Han}\p{L}\p{N}%]/gu, '');
+    // "已完成60%": the share is read elsewhere.
+    if (/^\d+(\.\d+)?%/.test(post)) continue;
+    const subject = pre.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '');
+    const stepSubject =
+      (STEP_AT_END.test(subject) && !WHOLE_ACCEPTANCE.test(subject)) ||
+      PART.test(subject) ||
+      // "推进会已结束": 结束 ends the task only when said of the task ("第5项已结束", "活动已结束").
+      (word === '结束' && !TASK_SUBJECT.test(subject.replace(TASK_REF, '')));
+    if (ENDING.test(post) || AFTERWORD.test(post)) {
+      out.push(stepSubject ? 'step' : 'task');
+    } else if (
+      ((intensifier && WHOLE.test(intensifier)) || namesTask(post, title)) &&
+      !stepSubject && !STEP_IN.test(post) && !COUNT.test(post) && !PART.test(post)
+    ) {
+      // "已全面完成征收拆迁", or the task's own name after the word ("第5项已完成消费促进活动").
+      out.push('task');
+    } else out.push('step');
+  }
+  return out;
+}
+
+function lastBreak(s: string): number {
+  for (let i = s.length - 1; i >= 0; i--) if (CLAUSE_BREAK.test(s[i]!)) return i;
+  return -1;
+}
 
 /**
  * The task status a clause states. `percent` is the completion share found in the same part of the
- * message: "已完成60%" is progress, not completion.
+ * message: "已完成60%" is progress, not completion. Stuck (受阻) wins over late (滞后); a finished
+ * step ("已完成招标", "监理招标已结束", "已建成5座") is progress, only the task's own completion is done.
+ * `taskTitle`, when the task is known, lets "已完成<the task's own name>" read as done.
  */
-export function detectStatus(text: string, percent: number | null): ReplyStatus | null {
-  if (NOT_STARTED.test(text)) return 'not_started';
-  if (BLOCKED.test(text) && !/(不滞后|无滞后|未滞后|没有滞后|不存在滞后)/.test(text)) return 'blocked';
+export function detectStatus(text: string, percent: number | null, taskTitle?: string | null): ReplyStatus | null {
+  const stated = withoutDeniedStatus(text);
+  const denied = stated !== text;
+  const done = completions(text, taskTitle);
+  const stepDone = done.includes('step');
+  const notStarted = NOT_STARTED.test(stated);
+  // "已完成选址，尚未开工": a finished step is already progress.
+  if (notStarted && !stepDone) return 'not_started';
+  if (BLOCKED.test(stated)) return 'blocked';
   if (percent === 100) return 'done';
+  const taskDone = done.includes('task') && !NOT_DONE.test(text) && !REMAINING.test(text);
+  if (taskDone && percent === null) return 'done';
+  if (LAGGING.test(stated)) return 'lagging';
   if (percent !== null) return percent === 0 ? 'not_started' : 'in_progress';
-  if (NOT_DONE.test(text)) return 'in_progress';
-  const done = DONE.exec(text);
-  // "已完成征收" is done, "已完成3个" is a count of something, not the task.
-  if (done && !/^\s*\d/.test(text.slice(done.index + done[0].length))) return 'done';
-  if (IN_PROGRESS.test(text) || done) return 'in_progress';
+  if (notStarted || NOT_DONE.test(text) || stepDone || denied || IN_PROGRESS.test(stated) || DONE_SO_FAR.test(stated)) return 'in_progress';
   return null;
 }

@@ -2,7 +2,7 @@ import { detectStatus } from './detect-status.ts';
 import { extractNotes } from './extract-notes.ts';
 import { extractPercents, type PercentFinding } from './extract-percent.ts';
 import { findTaskRefs, taskNumber, type TaskRef } from './find-task-refs.ts';
-import { matchTaskKeywords } from './match-task-keywords.ts';
+import { label, matchTaskKeywords } from './match-task-keywords.ts';
 import { normalizeReplyText, splitQuote } from './normalize-reply-text.ts';
 import type { ReplyContext, ReplyInterpretation, ReplyStatus, ReplyTask } from './reply-types.ts';
 
@@ -24,7 +24,8 @@ interface SegmentFacts {
   nextSteps: string | null;
 }
 
-function facts(text: string): SegmentFacts {
+/** What a part of the message says; `task`, when known, is the task that part is about. */
+function facts(text: string, task?: ReplyTask): SegmentFacts {
   const found = extractPercents(text);
   const valid = found.filter((f) => f.valid);
   const percent = valid[0]?.value ?? null;
@@ -32,7 +33,7 @@ function facts(text: string): SegmentFacts {
   return {
     percent,
     bad: found.filter((f) => f.reason === 'out_of_range'),
-    status: detectStatus(text, percent),
+    status: detectStatus(text, percent, task ? label(task) : null),
     ...notes,
   };
 }
@@ -103,7 +104,9 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
   const planned: { task: ReplyTask; facts: SegmentFacts; text: string }[] = [];
 
   if (segments.length > 0) {
-    const segFacts = segments.map((s) => facts(s.text));
+    // A segment about one task is read knowing that task's title.
+    const taskOf = (s: Segment) => (s.refs.length === 1 ? byNumber(ctx.tasks, s.refs[0]!) ?? byNumber(others, s.refs[0]!) : undefined);
+    const segFacts = segments.map((s) => facts(s.text, taskOf(s)));
     // "第3项和第5项均已完成": a segment that says nothing takes what the next one says.
     for (let i = segFacts.length - 2; i >= 0; i--) {
       if (!hasInfo(segFacts[i]!)) segFacts[i] = segFacts[i + 1]!;
@@ -128,8 +131,11 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
     const fromQuote = quoted.length === 1 ? byNumber(ctx.tasks, quoted[0]!) : undefined;
     const kw = matchTaskKeywords(body, ctx.tasks);
     const target = fromQuote ?? kw.task ?? (ctx.tasks.length === 1 && hasInfo(whole) ? ctx.tasks[0] : undefined);
-    if (target) planned.push({ task: target, facts: whole, text: body });
-    else ambiguity = kw.tied.length > 1 ? kw.tied : quoted.length > 1 ? quoted.flatMap((n) => byNumber(ctx.tasks, n) ?? []) : [];
+    if (target) {
+      // Now that the task is known, "已完成<its name>" can be read as its completion.
+      whole = { ...whole, status: detectStatus(body, whole.percent, label(target)) };
+      planned.push({ task: target, facts: whole, text: body });
+    } else ambiguity = kw.tied.length > 1 ? kw.tied : quoted.length > 1 ? quoted.flatMap((n) => byNumber(ctx.tasks, n) ?? []) : [];
   }
 
   const byTask = new Map<string, { facts: SegmentFacts; text: string }>();

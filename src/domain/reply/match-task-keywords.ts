@@ -1,9 +1,10 @@
 import type { ReplyTask } from './reply-types.ts';
 
 // Words every task title has; a match made only of these says nothing about which task.
-const GENERIC = /^(推进|加快|全力|持续|提升|建设|完成|工作|项目|落实|开展|加强|进一步|全面|深入|扎实|积极|有序|推动|重点|任务|进度|已完成|推进中)+$/;
+export const GENERIC = /^(推进|加快|全力|持续|提升|建设|完成|工作|项目|落实|开展|加强|进一步|全面|深入|扎实|积极|有序|推动|重点|任务|进度|已完成|推进中)+$/;
 
-function longestCommon(a: string, b: string): string {
+/** The longest run of characters of `b` that also occurs in `a`. */
+export function longestCommon(a: string, b: string): string {
   let best = '';
   // Titles are short, so the quadratic scan over (message × title) is cheap.
   for (let i = 0; i < b.length; i++) {
@@ -16,7 +17,8 @@ function longestCommon(a: string, b: string): string {
   return best;
 }
 
-function label(t: ReplyTask): string {
+/** The words a task is recognised by: its title, or the start of its text. */
+export function label(t: ReplyTask): string {
   return (t.title && t.title.trim()) || (t.text ?? '').slice(0, 24);
 }
 

@@ -1,4 +1,5 @@
-export type ReplyStatus = 'done' | 'in_progress' | 'blocked' | 'not_started';
+/** 滞后 (lagging) is behind schedule but moving; 受阻 (blocked) is stuck. */
+export type ReplyStatus = 'done' | 'in_progress' | 'lagging' | 'blocked' | 'not_started';
 
 /** One task as the reply reader needs it: its printed number and words to recognise it by. */
 export interface ReplyTask {

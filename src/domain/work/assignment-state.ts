@@ -75,3 +75,8 @@ function taskStateOf(open: readonly Pick<Assignment, 'state'>[]): TaskState {
   if (has('in_progress') || has('reported_done')) return 'in_progress';
   return 'not_started';
 }
+
+/** The task's derived state after some of its assignments change (the patches by assignment id). */
+export function deriveAfter(all: readonly Assignment[], patches: ReadonlyMap<number, Partial<Assignment>>, fallback: DerivedTask): DerivedTask {
+  return deriveTask(all.map((a) => ({ ...a, ...(patches.get(a.id) ?? {}) })), fallback);
+}
