@@ -17,7 +17,7 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
   switch (c.name) {
     case 'help': return help(turn);
     case 'myTasks': return myTasks(turn);
-    case 'progress': return recordProgress(turn, `第${c.taskRef}项 ${c.text}`);
+    case 'progress': return recordProgress(turn, `${/第|项$/.test(c.taskRef) ? c.taskRef : `第${c.taskRef}项`} ${c.text}`);
     case 'overdue': return overdue(turn);
     case 'requestClose': return requestClose(turn, c.taskRef, c.reason);
     case 'requestExtension': return requestExtension(turn, c.taskRef, c.date, c.reason);

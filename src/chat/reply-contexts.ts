@@ -1,4 +1,5 @@
 import type { ReplyContext, ReplyTask } from '../domain/reply/index.ts';
+import { OPEN_TASK_STATES } from '../domain/work/index.ts';
 import type { Tx } from './chat-deps.ts';
 
 /** A task with the names of all its units, as a plan file or the database gives them. */
@@ -55,7 +56,7 @@ export function tasksFromPlanJson(json: unknown): PlanTaskRef[] {
 /** Open tasks from the database, each with its units' names, aliases and the names as printed. */
 export async function tasksFromDatabase(tx: Tx): Promise<PlanTaskRef[]> {
   const rows = await tx.task.findMany({
-    where: { status: { not: 'closed' } },
+    where: { status: { in: [...OPEN_TASK_STATES] }, plan: { archivedAt: null } },
     orderBy: [{ planId: 'desc' }, { seq: 'asc' }],
     include: { units: { include: { unit: { select: { name: true, aliases: true } } } } },
   });

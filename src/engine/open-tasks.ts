@@ -1,23 +1,33 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { toLocalDate, type LocalDate } from '../domain/calendar/shanghai-time.ts';
+import { uniqueShortNames, type Assignment, type AssignmentRole } from '../domain/work/index.ts';
 
+/** One unit's open part of one task, as the cadence planners need it. */
 export interface OpenTask {
   taskId: number;
+  assignment: Pick<Assignment, 'id' | 'unitId' | 'role' | 'state' | 'percent' | 'lastReportedAt' | 'receivedAt'>;
+  /** The plan's short name, unique among active plans: messages say 《重大重点项目》第二项. */
+  plan: string;
   no: string;
   seq: number;
   shortTitle: string;
   deadline: LocalDate | null;
   deadlineText: string | null;
   deadlineKind: string;
-  status: string;
   /** The unit's last progress on this task, as one short line; null when it never reported. */
   last: string | null;
   leaderIds: number[];
 }
 
-export type Role = 'lead' | 'responsible' | 'participating';
+export type Role = AssignmentRole;
 
-interface RawTask {
+interface RawWork {
+  aid: number;
+  role: AssignmentRole;
+  state: Assignment['state'];
+  percent: number | null;
+  lastReportedAt: string | null;
+  receivedAt: string | null;
   id: number;
   no: string;
   seq: number;
@@ -28,13 +38,13 @@ interface RawTask {
   deadline: string | null;
   deadlineText: string | null;
   deadlineKind: string;
-  status: string;
   leaderIds: number[];
 }
 
 /**
- * Open tasks (not done, not closed) per unit, with each unit's last reported progress. Two queries
- * whatever the size, so planning 10,000 tasks stays fast.
+ * Every unit's open assignments (not 销号) on tasks of active plans, with the unit's last reported
+ * progress on each. Two queries whatever the size, so planning 10,000 tasks stays fast; whether
+ * each is owed, due or lagging is for the rules in domain/work to say.
  */
 export async function loadOpenTasksByUnit(
   prisma: PrismaClient,
@@ -42,33 +52,43 @@ export async function loadOpenTasksByUnit(
 ): Promise<Map<number, OpenTask[]>> {
   // One SQL query, aggregated per unit as JSON: row-by-row results for 20,000 assignments cost
   // most of a second in the driver, one JSON document per unit a few milliseconds.
-  const rows = await prisma.$queryRaw<{ unitId: number; tasks: RawTask[] | string }[]>`
+  const rows = await prisma.$queryRaw<{ unitId: number; tasks: RawWork[] | string }[]>`
     SELECT a."unitId", json_agg(json_build_object(
+        'aid', a."id", 'role', a."role", 'state', a."state", 'percent', a."percent", 'lastReportedAt', a."lastReportedAt", 'receivedAt', a."receivedAt",
         'id', t."id", 'no', t."no", 'seq', t."seq", 'planId', t."planId", 'title', t."title", 'text', left(t."text", 60),
-        'deadline', t."deadline", 'deadlineText', t."deadlineText", 'deadlineKind', t."deadlineKind", 'status', t."status",
+        'deadline', t."deadline", 'deadlineText', t."deadlineText", 'deadlineKind', t."deadlineKind",
         'leaderIds', COALESCE((SELECT array_agg(tl."personId" ORDER BY tl."personId") FROM "TaskLeader" tl WHERE tl."taskId" = t."id"), '{}')
       ) ORDER BY t."planId", t."seq") AS "tasks"
-    FROM (SELECT DISTINCT tu."unitId", tu."taskId" FROM "TaskUnit" tu
-          WHERE tu."unitId" IS NOT NULL AND tu."role"::text = ANY(${[...opts.roles]})
-            ${opts.unitIds ? Prisma.sql`AND tu."unitId" = ANY(${[...opts.unitIds]})` : Prisma.empty}) a
+    FROM "Assignment" a
     JOIN "Task" t ON t."id" = a."taskId"
-    WHERE t."status"::text NOT IN ('done', 'closed')
+    JOIN "Plan" p ON p."id" = t."planId" AND p."archivedAt" IS NULL
+    WHERE a."state" <> 'closed' AND a."role"::text = ANY(${[...opts.roles]})
+      ${opts.unitIds ? Prisma.sql`AND a."unitId" = ANY(${[...opts.unitIds]})` : Prisma.empty}
     GROUP BY a."unitId"`;
-  const last = await lastProgress(prisma, opts.asOf);
+  const [last, plans] = await Promise.all([
+    lastProgress(prisma, opts.asOf),
+    prisma.plan.findMany({ where: { archivedAt: null }, select: { id: true, title: true, shortName: true, year: true }, orderBy: { id: 'asc' } }),
+  ]);
+  const names = uniqueShortNames(plans);
   const byUnit = new Map<number, OpenTask[]>();
   for (const row of rows) {
-    const tasks = typeof row.tasks === 'string' ? (JSON.parse(row.tasks) as RawTask[]) : row.tasks;
+    const list = typeof row.tasks === 'string' ? (JSON.parse(row.tasks) as RawWork[]) : row.tasks;
     byUnit.set(
       row.unitId,
-      tasks.map((t) => ({
+      list.map((t) => ({
         taskId: t.id,
+        assignment: {
+          id: t.aid, unitId: row.unitId, role: t.role, state: t.state, percent: t.percent,
+          lastReportedAt: utc(t.lastReportedAt),
+          receivedAt: utc(t.receivedAt),
+        },
+        plan: names.get(t.planId) ?? `方案${t.planId}`,
         no: t.no,
         seq: t.seq + t.planId * 1_000_000,
         shortTitle: shortTitle(t.title, t.text),
         deadline: t.deadline ? t.deadline.slice(0, 10) : null,
         deadlineText: t.deadlineText,
         deadlineKind: t.deadlineKind,
-        status: t.status,
         last: last.get(`${t.id}:${row.unitId}`) ?? null,
         leaderIds: t.leaderIds,
       })),
@@ -76,6 +96,11 @@ export async function loadOpenTasksByUnit(
   }
   for (const list of byUnit.values()) list.sort((a, b) => a.seq - b.seq);
   return byUnit;
+}
+
+/** A timestamp column as JSON carries no zone; Prisma keeps them in UTC. */
+function utc(s: string | null): Date | null {
+  return s === null ? null : new Date(/[zZ]$|[+-]\d\d:?\d\d$/.test(s) ? s : `${s}Z`);
 }
 
 async function lastProgress(prisma: PrismaClient, asOf: Date): Promise<Map<string, string>> {
@@ -109,14 +134,4 @@ export function cnDate(d: LocalDate): string {
 
 export function deadlineLabel(t: Pick<OpenTask, 'deadline' | 'deadlineText'>): string {
   return t.deadline ? cnDate(t.deadline) : t.deadlineText ?? '无明确时限';
-}
-
-/** Units that sent a progress report (or correction; `withReceipts` also counts 签收) in [since, until). */
-export async function unitsHeardFrom(prisma: PrismaClient, since: Date, until: Date, withReceipts = false): Promise<Set<number>> {
-  const rows = await prisma.progressUpdate.findMany({
-    where: { reportedAt: { gte: since, lt: until }, unitId: { not: null }, kind: { in: withReceipts ? ['report', 'correction', 'receipt'] : ['report', 'correction'] } },
-    distinct: ['unitId'],
-    select: { unitId: true },
-  });
-  return new Set(rows.map((r) => r.unitId!));
 }

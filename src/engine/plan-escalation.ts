@@ -2,21 +2,21 @@ import { templatesFor } from '../messages/load-templates.ts';
 import { renderTemplate } from '../messages/render-template.ts';
 import { addressUnits, privateItems, type UnitMessage } from './address-units.ts';
 import { adminNotices } from './admin-notices.ts';
-import { cnDate, deadlineLabel, loadOpenTasksByUnit, unitsHeardFrom, type OpenTask } from './open-tasks.ts';
+import { owesReport, stillToDo } from '../domain/work/index.ts';
+import { cnDate, deadlineLabel, loadOpenTasksByUnit, type OpenTask } from './open-tasks.ts';
 import type { EscalationRow, PlanContext, SlotPlan } from './plan-context.ts';
 import { dueLabel, sortedUnits } from './plan-unit-rounds.ts';
 
 /**
- * 督办单, the last step of the ladder: for each unit still silent after the 催报 (no progress report
- * since the cycle opened) and each task past its deadline, a 督办单 to the unit and a private one
+ * 督办单, the last step of the ladder: for each assignment still owed after its 催报 (no report on
+ * that task since the cycle opened, whatever the unit said about its other tasks) and each one past
+ * its deadline, a 督办单 to the unit and a private one
  * to every lead leader of the task. Each (task, unit) step is recorded as an Escalation.
  */
 export async function planEscalation(ctx: PlanContext): Promise<SlotPlan> {
   const cycle = ctx.slot.cycle;
   const today = ctx.slot.date;
   const tasks = await loadOpenTasksByUnit(ctx.prisma, { roles: ctx.spec.roles, unitIds: ctx.unitIds, asOf: ctx.slot.at });
-  const reported = cycle ? await unitsHeardFrom(ctx.prisma, cycle.start, ctx.slot.at) : new Set<number>();
-  const signed = cycle ? await unitsHeardFrom(ctx.prisma, cycle.start, ctx.slot.at, true) : new Set<number>();
   // The ladder: silence earns a 督办单 only after this cycle's 提醒单 (催报) went out.
   const slips = cycle
     ? await ctx.prisma.escalation.findMany({ where: { level: 'reminder', issuedAt: { gte: cycle.start, lt: ctx.slot.at } }, select: { taskId: true, unitId: true } })
@@ -30,12 +30,12 @@ export async function planEscalation(ctx: PlanContext): Promise<SlotPlan> {
 
   const flagged: { unitId: number; task: OpenTask; reason: string }[] = [];
   for (const [unitId, list] of sortedUnits(ctx, tasks)) {
-    const silent = cycle && !reported.has(unitId);
     for (const t of list) {
-      const silentAfterSlip = silent && chased.has(`${t.taskId}:${unitId}`);
-      const overdue = t.deadlineKind === 'date' && t.deadline && t.deadline < today;
+      const silentAfterSlip = !!cycle && owesReport(t.assignment, { since: cycle.start, roles: ctx.spec.roles }) && chased.has(`${t.taskId}:${unitId}`);
+      const overdue = stillToDo(t.assignment) && t.deadlineKind === 'date' && t.deadline && t.deadline < today;
+      const signed = !!cycle && !!t.assignment.receivedAt && t.assignment.receivedAt >= cycle.start;
       const reasons = [
-        ...(silentAfterSlip ? [`经催报仍未报送${signed.has(unitId) ? '（已签收）' : ''}`] : []),
+        ...(silentAfterSlip ? [`经催报仍未报送${signed ? '（已签收）' : ''}`] : []),
         ...(overdue ? [`已超过完成时限${cnDate(t.deadline!)}`] : []),
       ];
       if (reasons.length) flagged.push({ unitId, task: t, reason: reasons.join('；') });
@@ -79,5 +79,5 @@ export async function planEscalation(ctx: PlanContext): Promise<SlotPlan> {
 }
 
 function line(tpl: string, f: { task: OpenTask; reason: string }, unit: string): string {
-  return renderTemplate(tpl, { no: f.task.no, taskTitle: f.task.shortTitle, unit, reason: f.reason, deadline: deadlineLabel(f.task), last: f.task.last ?? '暂无' });
+  return renderTemplate(tpl, { no: f.task.no, plan: f.task.plan, taskTitle: f.task.shortTitle, unit, reason: f.reason, deadline: deadlineLabel(f.task), last: f.task.last ?? '暂无' });
 }

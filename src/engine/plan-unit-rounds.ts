@@ -3,7 +3,8 @@ import { templatesFor } from '../messages/load-templates.ts';
 import { renderTemplate } from '../messages/render-template.ts';
 import { addressUnits, type UnitMessage } from './address-units.ts';
 import { adminNotices } from './admin-notices.ts';
-import { cnDate, deadlineLabel, loadOpenTasksByUnit, unitsHeardFrom, type OpenTask } from './open-tasks.ts';
+import { owesReport, stillToDo } from '../domain/work/index.ts';
+import { cnDate, deadlineLabel, loadOpenTasksByUnit, type OpenTask } from './open-tasks.ts';
 import type { PlanContext, SlotPlan } from './plan-context.ts';
 
 const WEEKDAY = ['日', '一', '二', '三', '四', '五', '六'];
@@ -15,23 +16,31 @@ export function dueLabel(due: Date): string {
 }
 
 function taskLine(tpl: string, t: OpenTask, extra: Record<string, string | number> = {}): string {
-  return renderTemplate(tpl, { no: t.no, taskTitle: t.shortTitle, deadline: deadlineLabel(t), last: t.last ?? '暂无', ...extra });
+  return renderTemplate(tpl, { no: t.no, plan: t.plan, taskTitle: t.shortTitle, deadline: deadlineLabel(t), last: t.last ?? '暂无', ...extra });
 }
 
 /**
- * 周调度 reminder and 催报: every unit with open tasks that has not reported since the cycle opened.
- * The reminder goes to all such units; the chase (after the due time) records a 提醒单 per task.
+ * 周调度 reminder and 催报: every unit that owes a report on some of its tasks this cycle (see
+ * `owesReport`), listing only the tasks it still owes — what it said about its other tasks does not
+ * excuse these. The chase (after the due time) records a 提醒单 per owed task.
  */
 export async function planReminderRound(ctx: PlanContext, kind: 'reminder' | 'chase'): Promise<SlotPlan> {
   const cycle = ctx.slot.cycle;
   if (!cycle) return { items: [], escalations: [], note: '无报送周期' };
   const tasks = await loadOpenTasksByUnit(ctx.prisma, { roles: ctx.spec.roles, unitIds: ctx.unitIds, asOf: ctx.slot.at });
-  const reported = await unitsHeardFrom(ctx.prisma, cycle.start, ctx.slot.at);
+  const round = { since: cycle.start, roles: ctx.spec.roles };
   const tpl = templatesFor(ctx.templates, kind, ctx.spec.key);
   const due = dueLabel(cycle.due);
   const messages: UnitMessage[] = [];
-  for (const [unitId, list] of sortedUnits(ctx, tasks)) {
-    if (reported.has(unitId)) continue;
+  const owed = new Map<number, OpenTask[]>();
+  let settled = 0;
+  for (const [unitId, all] of sortedUnits(ctx, tasks)) {
+    const list = all.filter((t) => owesReport(t.assignment, round));
+    if (!list.length) {
+      if (all.length) settled++;
+      continue;
+    }
+    owed.set(unitId, list);
     const unit = ctx.dir.get(unitId)!.name;
     messages.push({
       unitId,
@@ -44,7 +53,7 @@ export async function planReminderRound(ctx: PlanContext, kind: 'reminder' | 'ch
   const escalations =
     kind === 'chase'
       ? messages.flatMap((m) =>
-          tasks.get(m.unitId)!.map((t) => ({ taskId: t.taskId, unitId: m.unitId, level: 'reminder' as const, reason: `截至${due}未报送进展`, outboxKey: addressed.keyByUnit.get(m.unitId) ?? null })),
+          owed.get(m.unitId)!.map((t) => ({ taskId: t.taskId, unitId: m.unitId, level: 'reminder' as const, reason: `截至${due}未报送进展`, outboxKey: addressed.keyByUnit.get(m.unitId) ?? null })),
         )
       : [];
   return {
@@ -54,7 +63,7 @@ export async function planReminderRound(ctx: PlanContext, kind: 'reminder' | 'ch
       ...adminNotices(ctx, 'undeliverable', { list: addressed.unreachable.map((u) => `${u}：未绑定微信群且联络员无微信身份`) }),
     ],
     escalations,
-    note: `单位 ${messages.length}，已报送跳过 ${[...tasks.keys()].filter((u) => reported.has(u)).length}，消息 ${addressed.items.length}`,
+    note: `单位 ${messages.length}，应报 ${[...owed.values()].reduce((n, l) => n + l.length, 0)} 项，已全部报送跳过 ${settled}，消息 ${addressed.items.length}`,
   };
 }
 
@@ -72,9 +81,9 @@ export async function planCountdown(ctx: PlanContext): Promise<SlotPlan> {
   const tpl = templatesFor(ctx.templates, 'countdown', ctx.spec.key);
   const left = (d: LocalDate) => (d > today ? ctx.calendar.workdaysBetween(today, d) : -1);
   const messages: UnitMessage[] = [];
-  for (const [unitId, list] of sortedUnits(ctx, tasks)) {
+  for (const [unitId, all] of sortedUnits(ctx, tasks)) {
     const lines: string[] = [];
-    for (const t of list) {
+    for (const t of all.filter((x) => stillToDo(x.assignment))) {
       if (t.deadlineKind === 'date' && t.deadline && days.has(left(t.deadline))) lines.push(taskLine(tpl.task, t, { days: left(t.deadline) }));
       for (const m of msByTask.get(t.taskId) ?? []) {
         if (days.has(left(m.due))) lines.push(taskLine(tpl.task, { ...t, shortTitle: `${t.shortTitle}·节点：${m.text.slice(0, 20)}`, deadline: m.due }, { days: left(m.due) }));
@@ -101,7 +110,7 @@ export async function planLaggingReport(ctx: PlanContext): Promise<SlotPlan> {
   const month = `${Number(today.slice(5, 7))}月`;
   const messages: UnitMessage[] = [];
   for (const [unitId, list] of sortedUnits(ctx, tasks)) {
-    const lagging = list.filter((t) => isLagging(t, today));
+    const lagging = list.filter((t) => stillToDo(t.assignment) && isLagging(t, today));
     if (!lagging.length) continue;
     const unit = ctx.dir.get(unitId)!.name;
     messages.push({
@@ -119,8 +128,9 @@ export async function planLaggingReport(ctx: PlanContext): Promise<SlotPlan> {
   };
 }
 
-export function isLagging(t: Pick<OpenTask, 'status' | 'deadline' | 'deadlineKind'>, today: LocalDate): boolean {
-  return t.status === 'blocked' || (t.deadlineKind === 'date' && !!t.deadline && t.deadline < today);
+/** 滞后 for the monthly written report: the unit said 滞后 or 受阻, or the deadline has passed. */
+export function isLagging(t: Pick<OpenTask, 'assignment' | 'deadline' | 'deadlineKind'>, today: LocalDate): boolean {
+  return t.assignment.state === 'blocked' || t.assignment.state === 'lagging' || (t.deadlineKind === 'date' && !!t.deadline && t.deadline < today);
 }
 
 /** Units in the cadence's scope that exist in the directory, in name order for stable output. */

@@ -24,7 +24,7 @@ export const TEMPLATE_FIELDS = {
 } as const satisfies Record<string, Record<string, readonly string[]>>;
 
 function TASK() {
-  return ['no', 'taskTitle', 'deadline', 'last'] as const;
+  return ['no', 'plan', 'taskTitle', 'deadline', 'last'] as const;
 }
 
 export type TemplateKind = keyof typeof TEMPLATE_FIELDS;

@@ -1,8 +1,9 @@
 import { addDays, lastDayOfMonth, weekday, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
 import { normalisedScores, type ScoreResult } from '../domain/scoring/index.ts';
-import type { ReportData, ReportTask } from './report-data.ts';
-import { isActive, isOverdue } from './report-facts.ts';
+import { DEFAULT_REPORTING_ROLES, stillToDo } from '../domain/work/index.ts';
+import type { ReportAssignment, ReportData, ReportTask } from './report-data.ts';
+import { isOverdue } from './report-facts.ts';
 
 /** How the 本地值 is made from the three measures; printed in the bulletin so anyone can check it. */
 export const LOCAL_VALUE_RULE = '本地值 = 按时报送率 × 40 + 平均完成进度 × 30 + 未逾期率 × 30（各率按小数计入，如80%计为0.8；本地值保留两位小数；本月无应报进展的单位，按时报送率按100%计）';
@@ -10,14 +11,14 @@ export const LOCAL_VALUE_RULE = '本地值 = 按时报送率 × 40 + 平均完�
 export interface UnitRow {
   unitId: number;
   unitName: string;
-  /** Tasks the unit leads or is responsible for. */
+  /** Tasks the unit leads or is responsible for (its own assignments). */
   tasks: number;
-  /** Weekly reports due this month (active tasks × reporting weeks) and those made in their week. */
+  /** Weekly reports it owed this month on its open assignments (× reporting weeks), and those it made in their week. */
   reportsDue: number;
   reportsOnTime: number;
-  /** done + closed tasks. */
+  /** Its own parts closed (销号) after review. */
   completed: number;
-  /** Mean percent of its tasks (done/closed count as 100), 0–1. */
+  /** Mean percent of its own parts (销号 and 报完成待核 count 100), 0–1. */
   meanProgress: number;
   overdue: number;
   overdueTaskNos: string[];
@@ -40,6 +41,8 @@ export interface BulletinModel {
   withOverdue: UnitRow[];
   /** Units with overdue tasks report their remedy by this date (5 workdays on). */
   remedyBy: LocalDate;
+  /** Reports were owed and none came in on time: the ranking then says nothing about the work. */
+  nobodyReported: boolean;
 }
 
 /**
@@ -68,44 +71,48 @@ export function bulletinModel(data: ReportData, calendar: WorkCalendar): Bulleti
   const weeks = reportingWeeks(monthStart, date, calendar);
   const weekIndex = (d: LocalDate): number => weeks.findIndex((w) => d >= w.from && d <= w.to);
 
-  const acc = new Map<number, { tasks: ReportTask[]; due: number; onTime: number }>();
+  // Every measure is over the unit's own assignments: a unit never gains from another unit's work.
+  const acc = new Map<number, { parts: Array<{ task: ReportTask; a: ReportAssignment }>; due: number; onTime: number }>();
   for (const task of data.tasks) {
     const reported = new Set<string>();
-    if (isActive(task)) for (const u of task.updates) if (u.unitId !== null && u.reportedOn >= monthStart) reported.add(`${u.unitId}:${weekIndex(u.reportedOn)}`);
-    for (const unit of task.dutyUnits) {
-      const a = acc.get(unit.id) ?? { tasks: [], due: 0, onTime: 0 };
-      a.tasks.push(task);
-      if (isActive(task)) {
+    for (const u of task.updates) if (u.unitId !== null && u.reportedOn >= monthStart) reported.add(`${u.unitId}:${weekIndex(u.reportedOn)}`);
+    for (const a of task.assignments) {
+      if (!DEFAULT_REPORTING_ROLES.includes(a.role)) continue;
+      const e = acc.get(a.unit.id) ?? { parts: [], due: 0, onTime: 0 };
+      e.parts.push({ task, a });
+      if (stillToDo(a)) {
         // Only the weeks the task existed in: a plan imported mid-month owes no report for the weeks before.
         for (let w = 0; w < weeks.length; w++) {
           if (weeks[w]!.to < task.trackedFrom) continue;
-          a.due++;
-          if (reported.has(`${unit.id}:${w}`)) a.onTime++;
+          e.due++;
+          if (reported.has(`${a.unit.id}:${w}`)) e.onTime++;
         }
       }
-      acc.set(unit.id, a);
+      acc.set(a.unit.id, e);
     }
   }
+  const partOverdue = (p: { task: ReportTask; a: ReportAssignment }) => stillToDo(p.a) && isOverdue(p.task);
 
   const rows: UnitRow[] = [...data.units.values()].map((unit) => {
     const a = acc.get(unit.id);
-    const tasks = a?.tasks ?? [];
-    const completed = tasks.filter((t) => !isActive(t)).length;
-    const overdueTasks = tasks.filter(isOverdue);
-    const meanProgress = tasks.length ? tasks.reduce((s, t) => s + (isActive(t) ? (t.percent ?? 0) : 100), 0) / tasks.length / 100 : 0;
-    // With no report due (all tasks finished), reporting is not held against the unit.
+    const parts = a?.parts ?? [];
+    const completed = parts.filter((p) => p.a.state === 'closed').length;
+    const overdueParts = parts.filter(partOverdue);
+    const progressOf = (p: ReportAssignment) => (p.state === 'closed' || p.state === 'reported_done' ? 100 : (p.percent ?? 0));
+    const meanProgress = parts.length ? parts.reduce((s, p) => s + progressOf(p.a), 0) / parts.length / 100 : 0;
+    // With no report due (all its parts finished), reporting is not held against the unit.
     const onTimeRate = a && a.due > 0 ? a.onTime / a.due : 1;
-    const localValue = tasks.length ? round2(onTimeRate * 40 + meanProgress * 30 + (1 - overdueTasks.length / tasks.length) * 30) : null;
+    const localValue = parts.length ? round2(onTimeRate * 40 + meanProgress * 30 + (1 - overdueParts.length / parts.length) * 30) : null;
     return {
       unitId: unit.id,
       unitName: unit.name,
-      tasks: tasks.length,
+      tasks: parts.length,
       reportsDue: a?.due ?? 0,
       reportsOnTime: a?.onTime ?? 0,
       completed,
       meanProgress,
-      overdue: overdueTasks.length,
-      overdueTaskNos: overdueTasks.map((t) => t.no),
+      overdue: overdueParts.length,
+      overdueTaskNos: overdueParts.map((p) => p.task.no),
       localValue,
       score: null,
       rank: null,
@@ -121,8 +128,10 @@ export function bulletinModel(data: ReportData, calendar: WorkCalendar): Bulleti
   });
 
   const scored = ranked.filter((r) => r.rank !== null);
-  // Name the top three places (ties included) unless everyone ties, which singles no one out.
-  const best = scoring.case === 'all_equal' && scored.length > 3 ? [] : scored.filter((r) => r.rank! <= 3);
+  const reportsDue = rows.reduce((s, r) => s + r.reportsDue, 0);
+  const nobodyReported = reportsDue > 0 && rows.every((r) => r.reportsOnTime === 0);
+  // Name the top three places unless nothing sets them apart: a tie of all, or nobody reporting.
+  const best = nobodyReported || scoring.case === 'all_equal' ? [] : scored.filter((r) => r.rank! <= 3);
   const withOverdue = ranked.filter((r) => r.overdue > 0).sort((a, b) => b.overdue - a.overdue || (a.rank ?? 1e9) - (b.rank ?? 1e9));
 
   const h = (k: string) => data.tasks.filter((t) => t.health.health === k).length;
@@ -148,6 +157,7 @@ export function bulletinModel(data: ReportData, calendar: WorkCalendar): Bulleti
     best,
     withOverdue,
     remedyBy: calendar.addWorkdays(date, 5),
+    nobodyReported,
   };
 }
 

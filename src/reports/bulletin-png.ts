@@ -8,7 +8,8 @@ const MAX_BARS = 20;
 
 export function bulletinPng(m: BulletinModel): PngReport {
   const t = m.totals;
-  const ranked = m.rows.filter((r) => r.rank !== null);
+  // Scored rows, best first; with all values equal they carry no rank (shown as —).
+  const ranked = m.rows.filter((r) => r.score !== null);
   return {
     title: bulletinTitle(m),
     subtitle: `截至${cnDate(m.date)}｜任务${t.tasks}项｜参与排名单位${ranked.length}个｜按时报送率${t.reportsDue ? pct(t.reportsOnTime / t.reportsDue) : '—'}`,
@@ -22,7 +23,7 @@ export function bulletinPng(m: BulletinModel): PngReport {
     chart: {
       title: `单位得分（前${Math.min(MAX_BARS, ranked.length)}名，满分10分）`,
       bars: ranked.slice(0, MAX_BARS).map((r) => ({
-        label: `${r.rank}. ${r.unitName}`,
+        label: `${r.rank ?? '—'}. ${r.unitName}`,
         segments: [{ value: r.score ?? 0, color: r.overdue ? COLORS.red : COLORS.green }],
         note: `${r.score}`,
       })),
@@ -47,7 +48,7 @@ export function bulletinPng(m: BulletinModel): PngReport {
       rows: ranked.slice(0, MAX_ROWS).map((r) => ({
         dot: r.overdue ? COLORS.red : COLORS.green,
         emphasis: r.rank !== null && r.rank <= 3,
-        cells: [String(r.rank), r.unitName, String(r.tasks), `${r.reportsOnTime}/${r.reportsDue}`, `${r.completed}`, pct(r.meanProgress), String(r.overdue), String(r.localValue), String(r.score)],
+        cells: [r.rank === null ? '—' : String(r.rank), r.unitName, String(r.tasks), `${r.reportsOnTime}/${r.reportsDue}`, `${r.completed}`, pct(r.meanProgress), String(r.overdue), String(r.localValue), String(r.score)],
       })),
     },
     footer: [

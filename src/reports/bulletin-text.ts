@@ -19,15 +19,20 @@ export function bulletinParagraphs(m: BulletinModel): { title: string; salutatio
     `一、总体情况。截至${cnDate(m.date)}，纳入督办的重点任务共${t.tasks}项，其中已销号${t.closed}项、已完成待销号${t.done}项，正常推进（绿灯）${t.green}项，存在风险（黄灯）${t.yellow}项，逾期或受阻（红灯）${t.red}项，逾期任务${t.overdue}项。本月共${m.weeks.length}个调度周，各单位应报送进展${t.reportsDue}次，按时报送${t.reportsOnTime}次，按时报送率${rate}。`,
   );
   const scored = m.rows.filter((r) => r.rank !== null);
-  if (!scored.length) body.push('二、排名情况。本月无承担任务的单位，不予排名。');
-  else if (m.best.length) {
+  const tied = m.scoring.case === 'all_equal';
+  if (!scored.length && !tied) body.push('二、排名情况。本月无承担任务的单位，不予排名。');
+  else if (m.nobodyReported) {
+    body.push(`二、排名情况。本月各单位应报送进展${t.reportsDue}次，均未按时报送，得分不能反映推进实绩，本期${tied ? '不排名次' : '排名仅供参考，不予表扬'}。请各单位按周报送进展。`);
+  } else if (tied) {
+    body.push(`二、排名情况。本月参与计分的单位${m.rows.filter((r) => r.score !== null).length}个，各单位本地值相同，均计10分，本期不排名次。各单位得分见附表。`);
+  } else if (m.best.length) {
     const names = m.best.slice(0, NAME_LIMIT).map((r) => `${r.unitName}（${fmtScore(r)}）`);
     // Praise only what the figures show: a top score with missed reports or overdue tasks is not 报送及时.
     const deserved = m.best.every((r) => r.overdue === 0 && (r.reportsDue === 0 || r.reportsOnTime / r.reportsDue >= 0.8));
     body.push(
       `二、排名情况。按照评分办法，本月参与排名的单位${scored.length}个。${names.join('、')}${m.best.length > NAME_LIMIT ? `等${m.best.length}个单位` : ''}得分居前${deserved ? '，任务推进有力、报送及时，予以通报表扬' : ''}。各单位得分及排名见附表。`,
     );
-  } else body.push(`二、排名情况。本月参与排名的单位${scored.length}个，各单位本地值相同，均计10分，并列第1名。各单位得分见附表。`);
+  } else body.push(`二、排名情况。本月参与排名的单位${scored.length}个，各单位得分及排名见附表。`);
   if (m.withOverdue.length) {
     const names = m.withOverdue.slice(0, NAME_LIMIT).map((r) => `${r.unitName}（${r.overdue}项）`);
     body.push(

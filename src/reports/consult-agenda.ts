@@ -57,7 +57,7 @@ export function agendaModel(data: ReportData): AgendaModel {
   const picked = data.tasks.filter((t) => isLagging(t) || t.status === 'blocked').sort(bySeverity);
   const groups = new Map<string, AgendaItem[]>();
   for (const task of picked) {
-    const key = task.leadUnits[0]?.name ?? NO_LEAD;
+    const key = task.leadUnits[0]?.name ?? task.dutyUnits[0]?.name ?? NO_LEAD;
     const item = { task, problems: openProblems(task, problemsSince, data.units) };
     const list = groups.get(key);
     if (list) list.push(item);
@@ -89,7 +89,7 @@ export function agendaText(m: AgendaModel): string {
     lines.push('', `${gi < cn.length ? cn[gi] : gi + 1}、${g.leadUnit}（${g.items.length}项）`);
     g.items.slice(0, MAX_ITEMS_PER_GROUP).forEach((item, i) => {
       const t = item.task;
-      lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.no}〕${t.name}｜${t.health.reasons.map(describeReason).join('；')}｜进度${t.percent ?? 0}%`);
+      lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.ref}〕${t.name}｜${t.health.reasons.map(describeReason).join('；')}｜进度${t.percent ?? 0}%`);
       if (item.problems.length) for (const p of item.problems) lines.push(`   问题：${p.unit?.name ?? '责任单位'}（${cnDate(p.reportedOn)}）${p.problems}`);
       else lines.push('   问题：单位未报送具体困难，请会上说明。');
     });
@@ -110,7 +110,7 @@ export function agendaPng(m: AgendaModel): PngReport {
       cells: [
         HEALTH_SHORT[item.task.health.health],
         g.leadUnit,
-        `〔${item.task.no}〕${item.task.name}`,
+        `〔${item.task.ref}〕${item.task.name}`,
         `${item.task.percent ?? 0}%`,
         item.problems.map((p) => p.problems).join('；') || item.task.health.reasons.map(describeReason).join('；') || STATUS_LABEL[item.task.status],
       ],

@@ -1,6 +1,7 @@
 import { addDays, atLocal, toLocalDate, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
 import { memoCalendar, taskHealth, type HealthResult, type TaskStatusValue } from '../domain/health/index.ts';
+import { applyReport, deriveTask, uniqueShortNames, type Assignment, type AssignmentRole, type AssignmentState } from '../domain/work/index.ts';
 import type { Db } from '../store/open-database.ts';
 
 /** One progress report as the reports need it. Receipts (签收) are not reports and are left out. */
@@ -18,6 +19,15 @@ export interface ReportUpdate {
 export interface ReportUnitRef {
   id: number;
   name: string;
+}
+
+/** One unit's part of the task as of the report date, replayed from its own reports and requests. */
+export interface ReportAssignment {
+  unit: ReportUnitRef;
+  role: AssignmentRole;
+  state: AssignmentState;
+  percent: number | null;
+  lastReportedOn: LocalDate | null;
 }
 
 export interface ReportTask {
@@ -38,6 +48,12 @@ export interface ReportTask {
   leadUnits: ReportUnitRef[];
   /** Units expected to report: lead and responsible (participating units do not report). */
   dutyUnits: ReportUnitRef[];
+  /** Each unit's part, as of the report date: the task's status and percent are derived from these. */
+  assignments: ReportAssignment[];
+  /** The plan's short name (《政府工作报告》), so two plans' 第2项 read apart. */
+  plan: string;
+  /** How lists name the task: 政府工作报告·2. */
+  ref: string;
   leaderIds: number[];
   /** Reports on or before the report date, oldest first; text and problems only for the last TEXT_WINDOW_DAYS. */
   updates: ReportUpdate[];
@@ -81,15 +97,17 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
   const end = atLocal(addDays(date, 1));
   const cycleStart = addDays(date, -6);
   const textFrom = atLocal(addDays(date, -TEXT_WINDOW_DAYS));
-  const [taskRows, unitRows, leaderRows, olderUpdates, recentUpdates, requestRows] = await Promise.all([
+  const [taskRows, unitRows, leaderRows, olderUpdates, recentUpdates, requestRows, closeRows, planRows] = await Promise.all([
     prisma.task.findMany({
-      where: { createdAt: { lt: end } },
+      where: { createdAt: { lt: end }, plan: { archivedAt: null } },
       orderBy: [{ planId: 'asc' }, { seq: 'asc' }],
       select: {
         id: true, no: true, title: true, text: true, deadline: true, deadlineKind: true, deadlineText: true, status: true, percent: true, closedAt: true, createdAt: true,
         plan: { select: { issuedOn: true } },
         milestones: { select: { dueOn: true, text: true, doneAt: true } },
         units: { select: { role: true, unitId: true, ordinal: true }, orderBy: { ordinal: 'asc' } },
+        assignments: { select: { id: true, unitId: true, role: true, state: true, percent: true, lastReportedAt: true, closedAt: true, createdAt: true }, orderBy: { id: 'asc' } },
+        planId: true,
         leaders: { select: { personId: true } },
       },
     }),
@@ -111,7 +129,19 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
       orderBy: { createdAt: 'asc' },
       select: { taskId: true, kind: true, unitId: true, requestedBy: true, reason: true, newDeadline: true, createdAt: true },
     }),
+    // 销号 requests and decisions move an assignment to 报完成待核 and back, or close it.
+    prisma.taskRequest.findMany({
+      where: { kind: 'close', createdAt: { lt: end } },
+      select: { taskId: true, unitId: true, assignmentId: true, status: true, createdAt: true, decidedAt: true },
+    }),
+    prisma.plan.findMany({ where: { archivedAt: null }, select: { id: true, title: true, shortName: true, year: true }, orderBy: { id: 'asc' } }),
   ]);
+  const planNames = uniqueShortNames(planRows);
+  const closeByAssignment = new Map<string, typeof closeRows>();
+  for (const r of closeRows) {
+    const k = r.assignmentId !== null ? `a${r.assignmentId}` : `t${r.taskId}:${r.unitId}`;
+    (closeByAssignment.get(k) ?? closeByAssignment.set(k, []).get(k)!).push(r);
+  }
 
   const units = new Map(unitRows.map((u) => [u.id, u]));
   const ref = (id: number | null): ReportUnitRef | undefined => {
@@ -132,7 +162,11 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
   const tasks = taskRows.map((t): ReportTask => {
     const trackedFrom = toLocalDate(t.createdAt);
     const updates = updatesByTask.get(t.id) ?? [];
-    const { status, percent } = stateAt(t, updates, end);
+    const replayed = t.assignments.map((a) => assignmentAt(a, updates.filter((u) => u.unitId === a.unitId), [...(closeByAssignment.get(`a${a.id}`) ?? []), ...(closeByAssignment.get(`t${t.id}:${a.unitId}`) ?? [])], end));
+    const derived = t.assignments.length
+      ? deriveTask(replayed.map((r, i) => ({ ...r, id: i, taskId: t.id, unitId: t.assignments[i]!.unitId, role: t.assignments[i]!.role, receivedAt: null })), { state: t.status, percent: t.percent, closedAt: t.closedAt })
+      : null;
+    const { status, percent } = derived ? { status: derived.state, percent: derived.percent } : stateAt(t, updates, end);
     const deadline = t.deadlineKind === 'date' && t.deadline ? isoDate(t.deadline) : null;
     const health = taskHealth(
       {
@@ -147,7 +181,9 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
       healthCalendar,
       { cycleStart, ...(opts.warnWorkdays !== undefined ? { warnWorkdays: opts.warnWorkdays } : {}) },
     );
-    const byRole = (roles: string[]) => dedupe(t.units.filter((u) => roles.includes(u.role)).map((u) => ref(u.unitId)));
+    // The units as they stand now (after 转办 and collective expansion), else as the document printed them.
+    const byRole = (roles: string[]) =>
+      dedupe((t.assignments.length ? t.assignments : t.units).filter((u) => roles.includes(u.role)).map((u) => ref(u.unitId)));
     return {
       trackedFrom,
       id: t.id,
@@ -161,6 +197,13 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
       health,
       leadUnits: byRole(['lead']),
       dutyUnits: byRole(['lead', 'responsible']),
+      assignments: t.assignments.flatMap((a, i) => {
+        const unit = ref(a.unitId);
+        const r = replayed[i]!;
+        return unit ? [{ unit, role: a.role, state: r.state, percent: r.percent, lastReportedOn: r.lastReportedAt ? toLocalDate(r.lastReportedAt) : null }] : [];
+      }),
+      plan: planNames.get(t.planId) ?? '',
+      ref: planNames.get(t.planId) ? `${planNames.get(t.planId)}·${t.no}` : t.no,
       leaderIds: t.leaders.map((l) => l.personId),
       updates,
     };
@@ -184,8 +227,40 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
   };
 }
 
+type AssignmentRow = { state: AssignmentState; percent: number | null; lastReportedAt: Date | null; closedAt: Date | null; createdAt: Date };
+type CloseRow = { status: string; createdAt: Date; decidedAt: Date | null };
+
 /**
- * Status and percent as of `end`: 销号 if closed by then, else the last reported status and
+ * One assignment as of `end`, replayed through the same rule the bot applies live (`applyReport`):
+ * the unit's own reports, its 销号 request (报完成待核) and the decision on it. An assignment with
+ * no event at all keeps its stored state (as imported), unless it came into being after `end`.
+ */
+export function assignmentAt(a: AssignmentRow, updates: readonly ReportUpdate[], closes: readonly CloseRow[], end: Date): Pick<Assignment, 'state' | 'percent' | 'lastReportedAt' | 'closedAt'> {
+  type Ev = { at: Date; apply: (s: Pick<Assignment, 'state' | 'percent' | 'lastReportedAt' | 'closedAt'>) => void };
+  const events: Ev[] = [];
+  for (const u of updates) {
+    if (u.reportedAt >= end) continue;
+    events.push({ at: u.reportedAt, apply: (s) => Object.assign(s, applyReport(s, { percent: u.percent, status: u.status === 'closed' ? 'done' : u.status }, u.reportedAt).patch) });
+  }
+  for (const c of closes) {
+    if (c.createdAt < end) events.push({ at: c.createdAt, apply: (s) => { if (s.state !== 'closed') s.state = 'reported_done'; } });
+    if (c.decidedAt && c.decidedAt < end && c.status !== 'pending') {
+      const approved = c.status === 'approved';
+      events.push({ at: c.decidedAt, apply: (s) => Object.assign(s, approved ? { state: 'closed', percent: 100, closedAt: c.decidedAt } : s.state === 'reported_done' ? { state: 'in_progress' } : {}) });
+    }
+  }
+  if (!events.length) {
+    if (a.createdAt >= end) return { state: 'not_started', percent: null, lastReportedAt: null, closedAt: null };
+    const closed = a.closedAt && a.closedAt < end;
+    return { state: a.closedAt && !closed ? 'in_progress' : a.state, percent: a.percent, lastReportedAt: a.lastReportedAt && a.lastReportedAt < end ? a.lastReportedAt : null, closedAt: closed ? a.closedAt : null };
+  }
+  const s: Pick<Assignment, 'state' | 'percent' | 'lastReportedAt' | 'closedAt'> = { state: 'not_started', percent: null, lastReportedAt: null, closedAt: null };
+  for (const e of events.sort((x, y) => x.at.getTime() - y.at.getTime())) e.apply(s);
+  return s;
+}
+
+/**
+ * Status and percent as of `end`, for a task no unit is assigned to: 销号 if closed by then, else the last reported status and
  * percent; the task's stored values only when nothing was reported (e.g. straight after import).
  */
 export function stateAt(

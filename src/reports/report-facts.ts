@@ -1,5 +1,6 @@
 import type { LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { TaskStatusValue } from '../domain/health/index.ts';
+import { DEFAULT_REPORTING_ROLES, owesReport } from '../domain/work/index.ts';
 import type { ReportTask, ReportUnitRef, ReportUpdate } from './report-data.ts';
 
 export const STATUS_LABEL: Record<TaskStatusValue, string> = {
@@ -61,17 +62,21 @@ export function statusChanges(task: ReportTask, from: LocalDate, to: LocalDate):
   return out;
 }
 
-/** Duty units of active tasks that made no report on that task in [since, date]; unit → task numbers. */
+/**
+ * Units that owe a report on a task and made none on it in [since, date]; unit → tasks. Per
+ * assignment: a unit's report on one task does not cover its others, and a unit whose own part is
+ * 销号 or 报完成待核 owes nothing on it.
+ */
 export function unreportedUnits(tasks: readonly ReportTask[], since: LocalDate): Map<number, { unit: ReportUnitRef; tasks: ReportTask[] }> {
   const out = new Map<number, { unit: ReportUnitRef; tasks: ReportTask[] }>();
   for (const t of tasks) {
-    if (!isActive(t)) continue;
+    if (!isActive(t) || t.trackedFrom > since) continue;
     const reported = new Set(t.updates.filter((u) => u.reportedOn >= since).map((u) => u.unitId));
-    for (const unit of t.dutyUnits) {
-      if (reported.has(unit.id)) continue;
-      const e = out.get(unit.id) ?? { unit, tasks: [] };
+    for (const a of t.assignments) {
+      if (!owesReport({ state: a.state, role: a.role, lastReportedAt: null }, { since: new Date(0), roles: DEFAULT_REPORTING_ROLES }) || reported.has(a.unit.id)) continue;
+      const e = out.get(a.unit.id) ?? { unit: a.unit, tasks: [] };
       e.tasks.push(t);
-      out.set(unit.id, e);
+      out.set(a.unit.id, e);
     }
   }
   return out;

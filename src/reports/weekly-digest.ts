@@ -81,7 +81,7 @@ export function digestModels(data: ReportData): DigestModel[] {
         })
         .filter((c) => c.lines.length > 0);
       const unreported = [...unreportedUnits(tasks, data.cycleStart).values()]
-        .map((e) => ({ unitName: e.unit.name, taskNos: e.tasks.map((t) => t.no) }))
+        .map((e) => ({ unitName: e.unit.name, taskNos: e.tasks.map((t) => t.ref) }))
         .sort((a, b) => b.taskNos.length - a.taskNos.length || a.unitName.localeCompare(b.unitName, 'zh'));
       const taskIds = new Set(tasks.map((t) => t.id));
       const byId = new Map(tasks.map((t) => [t.id, t]));
@@ -97,6 +97,13 @@ export function digestModels(data: ReportData): DigestModel[] {
       }
       return { leaderId: leader.id, leaderName: leader.name, leaderTitle: leader.title, chatId: leader.chatId, date: data.date, cycleStart: data.cycleStart, tasks, counts, changes, unreported, decisions };
     });
+}
+
+/** The lead units; a plan that names none is led by its 责任单位 (a few named, then 等N个). */
+export function unitsShown(t: ReportTask): string {
+  const list = t.leadUnits.length ? t.leadUnits : t.dutyUnits;
+  if (!list.length) return '未明确';
+  return list.length > 3 ? `${list.slice(0, 3).map((u) => u.name).join('、')}等${list.length}个单位` : list.map((u) => u.name).join('、');
 }
 
 export function bySeverity(a: ReportTask, b: ReportTask): number {
@@ -118,8 +125,8 @@ export function digestText(m: DigestModel): string {
   lines.push('', `一、需关注的任务（${attention.length}项，红灯在前）`);
   if (!attention.length) lines.push('无。');
   attention.slice(0, MAX_ATTENTION_LINES).forEach((t, i) => {
-    const lead = t.leadUnits.map((u) => u.name).join('、') || '未明确';
-    lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.no}〕${t.name}｜${t.health.reasons.map(describeReason).join('；')}｜牵头：${lead}｜进度${t.percent ?? 0}%`);
+    const lead = unitsShown(t);
+    lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.ref}〕${t.name}｜${t.health.reasons.map(describeReason).join('；')}｜牵头：${lead}｜进度${t.percent ?? 0}%`);
   });
   if (attention.length > MAX_ATTENTION_LINES) lines.push(`……另有${attention.length - MAX_ATTENTION_LINES}项，详见附图。`);
 
@@ -129,7 +136,7 @@ export function digestText(m: DigestModel): string {
   let shown = 0;
   for (const ch of m.changes) {
     if (shown >= MAX_CHANGE_LINES) break;
-    lines.push(`·〔${ch.task.no}〕${ch.task.name}：${ch.lines.slice(0, 3).join('；')}${ch.lines.length > 3 ? `等${ch.lines.length}条` : ''}`);
+    lines.push(`·〔${ch.task.ref}〕${ch.task.name}：${ch.lines.slice(0, 3).join('；')}${ch.lines.length > 3 ? `等${ch.lines.length}条` : ''}`);
     shown++;
   }
   if (m.changes.length > shown) lines.push(`……另有${m.changes.length - shown}项任务有更新。`);
@@ -141,7 +148,7 @@ export function digestText(m: DigestModel): string {
 
   lines.push('', `四、需要您协调决策的事项（${m.decisions.length}项）`);
   if (!m.decisions.length) lines.push('无。');
-  m.decisions.slice(0, 20).forEach((d, i) => lines.push(`${i + 1}. 〔${d.task.no}〕${d.task.name}：${d.text}`));
+  m.decisions.slice(0, 20).forEach((d, i) => lines.push(`${i + 1}. 〔${d.task.ref}〕${d.task.name}：${d.text}`));
   if (m.decisions.length > 20) lines.push(`……另有${m.decisions.length - 20}项。`);
   return lines.join('\n');
 }
@@ -162,7 +169,7 @@ export function digestPng(m: DigestModel): PngReport {
     chart: {
       title: '在办任务进度',
       bars: active.slice(0, IMAGE_BARS).map((t) => ({
-        label: `〔${t.no}〕${t.name}`,
+        label: `〔${t.ref}〕${t.name}`,
         segments: [
           { value: t.percent ?? 0, color: COLORS[t.health.health] },
           { value: 100 - (t.percent ?? 0), color: COLORS.band },
@@ -183,7 +190,7 @@ export function digestPng(m: DigestModel): PngReport {
       rows: m.tasks.slice(0, IMAGE_ROWS).map((t) => ({
         dot: COLORS[t.health.health],
         emphasis: t.health.health === 'red',
-        cells: [HEALTH_SHORT[t.health.health], t.no, t.name, t.leadUnits.map((u) => u.name).join('、') || '—', `${t.percent ?? 0}%`, t.health.reasons.map(describeReason).join('；') || STATUS_LABEL[t.status]],
+        cells: [HEALTH_SHORT[t.health.health], t.ref, t.name, unitsShown(t), `${t.percent ?? 0}%`, t.health.reasons.map(describeReason).join('；') || STATUS_LABEL[t.status]],
       })),
     },
     footer: [

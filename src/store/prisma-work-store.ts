@@ -95,6 +95,10 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
             },
           });
         }
+        // Task.lastReportedAt is a cache for lists: the last report from any of its units.
+        const reported = new Map<number, Date>();
+        for (const p of change.progress ?? []) if (p.kind !== 'receipt' && !(reported.get(p.taskId)! >= p.at)) reported.set(p.taskId, p.at);
+        for (const [id, at] of reported) await tx.task.update({ where: { id }, data: { lastReportedAt: at } });
         if (change.progress?.length) {
           await tx.progressUpdate.createMany({
             data: change.progress.map((p) => ({

@@ -70,6 +70,7 @@ describe('a unit with many open tasks', () => {
     for (let i = 1; i <= 80; i++) {
       const t = await db.prisma.task.create({ data: { planId: plan.id, no: `${i}`, seq: i, title: `第${i}项重点工作：推进某某重大项目建设并按期完成阶段目标`, text: '…', deadline: new Date('2026-12-31T00:00:00Z'), deadlineKind: 'date' } });
       await db.prisma.taskUnit.create({ data: { taskId: t.id, unitId: units.swj.id, role: 'lead', rawName: '区商务局' } });
+      await db.prisma.assignment.create({ data: { taskId: t.id, unitId: units.swj.id, role: 'lead' } });
     }
     const clock = new ManualClock('2026-05-11T00:00:00+08:00');
     const engine = createCadenceEngine({ prisma: db.prisma, calendar: createCalendar(), clock, logger: silentLogger, cadenceFile: CADENCE_FILE, templatesFile: TEMPLATES_FILE, reports: fixedReports });

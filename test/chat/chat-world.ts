@@ -61,6 +61,7 @@ export async function openChatWorld(db: Database, opts: { withEngine?: boolean }
         planId: plan.id, no: String(i + 1), seq: i + 1, title, text: `${title}。具体内容略。`,
         deadline: i === 1 ? new Date('2026-04-30T00:00:00Z') : new Date('2026-12-31T00:00:00Z'), deadlineKind: 'date',
         units: { create: [{ role: 'lead', rawName: i === 3 ? '区住建局' : '区商务局', unitId: i === 3 ? uZhujian!.id : uShangwu!.id }] },
+        assignments: { create: [{ role: 'lead', unitId: i === 3 ? uZhujian!.id : uShangwu!.id }] },
       },
     }));
   }

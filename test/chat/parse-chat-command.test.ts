@@ -8,9 +8,12 @@ describe('parseChatCommand', () => {
     expect(p('@督办助手\u2005帮助')).toEqual({ name: 'help' });
     expect(p('任务清单')).toEqual({ name: 'myTasks' });
     expect(p('进展 3 已完成60%')).toEqual({ name: 'progress', taskRef: '3', text: '已完成60%' });
-    expect(p('进展 第三项：征收完成')).toEqual({ name: 'progress', taskRef: '三', text: '征收完成' });
+    expect(p('进展 第三项：征收完成')).toEqual({ name: 'progress', taskRef: '第三项', text: '征收完成' });
     expect(p('申请销号 ３')).toEqual({ name: 'requestClose', taskRef: '3', reason: '' });
-    expect(p('申请销号 第3项，已全部完成')).toEqual({ name: 'requestClose', taskRef: '3', reason: '已全部完成' });
+    expect(p('申请销号 第3项，已全部完成')).toEqual({ name: 'requestClose', taskRef: '第3项', reason: '已全部完成' });
+    expect(p('申请销号 《政府工作报告》2')).toEqual({ name: 'requestClose', taskRef: '《政府工作报告》2', reason: '' });
+    expect(p('复核 重大项目第二项 区商务局')).toEqual({ name: 'approve', taskRef: '重大项目第二项', note: '区商务局' });
+    expect(p('退办 重大重点项目 2 佐证不全')).toEqual({ name: 'return', taskRef: '重大重点项目 2', reason: '佐证不全' });
     expect(p('申请延期 2 2026-08-31 企业复产推迟，需顺延')).toEqual({ name: 'requestExtension', taskRef: '2', date: '2026-08-31', reason: '企业复产推迟，需顺延' });
     expect(p('复核 3')).toEqual({ name: 'approve', taskRef: '3', note: '' });
     expect(p('退办 3 佐证不全，请补充')).toEqual({ name: 'return', taskRef: '3', reason: '佐证不全，请补充' });

@@ -59,6 +59,7 @@ describe('closed loop: reminder → reply → record → confirm → 销号', ()
           planId: plan.id, no: String(i + 1), seq: i + 1, title, text: `${title}。`, status: 'in_progress',
           deadline: new Date('2026-12-31T00:00:00Z'), deadlineKind: 'date', deadlineText: '2026年12月底',
           units: { create: [{ role: 'responsible', rawName: i === 1 ? '区住建局' : '区商务局', unitId: i === 1 ? other.id : unit.id }] },
+          assignments: { create: [{ role: 'responsible', state: 'in_progress', unitId: i === 1 ? other.id : unit.id }] },
         },
       });
       if (i === 2) taskId = t.id;

@@ -60,7 +60,7 @@ describe('duban parse-reply --jsonl', () => {
       const plan = await db.prisma.plan.create({ data: { sourceDocument: 'p.docx', title: 'p', mechanisms: [] } });
       const unit = await db.prisma.unit.create({ data: { name: '区住建局', kind: 'department', aliases: [] } });
       for (const [i, title] of ['推进老旧小区改造', '加快保障性住房建设'].entries()) {
-        await db.prisma.task.create({ data: { planId: plan.id, no: String(i + 1), seq: i, title, text: title, units: { create: [{ role: 'lead', rawName: '区住建局', unitId: unit.id }] } } });
+        await db.prisma.task.create({ data: { planId: plan.id, no: String(i + 1), seq: i, title, text: title, units: { create: [{ role: 'lead', rawName: '区住建局', unitId: unit.id }] }, assignments: { create: [{ role: 'lead', unitId: unit.id }] } } });
       }
       await db.close();
       const { lines } = await run(['--jsonl'], JSON.stringify({ text: '保障性住房建设完成七成', from: '区住建局' }), { DATABASE_URL: url });

@@ -17,7 +17,8 @@ function data(unitNames: string[], tasksPerUnit: (i: number) => number): ReportD
       const input = { status: 'in_progress' as const, deadline: '2026-12-31', startOn: '2026-09-01', percent: 50, milestones: [], lastReportedOn: '2026-11-25' };
       tasks.push({
         id: tasks.length + 1, no: String(tasks.length + 1), name: '任务', trackedFrom: input.startOn, deadline: input.deadline, deadlineText: null, status: input.status, percent: 50, closedOn: null,
-        health: taskHealth(input, DATE, calendar), leadUnits: [unit], dutyUnits: [unit], leaderIds: [],
+        health: taskHealth(input, DATE, calendar), leadUnits: [unit], dutyUnits: [unit], leaderIds: [], plan: '测试', ref: `测试·${tasks.length + 1}`,
+        assignments: [{ unit, role: 'lead', state: 'in_progress', percent: 50, lastReportedOn: '2026-11-25' }],
         updates: ['2026-11-04', '2026-11-11', '2026-11-18', '2026-11-25'].map((d) => ({ taskId: tasks.length + 1, unitId: i + 1, reportedAt: new Date(`${d}T02:00:00Z`), reportedOn: d, text: '', percent: 50, status: null, problems: null })),
       });
     }
@@ -32,11 +33,41 @@ describe('bulletin ranking edge cases', () => {
     expect(bulletinText(m)).toContain('本期仅1个单位参与计分，最大值等于最小值，按最高计10分');
   });
 
-  it('all equal (max = min): every unit 10 and tied first, no one singled out', () => {
+  it('all equal (max = min): every unit 10, no ranks given, no one singled out', () => {
     const m = bulletinModel(data(['甲局', '乙局', '丙局', '丁局'], () => 1), calendar);
-    expect(m.rows.map((r) => [r.score, r.rank])).toEqual([[10, 1], [10, 1], [10, 1], [10, 1]]);
+    expect(m.rows.map((r) => [r.score, r.rank])).toEqual([[10, null], [10, null], [10, null], [10, null]]);
     expect(m.best).toEqual([]);
-    expect(bulletinText(m)).toContain('各单位本地值相同，均计10分，并列第1名');
+    expect(bulletinText(m)).toContain('各单位本地值相同，均计10分，本期不排名次');
+    expect(bulletinText(m)).not.toContain('第1名');
+  });
+
+  it('nobody reported: the bulletin says so and praises no one', () => {
+    const d = data(['甲局', '乙局'], (i) => i + 1);
+    for (const t of d.tasks) t.updates = [];
+    d.tasks[0]!.assignments[0]!.percent = 90;
+    const m = bulletinModel(d, calendar);
+    expect(m.nobodyReported).toBe(true);
+    expect(m.best).toEqual([]);
+    const text = bulletinText(m);
+    expect(text).toContain('均未按时报送');
+    expect(text).not.toContain('得分居前');
+  });
+
+  it('a shared task: the unit that did the work gains, the silent unit does not', () => {
+    const d = data(['甲局', '乙局'], (i) => (i === 0 ? 1 : 0));
+    const t = d.tasks[0]!;
+    const yi = { id: 2, name: '乙局' };
+    // 甲局 reported every week and its part is 销号; 乙局, responsible on the same task, never reported.
+    t.assignments = [
+      { unit: { id: 1, name: '甲局' }, role: 'lead', state: 'closed', percent: 100, lastReportedOn: '2026-11-25' },
+      { unit: yi, role: 'responsible', state: 'not_started', percent: null, lastReportedOn: null },
+    ];
+    t.dutyUnits.push(yi);
+    const m = bulletinModel(d, calendar);
+    const row = (n: string) => m.rows.find((r) => r.unitName === n)!;
+    expect(row('甲局')).toMatchObject({ completed: 1, meanProgress: 1, rank: 1 });
+    expect(row('乙局')).toMatchObject({ completed: 0, meanProgress: 0, reportsOnTime: 0, rank: 2 });
+    expect(row('乙局').reportsDue).toBeGreaterThan(0);
   });
 
   it('owes reports only for the weeks since a task was imported', () => {

@@ -32,6 +32,7 @@ try {
           deadline: new Date(overdue ? '2026-11-13T00:00:00Z' : '2026-12-31T00:00:00Z'), deadlineKind: 'date', status: 'in_progress', percent: 30 + i * 7,
           createdAt: atLocal('2026-09-01', '09:00'),
           units: { create: [{ role: 'lead', rawName: name, unitId: unit.id }] },
+          assignments: { create: [{ role: 'lead', unitId: unit.id }] },
           leaders: { create: [{ personId: leader[i % 2 ? '熊广义' : '饶雪宇']! }] },
         },
       });

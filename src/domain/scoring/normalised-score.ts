@@ -16,7 +16,7 @@ export interface ScoredEntry<K> {
   value: number | null;
   /** Rounded to two decimals; null when not scored. */
   score: number | null;
-  /** 1 = best; tied values share a rank and the next rank skips (1, 1, 3). Null when not scored. */
+  /** 1 = best; tied values share a rank and the next rank skips (1, 1, 3). Null when not scored, or when all are equal (nothing to rank). */
   rank: number | null;
 }
 
@@ -52,12 +52,13 @@ export function normalisedScores<K>(items: readonly ScoreEntry<K>[]): ScoreResul
   const entries: ScoredEntry<K>[] = [];
   sorted.forEach(({ i }, pos) => {
     const prev = entries[pos - 1];
-    const rank = prev && prev.value === i.value ? prev.rank : pos + 1;
+    // All equal: a "tied 1st" for everyone would praise units that did nothing; there is no order to give.
+    const rank = kase === 'all_equal' ? null : prev && prev.value === i.value ? prev.rank : pos + 1;
     entries.push({ key: i.key, value: i.value, score: scoreOf(i.value), rank });
   });
   for (const u of unscored) entries.push({ key: u.key, value: null, score: null, rank: null });
   const note =
-    kase === 'single' ? `本期仅1个单位参与计分，最大值等于最小值，按最高计${MAX_SCORE}分。` : kase === 'all_equal' ? `本期各单位本地值相同（最大值等于最小值），均计${MAX_SCORE}分、并列第1名。` : `本期最大值${fmt(max)}、最小值${fmt(min)}。`;
+    kase === 'single' ? `本期仅1个单位参与计分，最大值等于最小值，按最高计${MAX_SCORE}分。` : kase === 'all_equal' ? `本期各单位本地值相同（最大值等于最小值），均计${MAX_SCORE}分，不排名次。` : `本期最大值${fmt(max)}、最小值${fmt(min)}。`;
   return { entries, min, max, case: kase, rule: base + note };
 }
 

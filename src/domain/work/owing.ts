@@ -32,3 +32,8 @@ export function whoOwesReport<A extends Pick<Assignment, 'state' | 'role' | 'las
   }
   return out;
 }
+
+/** Work still to be done: open and not waiting for 销号 review (countdowns and 滞后 reports address only this). */
+export function stillToDo(a: Pick<Assignment, 'state'>): boolean {
+  return isOpen(a) && a.state !== 'reported_done';
+}
