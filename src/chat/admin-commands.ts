@@ -44,7 +44,10 @@ export async function pushNow(turn: ChatTurn): Promise<Outcome> {
 
 /** 查询 <单位>: a unit's open assignments with their state, progress and when it last reported. */
 export async function queryUnit(turn: ChatTurn, name: string): Promise<Outcome> {
-  if (!canAct(turn.sender.actor, 'query_unit').ok) return denied(turn, '查询其他单位');
+  if (!canAct(turn.sender.actor, 'query_unit').ok) {
+    await turn.reply('只有督办室管理员和牵头领导可以查询其他单位。');
+    return { status: 'ignored', note: `PERMISSION_DENIED: 查询其他单位 by ${turn.m.talkerId}` };
+  }
   const unit = await findUnit(turn.deps.prisma, name);
   if (!unit) {
     await turn.reply(`没有找到单位“${name}”。`);

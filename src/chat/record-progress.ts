@@ -103,7 +103,18 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
     });
     lines.push(`· ${taskLabel(w.task)}：${describe(item, out.patch.state ?? w.assignment.state)}`);
   }
+  // A later report that takes the completion claim back withdraws that unit's pending 销号 request:
+  // an admin must not approve a claim its own unit no longer makes.
+  const withdrawn: NonNullable<WorkChange['decided']> = [];
+  for (const { w } of items) {
+    const next = patches.get(w.assignment.id)?.state;
+    if (w.assignment.state !== 'reported_done' || !next || next === 'reported_done') continue;
+    for (const req of await deps.work.pendingRequests(w.task.taskId, 'close')) {
+      if (req.assignmentId === w.assignment.id && !withdrawn.some((d) => d.id === req.id)) withdrawn.push({ id: req.id, status: 'returned', by: m.talkerId, at: now, decision: '单位后续报告尚未完成，销号申请自动撤回' });
+    }
+  }
   const change: WorkChange = {
+    decided: withdrawn,
     assignments: [...patches].map(([id, patch]) => ({ id, patch })),
     tasks: taskIds.map((id) => {
       const w = items.find((x) => x.w.task.taskId === id)!.w;
@@ -115,8 +126,9 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
   const ask = claimed.length
     ? `\n${claimed.map((w) => taskRefLabel(w.task)).join('、')}已报完成，待督办室复核销号：请发送“申请销号 ${claimed[0]!.task.planShort}第${claimed[0]!.task.no}项”并附佐证照片或文件。`
     : '';
+  const undo = withdrawn.length ? `\n原销号申请已撤回；完成后请重新发送“申请销号”。` : '';
   change.outbox = [
-    turn.replyItem(`${r.isCorrection ? '已更正' : '已记录'}（${unit.name}）：\n${lines.join('\n')}${ask}\n如有误，请回复“更正 第${firstRef.no}项 50%”这样的内容。`),
+    turn.replyItem(`${r.isCorrection ? '已更正' : '已记录'}（${unit.name}）：\n${lines.join('\n')}${ask}${undo}\n如有误，请回复“更正 第${firstRef.no}项 50%”这样的内容。`),
   ];
   await deps.work.apply(change);
   return { status: 'interpreted', note: `${kind}: ${items.map((x) => taskRefLabel(x.w.task)).join(',')}` };

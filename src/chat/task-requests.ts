@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { toLocalDate } from '../domain/calendar/shanghai-time.ts';
-import { canAct, decideRequest as decide, deriveAfter, taskLabel, taskRefLabel, type AssignmentPatch } from '../domain/work/index.ts';
+import { ASSIGNMENT_STATE_LABEL, canAct, decideRequest as decide, deriveAfter, taskLabel, taskRefLabel, type AssignmentPatch } from '../domain/work/index.ts';
 import type { RequestRow, TaskInfo, WorkItem } from '../ports/work-store.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
 import { adminTargets, unitTargets } from './chat-turn.ts';
@@ -127,7 +127,7 @@ function deny(turn: ChatTurn, what: string): Promise<Outcome> {
  * Which pending request an admin means: the only one, or the one of the unit the note starts with
  * (复核 第2项 区商务局). Several and no unit named: ask, listing them.
  */
-async function pickRequest(turn: ChatTurn, pending: RequestRow[], note: string): Promise<{ req: RequestRow; note: string } | { answer: string }> {
+async function pickRequest(turn: ChatTurn, pending: RequestRow[], note: string, ref: string): Promise<{ req: RequestRow; note: string } | { answer: string }> {
   if (pending.length === 1) return { req: pending[0]!, note };
   const names = new Map<number, string>();
   for (const r of pending) if (r.unitId !== null && !names.has(r.unitId)) names.set(r.unitId, (await turn.deps.prisma.unit.findUnique({ where: { id: r.unitId }, select: { name: true } }))?.name ?? `单位${r.unitId}`);
@@ -138,7 +138,7 @@ async function pickRequest(turn: ChatTurn, pending: RequestRow[], note: string):
     return { req: hit[0]!, note: note.slice(note.startsWith(n) ? n.length : n.length - 1).trim() };
   }
   const kind = (r: RequestRow) => (r.kind === 'close' ? '销号' : r.kind === 'extension' ? '延期' : '转办');
-  return { answer: `该任务有${pending.length}个待复核申请：${pending.map((r) => `${unitName(r)}（${kind(r)}）`).join('、')}。请在编号后写明单位，如“复核 第N项 ${unitName(pending[0]!)}”。` };
+  return { answer: `该任务有${pending.length}个待复核申请：${pending.map((r) => `${unitName(r)}（${kind(r)}）`).join('、')}。请在编号后写明单位，如“复核 ${ref} ${unitName(pending[0]!)}”。` };
 }
 
 /** 复核 <ref> [单位] (approve) and 退办 <ref> [单位] <reason> (return): an admin decides one unit's pending request. */
@@ -156,7 +156,7 @@ export async function decideRequest(turn: ChatTurn, ref: string, approve: boolea
     await turn.reply(`${taskRefLabel(task)}没有待复核的销号或延期申请。`);
     return { status: 'interpreted', note: 'no pending request' };
   }
-  const picked = await pickRequest(turn, pending, noteText);
+  const picked = await pickRequest(turn, pending, noteText, cmdRef(task));
   if ('answer' in picked) {
     await turn.reply(picked.answer);
     return { status: 'interpreted', note: 'several pending requests' };
@@ -168,6 +168,10 @@ export async function decideRequest(turn: ChatTurn, ref: string, approve: boolea
   }
   const all = (await work.assignmentsOf([task.taskId])).get(task.taskId) ?? [];
   const assignment = all.find((a) => a.id === req.assignmentId) ?? all.find((a) => a.unitId === req.unitId) ?? null;
+  if (approve && req.kind === 'close' && assignment && assignment.state !== 'reported_done') {
+    await turn.reply(`${taskRefLabel(task)}该单位最新报告为“${ASSIGNMENT_STATE_LABEL[assignment.state]}”，不是报完成待核，不能通过销号。可发送“退办 ${cmdRef(task)} 原因”退回。`);
+    return { status: 'interpreted', note: 'close approval refused: not reported done' };
+  }
   const patch = assignment ? decide(assignment, req, approve, turn.now) : {};
   const derived = deriveAfter(all, new Map(assignment ? [[assignment.id, patch]] : []), { state: task.state, percent: task.percent, closedAt: null });
   const kindLabel = req.kind === 'close' ? '销号' : '延期';
@@ -223,9 +227,14 @@ export async function transferTask(turn: ChatTurn, ref: string, unitName: string
     return { status: 'interpreted', note: 'nothing to transfer' };
   }
   const fromUnit = await turn.deps.prisma.unit.findUnique({ where: { id: from.unitId }, select: { name: true } });
-  const patch: AssignmentPatch = { unitId: to.id, lastReportedAt: null, receivedAt: null };
+  // The new unit starts its part afresh: the old unit's progress and its pending requests stay with the old unit's record.
+  const patch: AssignmentPatch = { unitId: to.id, state: 'not_started', percent: null, lastReportedAt: null, receivedAt: null, closedAt: null };
+  const pending = (await turn.deps.work.pendingRequests(task.taskId)).filter((r) => r.assignmentId === from.id || (r.assignmentId === null && r.unitId === from.unitId));
+  const derived = deriveAfter(all, new Map([[from.id, patch]]), { state: task.state, percent: task.percent, closedAt: null });
   await turn.deps.work.apply({
     assignments: [{ id: from.id, patch }],
+    tasks: [{ id: task.taskId, derived }],
+    decided: pending.map((r) => ({ id: r.id, status: 'returned' as const, by: turn.m.talkerId, at: turn.now, decision: `已转办至${to.name}，申请作废` })),
     newRequests: [{
       taskId: task.taskId, assignmentId: from.id, unitId: from.unitId, kind: 'transfer', status: 'approved', requestedBy: turn.m.talkerId, reason: null, evidence: [],
       newDeadline: null, toUnitId: to.id, decidedBy: turn.m.talkerId, decision: `转办至${to.name}`, at: turn.now,

@@ -335,6 +335,29 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect((await w.prisma.progressUpdate.findMany()).map((u) => [u.unitId, u.percent])).toEqual([[w.units.zhujian.id, 10]]);
   });
 
+  it('a 转办 starts the new unit afresh: the old unit\'s progress and pending 销号 request stay behind', async () => {
+    await w.say(w.wang, w.rooms.shangwu, '第1项完成60%');
+    await w.say(w.wang, w.rooms.shangwu, '申请销号 第1项');
+    await w.say(w.admin, w.rooms.office, '转办 1 区住建局');
+    expect(await assignmentOf(0, w.units.zhujian.id)).toMatchObject({ state: 'not_started', percent: null, lastReportedAt: null });
+    expect(await w.prisma.taskRequest.count({ where: { kind: 'close', status: 'pending' } })).toBe(0);
+    await w.say(w.admin, w.rooms.office, '复核 1');
+    expect(await assignmentOf(0, w.units.zhujian.id)).toMatchObject({ state: 'not_started' });
+    expect((await taskRow(0)).status).toBe('not_started');
+  });
+
+  it('a report that takes the completion claim back withdraws the pending 销号 request; 复核 then has nothing to approve', async () => {
+    await w.say(w.wang, w.rooms.shangwu, '申请销号 第1项');
+    expect((await assignmentOf(0, w.units.shangwu.id)).state).toBe('reported_done');
+    await w.say(w.wang, w.rooms.shangwu, '第1项完成80%，还差验收');
+    expect(await assignmentOf(0, w.units.shangwu.id)).toMatchObject({ state: 'in_progress', percent: 80 });
+    expect(await w.prisma.taskRequest.findFirstOrThrow()).toMatchObject({ kind: 'close', status: 'returned' });
+    expect((await w.prisma.outbox.findMany({ orderBy: { id: 'desc' }, take: 1 }))[0]!.text).toContain('原销号申请已撤回');
+    await w.say(w.admin, w.rooms.office, '复核 测试第1项');
+    expect((await assignmentOf(0, w.units.shangwu.id)).state).toBe('in_progress');
+    expect((await taskRow(0)).closedAt).toBeNull();
+  });
+
   it('lets only admins change settings (暂停提醒 / 恢复提醒)', async () => {
     await w.say(w.wang, w.rooms.shangwu, '暂停提醒');
     expect(await w.prisma.setting.findUnique({ where: { key: 'reminders.paused' } })).toBeNull();
@@ -370,7 +393,7 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     ]);
     // two pending requests on one task: the admin must name the unit, and nothing changes until then
     await w.say(w.admin, w.rooms.office, '复核 测试第3项');
-    expect((await w.prisma.outbox.findMany({ where: { targetRef: w.rooms.office.id }, orderBy: { id: 'desc' }, take: 1 }))[0]!.text).toMatch(/该任务有2个待复核申请[\s\S]*复核 第N项/);
+    expect((await w.prisma.outbox.findMany({ where: { targetRef: w.rooms.office.id }, orderBy: { id: 'desc' }, take: 1 }))[0]!.text).toMatch(/该任务有2个待复核申请[\s\S]*复核 测试第3项 区商务局/);
     expect(await w.prisma.taskRequest.count({ where: { status: 'pending' } })).toBe(2);
 
     await w.say(w.admin, w.rooms.office, '复核 测试第3项 区住建局');
@@ -413,7 +436,7 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     await w.say(fake, w.bot, '查询 区商务局');
     await w.say(w.leader, w.bot, '查询 区商务局');
     const texts = (await w.prisma.outbox.findMany({ orderBy: { id: 'asc' } })).map((o) => [o.targetRef, o.text]);
-    expect(texts[0]).toEqual([fake.id, '只有督办室管理员可以查询其他单位。']);
+    expect(texts[0]).toEqual([fake.id, '只有督办室管理员和牵头领导可以查询其他单位。']);
     // the registered leader, by chat identity, may query
     expect(texts[1]![0]).toBe(w.leader.id);
     expect(texts[1]![1]).toMatch(/^区商务局未销号任务4项/);
@@ -488,7 +511,7 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
         '只有督办室管理员可以设置B角。',
         '已设置王科长的B角为赵干事：王科长请假期间，提醒将@赵干事。',
         '只能为自己请假；为他人请假请联系督办室管理员。',
-        '已登记王科长请假，但B角赵干事尚未在群中出现过，提醒仍@王科长。请管理员发送“设置B角 王科长 姓名”。',
+        '已登记王科长请假，但B角赵干事尚未登记微信账号，提醒仍@王科长。请管理员在通讯录中登记B角的账号，或发送“设置B角 王科长 姓名”。',
         '已为王科长销假，提醒恢复@王科长。',
         '已登记王科长请假，期间提醒改为@B角赵干事。回来后发送“销假”。',
       ]);
