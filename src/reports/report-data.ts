@@ -256,6 +256,8 @@ export function assignmentAt(a: AssignmentRow, updates: readonly ReportUpdate[],
   }
   const s: Pick<Assignment, 'state' | 'percent' | 'lastReportedAt' | 'closedAt'> = { state: 'not_started', percent: null, lastReportedAt: null, closedAt: null };
   for (const e of events.sort((x, y) => x.at.getTime() - y.at.getTime())) e.apply(s);
+  // Closed by then with no request on record (a ledger import, an admin's direct 销号): closed all the same.
+  if (a.closedAt && a.closedAt < end && s.state !== 'closed') Object.assign(s, { state: 'closed', closedAt: a.closedAt, percent: 100 });
   return s;
 }
 

@@ -46,10 +46,11 @@ describe('normalisedScores (seed 002 formula)', () => {
     expect(r.rule).toContain('仅1个单位');
   });
 
-  it('max = min: all score 10, tied first, no division by zero', () => {
+  it('max = min: all score 10, no ranks (nothing sets them apart), no division by zero', () => {
     const r = normalisedScores([{ key: 'a', value: 5 }, { key: 'b', value: 5 }, { key: 'c', value: 5 }]);
     expect(r.case).toBe('all_equal');
-    expect(r.entries.map((e) => [e.score, e.rank])).toEqual([[10, 1], [10, 1], [10, 1]]);
+    expect(r.entries.map((e) => [e.score, e.rank])).toEqual([[10, null], [10, null], [10, null]]);
+    expect(r.rule).toContain('不排名次');
     expect(r.rule).toContain('最大值等于最小值');
   });
 

@@ -81,11 +81,13 @@ describe('bulletin ranking edge cases', () => {
 
   it('praises the best units only when their reports were on time and nothing is overdue', () => {
     const d = data(['甲局', '乙局'], (i) => i + 1);
-    expect(bulletinText(bulletinModel(d, calendar))).toContain('予以通报表扬');
-    for (const t of d.tasks) t.updates = [];
-    const silent = bulletinText(bulletinModel(d, calendar));
-    expect(silent).toContain('得分居前。');
-    expect(silent).not.toContain('予以通报表扬');
+    d.tasks[0]!.assignments[0]!.percent = 90;
+    expect(bulletinText(bulletinModel(d, calendar))).toContain('甲局（10分）、乙局（6分）得分居前，任务推进有力、报送及时，予以通报表扬');
+    // 甲局 misses its reports: it may still score best, but it is not praised for 报送及时.
+    d.tasks[0]!.updates = [];
+    const late = bulletinText(bulletinModel(d, calendar));
+    expect(late).toContain('得分居前。');
+    expect(late).not.toContain('予以通报表扬');
   });
 
   it('no unit with tasks: no ranking', () => {

@@ -81,12 +81,12 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
     const [xiong, rao] = models as [(typeof models)[0], (typeof models)[0]];
     expect(xiong.tasks.map((t) => t.no)).toEqual(['2', '7', '3', '1', '9']);
     expect(xiong.counts).toEqual({ red: 3, yellow: 0, green: 1, done: 1, closed: 0 });
-    expect(xiong.unreported).toEqual([{ unitName: '区住建局', taskNos: ['7'] }]);
+    expect(xiong.unreported).toEqual([{ unitName: '区住建局', taskNos: ['重点任务·7'] }]);
     expect(xiong.decisions.map((d) => d.task.no)).toEqual(['2', '3', '2']);
     expect(xiong.changes.map((c) => c.task.no)).toEqual(['2', '7', '3', '1']);
     expect(rao.tasks.map((t) => t.no)).toEqual(['7', '4', '8', '5', '6']);
     expect(rao.counts).toEqual({ red: 1, yellow: 2, green: 0, done: 1, closed: 1 });
-    expect(rao.unreported.map((u) => `${u.unitName}:${u.taskNos.join(',')}`).sort()).toEqual(['区住建局:7', '区发改委:8']);
+    expect(rao.unreported.map((u) => `${u.unitName}:${u.taskNos.join(',')}`).sort()).toEqual(['区住建局:重点任务·7', '区发改委:重点任务·8']);
 
     // the week of 11-14…11-20 saw task 6 closed (销号 on 11-15)
     const earlier = digestModels(await loadReportData(db.prisma, { date: '2026-11-20', calendar }));
@@ -139,10 +139,11 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
     ]);
     const rows = m.rows.map((r) => [r.unitName, r.tasks, r.reportsOnTime, r.reportsDue, r.completed, r.overdue, r.localValue, r.score, r.rank]);
     expect(rows).toEqual([
-      ['区商务局', 1, 0, 0, 1, 0, 100, 10, 1],
-      ['区发改委', 4, 6, 12, 1, 0, 65.9, 6.97, 2],
-      ['区公建中心', 3, 9, 12, 0, 1, 62.7, 6.68, 3],
-      ['区住建局', 3, 5, 8, 1, 2, 55, 6, 4],
+      // completed counts only parts closed after review: 报完成待核 is progress (100%), not completion.
+      ['区商务局', 1, 0, 0, 0, 0, 100, 10, 1],
+      ['区发改委', 4, 6, 12, 0, 0, 65.9, 7, 2],
+      ['区公建中心', 3, 9, 12, 0, 1, 62.7, 6.72, 3],
+      ['区住建局', 3, 5, 8, 1, 2, 54.5, 6, 4],
       ['区财政局', 0, 0, 0, 0, 0, null, null, null],
     ]);
     expect(m.totals).toEqual({ tasks: 9, red: 3, yellow: 2, green: 1, done: 2, closed: 1, reportsDue: 32, reportsOnTime: 20, overdue: 2 });
@@ -151,11 +152,11 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
 
     const b = await buildMonthlyBulletin(db.prisma, { date: DATE, calendar, outDir });
     expect(b.text).toContain('关于2026年11月重点任务推进情况的通报');
-    expect(b.text).toContain('区商务局（10分）、区发改委（6.97分）、区公建中心（6.68分）得分居前');
+    expect(b.text).toContain('区商务局（10分）、区发改委（7分）、区公建中心（6.72分）得分居前');
     expect(b.text).toContain('区住建局（2项）、区公建中心（1项）有任务逾期未完成');
     expect(b.text).toContain('按时报送20次，按时报送率62.5%');
     expect(b.text).toContain('（本地值 − 最小值）÷（最大值 − 最小值）× 4 + 6');
-    expect(b.text).toContain('本期最大值100、最小值55');
+    expect(b.text).toContain('本期最大值100、最小值54.5');
     for (const p of b.parts) expect(p.length).toBeLessThanOrEqual(WECHAT_TEXT_LIMIT);
 
     const png = await fs.readFile(b.imagePath!);
@@ -172,7 +173,7 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
     await wb.xlsx.readFile(b.xlsxPath!);
     const ranking = wb.getWorksheet('单位排名')!;
     expect(ranking.getRow(2).getCell(2).value).toBe('区商务局');
-    expect(ranking.getRow(3).getCell(11).value).toBe(6.97);
+    expect(ranking.getRow(3).getCell(11).value).toBe(7);
     expect(ranking.getRow(6).getCell(11).value).toBe('不计分');
     expect(wb.getWorksheet('任务明细')!.rowCount).toBe(10);
   });

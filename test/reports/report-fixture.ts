@@ -48,6 +48,13 @@ export async function seedReportFixture(prisma: Db): Promise<{ unit: Record<stri
           ],
         },
         leaders: { create: o.leaders.map((l) => ({ personId: leader[l]! })) },
+        assignments: {
+          create: [o.lead, ...(o.responsible ?? [])].map((u, i) => ({
+            unitId: unit[u]!, role: i === 0 ? ('lead' as const) : ('responsible' as const),
+            state: o.status === 'done' ? ('reported_done' as const) : o.status, percent: o.percent,
+            closedAt: o.closedAt ? atLocal(o.closedAt, '16:00') : null,
+          })),
+        },
       },
     });
     task[no] = t.id;
