@@ -99,14 +99,15 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
     ]);
     const text = digests[0]!.text;
     expect(text).toContain('您牵头的重点任务共5项：🔴红灯3项、🟡黄灯0项、🟢绿灯1项、✅已完成待销号1项、☑️已销号0项');
-    expect(text.indexOf('〔2〕老旧小区改造')).toBeLessThan(text.indexOf('〔7〕校舍工程'));
+    expect(text.indexOf('〔重点任务·2〕老旧小区改造')).toBeGreaterThan(-1);
+    expect(text.indexOf('〔重点任务·2〕老旧小区改造')).toBeLessThan(text.indexOf('〔重点任务·7〕校舍工程'));
     expect(text).toContain('已逾期5个工作日（时限11月20日）');
     expect(text).toContain('状态由“推进中”变为“受阻”（11月24日）');
-    expect(text).toContain('· 区住建局：〔7〕');
+    expect(text).toContain('· 区住建局：〔重点任务·7〕');
     expect(text).toContain('区住建局反映（11月26日）：居民签约率不足，需街道配合');
     expect(text).toContain('区住建局申请延期至12月31日（');
-    expect(text).not.toContain('〔4〕');
-    expect(digests[1]!.text).not.toContain('〔1〕');
+    expect(text).not.toContain('〔重点任务·4〕');
+    expect(digests[1]!.text).not.toContain('〔重点任务·1〕');
     expect(digests[0]!.parts.join('\n')).toBe(text);
     const png = await fs.readFile(digests[0]!.imagePath!);
     expect((await pngSize(png)).width).toBe(1240);
@@ -125,7 +126,7 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
     expect(agenda.text).toContain('共4项（滞后3项，受阻1项），涉及牵头单位3个');
     expect(agenda.text).toContain('一、区住建局（2项）');
     expect(agenda.text).toContain('问题：区公建中心（11月24日）征拆资金缺口2000万元，需区政府协调');
-    expect(agenda.text).not.toContain('〔8〕');
+    expect(agenda.text).not.toContain('〔重点任务·8〕');
     expect((await pngSize(await fs.readFile(agenda.imagePath!))).height).toBeGreaterThan(600);
   });
 
