@@ -26,8 +26,6 @@ interface RawWork {
   role: AssignmentRole;
   state: Assignment['state'];
   percent: number | null;
-  lastReportedAt: string | null;
-  receivedAt: string | null;
   id: number;
   no: string;
   seq: number;
@@ -54,7 +52,7 @@ export async function loadOpenTasksByUnit(
   // most of a second in the driver, one JSON document per unit a few milliseconds.
   const rows = await prisma.$queryRaw<{ unitId: number; tasks: RawWork[] | string }[]>`
     SELECT a."unitId", json_agg(json_build_object(
-        'aid', a."id", 'role', a."role", 'state', a."state", 'percent', a."percent", 'lastReportedAt', a."lastReportedAt", 'receivedAt', a."receivedAt",
+        'aid', a."id", 'role', a."role", 'state', a."state", 'percent', a."percent",
         'id', t."id", 'no', t."no", 'seq', t."seq", 'planId', t."planId", 'title', t."title", 'text', left(t."text", 60),
         'deadline', t."deadline", 'deadlineText', t."deadlineText", 'deadlineKind', t."deadlineKind",
         'leaderIds', COALESCE((SELECT array_agg(tl."personId" ORDER BY tl."personId") FROM "TaskLeader" tl WHERE tl."taskId" = t."id"), '{}')
@@ -65,7 +63,7 @@ export async function loadOpenTasksByUnit(
     WHERE a."state" <> 'closed' AND a."role"::text = ANY(${[...opts.roles]})
       ${opts.unitIds ? Prisma.sql`AND a."unitId" = ANY(${[...opts.unitIds]})` : Prisma.empty}
     GROUP BY a."unitId"`;
-  const [last, plans] = await Promise.all([
+  const [{ last, reportedAt, receivedAt }, plans] = await Promise.all([
     lastProgress(prisma, opts.asOf),
     prisma.plan.findMany({ where: { archivedAt: null }, select: { id: true, title: true, shortName: true, year: true }, orderBy: { id: 'asc' } }),
   ]);
@@ -79,8 +77,9 @@ export async function loadOpenTasksByUnit(
         taskId: t.id,
         assignment: {
           id: t.aid, unitId: row.unitId, role: t.role, state: t.state, percent: t.percent,
-          lastReportedAt: utc(t.lastReportedAt),
-          receivedAt: utc(t.receivedAt),
+          // As of the slot, from the reports themselves: a slot planned again later (or simulated) sees what was known then.
+          lastReportedAt: reportedAt.get(`${t.id}:${row.unitId}`) ?? null,
+          receivedAt: receivedAt.get(`${t.id}:${row.unitId}`) ?? null,
         },
         plan: names.get(t.planId) ?? `方案${t.planId}`,
         no: t.no,
@@ -98,24 +97,29 @@ export async function loadOpenTasksByUnit(
   return byUnit;
 }
 
-/** A timestamp column as JSON carries no zone; Prisma keeps them in UTC. */
-function utc(s: string | null): Date | null {
-  return s === null ? null : new Date(/[zZ]$|[+-]\d\d:?\d\d$/.test(s) ? s : `${s}Z`);
-}
-
-async function lastProgress(prisma: PrismaClient, asOf: Date): Promise<Map<string, string>> {
-  const rows = await prisma.$queryRaw<{ taskId: number; unitId: number; reportedAt: Date; text: string; percent: number | null }[]>`
-    SELECT DISTINCT ON ("taskId", "unitId") "taskId", "unitId", "reportedAt", "text", "percent"
+/** Each unit's latest report (and latest 签收) on each task before `asOf`, with the report as one short line. */
+async function lastProgress(prisma: PrismaClient, asOf: Date): Promise<{ last: Map<string, string>; reportedAt: Map<string, Date>; receivedAt: Map<string, Date> }> {
+  const rows = await prisma.$queryRaw<{ taskId: number; unitId: number; kind: string; reportedAt: Date; text: string; percent: number | null }[]>`
+    SELECT DISTINCT ON ("taskId", "unitId", "kind" = 'receipt') "taskId", "unitId", "kind", "reportedAt", "text", "percent"
     FROM "ProgressUpdate"
-    WHERE "unitId" IS NOT NULL AND "kind" IN ('report', 'correction') AND "reportedAt" < ${asOf}
-    ORDER BY "taskId", "unitId", "reportedAt" DESC, "id" DESC`;
-  const out = new Map<string, string>();
+    WHERE "unitId" IS NOT NULL AND "kind" IN ('report', 'correction', 'receipt') AND "reportedAt" < ${asOf}
+    ORDER BY "taskId", "unitId", "kind" = 'receipt', "reportedAt" DESC, "id" DESC`;
+  const last = new Map<string, string>();
+  const reportedAt = new Map<string, Date>();
+  const receivedAt = new Map<string, Date>();
   for (const r of rows) {
-    const when = toLocalDate(new Date(r.reportedAt));
+    const key = `${r.taskId}:${r.unitId}`;
+    const at = new Date(r.reportedAt);
+    if (r.kind === 'receipt') {
+      receivedAt.set(key, at);
+      continue;
+    }
+    const when = toLocalDate(at);
     const pct = r.percent !== null ? `${r.percent}% ` : '';
-    out.set(`${r.taskId}:${r.unitId}`, `${pct}${clip(r.text, 24)}（${Number(when.slice(5, 7))}月${Number(when.slice(8))}日）`);
+    last.set(key, `${pct}${clip(r.text, 24)}（${Number(when.slice(5, 7))}月${Number(when.slice(8))}日）`);
+    reportedAt.set(key, at);
   }
-  return out;
+  return { last, reportedAt, receivedAt };
 }
 
 export function shortTitle(title: string | null, text: string): string {

@@ -24,7 +24,7 @@ describe('duban simulate', () => {
     const reminders = list.filter((d) => d.cadence === 'weekly_reminder');
     expect(new Set(reminders.map((d) => d.localTime))).toEqual(new Set(['2026-04-27 09:00', '2026-05-06 09:00']));
     const inGroup = reminders.find((d) => d.target.kind === 'group' && d.mentions.length > 0)!;
-    expect(inGroup.text).toMatch(/^【周调度提醒】.+：请于4月30日（周四）17:00前报送以下 \d+ 项任务的本周进展。\n第\d+项 /);
+    expect(inGroup.text).toMatch(/^【周调度提醒】.+：请于4月30日（周四）17:00前报送以下 \d+ 项任务的本周进展。\n《政府工作报告》第\d+项 /);
     expect(inGroup.text).toContain('回复格式：第3项 60% 进展… 问题…');
     for (const d of list) expect(d.localTime.slice(0, 10) < '2026-05-01' || d.localTime.slice(0, 10) > '2026-05-05').toBe(true);
     expect(list.filter((d) => d.cadence === 'monthly_bulletin').length).toBeGreaterThan(0);

@@ -43,7 +43,8 @@ export async function loadFixture(prisma: PrismaClient) {
   const task = async (no: string, title: string, units: { unitId: number; role: 'lead' | 'responsible' | 'participating' }[], extra: Record<string, unknown> = {}, leaders: number[] = []) => {
     const t = await prisma.task.create({ data: { planId: plan.id, no, seq: seq++, title, text: `${title}的具体内容`, ...extra } });
     await prisma.taskUnit.createMany({ data: units.map((u) => ({ taskId: t.id, unitId: u.unitId, role: u.role, rawName: String(u.unitId) })) });
-    await prisma.assignment.createMany({ data: units.map((u) => ({ taskId: t.id, unitId: u.unitId, role: u.role })), skipDuplicates: true });
+    const state = extra.status === 'done' ? 'reported_done' : ((extra.status as 'in_progress' | 'blocked' | undefined) ?? 'not_started');
+    await prisma.assignment.createMany({ data: units.map((u) => ({ taskId: t.id, unitId: u.unitId, role: u.role, state })), skipDuplicates: true });
     await prisma.taskLeader.createMany({ data: leaders.map((personId) => ({ taskId: t.id, personId })) });
     return t;
   };

@@ -141,15 +141,15 @@ describe.each(DB_KINDS)('a simulated May 2026 on %s', (kind) => {
     expect(shared.text).toBe(
       [
         '【周调度提醒】区住建局：请于5月21日（周四）17:00前报送以下 1 项任务的本周进展。',
-        '第2项 老旧小区改造｜时限：4月30日｜上次进展：40% 已完成3个小区改造（5月13日）',
+        '《测试》第2项 老旧小区改造｜时限：4月30日｜上次进展：40% 已完成3个小区改造（5月13日）',
         '',
         '【周调度提醒】区教育局：请于5月21日（周四）17:00前报送以下 1 项任务的本周进展。',
-        '第3项 校园安全整治｜时限：长期坚持｜上次进展：暂无',
+        '《测试》第3项 校园安全整治｜时限：长期坚持｜上次进展：暂无',
         '回复格式：第3项 60% 进展… 问题…（可一次回复多项；回复“收到”即签收）',
       ].join('\n'),
     );
     const own = dispatches.find((d) => d.cadence === 'weekly_reminder' && d.target.ref === 'room-swj' && toLocalDate(d.at) === '2026-05-11')!;
-    expect(own.text).toContain('第1项 推进招商引资项目落地｜时限：5月13日｜上次进展：60% 项目已签约，正在办理用地手续（5月7日）');
+    expect(own.text).toContain('《测试》第1项 推进招商引资项目落地｜时限：5月13日｜上次进展：60% 项目已签约，正在办理用地手续（5月7日）');
   });
 
   it('records the ladder on the task: 提醒单 at the chase, 督办单 after it to the lead leader', async () => {

@@ -141,13 +141,19 @@ describe('closed loop: reminder → reply → record → confirm → 销号', ()
     expect((await app.prisma.task.findFirstOrThrow({ where: { no: '1' } })).status).toBe('in_progress');
   });
 
-  it('the chase after the due time skips the unit that already reported', async () => {
-    // Lina reported task 3 only; the chase concerns units with no report at all this cycle.
+  it('the chase after the due time asks a unit only for the tasks it has not reported on', async () => {
+    // Lina reported task 3 only: 区商务局 is still chased for task 1, and not for task 3.
     clock.set('2026-05-15T01:00:00Z');
     await app.engine.runSlot('weekly_chase', atLocal('2026-05-15', '09:00'));
     const chase = await app.prisma.outbox.findMany({ where: { cadence: 'weekly_chase' } });
-    expect(chase.filter((o) => o.targetRef === room.id)).toEqual([]);
+    const own = chase.filter((o) => o.targetRef === room.id);
+    expect(own).toHaveLength(1);
+    expect(own[0]!.text).toContain('以下 1 项任务');
+    expect(own[0]!.text).toContain('《测试》第1项');
+    expect(own[0]!.text).not.toContain('《测试》第3项');
     expect(chase.filter((o) => o.targetRef === 'zhujian@chatroom')).toHaveLength(1);
+    const slips = await app.prisma.escalation.findMany({ where: { level: 'reminder' }, include: { task: { select: { no: true } } } });
+    expect(slips.map((e) => e.task.no).sort()).toEqual(['1', '2']);
   });
 
   it('an admin pauses reminders in chat: the next slot sends nothing until 恢复提醒', async () => {
@@ -182,8 +188,8 @@ describe('closed loop: reminder → reply → record → confirm → 销号', ()
     wang.say('复核 3').to(room);
     await until(async () => (await app.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).status === 'closed');
     expect((await app.prisma.taskRequest.findFirstOrThrow({ where: { taskId, kind: 'close' } })).status).toBe('approved');
-    const trail = await app.prisma.auditLog.findMany({ where: { entity: 'Task', entityId: String(taskId) }, orderBy: { id: 'asc' } });
-    expect(trail.map((a) => a.action)).toEqual(expect.arrayContaining(['request.close']));
-    expect(trail.at(-1)!.actor).toBe('c-wang');
+    const trail = await app.prisma.auditLog.findMany({ where: { action: { in: ['request.close', 'request.approve', 'assignment.close'] } }, orderBy: { id: 'asc' } });
+    expect(trail.map((a) => [a.action, a.actor])).toEqual([['request.close', 'c-lina'], ['request.approve', 'c-wang'], ['assignment.close', 'c-wang']]);
+    expect((await app.prisma.assignment.findFirstOrThrow({ where: { taskId } })).state).toBe('closed');
   });
 });
