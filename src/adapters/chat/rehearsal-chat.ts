@@ -1,0 +1,38 @@
+import type { ChatPort, ChatStatus, IncomingMessage, OutgoingMessage } from '../../ports/chat.ts';
+import type { Clock } from '../../ports/clock.ts';
+
+export interface DeliveredMessage extends OutgoingMessage {
+  at: Date;
+}
+
+/**
+ * A chat that lives in the process: what the bot sends is kept in order with the time it left, and
+ * `deliver` hands a message to the bot as a channel would. For `duban rehearse`, `duban simulate`
+ * and tests; the bot behind it (inbound handler, engine, outbox) is the real one.
+ */
+export function createRehearsalChat(clock: Clock): ChatPort & { sent: DeliveredMessage[]; deliver(m: IncomingMessage): Promise<void> } {
+  const sent: DeliveredMessage[] = [];
+  const handlers: Array<(m: IncomingMessage) => Promise<void>> = [];
+  let status: ChatStatus = 'stopped';
+  return {
+    channel: 'rehearsal',
+    sent,
+    async start() {
+      status = 'logged_in';
+    },
+    async close() {
+      status = 'stopped';
+    },
+    status: () => status,
+    async send(msg) {
+      sent.push({ ...msg, at: clock.now() });
+    },
+    onMessage(h) {
+      handlers.push(h);
+    },
+    onStatus() {},
+    async deliver(m) {
+      for (const h of handlers) await h(m);
+    },
+  };
+}
