@@ -1,5 +1,5 @@
 import type { ChatTurn, Outcome } from './chat-turn.ts';
-import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL, canAct, taskLabel } from '../domain/work/index.ts';
+import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL, canAct, namesPlan, taskLabel, uniqueShortNames } from '../domain/work/index.ts';
 import type { TaskInfo, WorkItem } from '../ports/work-store.ts';
 import { findUnit } from './find-unit.ts';
 import { writeAudit } from './write-audit.ts';
@@ -114,4 +114,32 @@ export async function listFailures(turn: ChatTurn): Promise<Outcome> {
     `· ${r.receivedAt.toISOString().slice(5, 16).replace('T', ' ')} ${r.roomTopic ?? '私聊'} ${r.talkerName ?? r.talkerId}：${(r.text || `[${r.type}]`).slice(0, 40)}\n  ${r.status === 'failed' ? '处理出错' : '未获授权'}：${(r.error ?? '').slice(0, 80)}`;
   await turn.reply(rows.length ? `最近${rows.length}条异常消息：\n${rows.map(line).join('\n')}` : '没有异常消息。');
   return { status: 'interpreted', note: 'failures listed' };
+}
+
+/**
+ * 归档方案 <简称> / 恢复方案 <简称>: an archived plan keeps its record but is no longer chased,
+ * listed or reported; its task numbers stop competing with the active plans'.
+ */
+export async function archivePlan(turn: ChatTurn, name: string, archived: boolean): Promise<Outcome> {
+  if (!canAct(turn.sender.actor, 'archive_plan').ok) return denied(turn, archived ? '归档方案' : '恢复方案');
+  const { prisma } = turn.deps;
+  const plans = await prisma.plan.findMany({ select: { id: true, title: true, shortName: true, year: true, archivedAt: true }, orderBy: { id: 'asc' } });
+  const names = uniqueShortNames(plans);
+  const hits = plans.filter((p) => namesPlan(name, names.get(p.id)!) || p.title.includes(name));
+  if (hits.length !== 1) {
+    await turn.reply(hits.length ? `有${hits.length}个方案符合“${name}”：${hits.map((p) => `《${names.get(p.id)}》`).join('、')}，请写全简称。` : `没有找到方案“${name}”。现有方案：${plans.map((p) => `《${names.get(p.id)}》${p.archivedAt ? '（已归档）' : ''}`).join('、')}`);
+    return { status: 'interpreted', note: 'plan not found' };
+  }
+  const plan = hits[0]!;
+  const label = `《${names.get(plan.id)}》`;
+  if (!!plan.archivedAt === archived) {
+    await turn.reply(`${label}${archived ? '已经归档' : '没有归档'}。`);
+    return { status: 'interpreted', note: 'no change' };
+  }
+  await prisma.$transaction(async (tx) => {
+    await tx.plan.update({ where: { id: plan.id }, data: { archivedAt: archived ? turn.now : null } });
+    await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: archived ? 'plan.archive' : 'plan.restore', entity: 'Plan', entityId: plan.id, before: { archivedAt: plan.archivedAt }, after: { archivedAt: archived ? turn.now : null } });
+    await turn.reply(archived ? `已归档${label}：记录保留，不再提醒、催报和通报。发送“恢复方案 ${names.get(plan.id)}”可恢复。` : `已恢复${label}，下一个调度时间点起恢复提醒。`, tx);
+  });
+  return { status: 'interpreted', note: `${archived ? 'archived' : 'restored'} plan ${plan.id}` };
 }

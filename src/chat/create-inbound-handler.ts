@@ -1,5 +1,5 @@
 import type { IncomingMessage } from '../ports/chat.ts';
-import { bindGroup, listFailures, pushNow, queryUnit, setRemindersPaused } from './admin-commands.ts';
+import { archivePlan, bindGroup, listFailures, pushNow, queryUnit, setRemindersPaused } from './admin-commands.ts';
 import type { InboundDeps } from './chat-deps.ts';
 import { createTurn, type ChatTurn, type Outcome } from './chat-turn.ts';
 import { parseChatCommand, type ChatCommand } from './parse-chat-command.ts';
@@ -31,6 +31,7 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     case 'query': return queryUnit(turn, c.unit);
     case 'bind': return bindGroup(turn, c.unit);
     case 'failures': return listFailures(turn);
+    case 'archivePlan': return archivePlan(turn, c.plan, c.archived);
     case 'listCadences': return listCadences(turn);
     case 'setCadence': return setCadence(turn, c);
     case 'leave': return setLeave(turn, c.person, c.onLeave);

@@ -16,6 +16,7 @@ export type ChatCommand =
   | { name: 'query'; unit: string }
   | { name: 'bind'; unit: string }
   | { name: 'failures' }
+  | { name: 'archivePlan'; plan: string; archived: boolean }
   | { name: 'listCadences' }
   | { name: 'leave'; person?: string; onLeave: boolean }
   | { name: 'setBackup'; contact: string; backup: string }
@@ -42,6 +43,7 @@ const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [/^(?:我)?(请假|销假)(?:\s+(\S{2,20}))?$/, (m) => ({ name: 'leave', onLeave: m[1] === '请假', ...(m[2] ? { person: m[2] } : {}) })],
   [/^设置\s*B角\s+(\S{2,20})\s+(\S{2,20})$/i, (m) => ({ name: 'setBackup', contact: m[1]!, backup: m[2]! })],
   [/^(异常消息|失败消息)$/, () => ({ name: 'failures' })],
+  [/^(归档|恢复)方案\s*(\S.*?)\s*$/, (m) => ({ name: 'archivePlan', plan: m[2]!, archived: m[1] === '归档' })],
   [/^(提醒设置|调度设置|推送设置)$/, () => ({ name: 'listCadences' })],
   [/^(启用|停用)提醒\s*(\S+)$/, (m) => ({ name: 'setCadence', cadence: m[2]!, enabled: m[1] === '启用' })],
   [/^设置提醒\s*(\S+)\s+(?:时间\s*)?(\d{1,2}):(\d{2})$/, (m) => ({ name: 'setCadence', cadence: m[1]!, time: `${m[2]!.padStart(2, '0')}:${m[3]}` })],

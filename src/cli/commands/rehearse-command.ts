@@ -68,8 +68,8 @@ const ROLE: Record<string, string> = { lead: '牵头', responsible: '责任', pa
 export function printRehearsal(r: RehearsalResult): string {
   const lines: string[] = [];
   const said = [
-    ...r.messages.map((m) => ({ at: m.at, order: 0, text: `${m.at.replace('T', ' ')}  督办助手 → ${m.to}${m.mentions.length ? ` ${m.mentions.map((n) => `@${n}`).join(' ')}` : ''}\n${indent(m.text)}` })),
-    ...r.inbound.map((m) => ({ at: m.at, order: 1, text: `${m.at.replace('T', ' ')}  ${m.from} → ${m.group ?? '私聊督办助手'}：${m.text}${m.note ? `（${m.note}）` : ''}` })),
+    ...r.messages.map((m) => ({ at: m.at, order: 1, text: `${m.at.replace('T', ' ')}  督办助手 → ${m.to}${m.mentions.length ? ` ${m.mentions.map((n) => `@${n}`).join(' ')}` : ''}\n${indent(m.text)}` })),
+    ...r.inbound.map((m) => ({ at: m.at, order: 0, text: `${m.at.replace('T', ' ')}  ${m.from} → ${m.group ?? '私聊督办助手'}：${m.text}${m.note ? `（${m.note}）` : ''}` })),
   ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.order - b.order));
   lines.push(`对话（机器人发出 ${r.messages.length} 条，收到 ${r.inbound.length} 条）`, ...said.map((s) => s.text), '', '台账');
   for (const t of r.tasks) {
