@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/store/open-database.ts';
+import type { WorkStore } from '../../src/ports/work-store.ts';
+import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
+import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
+
+const at = new Date('2026-05-11T02:00:00Z');
+
+// The WorkStore port, on every database the bot runs on: what the rules decide is saved the same way.
+describe.each(DB_KINDS)('work store conformance: %s', (kind) => {
+  let db: Database;
+  let store: WorkStore;
+  let ids: { p1: number; p2: number; unitA: number; unitB: number; t1: number; t2: number; t3: number; a1A: number; a1B: number; a2A: number; a3A: number };
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    store = createPrismaWorkStore(db.prisma);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+  beforeEach(async () => {
+    const p = db.prisma;
+    await p.$executeRawUnsafe('TRUNCATE "Plan", "Unit", "Person", "TaskRequest", "ProgressUpdate", "AuditLog", "Outbox" RESTART IDENTITY CASCADE');
+    const p1 = await p.plan.create({ data: { sourceDocument: 'a.txt', title: '东湖区2024年重大重点项目推进工作方案', mechanisms: [] } });
+    const p2 = await p.plan.create({ data: { sourceDocument: 'b.txt', title: '2026年区《政府工作报告》重点工作责任分工方案', mechanisms: [] } });
+    const unitA = (await p.unit.create({ data: { name: '区商务局', kind: 'department', aliases: [] } })).id;
+    const unitB = (await p.unit.create({ data: { name: '区发改委', kind: 'department', aliases: [] } })).id;
+    const t1 = (await p.task.create({ data: { planId: p1.id, no: '二', seq: 2, text: '全力保障', deadline: new Date('2026-12-31T00:00:00Z'), deadlineKind: 'date' } })).id;
+    const t2 = (await p.task.create({ data: { planId: p2.id, no: '2', seq: 2, text: '强化数字赋能' } })).id;
+    const t3 = (await p.task.create({ data: { planId: p2.id, no: '1', seq: 1, text: '壮大都市工业' } })).id;
+    const a = (taskId: number, unitId: number, role: 'lead' | 'responsible' | 'participating', state: 'not_started' | 'closed' = 'not_started') =>
+      p.assignment.create({ data: { taskId, unitId, role, state } }).then((r) => r.id);
+    ids = { p1: p1.id, p2: p2.id, unitA, unitB, t1, t2, t3, a1A: await a(t1, unitA, 'lead'), a1B: await a(t1, unitB, 'responsible'), a2A: await a(t2, unitA, 'responsible'), a3A: await a(t3, unitA, 'responsible', 'closed') };
+  });
+
+  it('lists a unit’s open work in plan and task order, plans named uniquely, closed work only on request', async () => {
+    const work = await store.unitWork(ids.unitA);
+    expect(work.map((w) => [w.task.planShort, w.task.no, w.assignment.role])).toEqual([['重大重点项目', '二', 'lead'], ['政府工作报告', '2', 'responsible']]);
+    expect(work[0]!.task.deadline).toBe('2026-12-31');
+    expect((await store.unitWork(ids.unitA, { withClosed: true })).map((w) => w.task.no)).toEqual(['二', '1', '2']);
+  });
+
+  it('leaves archived plans out of every list', async () => {
+    await db.prisma.plan.update({ where: { id: ids.p1 }, data: { archivedAt: at } });
+    expect((await store.unitWork(ids.unitA)).map((w) => w.task.no)).toEqual(['2']);
+    expect((await store.activeTasks()).map((t) => t.no)).toEqual(['1', '2']);
+  });
+
+  it('applies a change in one transaction: assignment, derived task, progress, request, audit, outbox', async () => {
+    const { requestIds } = await store.apply({
+      assignments: [{ id: ids.a1A, patch: { state: 'reported_done', percent: 100, lastReportedAt: at } }],
+      tasks: [{ id: ids.t1, derived: { state: 'in_progress', percent: 50, closedAt: null } }],
+      progress: [{ taskId: ids.t1, unitId: ids.unitA, personId: null, kind: 'report', at, text: '已全部完成', percent: 100, status: 'done', problems: null, nextSteps: null, inboundMessageId: null }],
+      newRequests: [{ taskId: ids.t1, assignmentId: ids.a1A, unitId: ids.unitA, kind: 'close', requestedBy: 'wx', reason: null, evidence: [], newDeadline: null, at }],
+      audit: [{ at, actor: 'wx', action: 'request.close', entity: 'Assignment', entityId: ids.a1A, after: { ok: true } }],
+      outbox: [{ idempotencyKey: 'reply:1', target: { kind: 'group', ref: 'g' }, text: '已提交' }],
+    });
+    expect(requestIds).toHaveLength(1);
+    expect((await store.assignmentsOf([ids.t1])).get(ids.t1)!.find((x) => x.id === ids.a1A)).toMatchObject({ state: 'reported_done', percent: 100, lastReportedAt: at });
+    expect(await db.prisma.task.findUniqueOrThrow({ where: { id: ids.t1 } })).toMatchObject({ status: 'in_progress', percent: 50, lastReportedAt: at });
+    expect((await store.pendingRequests(ids.t1, 'close')).map((r) => r.assignmentId)).toEqual([ids.a1A]);
+    expect(await store.recentCloseRequest('wx', new Date(at.getTime() - 60_000))).toMatchObject({ id: requestIds[0] });
+    expect(await db.prisma.auditLog.count()).toBe(1);
+    expect(await db.prisma.outbox.count()).toBe(1);
+  });
+
+  it('saves nothing when any part fails', async () => {
+    await expect(
+      store.apply({
+        assignments: [{ id: ids.a1A, patch: { state: 'closed', closedAt: at } }],
+        progress: [{ taskId: 999_999, unitId: ids.unitA, personId: null, kind: 'report', at, text: 'x', percent: null, status: null, problems: null, nextSteps: null, inboundMessageId: null }],
+      }),
+    ).rejects.toThrow();
+    expect((await store.assignmentsOf([ids.t1])).get(ids.t1)!.find((x) => x.id === ids.a1A)!.state).toBe('not_started');
+  });
+
+  it('decides a request and moves an assignment to another unit', async () => {
+    const { requestIds } = await store.apply({ newRequests: [{ taskId: ids.t2, assignmentId: ids.a2A, unitId: ids.unitA, kind: 'extension', requestedBy: 'wx', reason: '资金', evidence: [], newDeadline: '2027-03-31', at }] });
+    await store.apply({ decided: [{ id: requestIds[0]!, status: 'approved', by: 'admin', at, decision: '同意' }], tasks: [{ id: ids.t2, derived: { state: 'not_started', percent: null, closedAt: null }, deadline: { date: '2027-03-31', text: '2027-03-31（已批准延期）' } }] });
+    expect(await store.pendingRequests(ids.t2)).toEqual([]);
+    expect((await store.activeTasks()).find((t) => t.taskId === ids.t2)!.deadline).toBe('2027-03-31');
+    await store.apply({ assignments: [{ id: ids.a2A, patch: { unitId: ids.unitB } }] });
+    expect((await store.unitWork(ids.unitB)).map((w) => w.task.taskId)).toEqual(expect.arrayContaining([ids.t2]));
+  });
+
+  it('finds a leader’s tasks', async () => {
+    const leader = await db.prisma.person.create({ data: { name: '杨峰', kind: 'leader', leads: { create: [{ taskId: ids.t2 }] } } });
+    expect((await store.leaderTasks(leader.id)).map((t) => t.no)).toEqual(['2']);
+  });
+});
