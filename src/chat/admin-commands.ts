@@ -14,7 +14,7 @@ export async function denied(turn: ChatTurn, what: string): Promise<Outcome> {
 
 /** 暂停提醒 / 恢复提醒: the Setting the cadence engine reads before sending reminders. */
 export async function setRemindersPaused(turn: ChatTurn, paused: boolean): Promise<Outcome> {
-  if (!turn.sender.isAdmin) return denied(turn, paused ? '暂停提醒' : '恢复提醒');
+  if (!canAct(turn.sender.actor, 'change_settings').ok) return denied(turn, paused ? '暂停提醒' : '恢复提醒');
   const { prisma } = turn.deps;
   await prisma.$transaction(async (tx) => {
     const before = await tx.setting.findUnique({ where: { key: REMINDERS_PAUSED } });
@@ -31,7 +31,7 @@ export async function setRemindersPaused(turn: ChatTurn, paused: boolean): Promi
 
 /** 立即推送: this cycle's reminders now. */
 export async function pushNow(turn: ChatTurn): Promise<Outcome> {
-  if (!turn.sender.isAdmin) return denied(turn, '立即推送');
+  if (!canAct(turn.sender.actor, 'change_settings').ok) return denied(turn, '立即推送');
   if (!turn.deps.pushNow) {
     await turn.reply('当前运行方式不支持立即推送，请在服务器上执行相应命令。');
     return { status: 'interpreted', note: 'pushNow not wired' };
@@ -76,7 +76,7 @@ export function taskLine(t: TaskInfo): string {
 
 /** 绑定 <单位>: an admin binds the group the command is sent in to a unit. */
 export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> {
-  if (!turn.sender.isAdmin) return denied(turn, '绑定群聊');
+  if (!canAct(turn.sender.actor, 'change_settings').ok) return denied(turn, '绑定群聊');
   const { prisma } = turn.deps;
   const { m } = turn;
   if (!m.roomId && !m.roomTopic) {
@@ -104,7 +104,7 @@ export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> 
 
 /** 异常消息: the latest messages the bot failed to interpret or refused, so nothing goes unseen. */
 export async function listFailures(turn: ChatTurn): Promise<Outcome> {
-  if (!turn.sender.isAdmin) return denied(turn, '查看异常消息');
+  if (!canAct(turn.sender.actor, 'change_settings').ok) return denied(turn, '查看异常消息');
   const rows = await turn.deps.prisma.inboundMessage.findMany({
     where: { OR: [{ status: 'failed' }, { error: { startsWith: 'PERMISSION_DENIED' } }] },
     orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],

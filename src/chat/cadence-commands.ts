@@ -1,3 +1,4 @@
+import { canAct } from '../domain/work/index.ts';
 import { isDubanError } from '../errors.ts';
 import type { CadenceLike } from './chat-deps.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
@@ -19,7 +20,7 @@ function nextText(d: Date | null): string {
 }
 
 async function refuse(turn: ChatTurn, what: string): Promise<Outcome | null> {
-  if (!turn.sender.isAdmin) {
+  if (!canAct(turn.sender.actor, 'change_settings').ok) {
     await turn.reply(`只有督办室管理员可以${what}。`);
     return { status: 'ignored', note: `PERMISSION_DENIED: ${what} by ${turn.m.talkerId}` };
   }

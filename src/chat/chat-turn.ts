@@ -1,5 +1,6 @@
 import { enqueueOutbox, type OutboxItem } from '../outbox/enqueue-outbox.ts';
 import type { ChatTarget, IncomingMessage } from '../ports/chat.ts';
+import { loadAdminChatIds } from '../engine/unit-directory.ts';
 import type { InboundDeps, Tx } from './chat-deps.ts';
 import type { Sender } from './resolve-sender.ts';
 
@@ -58,7 +59,5 @@ export async function unitTargets(tx: Tx, unitId: number): Promise<ChatTarget[]>
 export async function adminTargets(tx: Tx, configAdmins: readonly string[]): Promise<ChatTarget[]> {
   const office = await tx.chatGroup.findMany({ where: { isOffice: true }, select: { roomId: true, topic: true } });
   if (office.length) return office.map((g) => ({ kind: 'group', ref: g.roomId ?? g.topic }));
-  const people = await tx.person.findMany({ where: { OR: [{ isAdmin: true }, { kind: 'admin' }], chatId: { not: null } }, select: { chatId: true } });
-  const ids = new Set([...people.map((p) => p.chatId!), ...configAdmins.filter((a) => /^[\w@.-]+$/.test(a))]);
-  return [...ids].map((ref) => ({ kind: 'person', ref }));
+  return (await loadAdminChatIds(tx, configAdmins)).map((ref) => ({ kind: 'person', ref }));
 }

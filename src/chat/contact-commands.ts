@@ -1,3 +1,4 @@
+import { canAct } from '../domain/work/index.ts';
 import { denied } from './admin-commands.ts';
 import type { Tx } from './chat-deps.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
@@ -35,7 +36,7 @@ export async function setLeave(turn: ChatTurn, name: string | undefined, onLeave
       await turn.reply(p ? `有多位联系人叫“${who}”，请在其单位群里发送。` : `没有找到联系人“${who}”。`, tx);
       return { status: 'interpreted', note: `leave: ${who} ${p ? 'ambiguous' : 'not found'}` } satisfies Outcome;
     }
-    if (p.id !== self?.id && !turn.sender.isAdmin) {
+    if (p.id !== self?.id && !canAct(turn.sender.actor, 'change_settings').ok) {
       await turn.reply(`只能为自己${word}；为他人${word}请联系督办室管理员。`, tx);
       return { status: 'ignored', note: `PERMISSION_DENIED: leave for ${p.name} by ${turn.m.talkerId}` } satisfies Outcome;
     }
@@ -56,7 +57,7 @@ export async function setLeave(turn: ChatTurn, name: string | undefined, onLeave
 
 /** 设置B角 <联系人> <B角>: admins name who stands in while a contact is away. */
 export async function setBackup(turn: ChatTurn, contactName: string, backupName: string): Promise<Outcome> {
-  if (!turn.sender.isAdmin) return denied(turn, '设置B角');
+  if (!canAct(turn.sender.actor, 'change_settings').ok) return denied(turn, '设置B角');
   const { prisma } = turn.deps;
   return prisma.$transaction(async (tx) => {
     const contact = await findContact(tx, turn, contactName);

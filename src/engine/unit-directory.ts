@@ -58,8 +58,8 @@ export async function loadUnitDirectory(prisma: PrismaClient): Promise<UnitDirec
   return dir;
 }
 
-/** Admin chat ids: people marked admin in the database plus those named in the config. */
-export async function loadAdminChatIds(prisma: PrismaClient, configured: readonly string[]): Promise<string[]> {
-  const rows = await prisma.person.findMany({ where: { isAdmin: true, chatId: { not: null } }, select: { chatId: true }, orderBy: { id: 'asc' } });
+/** Admin chat ids: people the directory marks admin, plus the chat ids the operator configured. */
+export async function loadAdminChatIds(prisma: Pick<PrismaClient, 'person'>, configured: readonly string[]): Promise<string[]> {
+  const rows = await prisma.person.findMany({ where: { OR: [{ isAdmin: true }, { kind: 'admin' }], chatId: { not: null } }, select: { chatId: true }, orderBy: { id: 'asc' } });
   return [...new Set([...rows.map((r) => r.chatId!), ...configured])];
 }

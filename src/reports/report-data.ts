@@ -166,7 +166,10 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
     const derived = t.assignments.length
       ? deriveTask(replayed.map((r, i) => ({ ...r, id: i, taskId: t.id, unitId: t.assignments[i]!.unitId, role: t.assignments[i]!.role, receivedAt: null })), { state: t.status, percent: t.percent, closedAt: t.closedAt })
       : null;
-    const { status, percent } = derived ? { status: derived.state, percent: derived.percent } : stateAt(t, updates, end);
+    // A task no unit could be assigned to (its units did not resolve) shows what is stored on it.
+    const { status, percent } = derived
+      ? { status: derived.state, percent: derived.percent }
+      : { status: t.closedAt && t.closedAt >= end ? ('in_progress' as const) : t.status, percent: t.percent };
     const deadline = t.deadlineKind === 'date' && t.deadline ? isoDate(t.deadline) : null;
     const health = taskHealth(
       {
@@ -259,27 +262,6 @@ export function assignmentAt(a: AssignmentRow, updates: readonly ReportUpdate[],
   // Closed by then with no request on record (a ledger import, an admin's direct 销号): closed all the same.
   if (a.closedAt && a.closedAt < end && s.state !== 'closed') Object.assign(s, { state: 'closed', closedAt: a.closedAt, percent: 100 });
   return s;
-}
-
-/**
- * Status and percent as of `end`, for a task no unit is assigned to: 销号 if closed by then, else the last reported status and
- * percent; the task's stored values only when nothing was reported (e.g. straight after import).
- */
-export function stateAt(
-  t: { status: TaskStatusValue; percent: number | null; closedAt: Date | null },
-  updates: readonly ReportUpdate[],
-  end: Date,
-): { status: TaskStatusValue; percent: number | null } {
-  let status: TaskStatusValue | null = null;
-  let percent: number | null = null;
-  for (const u of updates) {
-    if (u.reportedAt >= end) break;
-    if (u.status) status = u.status;
-    if (u.percent !== null) percent = u.percent;
-  }
-  if (t.closedAt && t.closedAt < end) status = 'closed';
-  else if (status === 'closed' || (status === null && t.status === 'closed')) status = 'done';
-  return { status: status ?? t.status, percent: percent ?? (updates.some((u) => u.percent !== null) ? null : t.percent) };
 }
 
 function taskName(title: string | null, text: string): string {

@@ -1,6 +1,6 @@
 import type { LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { TaskStatusValue } from '../domain/health/index.ts';
-import { DEFAULT_REPORTING_ROLES, owesReport } from '../domain/work/index.ts';
+import { DEFAULT_REPORTING_ROLES, owesReport, taskStillToDo } from '../domain/work/index.ts';
 import type { ReportTask, ReportUnitRef, ReportUpdate } from './report-data.ts';
 
 export const STATUS_LABEL: Record<TaskStatusValue, string> = {
@@ -12,7 +12,7 @@ export const STATUS_LABEL: Record<TaskStatusValue, string> = {
   closed: '已销号',
 };
 
-export const isActive = (t: ReportTask): boolean => t.status !== 'done' && t.status !== 'closed';
+export const isActive = (t: ReportTask): boolean => taskStillToDo(t.status);
 
 export const isOverdue = (t: ReportTask): boolean => t.health.reasons.some((r) => r.kind === 'overdue' || r.kind === 'milestone_overdue');
 

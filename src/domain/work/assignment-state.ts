@@ -80,3 +80,8 @@ function taskStateOf(open: readonly Pick<Assignment, 'state'>[]): TaskState {
 export function deriveAfter(all: readonly Assignment[], patches: ReadonlyMap<number, Partial<Assignment>>, fallback: DerivedTask): DerivedTask {
   return deriveTask(all.map((a) => ({ ...a, ...(patches.get(a.id) ?? {}) })), fallback);
 }
+
+/** A task still being worked on: neither reported complete (awaiting 销号) nor closed. */
+export function taskStillToDo(state: TaskState): boolean {
+  return state !== 'done' && state !== 'closed';
+}
