@@ -53,6 +53,14 @@ export async function seed(prisma: PrismaClient): Promise<void> {
     ]),
     skipDuplicates: true,
   });
+  // Each unit's part of each task (the work model): one lead and one responsible unit per task.
+  await prisma.assignment.createMany({
+    data: tasks.flatMap((t) => [
+      { taskId: t.id, unitId: units[t.seq % UNITS]!.id, role: 'lead' as const },
+      { taskId: t.id, unitId: units[(t.seq * 7 + 3) % UNITS]!.id, role: 'responsible' as const },
+    ]),
+    skipDuplicates: true,
+  });
   await prisma.taskLeader.createMany({ data: tasks.map((t) => ({ taskId: t.id, personId: leaders[t.seq % leaders.length]!.id })) });
   // Progress history: a report on half of the tasks, a few weeks back.
   await prisma.progressUpdate.createMany({
@@ -82,16 +90,40 @@ async function benchSlot(label: string, databaseUrl?: string): Promise<void> {
     const again = performance.now();
     await engine.runSlot('weekly_reminder', atLocal('2026-05-25', '09:00'));
     const rerun = performance.now() - again;
+    const base = await baseline(db.prisma, runs[0]!.messages);
     const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
     const med = (k: 'planMs' | 'recordMs') => runs.map((r) => r[k]).sort((a, b) => a - b)[1]!.toFixed(0);
     console.log(
       `${label}: 周调度 slot, ${TASKS} tasks / ${UNITS} units → ${runs[0]!.messages} messages; plan+record median ${ms[1]!.toFixed(0)} ms (min ${ms[0]!.toFixed(0)}, max ${ms[2]!.toFixed(0)}; planning ${med('planMs')} ms, writing the outbox ${med('recordMs')} ms); already-done re-run ${rerun.toFixed(1)} ms; seeding ${(seeded / 1000).toFixed(1)} s`,
     );
+    console.log(`${label}: baseline in the same database — raw SQL reading every open assignment with its task and last report ${base.readMs.toFixed(0)} ms, one INSERT of the same ${runs[0]!.messages} outbox rows ${base.insertMs.toFixed(0)} ms (median of 3)`);
   } finally {
     await db.close();
   }
 }
 
+
+/** What the slot could not do faster than: read the assignments it decides over, and insert its rows in one statement. */
+async function baseline(prisma: PrismaClient, rows: number): Promise<{ readMs: number; insertMs: number }> {
+  const read: number[] = [];
+  const insert: number[] = [];
+  const sent = (await prisma.outbox.findMany({ where: { cadence: 'weekly_reminder' }, select: { text: true, mentions: true }, orderBy: { id: 'asc' } })).slice(0, rows);
+  for (let i = 0; i < 3; i++) {
+    let t = performance.now();
+    await prisma.$queryRawUnsafe(`SELECT a."unitId", a."id", a."state", t."no", t."title", t."deadline",
+        (SELECT max(p."reportedAt") FROM "ProgressUpdate" p WHERE p."taskId" = a."taskId" AND p."unitId" = a."unitId") AS "last"
+      FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" WHERE a."state" <> 'closed'`);
+    read.push(performance.now() - t);
+    // The very texts and mentions the slot wrote, under new keys.
+    const json = JSON.stringify(sent.map((o, k) => ({ k: `base-${i}-${k}`, t: o.text, m: o.mentions })));
+    t = performance.now();
+    await prisma.$executeRawUnsafe(`INSERT INTO "Outbox" ("idempotencyKey", "targetKind", "targetRef", "text", "mentions", "updatedAt")
+      SELECT x.k, 'group', 'g', x.t, ARRAY(SELECT json_array_elements_text(x.m)), now() FROM json_to_recordset($1::json) AS x(k text, t text, m json)`, json);
+    insert.push(performance.now() - t);
+  }
+  const med = (l: number[]) => l.sort((a, b) => a - b)[1]!;
+  return { readMs: med(read), insertMs: med(insert) };
+}
 
 async function benchLag(backend: 'node-cron' | 'bullmq', n = 6): Promise<void> {
   const lags: number[] = [];

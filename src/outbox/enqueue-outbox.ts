@@ -14,28 +14,26 @@ export interface OutboxItem {
   notBefore?: Date;
 }
 
-type Tx = Pick<PrismaClient, 'outbox'>;
+type Tx = Pick<PrismaClient, '$executeRaw'>;
 
 /**
  * Records messages to send. The unique idempotency key makes deciding-to-send safe to repeat after a
  * crash or from a second worker: the database keeps the first row and ignores the rest.
- * Returns how many rows were new.
+ * Returns how many rows were new. One statement however many rows: a 周调度 slot's 600 messages
+ * through Prisma's createMany cost over a second of query building; as one JSON document, ~0.1 s.
  */
 export async function enqueueOutbox(db: Tx, items: OutboxItem[]): Promise<number> {
   if (items.length === 0) return 0;
-  const { count } = await db.outbox.createMany({
-    data: items.map((m) => ({
-      idempotencyKey: m.idempotencyKey,
-      targetKind: m.target.kind,
-      targetRef: m.target.ref,
-      text: m.text,
-      mentions: m.mentions ?? [],
-      attachment: m.attachment ?? null,
-      cadence: m.cadence ?? null,
-      slotAt: m.slotAt ?? null,
-      ...(m.notBefore ? { notBefore: m.notBefore } : {}),
+  const rows = JSON.stringify(
+    items.map((m) => ({
+      k: m.idempotencyKey, tk: m.target.kind, tr: m.target.ref, t: m.text, m: m.mentions ?? [], a: m.attachment ?? null,
+      c: m.cadence ?? null, s: m.slotAt?.toISOString() ?? null, nb: m.notBefore?.toISOString() ?? null,
     })),
-    skipDuplicates: true,
-  });
-  return count;
+  );
+  // Timestamps are kept as UTC wall time (Prisma's DateTime on timestamp(3)), so the ISO string's zone is dropped as UTC.
+  return db.$executeRaw`
+    INSERT INTO "Outbox" ("idempotencyKey", "targetKind", "targetRef", "text", "mentions", "attachment", "cadence", "slotAt", "notBefore", "updatedAt")
+    SELECT x.k, x.tk, x.tr, x.t, ARRAY(SELECT json_array_elements_text(x.m)), x.a, x.c, x.s::timestamp(3), COALESCE(x.nb::timestamp(3), now() AT TIME ZONE 'UTC'), now() AT TIME ZONE 'UTC'
+    FROM json_to_recordset(${rows}::json) AS x(k text, tk text, tr text, t text, m json, a text, c text, s text, nb text)
+    ON CONFLICT ("idempotencyKey") DO NOTHING`;
 }
