@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { toLocalDate } from '../domain/calendar/shanghai-time.ts';
-import { ASSIGNMENT_STATE_LABEL, canAct, decideRequest as decide, deriveAfter, taskLabel, taskRefLabel, type AssignmentPatch } from '../domain/work/index.ts';
+import { ASSIGNMENT_STATE_LABEL, canAct, isOpen, decideRequest as decide, deriveAfter, taskLabel, taskRefLabel, type AssignmentPatch } from '../domain/work/index.ts';
 import type { RequestRow, TaskInfo, WorkItem } from '../ports/work-store.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
 import { adminTargets, unitTargets } from './chat-turn.ts';
@@ -220,7 +220,7 @@ export async function transferTask(turn: ChatTurn, ref: string, unitName: string
     return { status: 'interpreted', note: 'transfer to same unit' };
   }
   const groupUnits = new Set(turn.sender.group?.units.map((u) => u.id));
-  const open = all.filter((a) => a.state !== 'closed');
+  const open = all.filter(isOpen);
   const from = open.find((a) => groupUnits.has(a.unitId)) ?? open.find((a) => a.role === 'lead') ?? open.find((a) => a.role === 'responsible') ?? open[0];
   if (!from) {
     await turn.reply(`${taskLabel(task)}没有在办的承担单位，无法转办。`);

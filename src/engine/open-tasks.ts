@@ -47,7 +47,7 @@ export async function loadOpenTasksByUnit(
     FROM "Assignment" a
     JOIN "Task" t ON t."id" = a."taskId"
     JOIN "Plan" p ON p."id" = t."planId" AND p."archivedAt" IS NULL
-    WHERE a."state" <> 'closed' AND a."role"::text = ANY(${[...opts.roles]})
+    WHERE a."state" <> 'closed' /* isOpen */ AND a."role"::text = ANY(${[...opts.roles]})
       ${opts.unitIds ? Prisma.sql`AND a."unitId" = ANY(${[...opts.unitIds]})` : Prisma.empty}
     GROUP BY a."unitId"`;
   const [rows, { last, reportedAt, receivedAt }, leaders, plans] = await Promise.all([

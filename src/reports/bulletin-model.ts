@@ -1,7 +1,7 @@
 import { addDays, lastDayOfMonth, weekday, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
 import { normalisedScores, type ScoreResult } from '../domain/scoring/index.ts';
-import { DEFAULT_REPORTING_ROLES, stillToDo } from '../domain/work/index.ts';
+import { DEFAULT_REPORTING_ROLES, partPercent, stillToDo } from '../domain/work/index.ts';
 import type { ReportAssignment, ReportData, ReportTask } from './report-data.ts';
 import { isOverdue } from './report-facts.ts';
 
@@ -98,8 +98,7 @@ export function bulletinModel(data: ReportData, calendar: WorkCalendar): Bulleti
     const parts = a?.parts ?? [];
     const completed = parts.filter((p) => p.a.state === 'closed').length;
     const overdueParts = parts.filter(partOverdue);
-    const progressOf = (p: ReportAssignment) => (p.state === 'closed' || p.state === 'reported_done' ? 100 : (p.percent ?? 0));
-    const meanProgress = parts.length ? parts.reduce((s, p) => s + progressOf(p.a), 0) / parts.length / 100 : 0;
+    const meanProgress = parts.length ? parts.reduce((s, p) => s + partPercent(p.a), 0) / parts.length / 100 : 0;
     // With no report due (all its parts finished), reporting is not held against the unit.
     const onTimeRate = a && a.due > 0 ? a.onTime / a.due : 1;
     const localValue = parts.length ? round2(onTimeRate * 40 + meanProgress * 30 + (1 - overdueParts.length / parts.length) * 30) : null;

@@ -1,7 +1,7 @@
 import { addDays, atLocal, toLocalDate, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
 import { memoCalendar, taskHealth, type HealthResult, type TaskStatusValue } from '../domain/health/index.ts';
-import { applyReport, deriveTask, uniqueShortNames, type Assignment, type AssignmentRole, type AssignmentState } from '../domain/work/index.ts';
+import { applyReport, deriveTask, isOpen, uniqueShortNames, type Assignment, type AssignmentRole, type AssignmentState } from '../domain/work/index.ts';
 import type { Db } from '../store/open-database.ts';
 
 /** One progress report as the reports need it. Receipts (签收) are not reports and are left out. */
@@ -246,7 +246,7 @@ export function assignmentAt(a: AssignmentRow, updates: readonly ReportUpdate[],
     events.push({ at: u.reportedAt, apply: (s) => Object.assign(s, applyReport(s, { percent: u.percent, status: u.status === 'closed' ? 'done' : u.status }, u.reportedAt).patch) });
   }
   for (const c of closes) {
-    if (c.createdAt < end) events.push({ at: c.createdAt, apply: (s) => { if (s.state !== 'closed') s.state = 'reported_done'; } });
+    if (c.createdAt < end) events.push({ at: c.createdAt, apply: (s) => { if (isOpen(s)) s.state = 'reported_done'; } });
     if (c.decidedAt && c.decidedAt < end && c.status !== 'pending') {
       const approved = c.status === 'approved';
       events.push({ at: c.decidedAt, apply: (s) => Object.assign(s, approved ? { state: 'closed', percent: 100, closedAt: c.decidedAt } : s.state === 'reported_done' ? { state: 'in_progress' } : {}) });
@@ -260,7 +260,7 @@ export function assignmentAt(a: AssignmentRow, updates: readonly ReportUpdate[],
   const s: Pick<Assignment, 'state' | 'percent' | 'lastReportedAt' | 'closedAt'> = { state: 'not_started', percent: null, lastReportedAt: null, closedAt: null };
   for (const e of events.sort((x, y) => x.at.getTime() - y.at.getTime())) e.apply(s);
   // Closed by then with no request on record (a ledger import, an admin's direct 销号): closed all the same.
-  if (a.closedAt && a.closedAt < end && s.state !== 'closed') Object.assign(s, { state: 'closed', closedAt: a.closedAt, percent: 100 });
+  if (a.closedAt && a.closedAt < end && isOpen(s)) Object.assign(s, { state: 'closed', closedAt: a.closedAt, percent: 100 });
   return s;
 }
 

@@ -46,7 +46,7 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
       const [names, rows] = await Promise.all([
         shortNames(),
         prisma.assignment.findMany({
-          where: { unitId, task: activePlan, ...(opts.withClosed ? {} : { state: { not: 'closed' } }) },
+          where: { unitId, task: activePlan, ...(opts.withClosed ? {} : { state: { not: 'closed' } }) /* isOpen */ },
           include: { task: { select: taskSelect } },
           orderBy: [{ task: { planId: 'asc' } }, { task: { seq: 'asc' } }],
         }),

@@ -60,10 +60,13 @@ export function deriveTask(all: readonly Assignment[], fallback: DerivedTask): D
   const open = holders.filter(isOpen);
   const closedAt = open.length ? null : holders.reduce<Date | null>((m, a) => (a.closedAt && (!m || a.closedAt > m) ? a.closedAt : m), null);
   const given = holders.filter((a) => a.percent !== null || a.state === 'closed' || a.state === 'reported_done');
-  const percent = given.length
-    ? Math.round(holders.reduce((s, a) => s + (a.state === 'closed' || a.state === 'reported_done' ? 100 : (a.percent ?? 0)), 0) / holders.length)
-    : null;
+  const percent = given.length ? Math.round(holders.reduce((s, a) => s + partPercent(a), 0) / holders.length) : null;
   return { state: taskStateOf(open), percent, closedAt };
+}
+
+/** How far one unit's part is, for averages: 销号 and 报完成待核 count as 100, no figure as 0. */
+export function partPercent(a: Pick<Assignment, 'state' | 'percent'>): number {
+  return a.state === 'closed' || a.state === 'reported_done' ? 100 : (a.percent ?? 0);
 }
 
 function taskStateOf(open: readonly Pick<Assignment, 'state'>[]): TaskState {
