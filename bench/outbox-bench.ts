@@ -3,7 +3,7 @@
 // PGlite and on Postgres (BENCH_DATABASE_URL, or a fresh database on the local test server).
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createRecordingChat } from '../src/engine/recording-chat.ts';
+import { createRehearsalChat } from '../src/adapters/chat/rehearsal-chat.ts';
 import { silentLogger } from '../src/log/create-logger.ts';
 import { createOutboxSender } from '../src/outbox/create-outbox-sender.ts';
 import { enqueueOutbox, type OutboxItem } from '../src/outbox/enqueue-outbox.ts';
@@ -31,7 +31,7 @@ async function bench(label: string, databaseUrl?: string): Promise<void> {
       const e0 = performance.now();
       for (let i = 0; i < N; i += 1_000) await enqueueOutbox(db.prisma, items(batch).slice(i, i + 1_000));
       const enqueueMs = performance.now() - e0;
-      const chats = Array.from({ length: senders }, () => createRecordingChat(systemClock));
+      const chats = Array.from({ length: senders }, () => createRehearsalChat(systemClock));
       const s0 = performance.now();
       await Promise.all(chats.map((chat) => createOutboxSender({ prisma: db.prisma, chat, clock: systemClock, logger: silentLogger, sendPerMinute: 0, sendJitterMs: 0, maxAttempts: 3 }).flushOnce()));
       const sendMs = performance.now() - s0;

@@ -3,7 +3,7 @@ import type { Logger } from '../log/create-logger.ts';
 import { createOutboxSender } from '../outbox/create-outbox-sender.ts';
 import type { ManualClock } from '../ports/clock.ts';
 import type { CadenceEngine } from './create-cadence-engine.ts';
-import { createRecordingChat } from './recording-chat.ts';
+import { createRehearsalChat } from '../adapters/chat/rehearsal-chat.ts';
 
 /** One message as it left the bot. */
 export interface Dispatch {
@@ -33,7 +33,7 @@ export async function simulate(opts: {
   onSlotError?: (slot: { cadenceKey: string; slotAt: Date }, error: unknown) => void;
 }): Promise<Dispatch[]> {
   const { prisma, engine, clock } = opts;
-  const chat = createRecordingChat(clock);
+  const chat = createRehearsalChat(clock);
   const sender = createOutboxSender({ prisma, chat, clock, logger: opts.logger, sendPerMinute: 0, sendJitterMs: 0, maxAttempts: 3, workerId: 'simulate' });
   const times = [...new Set((await engine.planUpcoming(opts.from, opts.to)).map((s) => s.at.getTime()))].sort((a, b) => a - b);
   const out: Dispatch[] = [];

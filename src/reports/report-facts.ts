@@ -1,16 +1,9 @@
 import type { LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { TaskStatusValue } from '../domain/health/index.ts';
-import { DEFAULT_REPORTING_ROLES, owesReport, taskStillToDo } from '../domain/work/index.ts';
+import { DEFAULT_REPORTING_ROLES, owesReport, TASK_STATE_LABEL, taskStillToDo } from '../domain/work/index.ts';
 import type { ReportTask, ReportUnitRef, ReportUpdate } from './report-data.ts';
 
-export const STATUS_LABEL: Record<TaskStatusValue, string> = {
-  not_started: '未启动',
-  in_progress: '推进中',
-  lagging: '滞后',
-  blocked: '受阻',
-  done: '报完成待核',
-  closed: '已销号',
-};
+export const STATUS_LABEL: Record<TaskStatusValue, string> = TASK_STATE_LABEL;
 
 export const isActive = (t: ReportTask): boolean => taskStillToDo(t.status);
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { enqueueOutbox, type OutboxItem } from '../../src/outbox/enqueue-outbox.ts';
 import { createOutboxSender, type OutboxSenderOptions } from '../../src/outbox/create-outbox-sender.ts';
-import { createRecordingChat } from '../../src/engine/recording-chat.ts';
+import { createRehearsalChat } from '../../src/adapters/chat/rehearsal-chat.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import type { ChatPort, OutgoingMessage } from '../../src/ports/chat.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
@@ -20,7 +20,7 @@ const item = (n: number, extra: Partial<OutboxItem> = {}): OutboxItem => ({
 
 /** A chat whose send() fails `failures` times, then records. */
 function flakyChat(clock: ManualClock, failures: number) {
-  const chat = createRecordingChat(clock);
+  const chat = createRehearsalChat(clock);
   let left = failures;
   const send = chat.send.bind(chat);
   chat.send = async (m: OutgoingMessage) => {
@@ -51,7 +51,7 @@ describe.each(DB_KINDS)('outbox sender on %s', (kind) => {
 
   it('delivers due rows in order with their mentions and marks them sent; later rows wait', async () => {
     await enqueueOutbox(db.prisma, [item(1), item(2), item(3, { notBefore: new Date(T0.getTime() + 60_000) })]);
-    const chat = createRecordingChat(clock);
+    const chat = createRehearsalChat(clock);
     expect(await sender(chat).flushOnce()).toBe(2);
     expect(chat.sent.map((m) => [m.target.ref, m.text, m.mentions])).toEqual([
       ['群1', '消息1', ['wx-1']],
@@ -67,7 +67,7 @@ describe.each(DB_KINDS)('outbox sender on %s', (kind) => {
 
   it('shares the work among concurrent senders: every row exactly once', async () => {
     await enqueueOutbox(db.prisma, Array.from({ length: 120 }, (_, i) => item(i)));
-    const chats = [0, 1, 2].map(() => createRecordingChat(clock));
+    const chats = [0, 1, 2].map(() => createRehearsalChat(clock));
     const counts = await Promise.all(chats.map((c, i) => sender(c, { workerId: `w${i}` }).flushOnce()));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(120);
     const keys = chats.flatMap((c) => c.sent.map((m) => m.text));
@@ -78,10 +78,10 @@ describe.each(DB_KINDS)('outbox sender on %s', (kind) => {
   it('after a crash between claim and send, re-sends once when the lease expires — not before', async () => {
     await enqueueOutbox(db.prisma, [item(1)]);
     // Sender A claims the row, then its process "dies" inside send(): the promise never settles.
-    const hung: ChatPort = { ...createRecordingChat(clock), send: () => new Promise<void>(() => {}) };
+    const hung: ChatPort = { ...createRehearsalChat(clock), send: () => new Promise<void>(() => {}) };
     void sender(hung, { workerId: 'A' }).flushOnce();
     await vi.waitFor(async () => expect((await db.prisma.outbox.findFirstOrThrow()).status).toBe('sending'), { interval: 10 });
-    const chat = createRecordingChat(clock);
+    const chat = createRehearsalChat(clock);
     const b = sender(chat, { workerId: 'B' });
     expect(await b.flushOnce()).toBe(0); // A's lease holds
     await clock.advance(59_000);
@@ -126,7 +126,7 @@ describe.each(DB_KINDS)('outbox sender on %s', (kind) => {
 
   it('waits while the chat is logged out, without spending attempts', async () => {
     await enqueueOutbox(db.prisma, [item(1)]);
-    const chat = createRecordingChat(clock);
+    const chat = createRehearsalChat(clock);
     await chat.close();
     expect(await sender(chat).flushOnce()).toBe(0);
     expect(await db.prisma.outbox.findFirstOrThrow()).toMatchObject({ status: 'pending', attempts: 0 });
@@ -134,7 +134,7 @@ describe.each(DB_KINDS)('outbox sender on %s', (kind) => {
 
   it('paces messages: sendPerMinute apart plus jitter', async () => {
     await enqueueOutbox(db.prisma, [item(1), item(2), item(3)]);
-    const chat = createRecordingChat(clock);
+    const chat = createRehearsalChat(clock);
     let finished = false;
     const done = sender(chat, { sendPerMinute: 6, sendJitterMs: 2_000, random: () => 0.5 })
       .flushOnce()

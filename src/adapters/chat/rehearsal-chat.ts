@@ -13,7 +13,8 @@ export interface DeliveredMessage extends OutgoingMessage {
 export function createRehearsalChat(clock: Clock): ChatPort & { sent: DeliveredMessage[]; deliver(m: IncomingMessage): Promise<void> } {
   const sent: DeliveredMessage[] = [];
   const handlers: Array<(m: IncomingMessage) => Promise<void>> = [];
-  let status: ChatStatus = 'stopped';
+  // A chat in the process is reachable from the start; close() stops it like a logout would.
+  let status: ChatStatus = 'logged_in';
   return {
     channel: 'rehearsal',
     sent,
