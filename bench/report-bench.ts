@@ -81,6 +81,13 @@ async function main(): Promise<void> {
         }
       }
       for (let i = 0; i < links.length; i += 5000) await prisma.taskUnit.createMany({ data: links.slice(i, i + 5000) });
+      // Each unit's part of each task, in the state its task is in.
+      const stateOf = new Map(tasks.map((t) => [t.id, t]));
+      const parts = links.map((l) => {
+        const t = stateOf.get(l.taskId)!;
+        return { taskId: l.taskId, unitId: l.unitId, role: l.role, state: t.status === 'done' ? ('reported_done' as const) : t.status, percent: t.percent };
+      });
+      for (let i = 0; i < parts.length; i += 5000) await prisma.assignment.createMany({ data: parts.slice(i, i + 5000), skipDuplicates: true });
       for (let i = 0; i < leads.length; i += 5000) await prisma.taskLeader.createMany({ data: leads.slice(i, i + 5000) });
       for (let i = 0; i < milestones.length; i += 5000) await prisma.milestone.createMany({ data: milestones.slice(i, i + 5000) });
       for (let i = 0; i < updates.length; i += 5000) await prisma.progressUpdate.createMany({ data: updates.slice(i, i + 5000) });
