@@ -1,3 +1,4 @@
+import { parseTaskRef } from '../domain/work/index.ts';
 import type { IncomingMessage } from '../ports/chat.ts';
 import { archivePlan, bindGroup, listFailures, pushNow, queryUnit, setRemindersPaused } from './admin-commands.ts';
 import type { InboundDeps } from './chat-deps.ts';
@@ -13,18 +14,24 @@ import { attachEvidence, decideRequest, evidenceDir, requestClose, requestExtens
 
 export type { InboundDeps } from './chat-deps.ts';
 
+/** 进展 重大项目3 … → 重大项目第3项 …, the way the reply reader expects a reference. */
+function asReplyRef(ref: string): string {
+  const p = parseTaskRef(ref);
+  return p ? `${p.plan ?? ''}第${p.no}项` : ref;
+}
+
 function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
   switch (c.name) {
     case 'help': return help(turn);
     case 'myTasks': return myTasks(turn);
-    case 'progress': return recordProgress(turn, `${/第|项$/.test(c.taskRef) ? c.taskRef : `第${c.taskRef}项`} ${c.text}`);
+    case 'progress': return recordProgress(turn, `${asReplyRef(c.taskRef)} ${c.text}`);
     case 'overdue': return overdue(turn);
     case 'requestClose': return requestClose(turn, c.taskRef, c.reason);
     case 'requestExtension': return requestExtension(turn, c.taskRef, c.date, c.reason);
     case 'weeklyDigest': return weeklyDigest(turn);
     case 'approve': return decideRequest(turn, c.taskRef, true, c.note);
     case 'return': return decideRequest(turn, c.taskRef, false, c.reason);
-    case 'transfer': return transferTask(turn, c.taskRef, c.unit);
+    case 'transfer': return transferTask(turn, c.taskRef, c.unit, c.from);
     case 'pause': return setRemindersPaused(turn, true);
     case 'resume': return setRemindersPaused(turn, false);
     case 'pushNow': return pushNow(turn);

@@ -9,7 +9,7 @@ export type ChatCommand =
   | { name: 'weeklyDigest' }
   | { name: 'approve'; taskRef: string; note: string }
   | { name: 'return'; taskRef: string; reason: string }
-  | { name: 'transfer'; taskRef: string; unit: string }
+  | { name: 'transfer'; taskRef: string; unit: string; from?: string }
   | { name: 'pause' }
   | { name: 'resume' }
   | { name: 'pushNow' }
@@ -23,7 +23,7 @@ export type ChatCommand =
   | { name: 'setCadence'; cadence: string; enabled?: boolean; time?: string; weekday?: number };
 
 // A task reference: an optional plan name (《政府工作报告》 / 重大项目), then the number (第2项, 二, 3).
-const NO = '((?:《[^》]{1,30}》)?\\s*(?:[\\u4e00-\\u9fa5A-Za-z]{2,14}?)?\\s*第?\\s*[0-9一二三四五六七八九十百两]{1,6}(?:\\.[0-9]{1,3})*\\s*[项号条]?)';
+const NO = '((?:《[^》]{1,30}》)?\\s*(?:[\\u4e00-\\u9fa5A-Za-z][\\u4e00-\\u9fa5A-Za-z0-9#]{1,17}?)?\\s*第?\\s*[0-9一二三四五六七八九十百两]{1,6}(?:\\.[0-9]{1,3})*\\s*[项号条]?)';
 const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [/^(帮助|help|菜单|\?|？|使用说明)$/i, () => ({ name: 'help' })],
   [/^(我的任务|任务清单|任务列表|本单位任务)$/, () => ({ name: 'myTasks' })],
@@ -34,7 +34,8 @@ const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [/^(本周汇总|周汇总|本周情况)$/, () => ({ name: 'weeklyDigest' })],
   [new RegExp(`^复核\\s*${NO}(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'approve', taskRef: m[1]!, note: (m[2] ?? '').trim() })],
   [new RegExp(`^退办\\s*${NO}(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'return', taskRef: m[1]!, reason: (m[2] ?? '').trim() })],
-  [new RegExp(`^转办\\s*${NO}[\\s:：,，]+(\\S+)\\s*$`), (m) => ({ name: 'transfer', taskRef: m[1]!, unit: m[2]! })],
+  // 转办 3 区住建局 (to), or 转办 3 区商务局 区住建局 (from, to) when several units share the task.
+  [new RegExp(`^转办\\s*${NO}[\\s:：,，]+(\\S+)(?:\\s+(\\S+))?\\s*$`), (m) => (m[3] ? { name: 'transfer', taskRef: m[1]!, from: m[2]!, unit: m[3] } : { name: 'transfer', taskRef: m[1]!, unit: m[2]! })],
   [/^(暂停提醒|暂停推送)$/, () => ({ name: 'pause' })],
   [/^(恢复提醒|恢复推送)$/, () => ({ name: 'resume' })],
   [/^(立即推送|马上推送)$/, () => ({ name: 'pushNow' })],

@@ -69,6 +69,13 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
     if (addressed) await turn.reply(`没有看懂这条消息。${HINT}`);
     return { status: 'ignored', note: 'not a progress report' };
   }
+  // Read plan by plan, a plan where the unit has one task would catch every report that names no
+  // task; with several plans in play, a report must say which task it is about.
+  if (reads.length > 1 && findTaskRefsInReply(text).length === 0) {
+    const question = `请问这是哪一项任务的进展？本单位有${reads.length}个方案的任务，请写明方案简称和编号，如“${reads[0]!.ws[0]!.task.planShort}第${reads[0]!.ws[0]!.task.no}项 …”。`;
+    await turn.reply(question);
+    return { status: 'interpreted', note: `asked back: ${question}` };
+  }
   const confident = reads.filter((x) => x.r.isProgressReport && x.r.confidence === 'high' && x.r.items.length > 0);
   if (confident.length > 1) {
     const options = confident.map((x) => x.ws.find((w) => w.task.no === x.r.items[0]!.taskNo)!.task);

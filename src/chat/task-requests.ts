@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { toLocalDate } from '../domain/calendar/shanghai-time.ts';
-import { ASSIGNMENT_STATE_LABEL, canAct, isOpen, decideRequest as decide, deriveAfter, taskLabel, taskRefLabel, type AssignmentPatch } from '../domain/work/index.ts';
+import { ASSIGNMENT_STATE_LABEL, canAct, closeWithTask, isOpen, decideRequest as decide, deriveAfter, taskLabel, taskRefLabel, type AssignmentPatch } from '../domain/work/index.ts';
 import type { RequestRow, TaskInfo, WorkItem } from '../ports/work-store.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
 import { adminTargets, unitTargets } from './chat-turn.ts';
@@ -105,6 +105,10 @@ export async function requestExtension(turn: ChatTurn, ref: string, dateText: st
     return { status: 'interpreted', note: 'extension without reason' };
   }
   const unit = turn.sender.unit!;
+  if ((await turn.deps.work.pendingRequests(w.task.taskId, 'extension')).some((r) => r.assignmentId === w.assignment.id)) {
+    await turn.reply(`${taskLabel(w.task)}已有待复核的延期申请，请等待督办室复核。`);
+    return { status: 'interpreted', note: 'extension request already pending' };
+  }
   const admins = await adminTargets(turn.deps.prisma, turn.deps.admins);
   await turn.deps.work.apply({
     newRequests: [{ taskId: w.task.taskId, assignmentId: w.assignment.id, unitId: unit.id, kind: 'extension', requestedBy: actorOf(turn), reason, evidence: [], newDeadline: date, at: turn.now }],
@@ -173,7 +177,10 @@ export async function decideRequest(turn: ChatTurn, ref: string, approve: boolea
     return { status: 'interpreted', note: 'close approval refused: not reported done' };
   }
   const patch = assignment ? decide(assignment, req, approve, turn.now) : {};
-  const derived = deriveAfter(all, new Map(assignment ? [[assignment.id, patch]] : []), { state: task.state, percent: task.percent, closedAt: null });
+  const patches = new Map(assignment ? [[assignment.id, patch]] : []);
+  const derived = deriveAfter(all, patches, { state: task.state, percent: task.percent, closedAt: null });
+  // The task closed: the parts that did not hold it open (责任 under a 牵头, 参加) close with it.
+  const withTask = closeWithTask(all, patches, derived, turn.now);
   const kindLabel = req.kind === 'close' ? '销号' : '延期';
   const unitName = req.unitId !== null ? (await turn.deps.prisma.unit.findUnique({ where: { id: req.unitId }, select: { name: true } }))?.name ?? '' : '';
   let outcome = '';
@@ -182,7 +189,7 @@ export async function decideRequest(turn: ChatTurn, ref: string, approve: boolea
   const targets = req.unitId !== null ? await unitTargets(turn.deps.prisma, req.unitId) : [{ kind: 'person' as const, ref: req.requestedBy }];
   const evidence = req.kind === 'close' ? `（佐证材料${req.evidence.length}份）` : '';
   await work.apply({
-    assignments: assignment && Object.keys(patch).length ? [{ id: assignment.id, patch }] : [],
+    assignments: [...(assignment && Object.keys(patch).length ? [{ id: assignment.id, patch }] : []), ...[...withTask].map(([id, p]) => ({ id, patch: p }))],
     tasks: [{ id: task.taskId, derived, ...(approve && req.kind === 'extension' && req.newDeadline ? { deadline: { date: req.newDeadline, text: `${req.newDeadline}（已批准延期）` } } : {}) }],
     decided: [{ id: req.id, status: approve ? 'approved' : 'returned', by: turn.m.talkerId, at: turn.now, decision: note || (approve ? '同意' : null) }],
     audit: [
@@ -204,13 +211,18 @@ export async function decideRequest(turn: ChatTurn, ref: string, approve: boolea
   return { status: 'interpreted', note: `${approve ? 'approved' : 'returned'} request ${req.id}` };
 }
 
-/** 转办 <ref> <单位>: an admin moves one unit's part of a task to another unit. */
-export async function transferTask(turn: ChatTurn, ref: string, unitName: string): Promise<Outcome> {
+/**
+ * 转办 <ref> [原单位] <单位>: an admin moves one unit's part of a task to another unit. Which part:
+ * the one named, else the one of the group the admin writes in, else the only open one; with
+ * several and none named, ask.
+ */
+export async function transferTask(turn: ChatTurn, ref: string, unitName: string, fromName?: string): Promise<Outcome> {
   if (!canAct(turn.sender.actor, 'transfer').ok) return deny(turn, '转办任务');
   const found = await findTaskForAdmin(turn, ref);
   const to = await findUnit(turn.deps.prisma, unitName);
-  if (!found.ok || !to) {
-    await turn.reply(!found.ok ? found.answer : `没有找到单位“${unitName}”，请用单位全称。`);
+  const named = fromName ? await findUnit(turn.deps.prisma, fromName) : null;
+  if (!found.ok || !to || (fromName && !named)) {
+    await turn.reply(!found.ok ? found.answer : `没有找到单位“${!to ? unitName : fromName}”，请用单位全称。`);
     return { status: 'interpreted', note: 'transfer target not found' };
   }
   const task = found.value;
@@ -221,14 +233,19 @@ export async function transferTask(turn: ChatTurn, ref: string, unitName: string
   }
   const groupUnits = new Set(turn.sender.group?.units.map((u) => u.id));
   const open = all.filter(isOpen);
-  const from = open.find((a) => groupUnits.has(a.unitId)) ?? open.find((a) => a.role === 'lead') ?? open.find((a) => a.role === 'responsible') ?? open[0];
+  const inGroup = open.filter((a) => groupUnits.has(a.unitId));
+  const from = named ? open.find((a) => a.unitId === named.id) : inGroup.length === 1 ? inGroup[0] : open.length === 1 ? open[0] : undefined;
   if (!from) {
-    await turn.reply(`${taskLabel(task)}没有在办的承担单位，无法转办。`);
-    return { status: 'interpreted', note: 'nothing to transfer' };
+    const names = await turn.deps.prisma.unit.findMany({ where: { id: { in: open.map((a) => a.unitId) } }, select: { name: true } });
+    await turn.reply(
+      named ? `${named.name}在${taskLabel(task)}中没有在办的部分。`
+        : open.length ? `${taskLabel(task)}有${open.length}个承担单位（${names.map((n) => n.name).join('、')}），请写明转出单位：转办 ${cmdRef(task)} 原单位 ${to.name}` : `${taskLabel(task)}没有在办的承担单位，无法转办。`,
+    );
+    return { status: 'interpreted', note: 'transfer source unclear' };
   }
   const fromUnit = await turn.deps.prisma.unit.findUnique({ where: { id: from.unitId }, select: { name: true } });
   // The new unit starts its part afresh: the old unit's progress and its pending requests stay with the old unit's record.
-  const patch: AssignmentPatch = { unitId: to.id, state: 'not_started', percent: null, lastReportedAt: null, receivedAt: null, closedAt: null };
+  const patch: AssignmentPatch = { unitId: to.id, state: 'not_started', percent: null, lastReportedAt: null, receivedAt: null, closedAt: null, via: `转办自${fromUnit?.name ?? '原单位'}` };
   const pending = (await turn.deps.work.pendingRequests(task.taskId)).filter((r) => r.assignmentId === from.id || (r.assignmentId === null && r.unitId === from.unitId));
   const derived = deriveAfter(all, new Map([[from.id, patch]]), { state: task.state, percent: task.percent, closedAt: null });
   await turn.deps.work.apply({

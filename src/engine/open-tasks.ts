@@ -99,7 +99,9 @@ async function lastProgress(prisma: PrismaClient, asOf: Date): Promise<{ last: M
   const rows = await prisma.$queryRaw<{ taskId: number; unitId: number; kind: string; reportedAt: Date; text: string; percent: number | null }[]>`
     SELECT DISTINCT ON ("taskId", "unitId", "kind" = 'receipt') "taskId", "unitId", "kind", "reportedAt", "text", "percent"
     FROM "ProgressUpdate"
-    WHERE "unitId" IS NOT NULL AND "kind" IN ('report', 'correction', 'receipt') AND "reportedAt" < ${asOf}
+    WHERE "unitId" IS NOT NULL AND "reportedAt" < ${asOf}
+      -- 签收 only matters within the current cycle; every 收到 writes a row per open part, so old ones are many.
+      AND ("kind" IN ('report', 'correction') OR ("kind" = 'receipt' AND "reportedAt" >= ${new Date(asOf.getTime() - 62 * 86400_000)}))
     ORDER BY "taskId", "unitId", "kind" = 'receipt', "reportedAt" DESC, "id" DESC`;
   const last = new Map<string, string>();
   const reportedAt = new Map<string, Date>();

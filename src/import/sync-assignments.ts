@@ -41,6 +41,12 @@ export async function syncAssignments(tx: Tx, tasks: readonly ParsedTask[], task
   }
   const existing = await tx.assignment.findMany({ where: { taskId: { in: [...desired.keys()] } } });
   const byKey = new Map(existing.map((a) => [`${a.taskId}:${a.unitId}`, a]));
+  // A 转办 outranks the document: the unit it moved from does not get its part back on re-import,
+  // and the unit it moved to keeps it.
+  const movedAway = new Set(
+    (await tx.taskRequest.findMany({ where: { kind: 'transfer', status: 'approved', taskId: { in: [...desired.keys()] } }, select: { taskId: true, unitId: true } })).map((r) => `${r.taskId}:${r.unitId}`),
+  );
+  for (const [taskId, specs] of desired) desired.set(taskId, specs.filter((s) => !movedAway.has(`${taskId}:${s.unitId}`)));
   const create: Prisma.AssignmentCreateManyInput[] = [];
   for (const [taskId, specs] of desired) {
     for (const s of specs) {
@@ -56,8 +62,13 @@ export async function syncAssignments(tx: Tx, tasks: readonly ParsedTask[], task
     }
   }
   if (create.length) report.created = (await tx.assignment.createMany({ data: create, skipDuplicates: true })).count;
-  const stale = [...byKey.values()].filter((a) => a.state === 'not_started' && !a.lastReportedAt && !a.receivedAt).map((a) => a.id);
+  const gone = [...byKey.values()].filter((a) => !a.via?.startsWith('转办'));
+  const stale = gone.filter((a) => a.state === 'not_started' && !a.lastReportedAt && !a.receivedAt).map((a) => a.id);
   if (stale.length) report.removed = (await tx.assignment.deleteMany({ where: { id: { in: stale } } })).count;
+  // A unit the document no longer names but that has reported keeps its record, as a participant:
+  // not chased, not holding the task open.
+  const retired = gone.filter((a) => !stale.includes(a.id) && (a.role !== 'participating' || a.via !== '方案已不再列出')).map((a) => a.id);
+  if (retired.length) await tx.assignment.updateMany({ where: { id: { in: retired } }, data: { role: 'participating', via: '方案已不再列出' } });
   return report;
 }
 

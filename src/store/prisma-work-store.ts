@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import { uniqueShortNames, type Assignment, type TaskState } from '../domain/work/index.ts';
+import { deriveTask, uniqueShortNames, type Assignment, type TaskState } from '../domain/work/index.ts';
 import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import type { RequestRow, TaskInfo, WorkItem, WorkStore } from '../ports/work-store.ts';
 
@@ -83,14 +83,19 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
     },
     async apply(change) {
       return prisma.$transaction(async (tx) => {
+        // Two units of one task reporting at once must not each derive the task from the other's old
+        // state: lock the tasks, then derive again from what is stored, inside the transaction.
+        const taskIds = (change.tasks ?? []).map((t) => t.id);
+        if (taskIds.length) await tx.$queryRaw`SELECT "id" FROM "Task" WHERE "id" = ANY(${taskIds}) FOR UPDATE`;
         for (const { id, patch } of change.assignments ?? []) await tx.assignment.update({ where: { id }, data: patch });
         for (const t of change.tasks ?? []) {
+          const derived = deriveTask((await tx.assignment.findMany({ where: { taskId: t.id } })).map(toAssignment), t.derived);
           await tx.task.update({
             where: { id: t.id },
             data: {
-              status: t.derived.state,
-              percent: t.derived.percent,
-              closedAt: t.derived.closedAt,
+              status: derived.state,
+              percent: derived.percent,
+              closedAt: derived.closedAt,
               ...(t.deadline ? { deadline: new Date(`${t.deadline.date}T00:00:00Z`), deadlineKind: 'date', deadlineText: t.deadline.text } : {}),
             },
           });

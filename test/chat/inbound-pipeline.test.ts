@@ -358,6 +358,30 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect((await taskRow(0)).closedAt).toBeNull();
   });
 
+  it('when the lead unit\'s 销号 closes a shared task, the responsible unit\'s part closes with it and is no longer listed', async () => {
+    await w.prisma.assignment.create({ data: { taskId: w.tasks[2]!.id, unitId: w.units.zhujian.id, role: 'responsible' } });
+    await w.say(w.wang, w.rooms.shangwu, '申请销号 第3项');
+    await w.say(w.admin, w.rooms.office, '复核 测试第3项');
+    expect((await taskRow(2)).status).toBe('closed');
+    expect(await assignmentOf(2, w.units.zhujian.id)).toMatchObject({ state: 'closed' });
+    await w.say(w.liu, w.rooms.zhujian, '我的任务');
+    const list = (await w.prisma.outbox.findMany({ orderBy: { id: 'desc' }, take: 1 }))[0]!.text;
+    expect(list).not.toContain('第3项');
+    expect(list).toContain('《测试》第4项');
+  });
+
+  it('with tasks in two plans, a report that names no task is asked about, not recorded on a guess', async () => {
+    const other = await w.prisma.plan.create({ data: { sourceDocument: 'other.docx', title: '2026年营商环境优化提升行动方案', mechanisms: [] } });
+    await w.prisma.task.create({ data: { planId: other.id, no: '7', seq: 7, title: '优化涉企服务', text: '优化涉企服务。', assignments: { create: [{ role: 'lead', unitId: w.units.shangwu.id }] } } });
+    await w.say(w.wang, w.rooms.shangwu, '本周已完成60%，存在资金缺口');
+    expect(await w.prisma.progressUpdate.count()).toBe(0);
+    expect((await w.prisma.outbox.findFirstOrThrow()).text).toMatch(/^请问这是哪一项任务的进展？本单位有2个方案的任务/);
+    await w.say(w.wang, w.rooms.shangwu, '进展 营商环境优化提升7 完成60%');
+    const [u] = await w.prisma.progressUpdate.findMany();
+    expect(u).toMatchObject({ percent: 60 });
+    expect((await w.prisma.task.findUniqueOrThrow({ where: { id: u!.taskId } })).planId).toBe(other.id);
+  });
+
   it('lets only admins change settings (暂停提醒 / 恢复提醒)', async () => {
     await w.say(w.wang, w.rooms.shangwu, '暂停提醒');
     expect(await w.prisma.setting.findUnique({ where: { key: 'reminders.paused' } })).toBeNull();

@@ -18,6 +18,8 @@ describe('parseChatCommand', () => {
     expect(p('复核 3')).toEqual({ name: 'approve', taskRef: '3', note: '' });
     expect(p('退办 3 佐证不全，请补充')).toEqual({ name: 'return', taskRef: '3', reason: '佐证不全，请补充' });
     expect(p('转办 5 区住建局')).toEqual({ name: 'transfer', taskRef: '5', unit: '区住建局' });
+    expect(p('转办 5 区商务局 区住建局')).toEqual({ name: 'transfer', taskRef: '5', from: '区商务局', unit: '区住建局' });
+    expect(p('复核 重大重点项目2026第2项')).toEqual({ name: 'approve', taskRef: '重大重点项目2026第2项', note: '' });
     expect(p('暂停提醒')).toEqual({ name: 'pause' });
     expect(p('恢复提醒')).toEqual({ name: 'resume' });
     expect(p('立即推送')).toEqual({ name: 'pushNow' });

@@ -127,4 +127,29 @@ describe.each(DB_KINDS)('savePlan on %s', (kind) => {
       ['responsible', '各项目相关责任单位', true, true],
     ]);
   });
+
+  it('makes one assignment per unit, keeps a 转办 and a reporting unit across re-imports', async () => {
+    const p = db.prisma;
+    await syncUnitDirectory(p, directory);
+    await savePlan(p, plan002, { actor: 'test' });
+    const plan = await p.plan.findUniqueOrThrow({ where: { sourceDocument: plan002.document } });
+    const task = await p.task.findUniqueOrThrow({ where: { planId_no: { planId: plan.id, no: '三' } } });
+    const unit = (name: string) => p.unit.findUniqueOrThrow({ where: { name } });
+    const [shangwu, fgw, zhujian] = await Promise.all([unit('区商务局'), unit('区发展和改革委员会'), unit('区住房和城乡建设局')]);
+    const parts = await p.assignment.findMany({ where: { taskId: task.id } });
+    expect(parts.find((a) => a.unitId === shangwu.id)).toMatchObject({ role: 'lead', via: null });
+    expect(parts.find((a) => a.unitId === fgw.id)).toMatchObject({ role: 'responsible' });
+    // 转办 of 区商务局's part to 区住建局, as the chat handler records it; 区发改委 has reported.
+    const moved = parts.find((a) => a.unitId === shangwu.id)!;
+    await p.assignment.update({ where: { id: moved.id }, data: { unitId: zhujian.id, via: '转办自区商务局' } });
+    await p.taskRequest.create({ data: { taskId: task.id, kind: 'transfer', status: 'approved', unitId: shangwu.id, toUnitId: zhujian.id, assignmentId: moved.id, requestedBy: 'admin', evidence: [] } });
+    await p.assignment.updateMany({ where: { taskId: task.id, unitId: fgw.id }, data: { state: 'in_progress', lastReportedAt: new Date() } });
+    // The revised document drops 区发改委 from 第三项.
+    const revised = { ...plan002, tasks: plan002.tasks.map((t) => (t.no === '三' ? { ...t, units: t.units.filter((u) => u.rawName !== '区发改委') } : t)) };
+    await savePlan(p, revised, { actor: 'test' });
+    const after = await p.assignment.findMany({ where: { taskId: task.id }, orderBy: { id: 'asc' } });
+    expect(after.find((a) => a.unitId === zhujian.id)).toMatchObject({ id: moved.id, via: '转办自区商务局' });
+    expect(after.find((a) => a.unitId === shangwu.id)).toBeUndefined();
+    expect(after.find((a) => a.unitId === fgw.id)).toMatchObject({ role: 'participating', via: '方案已不再列出', state: 'in_progress' });
+  });
 });

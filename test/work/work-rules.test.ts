@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applyReport, assignmentsFromUnits, canAct, decideRequest, deriveTask, isOpen, owesReport, parseTaskRef, planShortName,
+  applyReport, assignmentsFromUnits, canAct, closeWithTask, decideRequest, deriveAfter, deriveTask, isOpen, owesReport, parseTaskRef, planShortName,
   resolveTaskRef, uniqueShortNames, whoOwesReport, type Assignment,
 } from '../../src/domain/work/index.ts';
 
@@ -36,6 +36,18 @@ describe('assignment state and the derived task state', () => {
   it('isOpen is false only for 已销号', () => {
     expect(isOpen({ state: 'reported_done' })).toBe(true);
     expect(isOpen({ state: 'closed' })).toBe(false);
+  });
+});
+
+describe('closing a task', () => {
+  it('closes the parts that did not hold it open, and only when it closes', () => {
+    const lead = a({ id: 1, unitId: 1, role: 'lead', state: 'reported_done' });
+    const resp = a({ id: 2, unitId: 2, role: 'responsible', state: 'in_progress' });
+    const patches = new Map([[1, { state: 'closed' as const, closedAt: at }]]);
+    const derived = deriveAfter([lead, resp], patches, none);
+    expect(derived.state).toBe('closed');
+    expect([...closeWithTask([lead, resp], patches, derived, at)]).toEqual([[2, { state: 'closed', closedAt: at }]]);
+    expect(closeWithTask([lead, resp], new Map(), deriveAfter([lead, resp], new Map(), none), at).size).toBe(0);
   });
 });
 
@@ -117,6 +129,11 @@ describe('plans side by side', () => {
     expect(planShortName('东湖区2024年重大重点项目推进工作方案')).toBe('重大重点项目');
     expect(planShortName('2026年区《政府工作报告》重点工作责任分工方案')).toBe('政府工作报告');
     expect([...uniqueShortNames([{ id: 1, title: '甲区2024年营商环境工作方案', year: 2024 }, { id: 2, title: '乙区2025年营商环境工作方案', year: 2025 }]).values()]).toEqual(['营商环境2024', '营商环境2025']);
+  });
+  it('a plan name with a year or number can be typed back', () => {
+    expect(parseTaskRef('重大重点项目2026第2项')).toEqual({ plan: '重大重点项目2026', no: '2' });
+    expect(parseTaskRef('第3项')).toEqual({ plan: null, no: '3' });
+    expect(resolveTaskRef(parseTaskRef('测试1第3项')!, [{ planShort: '测试1', no: '3' }, { planShort: '测试2', no: '3' }])).toMatchObject({ kind: 'one', task: { planShort: '测试1' } });
   });
   it('a number in two plans is ambiguous until the plan is named', () => {
     expect(resolveTaskRef(parseTaskRef('2')!, tasks).kind).toBe('ambiguous');

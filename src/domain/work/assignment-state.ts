@@ -88,3 +88,18 @@ export function deriveAfter(all: readonly Assignment[], patches: ReadonlyMap<num
 export function taskStillToDo(state: TaskState): boolean {
   return state !== 'done' && state !== 'closed';
 }
+
+/**
+ * When a task closes (all its holding parts 销号), the parts that did not hold it open — responsible
+ * units under a lead, participating units — close with it: the work is done, nobody is chased for
+ * it any more. Returns the extra patches, by assignment id.
+ */
+export function closeWithTask(all: readonly Assignment[], patches: ReadonlyMap<number, Partial<Assignment>>, derived: DerivedTask, at: Date): Map<number, Partial<Assignment>> {
+  const out = new Map<number, Partial<Assignment>>();
+  if (derived.state !== 'closed') return out;
+  for (const a of all) {
+    const now = { ...a, ...(patches.get(a.id) ?? {}) };
+    if (isOpen(now)) out.set(a.id, { state: 'closed', closedAt: at });
+  }
+  return out;
+}

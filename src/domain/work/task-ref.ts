@@ -33,7 +33,8 @@ export function uniqueShortNames(plans: readonly { id: number; title: string; sh
   const count = new Map<string, number>();
   for (const b of base) count.set(b.name, (count.get(b.name) ?? 0) + 1);
   const out = new Map<number, string>();
-  for (const b of base) out.set(b.p.id, count.get(b.name)! > 1 ? `${b.name}${b.p.year ?? `#${b.p.id}`}` : b.name);
+  // A clash takes the year, else the plan's number: both can be typed back (重大重点项目2026第2项).
+  for (const b of base) out.set(b.p.id, count.get(b.name)! > 1 ? `${b.name}${b.p.year ?? b.p.id}` : b.name);
   return out;
 }
 
@@ -54,7 +55,8 @@ export interface ParsedTaskRef {
   no: string;
 }
 
-const REF = /^\s*(?:《([^》]+)》|([^\d一二三四五六七八九十百两第《]{2,20}?))?\s*(?:方案)?\s*第?\s*([0-9一二三四五六七八九十百两]{1,6}(?:\.[0-9]{1,3})*)\s*[项号条]?\s*$/;
+// The plan part starts with a non-numeral and may end in a year or number (重大重点项目2026第2项).
+const REF = /^\s*(?:《([^》]+)》|([^\d一二三四五六七八九十百两第《\s][^《》\s]{1,22}?))?\s*(?:方案)?\s*第?\s*([0-9一二三四五六七八九十百两]{1,6}(?:\.[0-9]{1,3})*)\s*[项号条]?\s*$/;
 
 export function parseTaskRef(text: string): ParsedTaskRef | null {
   const m = REF.exec(text.replace(/[\uff10-\uff19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));

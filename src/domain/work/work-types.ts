@@ -23,7 +23,10 @@ export interface Assignment {
 }
 
 /** What changes on an assignment; absent fields stay as they are. */
-export type AssignmentPatch = Partial<Pick<Assignment, 'state' | 'percent' | 'lastReportedAt' | 'receivedAt' | 'closedAt' | 'unitId'>>;
+export type AssignmentPatch = Partial<Pick<Assignment, 'state' | 'percent' | 'lastReportedAt' | 'receivedAt' | 'closedAt' | 'unitId'>> & {
+  /** Where the part came from when not from the document's own wording (转办自区商务局). */
+  via?: string | null;
+};
 
 /** A task as the work rules see it: which plan, its number, and the plan's short reference. */
 export interface TaskRef {
