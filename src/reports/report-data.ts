@@ -97,7 +97,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
   const end = atLocal(addDays(date, 1));
   const cycleStart = addDays(date, -6);
   const textFrom = atLocal(addDays(date, -TEXT_WINDOW_DAYS));
-  const [taskRows, unitRows, leaderRows, olderUpdates, recentUpdates, requestRows, closeRows, planRows] = await Promise.all([
+  const [taskRows, assignmentRows, unitRows, leaderRows, olderUpdates, recentUpdates, requestRows, closeRows, planRows] = await Promise.all([
     prisma.task.findMany({
       where: { createdAt: { lt: end }, plan: { archivedAt: null } },
       orderBy: [{ planId: 'asc' }, { seq: 'asc' }],
@@ -106,10 +106,15 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
         plan: { select: { issuedOn: true } },
         milestones: { select: { dueOn: true, text: true, doneAt: true } },
         units: { select: { role: true, unitId: true, ordinal: true }, orderBy: { ordinal: 'asc' } },
-        assignments: { select: { id: true, unitId: true, role: true, state: true, percent: true, lastReportedAt: true, closedAt: true, createdAt: true }, orderBy: { id: 'asc' } },
         planId: true,
         leaders: { select: { personId: true } },
       },
+    }),
+    // Apart from the tasks: a nested select would send 10,000 task ids back as an IN list.
+    prisma.assignment.findMany({
+      where: { task: { createdAt: { lt: end }, plan: { archivedAt: null } } },
+      select: { id: true, taskId: true, unitId: true, role: true, state: true, percent: true, lastReportedAt: true, closedAt: true, createdAt: true },
+      orderBy: { id: 'asc' },
     }),
     prisma.unit.findMany({ select: { id: true, name: true, kind: true }, orderBy: { id: 'asc' } }),
     prisma.person.findMany({ where: { kind: 'leader', leads: { some: {} } }, select: { id: true, name: true, title: true, chatId: true }, orderBy: { id: 'asc' } }),
@@ -137,6 +142,8 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
     prisma.plan.findMany({ where: { archivedAt: null }, select: { id: true, title: true, shortName: true, year: true }, orderBy: { id: 'asc' } }),
   ]);
   const planNames = uniqueShortNames(planRows);
+  const assignmentsByTask = new Map<number, typeof assignmentRows>();
+  for (const a of assignmentRows) (assignmentsByTask.get(a.taskId) ?? assignmentsByTask.set(a.taskId, []).get(a.taskId)!).push(a);
   const closeByAssignment = new Map<string, typeof closeRows>();
   for (const r of closeRows) {
     const k = r.assignmentId !== null ? `a${r.assignmentId}` : `t${r.taskId}:${r.unitId}`;
@@ -161,10 +168,11 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
   const healthCalendar = memoCalendar(calendar);
   const tasks = taskRows.map((t): ReportTask => {
     const trackedFrom = toLocalDate(t.createdAt);
+    const parts = assignmentsByTask.get(t.id) ?? [];
     const updates = updatesByTask.get(t.id) ?? [];
-    const replayed = t.assignments.map((a) => assignmentAt(a, updates.filter((u) => u.unitId === a.unitId), [...(closeByAssignment.get(`a${a.id}`) ?? []), ...(closeByAssignment.get(`t${t.id}:${a.unitId}`) ?? [])], end));
-    const derived = t.assignments.length
-      ? deriveTask(replayed.map((r, i) => ({ ...r, id: i, taskId: t.id, unitId: t.assignments[i]!.unitId, role: t.assignments[i]!.role, receivedAt: null })), { state: t.status, percent: t.percent, closedAt: t.closedAt })
+    const replayed = parts.map((a) => assignmentAt(a, updates.filter((u) => u.unitId === a.unitId), [...(closeByAssignment.get(`a${a.id}`) ?? []), ...(closeByAssignment.get(`t${t.id}:${a.unitId}`) ?? [])], end));
+    const derived = parts.length
+      ? deriveTask(replayed.map((r, i) => ({ ...r, id: i, taskId: t.id, unitId: parts[i]!.unitId, role: parts[i]!.role, receivedAt: null })), { state: t.status, percent: t.percent, closedAt: t.closedAt })
       : null;
     // A task no unit could be assigned to (its units did not resolve) shows what is stored on it.
     const { status, percent } = derived
@@ -186,7 +194,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
     );
     // The units as they stand now (after 转办 and collective expansion), else as the document printed them.
     const byRole = (roles: string[]) =>
-      dedupe((t.assignments.length ? t.assignments : t.units).filter((u) => roles.includes(u.role)).map((u) => ref(u.unitId)));
+      dedupe((parts.length ? parts : t.units).filter((u) => roles.includes(u.role)).map((u) => ref(u.unitId)));
     return {
       trackedFrom,
       id: t.id,
@@ -200,7 +208,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
       health,
       leadUnits: byRole(['lead']),
       dutyUnits: byRole(['lead', 'responsible']),
-      assignments: t.assignments.flatMap((a, i) => {
+      assignments: parts.flatMap((a, i) => {
         const unit = ref(a.unitId);
         const r = replayed[i]!;
         return unit ? [{ unit, role: a.role, state: r.state, percent: r.percent, lastReportedOn: r.lastReportedAt ? toLocalDate(r.lastReportedAt) : null }] : [];
