@@ -79,7 +79,7 @@ export async function attachEvidence(turn: ChatTurn, file: string | null): Promi
   const req = await turn.deps.work.recentCloseRequest(turn.m.talkerId, new Date(turn.now.getTime() - windowMs(turn)));
   if (!req) return { status: 'ignored', note: 'attachment kept; no close request to attach it to' };
   if (req.evidence.includes(file)) return { status: 'interpreted', note: 'evidence already attached' };
-  const task = (await turn.deps.work.activeTasks()).find((t) => t.taskId === req.taskId);
+  const task = await turn.deps.work.task(req.taskId);
   await turn.deps.work.apply({
     evidence: [{ requestId: req.id, file }],
     audit: [{ at: turn.now, actor: actorOf(turn), action: 'request.evidence', entity: 'TaskRequest', entityId: req.id, after: { file } }],

@@ -91,6 +91,8 @@ export interface WorkStore {
   unitWork(unitId: number, opts?: { withClosed?: boolean }): Promise<WorkItem[]>;
   /** Every task of the active plans, in plan and task order. */
   activeTasks(): Promise<TaskInfo[]>;
+  /** One task of an active plan. */
+  task(taskId: number): Promise<TaskInfo | null>;
   /** Tasks of active plans whose 牵头领导 is this person. */
   leaderTasks(personId: number): Promise<TaskInfo[]>;
   /** All assignments of these tasks, by task. */

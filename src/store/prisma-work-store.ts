@@ -60,6 +60,10 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
       ]);
       return rows.map((t) => toInfo(t as TaskRow, names));
     },
+    async task(taskId) {
+      const [names, row] = await Promise.all([shortNames(), prisma.task.findFirst({ where: { id: taskId, ...activePlan }, select: taskSelect })]);
+      return row ? toInfo(row as TaskRow, names) : null;
+    },
     async leaderTasks(personId) {
       const [names, rows] = await Promise.all([
         shortNames(),

@@ -45,6 +45,8 @@ describe.each(DB_KINDS)('work store conformance: %s', (kind) => {
     await db.prisma.plan.update({ where: { id: ids.p1 }, data: { archivedAt: at } });
     expect((await store.unitWork(ids.unitA)).map((w) => w.task.no)).toEqual(['2']);
     expect((await store.activeTasks()).map((t) => t.no)).toEqual(['1', '2']);
+    expect(await store.task(ids.t1)).toBeNull();
+    expect(await store.task(ids.t2)).toMatchObject({ planShort: '政府工作报告', no: '2' });
   });
 
   it('applies a change in one transaction: assignment, derived task, progress, request, audit, outbox', async () => {
