@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_REPORTING_ROLES } from '../work/owing.ts';
 
 /** HH:mm on a 24-hour clock, Asia/Shanghai. */
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time');
@@ -39,7 +40,7 @@ export const cadenceSpecSchema = z.object({
   /** Countdown: remind this many workdays before a deadline or milestone. */
   countdownDays: z.array(z.number().int().min(1).max(60)).optional(),
   /** Which assignments count as the unit's tasks. */
-  roles: z.array(z.enum(['lead', 'responsible', 'participating'])).min(1).default(['lead', 'responsible']),
+  roles: z.array(z.enum(['lead', 'responsible', 'participating'])).min(1).default([...DEFAULT_REPORTING_ROLES]),
   /** Restrict to these units (names); empty or absent = every unit. */
   units: z.array(z.string().min(1)).optional(),
 });
