@@ -1,5 +1,6 @@
 import type { ChatTurn, Outcome } from './chat-turn.ts';
-import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL, canAct, namesPlan, taskLabel, uniqueShortNames } from '../domain/work/index.ts';
+import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL, canAct, namesPlan, taskLabel } from '../domain/work/index.ts';
+import { loadPlanShortNames } from '../store/plan-short-names.ts';
 import type { TaskInfo, WorkItem } from '../ports/work-store.ts';
 import { findUnit } from './find-unit.ts';
 import { writeAudit } from './write-audit.ts';
@@ -123,8 +124,8 @@ export async function listFailures(turn: ChatTurn): Promise<Outcome> {
 export async function archivePlan(turn: ChatTurn, name: string, archived: boolean): Promise<Outcome> {
   if (!canAct(turn.sender.actor, 'archive_plan').ok) return denied(turn, archived ? '归档方案' : '恢复方案');
   const { prisma } = turn.deps;
-  const plans = await prisma.plan.findMany({ select: { id: true, title: true, shortName: true, year: true, archivedAt: true }, orderBy: { id: 'asc' } });
-  const names = uniqueShortNames(plans);
+  const plans = await prisma.plan.findMany({ select: { id: true, title: true, archivedAt: true }, orderBy: { id: 'asc' } });
+  const names = await loadPlanShortNames(prisma, { withArchived: true });
   const hits = plans.filter((p) => namesPlan(name, names.get(p.id)!) || p.title.includes(name));
   if (hits.length !== 1) {
     await turn.reply(hits.length ? `有${hits.length}个方案符合“${name}”：${hits.map((p) => `《${names.get(p.id)}》`).join('、')}，请写全简称。` : `没有找到方案“${name}”。现有方案：${plans.map((p) => `《${names.get(p.id)}》${p.archivedAt ? '（已归档）' : ''}`).join('、')}`);

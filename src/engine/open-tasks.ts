@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { toLocalDate, type LocalDate } from '../domain/calendar/shanghai-time.ts';
-import { uniqueShortNames, type Assignment, type AssignmentRole } from '../domain/work/index.ts';
+import type { Assignment, AssignmentRole } from '../domain/work/index.ts';
+import { loadPlanShortNames } from '../store/plan-short-names.ts';
 
 /** One unit's open part of one task, as the cadence planners need it. */
 export interface OpenTask {
@@ -50,13 +51,12 @@ export async function loadOpenTasksByUnit(
     WHERE a."state" <> 'closed' /* isOpen */ AND a."role"::text = ANY(${[...opts.roles]})
       ${opts.unitIds ? Prisma.sql`AND a."unitId" = ANY(${[...opts.unitIds]})` : Prisma.empty}
     GROUP BY a."unitId"`;
-  const [rows, { last, reportedAt, receivedAt }, leaders, plans] = await Promise.all([
+  const [rows, { last, reportedAt, receivedAt }, leaders, names] = await Promise.all([
     query,
     lastProgress(prisma, opts.asOf),
     leadersByTask(prisma),
-    prisma.plan.findMany({ where: { archivedAt: null }, select: { id: true, title: true, shortName: true, year: true }, orderBy: { id: 'asc' } }),
+    loadPlanShortNames(prisma),
   ]);
-  const names = uniqueShortNames(plans);
   const byUnit = new Map<number, OpenTask[]>();
   for (const row of rows) {
     const list = typeof row.tasks === 'string' ? (JSON.parse(row.tasks) as RawWork[]) : row.tasks;

@@ -6,7 +6,8 @@ import { createApp } from '../app/create-app.ts';
 import type { Config } from '../config/config-schema.ts';
 import { addDays, atLocal, toLocalDate, toLocalTime, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { UnitDirectory } from '../domain/plan/unit-directory.ts';
-import { uniqueShortNames } from '../domain/work/index.ts';
+import { taskRefLabel } from '../domain/work/index.ts';
+import { loadPlanShortNames } from '../store/plan-short-names.ts';
 import { importPlanFile } from '../import/import-plan-file.ts';
 import { readPeopleFile, type PeopleRow } from '../import/read-people-file.ts';
 import { savePeople, defaultPeople } from '../import/save-people.ts';
@@ -159,14 +160,13 @@ function incoming(l: ScriptLine, account: string, botName: string, scratch: stri
 }
 
 async function ledger(prisma: Awaited<ReturnType<typeof createApp>>['prisma']): Promise<RehearsalResult['tasks']> {
-  const plans = await prisma.plan.findMany({ select: { id: true, title: true, shortName: true, year: true }, orderBy: { id: 'asc' } });
-  const names = uniqueShortNames(plans);
+  const names = await loadPlanShortNames(prisma, { withArchived: true });
   const tasks = await prisma.task.findMany({
     orderBy: [{ planId: 'asc' }, { seq: 'asc' }],
     select: { planId: true, no: true, status: true, assignments: { orderBy: [{ role: 'asc' }, { id: 'asc' }], select: { role: true, state: true, percent: true, lastReportedAt: true, unit: { select: { name: true } } } } },
   });
   return tasks.map((t) => ({
-    ref: `《${names.get(t.planId)}》第${t.no}项`,
+    ref: taskRefLabel({ planShort: names.get(t.planId) ?? '', no: t.no }),
     plan: names.get(t.planId) ?? '',
     no: t.no,
     state: t.status,

@@ -1,8 +1,9 @@
 import { addDays, atLocal, toLocalDate, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
 import { memoCalendar, taskHealth, type HealthResult, type TaskStatusValue } from '../domain/health/index.ts';
-import { applyReport, deriveTask, isOpen, uniqueShortNames, type Assignment, type AssignmentRole, type AssignmentState } from '../domain/work/index.ts';
+import { applyReport, deriveTask, isOpen, type Assignment, type AssignmentRole, type AssignmentState } from '../domain/work/index.ts';
 import type { Db } from '../store/open-database.ts';
+import { loadPlanShortNames } from '../store/plan-short-names.ts';
 
 /** One progress report as the reports need it. Receipts (签收) are not reports and are left out. */
 export interface ReportUpdate {
@@ -97,7 +98,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
   const end = atLocal(addDays(date, 1));
   const cycleStart = addDays(date, -6);
   const textFrom = atLocal(addDays(date, -TEXT_WINDOW_DAYS));
-  const [taskRows, assignmentRows, unitRows, leaderRows, olderUpdates, recentUpdates, requestRows, closeRows, planRows] = await Promise.all([
+  const [taskRows, assignmentRows, unitRows, leaderRows, olderUpdates, recentUpdates, requestRows, closeRows, planNames] = await Promise.all([
     prisma.task.findMany({
       where: { createdAt: { lt: end }, plan: { archivedAt: null } },
       orderBy: [{ planId: 'asc' }, { seq: 'asc' }],
@@ -139,9 +140,8 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
       where: { kind: 'close', createdAt: { lt: end } },
       select: { taskId: true, unitId: true, assignmentId: true, status: true, createdAt: true, decidedAt: true },
     }),
-    prisma.plan.findMany({ where: { archivedAt: null }, select: { id: true, title: true, shortName: true, year: true }, orderBy: { id: 'asc' } }),
+    loadPlanShortNames(prisma),
   ]);
-  const planNames = uniqueShortNames(planRows);
   const assignmentsByTask = new Map<number, typeof assignmentRows>();
   for (const a of assignmentRows) (assignmentsByTask.get(a.taskId) ?? assignmentsByTask.set(a.taskId, []).get(a.taskId)!).push(a);
   const closeByAssignment = new Map<string, typeof closeRows>();

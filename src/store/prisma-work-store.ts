@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import { deriveTask, uniqueShortNames, type Assignment, type TaskState } from '../domain/work/index.ts';
+import { deriveTask, type Assignment, type TaskState } from '../domain/work/index.ts';
+import { loadPlanShortNames } from './plan-short-names.ts';
 import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import type { RequestRow, TaskInfo, WorkItem, WorkStore } from '../ports/work-store.ts';
 
@@ -21,11 +22,7 @@ interface TaskRow {
 
 /** The WorkStore on Prisma (PostgreSQL or PGlite through the same driver adapter). */
 export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
-  /** Short names of the active plans, unique among them. */
-  async function shortNames(): Promise<Map<number, string>> {
-    const plans = await prisma.plan.findMany({ where: { archivedAt: null }, select: { id: true, title: true, shortName: true, year: true }, orderBy: { id: 'asc' } });
-    return uniqueShortNames(plans);
-  }
+  const shortNames = () => loadPlanShortNames(prisma);
   const toInfo = (t: TaskRow, names: Map<number, string>): TaskInfo => ({
     taskId: t.id,
     planId: t.planId,
