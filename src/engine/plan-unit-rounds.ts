@@ -3,7 +3,7 @@ import { templatesFor } from '../messages/load-templates.ts';
 import { renderTemplate } from '../messages/render-template.ts';
 import { addressUnits, type UnitMessage } from './address-units.ts';
 import { adminNotices } from './admin-notices.ts';
-import { owesReport, stillToDo } from '../domain/work/index.ts';
+import { stillToDo, whoOwesReport } from '../domain/work/index.ts';
 import { cnDate, deadlineLabel, loadOpenTasksByUnit, type OpenTask } from './open-tasks.ts';
 import type { PlanContext, SlotPlan } from './plan-context.ts';
 
@@ -32,15 +32,14 @@ export async function planReminderRound(ctx: PlanContext, kind: 'reminder' | 'ch
   const tpl = templatesFor(ctx.templates, kind, ctx.spec.key);
   const due = dueLabel(cycle.due);
   const messages: UnitMessage[] = [];
-  const owed = new Map<number, OpenTask[]>();
+  const owed = whoOwesReport([...tasks.values()].flat(), round, (t) => t.assignment);
   let settled = 0;
   for (const [unitId, all] of sortedUnits(ctx, tasks)) {
-    const list = all.filter((t) => owesReport(t.assignment, round));
+    const list = owed.get(unitId) ?? [];
     if (!list.length) {
       if (all.length) settled++;
       continue;
     }
-    owed.set(unitId, list);
     const unit = ctx.dir.get(unitId)!.name;
     messages.push({
       unitId,
@@ -63,7 +62,7 @@ export async function planReminderRound(ctx: PlanContext, kind: 'reminder' | 'ch
       ...adminNotices(ctx, 'undeliverable', { list: addressed.unreachable.map((u) => `${u}：未绑定微信群且联络员无微信身份`) }),
     ],
     escalations,
-    note: `单位 ${messages.length}，应报 ${[...owed.values()].reduce((n, l) => n + l.length, 0)} 项，已全部报送跳过 ${settled}，消息 ${addressed.items.length}`,
+    note: `单位 ${messages.length}，应报 ${messages.reduce((n, m) => n + owed.get(m.unitId)!.length, 0)} 项，已全部报送跳过 ${settled}，消息 ${addressed.items.length}`,
   };
 }
 

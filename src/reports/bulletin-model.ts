@@ -1,7 +1,7 @@
 import { addDays, lastDayOfMonth, weekday, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
 import { normalisedScores, type ScoreResult } from '../domain/scoring/index.ts';
-import { DEFAULT_REPORTING_ROLES, partPercent, stillToDo } from '../domain/work/index.ts';
+import { DEFAULT_REPORTING_ROLES, isReportingPart, partPercent, stillToDo } from '../domain/work/index.ts';
 import type { ReportAssignment, ReportData, ReportTask } from './report-data.ts';
 import { isOverdue } from './report-facts.ts';
 
@@ -80,7 +80,7 @@ export function bulletinModel(data: ReportData, calendar: WorkCalendar): Bulleti
       if (!DEFAULT_REPORTING_ROLES.includes(a.role)) continue;
       const e = acc.get(a.unit.id) ?? { parts: [], due: 0, onTime: 0 };
       e.parts.push({ task, a });
-      if (stillToDo(a)) {
+      if (isReportingPart(a)) {
         // Only the weeks the task existed in: a plan imported mid-month owes no report for the weeks before.
         for (let w = 0; w < weeks.length; w++) {
           if (weeks[w]!.to < task.trackedFrom) continue;

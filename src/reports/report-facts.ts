@@ -1,6 +1,6 @@
 import type { LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { TaskStatusValue } from '../domain/health/index.ts';
-import { DEFAULT_REPORTING_ROLES, owesReport, TASK_STATE_LABEL, taskStillToDo } from '../domain/work/index.ts';
+import { isReportingPart, TASK_STATE_LABEL, taskStillToDo } from '../domain/work/index.ts';
 import type { ReportTask, ReportUnitRef, ReportUpdate } from './report-data.ts';
 
 export const STATUS_LABEL: Record<TaskStatusValue, string> = TASK_STATE_LABEL;
@@ -66,7 +66,7 @@ export function unreportedUnits(tasks: readonly ReportTask[], since: LocalDate):
     if (!isActive(t) || t.trackedFrom > since) continue;
     const reported = new Set(t.updates.filter((u) => u.reportedOn >= since).map((u) => u.unitId));
     for (const a of t.assignments) {
-      if (!owesReport({ state: a.state, role: a.role, lastReportedAt: null }, { since: new Date(0), roles: DEFAULT_REPORTING_ROLES }) || reported.has(a.unit.id)) continue;
+      if (!isReportingPart(a) || reported.has(a.unit.id)) continue;
       const e = out.get(a.unit.id) ?? { unit: a.unit, tasks: [] };
       e.tasks.push(t);
       out.set(a.unit.id, e);

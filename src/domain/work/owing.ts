@@ -11,24 +11,34 @@ export interface ReportRound {
 export const DEFAULT_REPORTING_ROLES: readonly AssignmentRole[] = ['lead', 'responsible'];
 
 /**
- * Whether a unit owes a report on this assignment in this round: it is open, not waiting for 销号
- * review (报完成待核 has nothing left to report), of a role the round chases, and the unit has not
- * reported on this very task since the round opened. What it said about its other tasks does not count.
+ * A part that is chased for reports at all: still to do (open, not waiting for 销号 review — 报完成待核
+ * has nothing left to report) and of a role the round chases.
  */
-export function owesReport(a: Pick<Assignment, 'state' | 'role' | 'lastReportedAt'>, round: ReportRound): boolean {
-  if (!isOpen(a) || a.state === 'reported_done') return false;
-  if (!round.roles.includes(a.role)) return false;
-  return !(a.lastReportedAt && a.lastReportedAt >= round.since);
+export function isReportingPart(a: Pick<Assignment, 'state' | 'role'>, roles: readonly AssignmentRole[] = DEFAULT_REPORTING_ROLES): boolean {
+  return stillToDo(a) && roles.includes(a.role);
 }
 
-/** Of these assignments, the ones owed in this round, grouped by unit, in the order given. */
-export function whoOwesReport<A extends Pick<Assignment, 'state' | 'role' | 'lastReportedAt' | 'unitId'>>(all: readonly A[], round: ReportRound): Map<number, A[]> {
-  const out = new Map<number, A[]>();
-  for (const a of all) {
+/**
+ * Whether a unit owes a report on this assignment in this round: a reporting part on which the unit
+ * has not reported since the round opened. What it said about its other tasks does not count.
+ */
+export function owesReport(a: Pick<Assignment, 'state' | 'role' | 'lastReportedAt'>, round: ReportRound): boolean {
+  return isReportingPart(a, round.roles) && !(a.lastReportedAt && a.lastReportedAt >= round.since);
+}
+
+type Part = Pick<Assignment, 'state' | 'role' | 'lastReportedAt' | 'unitId'>;
+
+/** Of these items (assignments, or things carrying one), the ones owed in this round, grouped by unit, in the order given. */
+export function whoOwesReport<T extends Part>(all: readonly T[], round: ReportRound): Map<number, T[]>;
+export function whoOwesReport<T>(all: readonly T[], round: ReportRound, partOf: (item: T) => Part): Map<number, T[]>;
+export function whoOwesReport<T>(all: readonly T[], round: ReportRound, partOf: (item: T) => Part = (x) => x as Part): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const item of all) {
+    const a = partOf(item);
     if (!owesReport(a, round)) continue;
     const list = out.get(a.unitId);
-    if (list) list.push(a);
-    else out.set(a.unitId, [a]);
+    if (list) list.push(item);
+    else out.set(a.unitId, [item]);
   }
   return out;
 }
