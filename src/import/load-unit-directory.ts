@@ -44,3 +44,21 @@ export function loadUnitDirectory(file: string): UnitDirectory {
   }
   return parsed.data;
 }
+
+/**
+ * Several directories read as one (one per district whose plans are loaded together): the first to
+ * name a unit wins, and an alias two directories claim stays with the first.
+ */
+export function loadUnitDirectories(files: readonly string[]): UnitDirectory {
+  const byName = new Map<string, UnitDirectory['units'][number]>();
+  const taken = new Set<string>();
+  for (const d of files.map(loadUnitDirectory)) {
+    for (const u of d.units) {
+      if (byName.has(u.name)) continue;
+      const aliases = u.aliases.filter((a) => !taken.has(a));
+      byName.set(u.name, { ...u, aliases });
+      for (const n of [u.name, ...aliases]) taken.add(n);
+    }
+  }
+  return { units: [...byName.values()] };
+}

@@ -73,7 +73,6 @@ export async function syncAssignments(tx: Tx, tasks: readonly ParsedTask[], task
 }
 
 /** Directory unit names a collective entry stands for (filled by resolvePlanUnits). */
-function expandsTo(u: ParsedTask['units'][number]): string[] {
-  const list = (u as { expandsTo?: unknown }).expandsTo;
-  return Array.isArray(list) ? list.map((x) => (typeof x === 'string' ? x : String((x as { name?: unknown }).name ?? ''))).filter(Boolean) : [];
+function expandsTo(u: ParsedTask['units'][number]): readonly string[] {
+  return u.expandsTo ?? [];
 }

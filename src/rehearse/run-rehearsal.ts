@@ -68,6 +68,8 @@ const local = (d: Date) => `${toLocalDate(d)}T${toLocalTime(d)}`;
  * every cadence slot and every scripted message between `from` and `from + days`, in time order.
  */
 export async function runRehearsal(opts: RehearsalOptions): Promise<RehearsalResult> {
+  // A bad 通讯录 is refused before the database starts, not seconds later.
+  const given = opts.peopleFile ? await readPeopleFile(opts.peopleFile) : null;
   const clock = new ManualClock(atLocal(opts.from));
   const chat = createRehearsalChat(clock);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-rehearse-'));
@@ -91,7 +93,7 @@ export async function runRehearsal(opts: RehearsalOptions): Promise<RehearsalRes
     const before = atLocal(addDays(opts.from, -1));
     await prisma.task.updateMany({ data: { createdAt: before } });
     await prisma.assignment.updateMany({ data: { createdAt: before } });
-    const people: PeopleRow[] = opts.peopleFile ? await readPeopleFile(opts.peopleFile) : await defaultPeople(prisma);
+    const people: PeopleRow[] = given ?? (await defaultPeople(prisma));
     await savePeople(prisma, people, 'rehearse');
     const accountOf = new Map(people.filter((p) => p.account).map((p) => [p.name, p.account!]));
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { loadUnitDirectory } from '../../src/import/load-unit-directory.ts';
+import { loadUnitDirectories } from '../../src/import/load-unit-directory.ts';
 import { readScript } from '../../src/rehearse/read-script.ts';
 import { runRehearsal, type RehearsalResult } from '../../src/rehearse/run-rehearsal.ts';
 
@@ -45,14 +45,7 @@ describe('duban rehearse: the stories of the work model, 002 and 003 side by sid
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-stories-'));
     const script = path.join(dir, 'script.jsonl');
     fs.writeFileSync(script, SCRIPT.map((l) => JSON.stringify(l)).join('\n'));
-    const units = ['demo/units.json', 'config/units.json'].map(loadUnitDirectory);
-    const directory = { units: [...new Map(units.flatMap((d) => d.units).map((u) => [u.name, u])).values()] };
-    // Aliases claimed by two directories keep the first.
-    const seen = new Set<string>();
-    for (const u of directory.units) {
-      u.aliases = u.aliases.filter((a) => !seen.has(a));
-      for (const n of [u.name, ...u.aliases]) seen.add(n);
-    }
+    const directory = loadUnitDirectories(['demo/units.json', 'config/units.json']);
     r = await runRehearsal({ config: loadConfig({ env: {} }), plans: [SEED_002, SEED_003], directory, script: readScript(script), from: '2026-05-11', days: 8 });
   }, 180_000);
 

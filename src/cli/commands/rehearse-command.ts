@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.ts';
 import { isLocalDate } from '../../domain/calendar/shanghai-time.ts';
-import type { UnitDirectory } from '../../domain/plan/unit-directory.ts';
+import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL } from '../../domain/work/index.ts';
 import { InputError } from '../../errors.ts';
-import { loadUnitDirectory } from '../../import/load-unit-directory.ts';
+import { loadUnitDirectories } from '../../import/load-unit-directory.ts';
 import { readScript } from '../../rehearse/read-script.ts';
 import { runRehearsal, type RehearsalResult } from '../../rehearse/run-rehearsal.ts';
 import type { Command } from '../command.ts';
@@ -39,29 +39,14 @@ export const rehearseCommand: Command = {
     const days = Number(values.days);
     if (!Number.isInteger(days) || days < 1 || days > 400) throw new InputError('IMPORT_INVALID', `--days 应为 1 到 400 之间的整数，收到“${values.days ?? ''}”`, `用法：${USAGE}`);
     const config = loadConfig({ env: io.env });
-    const directory = mergeDirectories((values.units?.length ? values.units : [config.unitsFile]).map(loadUnitDirectory));
+    const directory = loadUnitDirectories(values.units?.length ? values.units : [config.unitsFile]);
     const result = await runRehearsal({ config, plans: values.plan, directory, peopleFile: values.people, script: readScript(values.script), from: values.from, days });
     io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : printRehearsal(result));
     return 0;
   },
 };
 
-/** Several directories (one per district whose plans are rehearsed): the first to name a unit wins. */
-function mergeDirectories(list: UnitDirectory[]): UnitDirectory {
-  const byName = new Map<string, UnitDirectory['units'][number]>();
-  const taken = new Set<string>();
-  for (const d of list) {
-    for (const u of d.units) {
-      if (byName.has(u.name)) continue;
-      const aliases = u.aliases.filter((a) => !taken.has(a));
-      byName.set(u.name, { ...u, aliases });
-      for (const n of [u.name, ...aliases]) taken.add(n);
-    }
-  }
-  return { units: [...byName.values()] };
-}
-
-const STATE: Record<string, string> = { not_started: '未启动', in_progress: '推进中', lagging: '滞后', blocked: '受阻', reported_done: '报完成待核', done: '报完成待核', closed: '已销号' };
+const STATE: Record<string, string> = { ...TASK_STATE_LABEL, ...ASSIGNMENT_STATE_LABEL };
 const ROLE: Record<string, string> = { lead: '牵头', responsible: '责任', participating: '参加' };
 
 /** The conversation in time order (the bot's messages and what people said), then the ledger. */

@@ -25,5 +25,5 @@ export function canAct(actor: Actor, action: WorkAction, assignment?: Pick<Assig
 
 /** An admin is a person the directory marks admin, or a chat id the operator configured. Nothing else. */
 export function isAdminIdentity(p: { isAdmin: boolean; kind: string } | null, chatId: string, configuredAdminIds: readonly string[]): boolean {
-  return !!p && (p.isAdmin || p.kind === 'admin') ? true : configuredAdminIds.includes(chatId);
+  return (!!p && (p.isAdmin || p.kind === 'admin')) || configuredAdminIds.includes(chatId);
 }
