@@ -4,6 +4,8 @@ import { detectStatus } from '../../src/domain/reply/detect-status.ts';
 // Each row: the text of one task's part of a reply, the completion share read from it, the status.
 type Row = [text: string, percent: number | null, status: ReturnType<typeof detectStatus>];
 
+const expectStatus = (text: string, percent: number | null, status: Row[2]) => expect(detectStatus(text, percent)).toBe(status);
+
 describe('detectStatus: 滞后 (lagging) and 受阻 (blocked) are different', () => {
   it.each<Row>([
     ['进度滞后', null, 'lagging'],
@@ -16,9 +18,7 @@ describe('detectStatus: 滞后 (lagging) and 受阻 (blocked) are different', ()
     ['开工日期推迟到下月', null, 'lagging'],
     ['未能按期完成', null, 'lagging'],
     ['因审批周期长，无法按期完工', null, 'lagging'],
-  ])('%s (percent %s) → %s', (text, percent, status) => {
-    expect(detectStatus(text, percent)).toBe(status);
-  });
+  ])('%s (percent %s) → %s', expectStatus);
 
   it.each<Row>([
     ['施工受阻', null, 'blocked'],
@@ -30,9 +30,7 @@ describe('detectStatus: 滞后 (lagging) and 受阻 (blocked) are different', ()
     ['无法推进', null, 'blocked'],
     ['推不动', null, 'blocked'],
     ['因用地指标未落实无法开工', null, 'blocked'],
-  ])('%s (percent %s) → %s', (text, percent, status) => {
-    expect(detectStatus(text, percent)).toBe(status);
-  });
+  ])('%s (percent %s) → %s', expectStatus);
 
   it('keeps the percent and reads the parenthesis: 进度35%（明显滞后）', () => {
     expect(detectStatus('进度35%（明显滞后）', 35)).toBe('lagging');
@@ -87,9 +85,7 @@ describe('detectStatus: a finished step is progress, a finished task is done', (
     ['完成了3个片区的征收', null, 'in_progress'],
     ['已完成选址，尚未开工', null, 'in_progress'],
     ['拆迁已完成，剩余2户正在做工作', null, 'in_progress'],
-  ])('%s (percent %s) → %s', (text, percent, status) => {
-    expect(detectStatus(text, percent)).toBe(status);
-  });
+  ])('%s (percent %s) → %s', expectStatus);
 
   it.each<Row>([
     ['第3项已完成', null, 'done'],
@@ -108,9 +104,7 @@ describe('detectStatus: a finished step is progress, a finished task is done', (
     ['已于6月底按期完成', null, 'done'],
     ['已全面完成征收拆迁', null, 'done'],
     ['第3项✅已完成🎉', null, 'done'],
-  ])('%s (percent %s) → %s', (text, percent, status) => {
-    expect(detectStatus(text, percent)).toBe(status);
-  });
+  ])('%s (percent %s) → %s', expectStatus);
 
   it('keeps 已完成60% as progress with its percent', () => {
     expect(detectStatus('已完成60%', 60)).toBe('in_progress');
@@ -151,7 +145,5 @@ describe('detectStatus: the other statuses are unchanged', () => {
     ['推进中', null, 'in_progress'],
     ['没有完成', null, 'in_progress'],
     ['今天天气不错', null, null],
-  ])('%s (percent %s) → %s', (text, percent, status) => {
-    expect(detectStatus(text, percent)).toBe(status);
-  });
+  ])('%s (percent %s) → %s', expectStatus);
 });
