@@ -5,6 +5,7 @@ import { createRehearsalChat } from '../adapters/chat/rehearsal-chat.ts';
 import { createApp } from '../app/create-app.ts';
 import type { Config } from '../config/config-schema.ts';
 import { addDays, atLocal, toLocalDate, toLocalTime, type LocalDate } from '../domain/calendar/shanghai-time.ts';
+import { positionLabel } from '../domain/plan/plan-types.ts';
 import type { UnitDirectory } from '../domain/plan/unit-directory.ts';
 import { taskRefLabel } from '../domain/work/index.ts';
 import { loadPlanShortNames } from '../store/plan-short-names.ts';
@@ -68,7 +69,15 @@ const local = (d: Date) => `${toLocalDate(d)}T${toLocalTime(d)}`;
  * every cadence slot and every scripted message between `from` and `from + days`, in time order.
  */
 export async function runRehearsal(opts: RehearsalOptions): Promise<RehearsalResult> {
-  // A bad 通讯录 is refused before the database starts, not seconds later.
+  // Bad input (a plan, the 通讯录) is refused before the database starts, not seconds later.
+  const warnings: string[] = [];
+  const plans = [];
+  for (const file of opts.plans) {
+    const plan = await importPlanFile(file, { directory: opts.directory });
+    for (const w of plan.warnings) warnings.push(`${plan.document} ${positionLabel(w)}${w.message}`);
+    if (plan.tasks.length) plans.push(plan);
+    else warnings.push(`${plan.document}：没有识别出任务，未载入`);
+  }
   const given = opts.peopleFile ? await readPeopleFile(opts.peopleFile) : null;
   const clock = new ManualClock(atLocal(opts.from));
   const chat = createRehearsalChat(clock);
@@ -76,19 +85,10 @@ export async function runRehearsal(opts: RehearsalOptions): Promise<RehearsalRes
   const config: Config = { ...opts.config, databaseUrl: undefined, redisUrl: undefined, dataDir: 'memory://', sendPerMinute: 0, sendJitterMs: 0, httpPort: 0 };
   const app = await createApp(config, { clock, logger: silentLogger, chat });
   await chat.start();
-  const warnings: string[] = [];
   try {
     const prisma = app.prisma;
     await syncUnitDirectory(prisma, opts.directory);
-    for (const file of opts.plans) {
-      const plan = await importPlanFile(file, { directory: opts.directory });
-      for (const w of plan.warnings) warnings.push(`${plan.document}${w.line ? ` 第${w.line}行` : ''}${w.cell ? ` ${w.cell}` : ''}：${w.message}`);
-      if (!plan.tasks.length) {
-        warnings.push(`${plan.document}：没有识别出任务，未载入`);
-        continue;
-      }
-      await savePlan(prisma, plan, { actor: 'rehearse' });
-    }
+    for (const plan of plans) await savePlan(prisma, plan, { actor: 'rehearse' });
     // The plans were in force before the rehearsal begins, whatever the wall clock says.
     const before = atLocal(addDays(opts.from, -1));
     await prisma.task.updateMany({ data: { createdAt: before } });
