@@ -11,6 +11,12 @@ import { parseDeadlineDate } from './parse-deadline-date.ts';
 const windowMs = (turn: ChatTurn) => (turn.deps.evidenceWindowMinutes ?? 10) * 60_000;
 const actorOf = (turn: ChatTurn) => turn.m.talkerId;
 const whoOf = (turn: ChatTurn) => turn.sender.person?.name ?? turn.m.talkerName ?? turn.m.talkerId;
+/** Units' names by id, for messages. */
+async function unitNames(turn: ChatTurn, ids: readonly number[]): Promise<Map<number, string>> {
+  const rows = await turn.deps.prisma.unit.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true } });
+  return new Map(rows.map((u) => [u.id, u.name]));
+}
+
 /** How an admin names the task back: 重大重点项目第二项. */
 const cmdRef = (t: TaskInfo) => `${t.planShort}第${t.no}项`;
 
@@ -133,9 +139,8 @@ function deny(turn: ChatTurn, what: string): Promise<Outcome> {
  */
 async function pickRequest(turn: ChatTurn, pending: RequestRow[], note: string, ref: string): Promise<{ req: RequestRow; note: string } | { answer: string }> {
   if (pending.length === 1) return { req: pending[0]!, note };
-  const names = new Map<number, string>();
-  for (const r of pending) if (r.unitId !== null && !names.has(r.unitId)) names.set(r.unitId, (await turn.deps.prisma.unit.findUnique({ where: { id: r.unitId }, select: { name: true } }))?.name ?? `单位${r.unitId}`);
-  const unitName = (r: RequestRow) => (r.unitId !== null ? names.get(r.unitId)! : r.requestedBy);
+  const names = await unitNames(turn, pending.flatMap((r) => (r.unitId !== null ? [r.unitId] : [])));
+  const unitName = (r: RequestRow) => (r.unitId !== null ? (names.get(r.unitId) ?? `单位${r.unitId}`) : r.requestedBy);
   const hit = pending.filter((r) => { const n = unitName(r); return note.startsWith(n) || note.startsWith(n.replace(/^区/, '')); });
   if (hit.length === 1) {
     const n = unitName(hit[0]!);
@@ -182,7 +187,7 @@ export async function decideRequest(turn: ChatTurn, ref: string, approve: boolea
   // The task closed: the parts that did not hold it open (责任 under a 牵头, 参加) close with it.
   const withTask = closeWithTask(all, patches, derived, turn.now);
   const kindLabel = req.kind === 'close' ? '销号' : '延期';
-  const unitName = req.unitId !== null ? (await turn.deps.prisma.unit.findUnique({ where: { id: req.unitId }, select: { name: true } }))?.name ?? '' : '';
+  const unitName = req.unitId !== null ? ((await unitNames(turn, [req.unitId])).get(req.unitId) ?? '') : '';
   let outcome = '';
   if (approve && req.kind === 'close') outcome = derived.state === 'closed' ? `${unitName}承担部分已销号，任务整体销号` : `${unitName}承担部分已销号（任务其余责任单位仍在办理）`;
   if (approve && req.kind === 'extension' && req.newDeadline) outcome = `完成时限调整为${req.newDeadline}`;
@@ -236,14 +241,15 @@ export async function transferTask(turn: ChatTurn, ref: string, unitName: string
   const inGroup = open.filter((a) => groupUnits.has(a.unitId));
   const from = named ? open.find((a) => a.unitId === named.id) : inGroup.length === 1 ? inGroup[0] : open.length === 1 ? open[0] : undefined;
   if (!from) {
-    const names = await turn.deps.prisma.unit.findMany({ where: { id: { in: open.map((a) => a.unitId) } }, select: { name: true } });
+    const names = [...(await unitNames(turn, open.map((a) => a.unitId))).values()];
     await turn.reply(
       named ? `${named.name}在${taskLabel(task)}中没有在办的部分。`
-        : open.length ? `${taskLabel(task)}有${open.length}个承担单位（${names.map((n) => n.name).join('、')}），请写明转出单位：转办 ${cmdRef(task)} 原单位 ${to.name}` : `${taskLabel(task)}没有在办的承担单位，无法转办。`,
+        : open.length ? `${taskLabel(task)}有${open.length}个承担单位（${names.join('、')}），请写明转出单位：转办 ${cmdRef(task)} 原单位 ${to.name}` : `${taskLabel(task)}没有在办的承担单位，无法转办。`,
     );
     return { status: 'interpreted', note: 'transfer source unclear' };
   }
-  const fromUnit = await turn.deps.prisma.unit.findUnique({ where: { id: from.unitId }, select: { name: true } });
+  const movedFrom = (await unitNames(turn, [from.unitId])).get(from.unitId);
+  const fromUnit = movedFrom ? { name: movedFrom } : null;
   // The new unit starts its part afresh: the old unit's progress and its pending requests stay with the old unit's record.
   const patch: AssignmentPatch = { unitId: to.id, state: 'not_started', percent: null, lastReportedAt: null, receivedAt: null, closedAt: null, via: `转办自${fromUnit?.name ?? '原单位'}` };
   const pending = (await turn.deps.work.pendingRequests(task.taskId)).filter((r) => r.assignmentId === from.id || (r.assignmentId === null && r.unitId === from.unitId));
