@@ -61,20 +61,13 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
   const unit = sender.unit;
   const work = await deps.work.unitWork(unit.id);
   const scopes = plansInScope(text, work);
-  const reads = scopes.map((ws) => ({ ws, r: interpretReply(text, { tasks: ws.map(toReplyTask), botName: deps.botName }) }));
+  const reads = scopes.map((ws) => ({ ws, r: interpretReply(text, { tasks: ws.map(toReplyTask), botName: deps.botName, guessSoleTask: scopes.length === 1 }) }));
   const first: ReplyInterpretation = reads[0]?.r ?? interpretReply(text, { tasks: [], botName: deps.botName });
 
   if (first.isReceipt) return recordReceipt(turn, work, text);
   if (!reads.some((x) => x.r.isProgressReport)) {
     if (addressed) await turn.reply(`没有看懂这条消息。${HINT}`);
     return { status: 'ignored', note: 'not a progress report' };
-  }
-  // Read plan by plan, a plan where the unit has one task would catch every report that names no
-  // task; with several plans in play, a report must say which task it is about.
-  if (reads.length > 1 && findTaskRefsInReply(text).length === 0) {
-    const question = `请问这是哪一项任务的进展？本单位有${reads.length}个方案的任务，请写明方案简称和编号，如“${reads[0]!.ws[0]!.task.planShort}第${reads[0]!.ws[0]!.task.no}项 …”。`;
-    await turn.reply(question);
-    return { status: 'interpreted', note: `asked back: ${question}` };
   }
   const confident = reads.filter((x) => x.r.isProgressReport && x.r.confidence === 'high' && x.r.items.length > 0);
   if (confident.length > 1) {
@@ -84,7 +77,11 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
     return { status: 'interpreted', note: `asked back: ${question}` };
   }
   if (confident.length === 0) {
-    const question = reads.find((x) => x.r.isProgressReport && x.r.question)?.r.question ?? `请问这是哪一项任务的进展？${HINT}`;
+    const sample = reads[0]?.ws[0]?.task;
+    const question =
+      sample && reads.length > 1 && findTaskRefsInReply(text).length === 0
+        ? `请问这是哪一项任务的进展？本单位有${reads.length}个方案的任务，请写明方案简称和编号，如“${sample.planShort}第${sample.no}项 …”。`
+        : (reads.find((x) => x.r.isProgressReport && x.r.question)?.r.question ?? `请问这是哪一项任务的进展？${HINT}`);
     await turn.reply(question);
     return { status: 'interpreted', note: 'asked back: ' + question };
   }

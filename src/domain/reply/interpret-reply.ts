@@ -130,7 +130,7 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
     const quoted = quote ? [...new Set(findTaskRefs(quote).map((r) => r.n))] : [];
     const fromQuote = quoted.length === 1 ? byNumber(ctx.tasks, quoted[0]!) : undefined;
     const kw = matchTaskKeywords(body, ctx.tasks);
-    const target = fromQuote ?? kw.task ?? (ctx.tasks.length === 1 && hasInfo(whole) ? ctx.tasks[0] : undefined);
+    const target = fromQuote ?? kw.task ?? (ctx.tasks.length === 1 && ctx.guessSoleTask !== false && hasInfo(whole) ? ctx.tasks[0] : undefined);
     if (target) {
       // Now that the task is known, "已完成<its name>" can be read as its completion.
       whole = { ...whole, status: detectStatus(body, whole.percent, label(target)) };

@@ -14,6 +14,11 @@ export interface ReplyContext {
   /** Other tasks of the plan: a reference to one of them is understood but not recorded with confidence. */
   otherTasks?: ReplyTask[];
   botName?: string;
+  /**
+   * A report that names no task goes to the unit's only task (default true). Off when `tasks` is one
+   * of several plans the unit works on: that "only" task is only the only one in this plan.
+   */
+  guessSoleTask?: boolean;
 }
 
 /** What the message says about one task. */
