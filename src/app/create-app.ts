@@ -74,6 +74,8 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
       return health?.port;
     },
     async start(): Promise<void> {
+      // Messages stored or spooled before a crash or an outage are interpreted first.
+      inbound.start();
       await chat.start();
       await scheduler.start();
       await sender.start();
@@ -93,6 +95,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
         await scheduler.close();
         await sender.close();
         await chat.close();
+        await inbound.close();
         await db.close();
         logger.info({ event: 'stopped' }, 'duban stopped');
         logger.flush?.();

@@ -84,6 +84,13 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
     },
     async apply(change) {
       return prisma.$transaction(async (tx) => {
+        if (change.inboundId !== undefined) {
+          // The message's row lock orders two interpretations of one message; the second finds it marked.
+          const marked = await tx.$queryRaw<unknown[]>`
+            UPDATE "InboundMessage" SET "status" = 'interpreted', "error" = NULL
+            WHERE "id" = ${change.inboundId} AND "status" <> 'interpreted' RETURNING "id"`;
+          if (!marked.length) return { requestIds: [], alreadyRecorded: true };
+        }
         // Two units of one task reporting at once must not each derive the task from the other's old
         // state: lock the tasks, then derive again from what is stored, inside the transaction.
         const taskIds = (change.tasks ?? []).map((t) => t.id);
@@ -138,7 +145,9 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
         }
         if (change.outbox?.length) await enqueueOutbox(tx, change.outbox);
         return { requestIds };
-      });
+        // A busy machine (or PGlite's one connection shared by many senders) may make a transaction
+        // wait its turn: waiting longer beats failing the message.
+      }, { maxWait: 10_000, timeout: 15_000 });
     },
   };
 }
