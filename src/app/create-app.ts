@@ -50,7 +50,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     cadences: engine,
   });
   const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, handler: createJobHandler({ engine, logger }) });
-  const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts });
+  const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts, admins: config.admins });
   let health: HealthServer | undefined;
 
   chat.onMessage((m) => inbound.handle(m));
