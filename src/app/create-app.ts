@@ -91,12 +91,19 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     /** Stops taking work, lets in-flight sends finish, then releases connections. Safe to call twice. */
     close(): Promise<void> {
       return (closing ??= (async () => {
-        await health?.close();
-        await scheduler.close();
-        await sender.close();
-        await chat.close();
-        await inbound.close();
-        await db.close();
+        // Each step is bounded: a SIGTERM while the database restarts must still end the process.
+        // What is cut short is safe to cut: rows in the outbox and stored messages wait for the next start.
+        const bounded = (what: string, p: Promise<unknown> | undefined, ms = 10_000) =>
+          Promise.race([
+            Promise.resolve(p).catch((e: unknown) => logger.warn({ event: 'close_step_failed', step: what, err: e }, `closing ${what} failed`)),
+            new Promise<void>((r) => setTimeout(() => { logger.warn({ event: 'close_step_timeout', step: what, ms }, `closing ${what} took too long; going on`); r(); }, ms).unref()),
+          ]);
+        await bounded('health', health?.close());
+        await bounded('scheduler', scheduler.close());
+        await bounded('sender', sender.close(), 15_000);
+        await bounded('chat', chat.close());
+        await bounded('inbound', inbound.close());
+        await bounded('database', db.close(), 5_000);
         logger.info({ event: 'stopped' }, 'duban stopped');
         logger.flush?.();
       })());
