@@ -40,15 +40,20 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
 
   return {
     async unitWork(unitId, opts = {}) {
+      // The hot path of every reply: one joined statement, not Prisma's include (two queries and a
+      // query plan built per call). Cost grows with the unit's own work, not the plan's size.
+      const withClosed = !!opts.withClosed;
       const [names, rows] = await Promise.all([
         shortNames(),
-        prisma.assignment.findMany({
-          where: { unitId, task: activePlan, ...(opts.withClosed ? {} : { state: { not: 'closed' } }) /* isOpen */ },
-          include: { task: { select: taskSelect } },
-          orderBy: [{ task: { planId: 'asc' } }, { task: { seq: 'asc' } }],
-        }),
+        prisma.$queryRaw<(AssignmentRow & { task: TaskRow })[]>`
+          SELECT a."id", a."taskId", a."unitId", a."role"::text AS "role", a."state"::text AS "state", a."percent", a."lastReportedAt", a."receivedAt", a."closedAt",
+            json_build_object('id', t."id", 'planId', t."planId", 'no', t."no", 'title', t."title", 'text', t."text", 'deadline', t."deadline",
+              'deadlineKind', t."deadlineKind", 'deadlineText', t."deadlineText", 'status', t."status", 'percent', t."percent") AS "task"
+          FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Plan" p ON p."id" = t."planId"
+          WHERE a."unitId" = ${unitId} AND p."archivedAt" IS NULL AND (${withClosed} OR a."state" <> 'closed')
+          ORDER BY t."planId", t."seq"`,
       ]);
-      return rows.map(({ task, ...a }): WorkItem => ({ assignment: toAssignment(a), task: toInfo(task as TaskRow, names) }));
+      return rows.map(({ task, ...a }): WorkItem => ({ assignment: toAssignment(a), task: toInfo(task, names) }));
     },
     async activeTasks() {
       const [names, rows] = await Promise.all([
@@ -69,7 +74,7 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
       return rows.map((t) => toInfo(t as TaskRow, names));
     },
     async assignmentsOf(taskIds) {
-      const rows = await prisma.assignment.findMany({ where: { taskId: { in: [...taskIds] } }, orderBy: { id: 'asc' } });
+      const rows = taskIds.length ? await selectAssignments(prisma, [...taskIds]) : [];
       const out = new Map<number, Assignment[]>(taskIds.map((id) => [id, []]));
       for (const r of rows) out.get(r.taskId)!.push(toAssignment(r));
       return out;
@@ -95,30 +100,36 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
         // state: lock the tasks, then derive again from what is stored, inside the transaction.
         const taskIds = (change.tasks ?? []).map((t) => t.id);
         if (taskIds.length) await tx.$queryRaw`SELECT "id" FROM "Task" WHERE "id" = ANY(${taskIds}) FOR UPDATE`;
-        for (const { id, patch } of change.assignments ?? []) await tx.assignment.update({ where: { id }, data: patch });
-        for (const t of change.tasks ?? []) {
-          const derived = deriveTask((await tx.assignment.findMany({ where: { taskId: t.id } })).map(toAssignment), t.derived);
-          await tx.task.update({
-            where: { id: t.id },
-            data: {
-              status: derived.state,
-              percent: derived.percent,
-              closedAt: derived.closedAt,
-              ...(t.deadline ? { deadline: new Date(`${t.deadline.date}T00:00:00Z`), deadlineKind: 'date', deadlineText: t.deadline.text } : {}),
-            },
-          });
+        // Raw statements for the parts every reply writes: no query plan is built per call.
+        const now = new Date();
+        for (const { id, patch } of change.assignments ?? []) {
+          const sets = Object.entries(patch)
+            .filter(([k, v]) => v !== undefined && k in ASSIGNMENT_COLUMNS)
+            .map(([k, v]) => (k === 'state' ? Prisma.sql`"state" = ${v}::"AssignmentState"` : Prisma.sql`${Prisma.raw(`"${k}"`)} = ${v}`));
+          await tx.$executeRaw`UPDATE "Assignment" SET ${Prisma.join([...sets, Prisma.sql`"updatedAt" = ${now}`], ', ')} WHERE "id" = ${id}`;
         }
         // Task.lastReportedAt is a cache for lists: the last report from any of its units.
         const reported = new Map<number, Date>();
         for (const p of change.progress ?? []) if (p.kind !== 'receipt' && !(reported.get(p.taskId)! >= p.at)) reported.set(p.taskId, p.at);
-        for (const [id, at] of reported) await tx.task.update({ where: { id }, data: { lastReportedAt: at } });
+        const stored = new Map<number, Assignment[]>();
+        if (taskIds.length) for (const r of await selectAssignments(tx, taskIds)) (stored.get(r.taskId) ?? stored.set(r.taskId, []).get(r.taskId)!).push(toAssignment(r));
+        for (const t of change.tasks ?? []) {
+          const derived = deriveTask(stored.get(t.id) ?? [], t.derived);
+          const at = reported.get(t.id);
+          reported.delete(t.id);
+          await tx.$executeRaw`
+            UPDATE "Task" SET "status" = ${derived.state}::"TaskStatus", "percent" = ${derived.percent}, "closedAt" = ${derived.closedAt}, "updatedAt" = ${now}
+              ${at ? Prisma.sql`, "lastReportedAt" = ${at}` : Prisma.empty}
+              ${t.deadline ? Prisma.sql`, "deadline" = ${t.deadline.date}::date, "deadlineKind" = 'date', "deadlineText" = ${t.deadline.text}` : Prisma.empty}
+            WHERE "id" = ${t.id}`;
+        }
+        for (const [id, at] of reported) await tx.$executeRaw`UPDATE "Task" SET "lastReportedAt" = ${at}, "updatedAt" = ${now} WHERE "id" = ${id}`;
         if (change.progress?.length) {
-          await tx.progressUpdate.createMany({
-            data: change.progress.map((p) => ({
-              taskId: p.taskId, unitId: p.unitId, personId: p.personId, kind: p.kind, reportedAt: p.at, text: p.text, percent: p.percent,
-              status: p.status, problems: p.problems, nextSteps: p.nextSteps, inboundMessageId: p.inboundMessageId,
-            })),
-          });
+          const rows = JSON.stringify(change.progress.map((p) => ({ ...p, at: p.at.toISOString() })));
+          await tx.$executeRaw`
+            INSERT INTO "ProgressUpdate" ("taskId", "unitId", "personId", "kind", "reportedAt", "text", "percent", "status", "problems", "nextSteps", "inboundMessageId", "createdAt")
+            SELECT x."taskId", x."unitId", x."personId", x."kind", x."at"::timestamp(3), x."text", x."percent", x."status"::"TaskStatus", x."problems", x."nextSteps", x."inboundMessageId", ${now}
+            FROM json_to_recordset(${rows}::json) AS x("taskId" int, "unitId" int, "personId" int, "kind" text, "at" text, "text" text, "percent" int, "status" text, "problems" text, "nextSteps" text, "inboundMessageId" int)`;
         }
         const requestIds: number[] = [];
         for (const r of change.newRequests ?? []) {
@@ -150,6 +161,27 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
       }, { maxWait: 10_000, timeout: 15_000 });
     },
   };
+}
+
+/** The assignment columns a patch may set (AssignmentPatch), by their names in the table. */
+const ASSIGNMENT_COLUMNS = { state: 1, percent: 1, lastReportedAt: 1, receivedAt: 1, closedAt: 1, unitId: 1, via: 1 } as const;
+
+interface AssignmentRow {
+  id: number;
+  taskId: number;
+  unitId: number;
+  role: Assignment['role'];
+  state: Assignment['state'];
+  percent: number | null;
+  lastReportedAt: Date | null;
+  receivedAt: Date | null;
+  closedAt: Date | null;
+}
+
+function selectAssignments(db: Pick<PrismaClient, '$queryRaw'>, taskIds: number[]): Promise<AssignmentRow[]> {
+  return db.$queryRaw<AssignmentRow[]>`
+    SELECT "id", "taskId", "unitId", "role"::text AS "role", "state"::text AS "state", "percent", "lastReportedAt", "receivedAt", "closedAt"
+    FROM "Assignment" WHERE "taskId" = ANY(${taskIds}) ORDER BY "id"`;
 }
 
 function toAssignment(a: { id: number; taskId: number; unitId: number; role: Assignment['role']; state: Assignment['state']; percent: number | null; lastReportedAt: Date | null; receivedAt: Date | null; closedAt: Date | null }): Assignment {
