@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import { deriveTask, type Assignment, type TaskState } from '../domain/work/index.ts';
+import { deriveTask, uniqueShortNames, type Assignment, type TaskState } from '../domain/work/index.ts';
 import { loadPlanShortNames } from './plan-short-names.ts';
 import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import type { RequestRow, TaskInfo, WorkItem, WorkStore } from '../ports/work-store.ts';
@@ -43,16 +43,20 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
       // The hot path of every reply: one joined statement, not Prisma's include (two queries and a
       // query plan built per call). Cost grows with the unit's own work, not the plan's size.
       const withClosed = !!opts.withClosed;
-      const [names, rows] = await Promise.all([
-        shortNames(),
-        prisma.$queryRaw<(AssignmentRow & { task: TaskRow })[]>`
-          SELECT a."id", a."taskId", a."unitId", a."role"::text AS "role", a."state"::text AS "state", a."percent", a."lastReportedAt", a."receivedAt", a."closedAt",
-            json_build_object('id', t."id", 'planId', t."planId", 'no', t."no", 'title', t."title", 'text', t."text", 'deadline', t."deadline",
-              'deadlineKind', t."deadlineKind", 'deadlineText', t."deadlineText", 'status', t."status", 'percent', t."percent") AS "task"
-          FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Plan" p ON p."id" = t."planId"
-          WHERE a."unitId" = ${unitId} AND p."archivedAt" IS NULL AND (${withClosed} OR a."state" <> 'closed')
-          ORDER BY t."planId", t."seq"`,
-      ]);
+      // The active plans (for their unique short names) ride along in the same round trip.
+      const [row] = await prisma.$queryRaw<{ plans: PlanNameRow[] | null; rows: (AssignmentRow & { task: TaskRow })[] | null }[]>`
+        SELECT
+          (SELECT json_agg(json_build_object('id', p."id", 'title', p."title", 'shortName', p."shortName", 'year', p."year") ORDER BY p."id")
+             FROM "Plan" p WHERE p."archivedAt" IS NULL) AS "plans",
+          (SELECT json_agg(r ORDER BY r."planId", r."seq") FROM (
+             SELECT a."id", a."taskId", a."unitId", a."role", a."state", a."percent", a."lastReportedAt", a."receivedAt", a."closedAt", t."planId", t."seq",
+               json_build_object('id', t."id", 'planId', t."planId", 'no', t."no", 'title', t."title", 'text', t."text", 'deadline', t."deadline",
+                 'deadlineKind', t."deadlineKind", 'deadlineText', t."deadlineText", 'status', t."status", 'percent', t."percent") AS "task"
+             FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Plan" p ON p."id" = t."planId"
+             WHERE a."unitId" = ${unitId} AND p."archivedAt" IS NULL AND (${withClosed} OR a."state" <> 'closed')) r) AS "rows"`;
+      const names = uniqueShortNames(row?.plans ?? []);
+      // json carries timestamps as text: back to Dates, as the model API would give them.
+      const rows = (row?.rows ?? []).map((r) => ({ ...r, lastReportedAt: toDate(r.lastReportedAt), receivedAt: toDate(r.receivedAt), closedAt: toDate(r.closedAt) }));
       return rows.map(({ task, ...a }): WorkItem => ({ assignment: toAssignment(a), task: toInfo(task, names) }));
     },
     async activeTasks() {
@@ -89,17 +93,21 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
     },
     async apply(change) {
       return prisma.$transaction(async (tx) => {
-        if (change.inboundId !== undefined) {
-          // The message's row lock orders two interpretations of one message; the second finds it marked.
-          const marked = await tx.$queryRaw<unknown[]>`
-            UPDATE "InboundMessage" SET "status" = 'interpreted', "error" = NULL
-            WHERE "id" = ${change.inboundId} AND "status" <> 'interpreted' RETURNING "id"`;
-          if (!marked.length) return { requestIds: [], alreadyRecorded: true };
-        }
         // Two units of one task reporting at once must not each derive the task from the other's old
         // state: lock the tasks, then derive again from what is stored, inside the transaction.
+        // The message's row lock orders two interpretations of one message; the second finds it
+        // marked and writes nothing. Both in one round trip.
         const taskIds = (change.tasks ?? []).map((t) => t.id);
-        if (taskIds.length) await tx.$queryRaw`SELECT "id" FROM "Task" WHERE "id" = ANY(${taskIds}) FOR UPDATE`;
+        if (change.inboundId !== undefined || taskIds.length) {
+          const inboundId = change.inboundId ?? null;
+          const [r] = await tx.$queryRaw<{ marked: boolean }[]>`
+            WITH m AS (
+              UPDATE "InboundMessage" SET "status" = 'interpreted', "error" = NULL
+              WHERE "id" = ${inboundId}::int AND "status" <> 'interpreted' RETURNING "id"),
+            l AS (SELECT "id" FROM "Task" WHERE "id" = ANY(${taskIds}::int[]) AND (${inboundId}::int IS NULL OR EXISTS (SELECT 1 FROM m)) FOR UPDATE)
+            SELECT (${inboundId}::int IS NULL OR EXISTS (SELECT 1 FROM m)) AS "marked", (SELECT count(*) FROM l) AS "locked"`;
+          if (!r?.marked) return { requestIds: [], alreadyRecorded: true };
+        }
         // Raw statements for the parts every reply writes: no query plan is built per call.
         const now = new Date();
         for (const { id, patch } of change.assignments ?? []) {
@@ -162,6 +170,16 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
     },
   };
 }
+
+interface PlanNameRow {
+  id: number;
+  title: string;
+  shortName: string | null;
+  year: number | null;
+}
+
+/** A timestamp(3) column read through JSON: UTC wall time without a zone. */
+const toDate = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`));
 
 /** The assignment columns a patch may set (AssignmentPatch), by their names in the table. */
 const ASSIGNMENT_COLUMNS = { state: 1, percent: 1, lastReportedAt: 1, receivedAt: 1, closedAt: 1, unitId: 1, via: 1 } as const;
