@@ -84,7 +84,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
           databaseCheck(prisma, db.kind),
           redisCheck(config.redisUrl),
           chatCheck(() => chat.status()),
-        ]);
+        ], config.httpHost);
       }
       logger.info({ event: 'started', db: db.kind, scheduler: config.redisUrl ? 'bullmq' : 'node-cron', puppet: config.puppet }, 'duban started');
     },

@@ -1,4 +1,5 @@
 import { parseTaskRef } from '../domain/work/index.ts';
+import { InputError } from '../errors.ts';
 import type { IncomingMessage } from '../ports/chat.ts';
 import { archivePlan, bindGroup, listFailures, pushNow, queryUnit, setRemindersPaused } from './admin-commands.ts';
 import type { InboundDeps } from './chat-deps.ts';
@@ -126,7 +127,16 @@ export function createInboundHandler(deps: InboundDeps & { recoverEveryMs?: numb
     let outcome: Outcome;
     if (m.type === 'image' || m.type === 'file') {
       // Keep files only from people we know; strangers' pictures are not evidence.
-      const file = sender.person && m.saveAttachment ? await m.saveAttachment(evidenceDir(deps.dataDir)) : null;
+      let file: string | null = null;
+      try {
+        file = sender.person && m.saveAttachment ? await m.saveAttachment(evidenceDir(deps.dataDir)) : null;
+      } catch (e) {
+        // Too large, or otherwise refused: the sender hears why; the message stays on record.
+        if (!(e instanceof InputError)) throw e;
+        await turn.reply(`${e.message}。${e.hint ?? ''}`);
+        await prisma.inboundMessage.update({ where: { id }, data: { status: 'ignored', error: e.message.slice(0, 2000) } });
+        return;
+      }
       if (file) await prisma.inboundMessage.update({ where: { id }, data: { attachment: file } });
       outcome = await attachEvidence(turn, file);
     } else if (m.type !== 'text' || !m.text.trim()) {
