@@ -38,7 +38,7 @@ describe.each(DB_KINDS)('ingest under load (%s)', (kind) => {
     const handler = createInboundHandler({
       prisma: db.prisma, work: createPrismaWorkStore(db.prisma), clock: systemClock, calendar: createCalendar(), logger: silentLogger, dataDir, admins: [], botName: '督办助手',
     });
-    const PER = 5;
+    const PER = 3;
     await Promise.all(
       Array.from({ length: 32 }, async (_, s) => {
         const unit = s + 1;
