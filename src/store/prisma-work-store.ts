@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import { deriveTask, uniqueShortNames, type Assignment, type TaskState } from '../domain/work/index.ts';
+import { deriveTask, uniqueShortNames, type Assignment, type AssignmentPatch, type TaskState } from '../domain/work/index.ts';
 import { loadPlanShortNames } from './plan-short-names.ts';
 import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import type { RequestRow, TaskInfo, WorkItem, WorkStore } from '../ports/work-store.ts';
@@ -110,17 +110,33 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
         }
         // Raw statements for the parts every reply writes: no query plan is built per call.
         const now = new Date();
-        for (const { id, patch } of change.assignments ?? []) {
-          const sets = Object.entries(patch)
-            .filter(([k, v]) => v !== undefined && k in ASSIGNMENT_COLUMNS)
-            .map(([k, v]) => (k === 'state' ? Prisma.sql`"state" = ${v}::"AssignmentState"` : Prisma.sql`${Prisma.raw(`"${k}"`)} = ${v}`));
-          await tx.$executeRaw`UPDATE "Assignment" SET ${Prisma.join([...sets, Prisma.sql`"updatedAt" = ${now}`], ', ')} WHERE "id" = ${id}`;
+        const stored = new Map<number, Assignment[]>();
+        const keep = (rows: AssignmentRow[]) => { for (const r of rows) (stored.get(r.taskId) ?? stored.set(r.taskId, []).get(r.taskId)!).push(toAssignment(r)); };
+        const patches = change.assignments ?? [];
+        const setList = (patch: AssignmentPatch) =>
+          Prisma.join([
+            ...Object.entries(patch)
+              .filter(([k, v]) => v !== undefined && k in ASSIGNMENT_COLUMNS)
+              .map(([k, v]) => (k === 'state' ? Prisma.sql`"state" = ${v}::"AssignmentState"` : Prisma.sql`${Prisma.raw(`"${k}"`)} = ${v}`)),
+            Prisma.sql`"updatedAt" = ${now}`,
+          ], ', ');
+        if (patches.length === 1 && taskIds.length) {
+          // The common case (one unit's report): the update and the read of the tasks' parts in one statement.
+          const [{ id, patch }] = patches as [{ id: number; patch: AssignmentPatch }];
+          keep(await tx.$queryRaw<AssignmentRow[]>`
+            WITH u AS (UPDATE "Assignment" SET ${setList(patch)} WHERE "id" = ${id}
+              RETURNING "id", "taskId", "unitId", "role"::text AS "role", "state"::text AS "state", "percent", "lastReportedAt", "receivedAt", "closedAt")
+            SELECT * FROM u WHERE "taskId" = ANY(${taskIds}::int[])
+            UNION ALL
+            SELECT "id", "taskId", "unitId", "role"::text, "state"::text, "percent", "lastReportedAt", "receivedAt", "closedAt"
+            FROM "Assignment" WHERE "taskId" = ANY(${taskIds}::int[]) AND "id" <> ${id}`);
+        } else {
+          for (const { id, patch } of patches) await tx.$executeRaw`UPDATE "Assignment" SET ${setList(patch)} WHERE "id" = ${id}`;
+          if (taskIds.length) keep(await selectAssignments(tx, taskIds));
         }
         // Task.lastReportedAt is a cache for lists: the last report from any of its units.
         const reported = new Map<number, Date>();
         for (const p of change.progress ?? []) if (p.kind !== 'receipt' && !(reported.get(p.taskId)! >= p.at)) reported.set(p.taskId, p.at);
-        const stored = new Map<number, Assignment[]>();
-        if (taskIds.length) for (const r of await selectAssignments(tx, taskIds)) (stored.get(r.taskId) ?? stored.set(r.taskId, []).get(r.taskId)!).push(toAssignment(r));
         for (const t of change.tasks ?? []) {
           const derived = deriveTask(stored.get(t.id) ?? [], t.derived);
           const at = reported.get(t.id);
