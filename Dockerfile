@@ -13,7 +13,8 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     TZ=Asia/Shanghai \
     DUBAN_DATA_DIR=/data \
-    DUBAN_HTTP_PORT=8080
+    DUBAN_HTTP_PORT=8080 \
+    DUBAN_HTTP_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 RUN mkdir -p /data && chown node:node /data

@@ -50,7 +50,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     cadences: engine,
   });
   const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, handler: createJobHandler({ engine, logger }) });
-  const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts });
+  const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts, admins: config.admins });
   let health: HealthServer | undefined;
 
   chat.onMessage((m) => inbound.handle(m));
@@ -74,6 +74,8 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
       return health?.port;
     },
     async start(): Promise<void> {
+      // Messages stored or spooled before a crash or an outage are interpreted first.
+      inbound.start();
       await chat.start();
       await scheduler.start();
       await sender.start();
@@ -82,18 +84,26 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
           databaseCheck(prisma, db.kind),
           redisCheck(config.redisUrl),
           chatCheck(() => chat.status()),
-        ]);
+        ], config.httpHost);
       }
       logger.info({ event: 'started', db: db.kind, scheduler: config.redisUrl ? 'bullmq' : 'node-cron', puppet: config.puppet }, 'duban started');
     },
     /** Stops taking work, lets in-flight sends finish, then releases connections. Safe to call twice. */
     close(): Promise<void> {
       return (closing ??= (async () => {
-        await health?.close();
-        await scheduler.close();
-        await sender.close();
-        await chat.close();
-        await db.close();
+        // Each step is bounded: a SIGTERM while the database restarts must still end the process.
+        // What is cut short is safe to cut: rows in the outbox and stored messages wait for the next start.
+        const bounded = (what: string, p: Promise<unknown> | undefined, ms = 10_000) =>
+          Promise.race([
+            Promise.resolve(p).catch((e: unknown) => logger.warn({ event: 'close_step_failed', step: what, err: e }, `closing ${what} failed`)),
+            new Promise<void>((r) => setTimeout(() => { logger.warn({ event: 'close_step_timeout', step: what, ms }, `closing ${what} took too long; going on`); r(); }, ms).unref()),
+          ]);
+        await bounded('health', health?.close());
+        await bounded('scheduler', scheduler.close());
+        await bounded('sender', sender.close(), 15_000);
+        await bounded('chat', chat.close());
+        await bounded('inbound', inbound.close());
+        await bounded('database', db.close(), 5_000);
         logger.info({ event: 'stopped' }, 'duban stopped');
         logger.flush?.();
       })());

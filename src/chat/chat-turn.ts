@@ -1,8 +1,8 @@
 import { enqueueOutbox, type OutboxItem } from '../outbox/enqueue-outbox.ts';
 import type { ChatTarget, IncomingMessage } from '../ports/chat.ts';
-import { loadAdminChatIds } from '../engine/unit-directory.ts';
 import type { InboundDeps, Tx } from './chat-deps.ts';
 import type { Sender } from './resolve-sender.ts';
+import type { WorkStore } from '../ports/work-store.ts';
 
 /** The result of handling one inbound message, kept on its InboundMessage row. */
 export interface Outcome {
@@ -27,6 +27,8 @@ export interface ChatTurn {
   /** The same answer as an outbox row, for a WorkChange that writes it with the record. */
   replyItem(text: string): OutboxItem;
   notifyItem(tag: string, target: ChatTarget, text: string, mentions?: string[]): OutboxItem;
+  /** Whether a WorkChange for this message was applied (which also marked the message interpreted). */
+  readonly recorded: boolean;
 }
 
 export function createTurn(deps: InboundDeps, m: IncomingMessage, inboundId: number, sender: Sender): ChatTurn {
@@ -36,8 +38,21 @@ export function createTurn(deps: InboundDeps, m: IncomingMessage, inboundId: num
   const notifyItem = (tag: string, target: ChatTarget, text: string, mentions?: string[]): OutboxItem => ({
     idempotencyKey: `notify:${inboundId}:${tag}`, target, text, mentions: mentions ?? [], notBefore: now,
   });
+  // Every change this turn applies carries the message id: applied at most once per message.
+  let recorded = false;
+  const work: WorkStore = {
+    ...deps.work,
+    async apply(change) {
+      const r = await deps.work.apply({ inboundId, ...change });
+      recorded = true;
+      return r;
+    },
+  };
   return {
-    deps, m, inboundId, sender, now, here, replyItem, notifyItem,
+    deps: { ...deps, work }, m, inboundId, sender, now, here, replyItem, notifyItem,
+    get recorded() {
+      return recorded;
+    },
     async reply(text, tx) {
       await enqueueOutbox(tx ?? deps.prisma, [replyItem(text)]);
     },
@@ -55,9 +70,4 @@ export async function unitTargets(tx: Tx, unitId: number): Promise<ChatTarget[]>
   return people.map((p) => ({ kind: 'person', ref: p.chatId! }));
 }
 
-/** Where admins are told about requests: the office group, else each admin with a chat id. */
-export async function adminTargets(tx: Tx, configAdmins: readonly string[]): Promise<ChatTarget[]> {
-  const office = await tx.chatGroup.findMany({ where: { isOffice: true }, select: { roomId: true, topic: true } });
-  if (office.length) return office.map((g) => ({ kind: 'group', ref: g.roomId ?? g.topic }));
-  return (await loadAdminChatIds(tx, configAdmins)).map((ref) => ({ kind: 'person', ref }));
-}
+export { adminTargets } from './admin-targets.ts';

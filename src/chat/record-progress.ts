@@ -89,7 +89,6 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
 
   const items = r.items.map((item) => ({ item, w: ws.find((w) => w.task.no === item.taskNo)! }));
   const taskIds = [...new Set(items.map((x) => x.w.task.taskId))];
-  const byTask = await deps.work.assignmentsOf(taskIds);
   const patches = new Map<number, AssignmentPatch>();
   const progress: ProgressRow[] = [];
   const lines: string[] = [];
@@ -120,9 +119,12 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
   const change: WorkChange = {
     decided: withdrawn,
     assignments: [...patches].map(([id, patch]) => ({ id, patch })),
+    // The store derives each task again from all its stored assignments, under a lock, in the same
+    // transaction; what is passed here is the sender's view (no extra read of the other units' parts).
     tasks: taskIds.map((id) => {
+      const own = items.filter((x) => x.w.task.taskId === id).map((x) => x.w.assignment);
       const w = items.find((x) => x.w.task.taskId === id)!.w;
-      return { id, derived: deriveAfter(byTask.get(id) ?? [], patches, { state: w.task.state, percent: w.task.percent, closedAt: null }) };
+      return { id, derived: deriveAfter(own, patches, { state: w.task.state, percent: w.task.percent, closedAt: null }) };
     }),
     progress,
   };

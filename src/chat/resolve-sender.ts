@@ -1,6 +1,8 @@
 import { isAdminIdentity, type Actor } from '../domain/work/index.ts';
+import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import type { IncomingMessage } from '../ports/chat.ts';
 import type { Tx } from './chat-deps.ts';
+import { adminTargets } from './admin-targets.ts';
 
 export interface Sender {
   person: { id: number; name: string; kind: string; unitId: number | null; chatId: string | null } | null;
@@ -13,34 +15,71 @@ export interface Sender {
   group: { id: number; topic: string; units: { id: number; name: string }[] } | null;
 }
 
+type UnitRef = { id: number; name: string };
+interface GroupRow {
+  id: number;
+  topic: string;
+  roomId: string | null;
+  units: UnitRef[];
+}
+interface PersonRow {
+  id: number;
+  name: string;
+  kind: string;
+  unitId: number | null;
+  chatId: string | null;
+  isAdmin: boolean;
+  unit: UnitRef | null;
+  backupFor: UnitRef[];
+}
+
 /**
  * Who wrote, by the chat identity an admin registered (Person.chatId) and nothing else: a display
- * name that equals a leader's or a contact's makes no one that person. And in which group (by room
- * id, else by topic, learning the room id then — web-protocol ids change on re-login, topics are
- * what admins configure).
+ * name that equals a leader's or a contact's makes no one that person. And in which group, by room
+ * id. One joined query for all of it.
+ *
+ * A group topic never moves a binding. A room whose id is unknown but whose topic equals a group
+ * that already has a room id becomes a bind_group AccessRequest for an admin (audited; admins are
+ * told once), and the unit's reminders keep going to the old group. The trade-off: web-protocol
+ * room ids change when the bot logs in again, so after a re-login every bound group asks again —
+ * an admin re-binds it with “绑定 单位名” in the group (or approves the request in the console).
+ * A group an admin configured by topic only (no room id yet) learns its room id from the first
+ * message, as configured; that is audited too.
  */
-export async function resolveSender(tx: Tx, m: IncomingMessage, admins: readonly string[]): Promise<Sender> {
-  let group = null as Sender['group'];
-  if (m.roomId || m.roomTopic) {
-    const include = { units: { include: { unit: { select: { id: true, name: true } } } } } as const;
-    let g = m.roomId ? await tx.chatGroup.findUnique({ where: { roomId: m.roomId }, include }) : null;
-    if (!g && m.roomTopic) {
-      g = await tx.chatGroup.findUnique({ where: { topic: m.roomTopic }, include });
-      if (g && m.roomId && g.roomId !== m.roomId) {
-        await tx.chatGroup.updateMany({ where: { roomId: m.roomId }, data: { roomId: null } });
-        await tx.chatGroup.update({ where: { id: g.id }, data: { roomId: m.roomId } });
-      }
-    }
-    if (g) group = { id: g.id, topic: g.topic, units: g.units.map((u) => u.unit) };
+export async function resolveSender(tx: Tx, m: IncomingMessage, admins: readonly string[], at: Date = new Date()): Promise<Sender> {
+  const roomId = m.roomId ?? null;
+  const topic = m.roomTopic ?? null;
+  const [row] = await tx.$queryRaw<{ byRoom: GroupRow | null; byTopic: GroupRow | null; person: PersonRow | null }[]>`
+    WITH g AS (
+      SELECT g."id", g."topic", g."roomId",
+        COALESCE((SELECT json_agg(json_build_object('id', u."id", 'name', u."name") ORDER BY u."id")
+                  FROM "GroupUnit" gu JOIN "Unit" u ON u."id" = gu."unitId" WHERE gu."groupId" = g."id"), '[]'::json) AS "units"
+      FROM "ChatGroup" g
+      WHERE (${roomId}::text IS NOT NULL AND g."roomId" = ${roomId}::text) OR (${topic}::text IS NOT NULL AND g."topic" = ${topic}::text)
+    )
+    SELECT
+      (SELECT row_to_json(g) FROM g WHERE g."roomId" = ${roomId}::text LIMIT 1) AS "byRoom",
+      (SELECT row_to_json(g) FROM g WHERE g."topic" = ${topic}::text LIMIT 1) AS "byTopic",
+      (SELECT json_build_object('id', p."id", 'name', p."name", 'kind', p."kind", 'unitId', p."unitId", 'chatId', p."chatId", 'isAdmin', p."isAdmin",
+        'unit', (SELECT json_build_object('id', u."id", 'name', u."name") FROM "Unit" u WHERE u."id" = p."unitId"),
+        'backupFor', COALESCE((SELECT json_agg(json_build_object('id', u."id", 'name', u."name") ORDER BY b."id")
+                               FROM "Person" b JOIN "Unit" u ON u."id" = b."unitId" WHERE b."backupId" = p."id"), '[]'::json))
+       FROM "Person" p WHERE p."chatId" = ${m.talkerId}) AS "person"`;
+
+  let g: GroupRow | null = row?.byRoom ?? null;
+  if (!g && row?.byTopic) {
+    const known = row.byTopic;
+    if (!roomId) g = known; // a channel that names groups by topic only
+    else if (!known.roomId) g = await learnRoomId(tx, known, roomId, m, at);
+    else await askToRebind(tx, known, m, admins, at);
   }
-  const person = await tx.person.findUnique({
-    where: { chatId: m.talkerId },
-    include: { unit: { select: { id: true, name: true } }, backupFor: { where: { unitId: { not: null } }, select: { unit: { select: { id: true, name: true } } } } },
-  });
-  const units = person && person.kind !== 'leader' ? [person.unit, ...person.backupFor.map((b) => b.unit)].filter((u): u is { id: number; name: string } => !!u) : [];
+  const group = g && { id: g.id, topic: g.topic, units: g.units };
+
+  const person = row?.person ?? null;
+  const units = person && person.kind !== 'leader' ? [person.unit, ...person.backupFor].filter((u): u is UnitRef => !!u) : [];
   const unique = [...new Map(units.map((u) => [u.id, u])).values()];
   // In a unit's group, a B角 of several units acts for the unit the group serves.
-  const here = unique.find((u) => group?.units.some((g) => g.id === u.id));
+  const here = unique.find((u) => group?.units.some((x) => x.id === u.id));
   const isAdmin = isAdminIdentity(person, m.talkerId, admins);
   const isLeader = person?.kind === 'leader';
   return {
@@ -51,4 +90,35 @@ export async function resolveSender(tx: Tx, m: IncomingMessage, admins: readonly
     isLeader,
     group,
   };
+}
+
+/** A group configured by topic only gets its room id from its first message (once; audited). */
+async function learnRoomId(tx: Tx, g: GroupRow, roomId: string, m: IncomingMessage, at: Date): Promise<GroupRow | null> {
+  const n = await tx.chatGroup.updateMany({ where: { id: g.id, roomId: null }, data: { roomId } });
+  if (n.count === 0) return null; // another room took it a moment ago: this one is not it
+  await tx.auditLog.create({
+    data: { at, actor: m.talkerId, action: 'group.room_learned', entity: 'ChatGroup', entityId: String(g.id), after: { topic: g.topic, roomId, by: m.talkerName || m.talkerId } },
+  });
+  return { ...g, roomId };
+}
+
+/** A second room with a bound group's topic: a request for an admin, never a new binding. */
+async function askToRebind(tx: Tx, held: GroupRow, m: IncomingMessage, admins: readonly string[], at: Date): Promise<void> {
+  const pending = await tx.accessRequest.findFirst({ where: { kind: 'bind_group', status: 'pending', roomId: m.roomId! }, select: { id: true } });
+  if (pending) return;
+  const detail = { heldBy: { groupId: held.id, roomId: held.roomId, topic: held.topic, units: held.units.map((u) => u.name) } };
+  const req = await tx.accessRequest.create({
+    data: {
+      kind: 'bind_group', channel: m.channel, actorId: m.talkerId, actorName: m.talkerName || null, roomId: m.roomId!, roomTopic: m.roomTopic ?? null,
+      unitId: held.units[0]?.id ?? null, unitName: held.units.map((u) => u.name).join('、') || null, text: m.text.slice(0, 500), detail, requestedAt: at,
+    },
+  });
+  await tx.auditLog.create({
+    data: { at, actor: m.talkerId, action: 'group.bind_requested', entity: 'AccessRequest', entityId: String(req.id), after: { roomId: m.roomId!, topic: m.roomTopic ?? null, ...detail } },
+  });
+  const units = held.units.map((u) => u.name).join('、') || '（未绑定单位）';
+  const text = `【群绑定待确认】新群“${m.roomTopic}”与已绑定${units}的群同名，绑定未改变，提醒仍发往原群。` +
+    `如确需改用新群（例如机器人重新登录后群标识变化），请管理员在新群发送“绑定 ${held.units[0]?.name ?? '单位名'}”，或在管理台批准该申请。`;
+  const targets = await adminTargets(tx, admins);
+  await enqueueOutbox(tx, targets.map((target, i) => ({ idempotencyKey: `access_request:${req.id}:admin${i}`, target, text, notBefore: at })));
 }

@@ -2,27 +2,46 @@ import type { IncomingMessage } from '../ports/chat.ts';
 import type { Tx } from './chat-deps.ts';
 
 /**
- * Stores a message before anything reads it. The unique message id makes a replayed or doubled
- * event a no-op: returns null for a message already stored.
+ * Stores a message before anything reads it, in one statement. The unique message id makes a
+ * replayed or doubled event a no-op: returns null for a message already stored.
  */
-export async function storeInbound(tx: Tx, m: IncomingMessage, receivedAt: Date): Promise<{ id: number } | null> {
-  const { count } = await tx.inboundMessage.createMany({
-    data: [{
-      channel: m.channel,
-      messageId: m.id,
-      roomId: m.roomId ?? null,
-      roomTopic: m.roomTopic ?? null,
-      talkerId: m.talkerId,
-      talkerName: m.talkerName || null,
-      type: m.type,
-      text: m.text,
-      sentAt: m.sentAt,
-      receivedAt,
-    }],
-    skipDuplicates: true,
+export async function storeInbound(tx: Pick<Tx, '$queryRaw'>, m: IncomingMessage, receivedAt: Date): Promise<{ id: number } | null> {
+  // PostgreSQL text cannot hold NUL; a message carrying one is kept without it rather than refused.
+  const clean = (s: string) => s.replace(/\u0000/g, '');
+  const rows = await tx.$queryRaw<{ id: number }[]>`
+    INSERT INTO "InboundMessage" ("channel", "messageId", "roomId", "roomTopic", "talkerId", "talkerName", "type", "text", "sentAt", "receivedAt", "mentionsSelf")
+    VALUES (${m.channel}, ${m.id}, ${m.roomId ?? null}, ${m.roomTopic ?? null}, ${m.talkerId}, ${m.talkerName ? clean(m.talkerName) : null}, ${m.type}, ${clean(m.text)},
+      ${m.sentAt}, ${receivedAt}, ${!!m.mentionsSelf})
+    ON CONFLICT ("messageId") DO NOTHING
+    RETURNING "id"`;
+  return rows[0] ?? null;
+}
+
+/** A stored message as the pipeline reads it: what a restart interprets exactly as it arrived. */
+export interface StoredInbound {
+  id: number;
+  message: IncomingMessage;
+}
+
+/**
+ * Messages stored but not yet interpreted (a crash, or the database going away between store and
+ * interpretation), oldest first.
+ */
+export async function listUninterpreted(tx: Tx, opts: { take?: number } = {}): Promise<StoredInbound[]> {
+  const rows = await tx.inboundMessage.findMany({
+    where: { status: 'received' },
+    orderBy: { id: 'asc' },
+    take: opts.take ?? 500,
   });
-  if (count === 0) return null;
-  return tx.inboundMessage.findUniqueOrThrow({ where: { messageId: m.id }, select: { id: true } });
+  return rows.map((r) => ({
+    id: r.id,
+    message: {
+      id: r.messageId, channel: r.channel, ...(r.roomId ? { roomId: r.roomId } : {}), ...(r.roomTopic ? { roomTopic: r.roomTopic } : {}),
+      talkerId: r.talkerId, talkerName: r.talkerName ?? '', text: r.text, type: r.type as IncomingMessage['type'], sentAt: r.sentAt, mentionsSelf: r.mentionsSelf,
+      // The channel's file handle did not survive the restart; a stored path still counts.
+      ...(r.attachment ? { saveAttachment: async () => r.attachment! } : {}),
+    },
+  }));
 }
 
 /** Messages whose interpretation failed, newest first, for admins to look at. */

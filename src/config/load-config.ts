@@ -66,9 +66,16 @@ function describeIssues(
     const envName = ENV_KEYS[key as keyof typeof ENV_KEYS];
     const value = raw[key];
     const source = envName && env[envName] !== undefined ? `环境变量 ${envName}` : filePath ? `配置文件 ${filePath}` : '配置';
-    return `配置项 ${key}（${envName ?? key}）的值 ${JSON.stringify(value)} 无效：${expected(issue)}（来源：${source}）`;
+    return `配置项 ${key}（${envName ?? key}）的值 ${JSON.stringify(hideSecret(key, value))} 无效：${expected(issue)}（来源：${source}）`;
   });
   return lines.join('\n');
+}
+
+/** A value as an error may show it: no token, no password inside a URL (even a malformed one). */
+export function hideSecret(key: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (/token|secret|password/i.test(key)) return '***';
+  return value.replace(/(\/\/[^:@/\s]*:)[^@\s]*@/g, '$1***@').replace(/^([^:/@\s]+:)[^@/\s]+@/, '$1***@');
 }
 
 function expected(issue: z.core.$ZodIssue): string {

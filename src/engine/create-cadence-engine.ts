@@ -75,8 +75,11 @@ export interface CadenceEngine {
 
 const LOOKBACK_DAYS = 35;
 const UNIT_PROMPTS = new Set<CadenceSpec['job']>(['reminder', 'chase', 'escalation', 'countdown', 'lagging_report']);
-// A slot left 'running' this long was abandoned by a crashed process; it may run again (idempotently).
-const STALE_RUN_MS = 10 * 60_000;
+// A running slot's process touches SlotRun.startedAt every HEARTBEAT_MS; a slot whose heartbeat is
+// older than STALE_RUN_MS was abandoned by a crashed process and runs again (idempotently) at the
+// next minute's tick — a slow planner is not mistaken for a dead one, a dead one waits about a minute.
+const HEARTBEAT_MS = 10_000;
+const STALE_RUN_MS = 30_000;
 
 export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
   const { prisma, calendar, clock, logger } = opts;
@@ -107,6 +110,19 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
     const base = { cadenceKey: runKey, slotAt: slot.at };
     const claimed = await claim(runKey, slot.at);
     if (!claimed) return { ...base, state: 'already', messages: 0, escalations: 0, note: '' };
+    const beat = setInterval(() => {
+      prisma.slotRun.updateMany({ where: { cadenceKey: runKey, slotAt: slot.at, state: 'running' }, data: { startedAt: clock.now() } }).catch(() => undefined);
+    }, HEARTBEAT_MS);
+    beat.unref();
+    try {
+      return await executeClaimed(spec, slot, all, runKey, unitIds);
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  async function executeClaimed(spec: CadenceSpec, slot: Slot, all: StoredCadence[], runKey: string, unitIds?: number[]): Promise<SlotResult> {
+    const base = { cadenceKey: runKey, slotAt: slot.at };
     // 暂停提醒 silences what units receive on schedule; reports to leaders and an admin's 立即推送 still go.
     if (UNIT_PROMPTS.has(spec.job) && !runKey.includes('_manual') && (await areRemindersPaused(prisma))) {
       const note = '提醒已暂停（管理员“暂停提醒”），本次未发送';
@@ -155,7 +171,7 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
     } catch (e) {
       if (!(e instanceof Prisma.PrismaClientKnownRequestError) || e.code !== 'P2002') throw e;
       const row = await prisma.slotRun.findUnique({ where: { cadenceKey_slotAt: { cadenceKey, slotAt } } });
-      if (row?.state === 'failed') await prisma.slotRun.update({ where: { id: row.id }, data: { state: 'running', startedAt: clock.now() } });
+      if (row?.state === 'failed' || row?.state === 'running') await prisma.slotRun.update({ where: { id: row.id }, data: { state: 'running', startedAt: clock.now() } });
       return row?.state === 'running' || row?.state === 'failed';
     }
   }
@@ -222,11 +238,16 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
       // A change must not orphan the cadences that follow this one (催报, 督办 after the reminder).
       for (const other of map.values()) if (other.key !== key) parseCadence(other, { where: '管理员修改', knownCadences: map });
       const now = clock.now();
+      // An edit takes effect from the start of today, not from now: moving 09:00 to 08:00 at 08:30
+      // makes today's 08:00 slot due at once (or recorded missed, with a notice to admins, past the
+      // grace window) instead of silently skipping the day. A slot that already ran today at the old
+      // time is not run again (the tick's one-run-per-day rule). A new cadence starts from now.
+      const from = current ? atLocal(toLocalDate(now)) : now;
       await prisma.$transaction([
         prisma.schedule.upsert({
           where: { key },
-          create: { key, kind: spec.job, spec: toJson(spec, now), enabled: spec.enabled, updatedBy: actor },
-          update: { kind: spec.job, spec: toJson(spec, now), enabled: spec.enabled, updatedBy: actor },
+          create: { key, kind: spec.job, spec: toJson(spec, from), enabled: spec.enabled, updatedBy: actor },
+          update: { kind: spec.job, spec: toJson(spec, from), enabled: spec.enabled, updatedBy: actor },
         }),
         prisma.auditLog.create({
           data: { actor, action: current ? 'cadence.update' : 'cadence.create', entity: 'Schedule', entityId: key, before: (current ?? Prisma.JsonNull) as Prisma.InputJsonValue, after: spec as unknown as Prisma.InputJsonValue },

@@ -17,7 +17,8 @@ export function databaseCheck(prisma: PrismaClient, kind: string): HealthCheck {
       const rows = await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*)::bigint AS n FROM "_prisma_migrations"`;
       return { name: 'database', ok: true, detail: `${kind}，已应用迁移 ${String(rows[0]?.n ?? 0)} 个` };
     } catch (e) {
-      return { name: 'database', ok: false, detail: `数据库不可用：${(e as Error).message}` };
+      // The endpoint is unauthenticated: say what is wrong, not where the database lives (that is in the log).
+      return { name: 'database', ok: false, detail: `数据库不可用（${errorKind(e)}），详情见日志` };
     }
   };
 }
@@ -58,6 +59,14 @@ export function chatCheck(status: () => ChatStatus): HealthCheck {
 export async function runChecks(checks: HealthCheck[]): Promise<{ ok: boolean; checks: CheckResult[] }> {
   const results = await Promise.all(checks.map((c) => c()));
   return { ok: results.every((r) => r.ok), checks: results };
+}
+
+/** A short, host-free label for a database error. */
+function errorKind(e: unknown): string {
+  const o = e as { code?: unknown; cause?: { code?: unknown } };
+  const code = typeof o?.code === 'string' ? o.code : typeof o?.cause?.code === 'string' ? o.cause.code : '';
+  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|P1001/.test(code + String((e as Error)?.message))) return '无法连接';
+  return code ? `错误 ${code}` : '查询失败';
 }
 
 /** redis://user:secret@host → redis://***@host, for messages and logs. */

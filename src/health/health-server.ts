@@ -4,11 +4,14 @@ import { runChecks, type HealthCheck } from './health-checks.ts';
 
 export interface HealthServer {
   port: number;
+  /** The address it listens on (127.0.0.1 unless configured). */
+  host: string;
   close(): Promise<void>;
 }
 
 /** GET /healthz → 200 when every check passes, 503 otherwise; the body lists each check. */
-export async function startHealthServer(port: number, checks: HealthCheck[], host = '0.0.0.0'): Promise<HealthServer> {
+/** Listens on loopback unless told otherwise: the endpoint is unauthenticated. */
+export async function startHealthServer(port: number, checks: HealthCheck[], host = '127.0.0.1'): Promise<HealthServer> {
   const server = http.createServer((req, res) => {
     if (req.url !== '/healthz' && req.url !== '/healthz/') {
       res.writeHead(404).end();
@@ -32,6 +35,7 @@ export async function startHealthServer(port: number, checks: HealthCheck[], hos
   let closing: Promise<void> | undefined;
   return {
     port: (server.address() as AddressInfo).port,
+    host: (server.address() as AddressInfo).address,
     close: () => (closing ??= new Promise((resolve) => server.close(() => resolve()))),
   };
 }

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../log/create-logger.ts';
 import type { ChatPort } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
+import { markSent, settleExpiredLeases, writeUntilItSticks } from './delivery-marks.ts';
 
 export interface OutboxSenderOptions {
   prisma: PrismaClient;
@@ -24,6 +25,8 @@ export interface OutboxSenderOptions {
   pollMs?: number;
   workerId?: string;
   random?: () => number;
+  /** Chat ids of admins from the config, told about a message whose delivery is unknown. */
+  admins?: readonly string[];
 }
 
 export interface OutboxSender {
@@ -52,12 +55,12 @@ interface ClaimedRow {
  * senders (processes) share the table and never take the same row while its lease holds. The
  * claim sets a lease; the row is marked sent only by the holder of the lease.
  *
- * Crash safety, honestly: a crash after the claim and before the chat accepted the message leaves a
- * row in `sending` whose lease expires; it is then claimed and sent again — nothing is lost and,
- * since it was never delivered, nothing repeats. A crash in the short window after the chat
- * accepted a message and before the `sent` mark commits (one UPDATE, milliseconds) sends that one
- * message again after the lease: WeChat has no idempotent send, so this window can be made small
- * but not zero. It is at-least-once with a window of one database round trip per message.
+ * Crash safety, honestly: the `sent` mark (and the retry mark after a failed send) is written
+ * until it sticks, so a database restart under the sender causes no repeat. What remains is a
+ * process killed after claiming a row: WeChat cannot tell whether that message arrived, so when the
+ * lease expires the row is settled by its kind (see delivery-marks.ts): scheduled messages are at
+ * most once — flagged 可能未送达 for admins, never re-sent blindly — and answers to messages are at
+ * least once — re-sent, a harmless duplicate at worst.
  */
 export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   const { prisma, chat, clock, logger } = opts;
@@ -91,7 +94,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
         "attempts" = "attempts" + 1, "updatedAt" = ${now}
       WHERE "id" = (
         SELECT "id" FROM "Outbox"
-        WHERE ("status" = 'pending' OR ("status" = 'sending' AND "lockedUntil" < ${now})) AND "notBefore" <= ${now}
+        WHERE "status" = 'pending' AND "notBefore" <= ${now}
         ORDER BY "notBefore", "id" LIMIT 1
         FOR UPDATE SKIP LOCKED)
       RETURNING "id", "idempotencyKey", "targetKind", "targetRef", "text", "mentions", "attachment", "attempts"`;
@@ -123,7 +126,8 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     } catch (e) {
       const finalTry = row.attempts >= opts.maxAttempts;
       const delay = Math.min(backoffBase * 2 ** (row.attempts - 1), 3_600_000);
-      await prisma.outbox.updateMany({
+      // Not delivered, for sure: say so until the database hears it, or the lease would call it unknown.
+      await writeUntilItSticks(() => prisma.outbox.updateMany({
         where: mine,
         data: {
           status: finalTry ? 'failed' : 'pending',
@@ -132,17 +136,20 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
           lastError: String((e as Error).message ?? e).slice(0, 500),
           notBefore: new Date(clock.now().getTime() + delay),
         },
-      });
+      }), { stop: stop.signal, logger, what: `retry ${row.idempotencyKey}` });
       logger.warn({ key: row.idempotencyKey, attempt: row.attempts, err: e, finalTry }, 'send failed');
       return 'failed';
     }
     lastSentAt = clock.now().getTime();
-    await prisma.outbox.updateMany({ where: mine, data: { status: 'sent', sentAt: clock.now(), lockedBy: null, lockedUntil: null } });
+    const sentAt = clock.now();
+    await writeUntilItSticks(() => markSent(prisma, row.id, me, sentAt), { stop: stop.signal, logger, what: `sent ${row.idempotencyKey}` });
     return 'sent';
   }
 
   async function flushOnce(): Promise<number> {
     let sent = 0;
+    const settled = await settleExpiredLeases(prisma, clock.now(), opts.admins ?? []);
+    if (settled.unknown || settled.requeued) logger.warn({ event: 'outbox_leases_expired', ...settled }, 'rows of a sender that stopped mid-send were settled');
     while (!stop.signal.aborted) {
       // Logged out: messages wait in the outbox rather than burning their attempts.
       if (chat.status() !== 'logged_in') break;

@@ -71,6 +71,12 @@ export interface AuditRow {
 
 /** Everything one decision writes, applied in one transaction: all of it or none. */
 export interface WorkChange {
+  /**
+   * The inbound message this change records. The change is applied only if that message is not
+   * yet marked interpreted, and the mark is set in the same transaction: a message interpreted
+   * again after a crash or a retry never records twice.
+   */
+  inboundId?: number;
   assignments?: Array<{ id: number; patch: AssignmentPatch }>;
   /** The tasks' derived state (and an approved new deadline), recomputed by the rules. */
   tasks?: Array<{ id: number; derived: DerivedTask; deadline?: { date: LocalDate; text: string } }>;
@@ -101,5 +107,6 @@ export interface WorkStore {
   pendingRequests(taskId: number, kind?: RequestRow['kind']): Promise<RequestRow[]>;
   /** The person's newest pending close request made at or after `since`. */
   recentCloseRequest(requestedBy: string, since: Date): Promise<RequestRow | null>;
-  apply(change: WorkChange): Promise<{ requestIds: number[] }>;
+  /** `alreadyRecorded`: the change's inbound message was recorded before, so nothing was written. */
+  apply(change: WorkChange): Promise<{ requestIds: number[]; alreadyRecorded?: boolean }>;
 }

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import { deriveTask, type Assignment, type TaskState } from '../domain/work/index.ts';
+import { deriveTask, uniqueShortNames, type Assignment, type AssignmentPatch, type TaskState } from '../domain/work/index.ts';
 import { loadPlanShortNames } from './plan-short-names.ts';
 import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import type { RequestRow, TaskInfo, WorkItem, WorkStore } from '../ports/work-store.ts';
@@ -40,15 +40,24 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
 
   return {
     async unitWork(unitId, opts = {}) {
-      const [names, rows] = await Promise.all([
-        shortNames(),
-        prisma.assignment.findMany({
-          where: { unitId, task: activePlan, ...(opts.withClosed ? {} : { state: { not: 'closed' } }) /* isOpen */ },
-          include: { task: { select: taskSelect } },
-          orderBy: [{ task: { planId: 'asc' } }, { task: { seq: 'asc' } }],
-        }),
-      ]);
-      return rows.map(({ task, ...a }): WorkItem => ({ assignment: toAssignment(a), task: toInfo(task as TaskRow, names) }));
+      // The hot path of every reply: one joined statement, not Prisma's include (two queries and a
+      // query plan built per call). Cost grows with the unit's own work, not the plan's size.
+      const withClosed = !!opts.withClosed;
+      // The active plans (for their unique short names) ride along in the same round trip.
+      const [row] = await prisma.$queryRaw<{ plans: PlanNameRow[] | null; rows: (AssignmentRow & { task: TaskRow })[] | null }[]>`
+        SELECT
+          (SELECT json_agg(json_build_object('id', p."id", 'title', p."title", 'shortName', p."shortName", 'year', p."year") ORDER BY p."id")
+             FROM "Plan" p WHERE p."archivedAt" IS NULL) AS "plans",
+          (SELECT json_agg(r ORDER BY r."planId", r."seq") FROM (
+             SELECT a."id", a."taskId", a."unitId", a."role", a."state", a."percent", a."lastReportedAt", a."receivedAt", a."closedAt", t."planId", t."seq",
+               json_build_object('id', t."id", 'planId', t."planId", 'no', t."no", 'title', t."title", 'text', t."text", 'deadline', t."deadline",
+                 'deadlineKind', t."deadlineKind", 'deadlineText', t."deadlineText", 'status', t."status", 'percent', t."percent") AS "task"
+             FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Plan" p ON p."id" = t."planId"
+             WHERE a."unitId" = ${unitId} AND p."archivedAt" IS NULL AND (${withClosed} OR a."state" <> 'closed')) r) AS "rows"`;
+      const names = uniqueShortNames(row?.plans ?? []);
+      // json carries timestamps as text: back to Dates, as the model API would give them.
+      const rows = (row?.rows ?? []).map((r) => ({ ...r, lastReportedAt: toDate(r.lastReportedAt), receivedAt: toDate(r.receivedAt), closedAt: toDate(r.closedAt) }));
+      return rows.map(({ task, ...a }): WorkItem => ({ assignment: toAssignment(a), task: toInfo(task, names) }));
     },
     async activeTasks() {
       const [names, rows] = await Promise.all([
@@ -69,7 +78,7 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
       return rows.map((t) => toInfo(t as TaskRow, names));
     },
     async assignmentsOf(taskIds) {
-      const rows = await prisma.assignment.findMany({ where: { taskId: { in: [...taskIds] } }, orderBy: { id: 'asc' } });
+      const rows = taskIds.length ? await selectAssignments(prisma, [...taskIds]) : [];
       const out = new Map<number, Assignment[]>(taskIds.map((id) => [id, []]));
       for (const r of rows) out.get(r.taskId)!.push(toAssignment(r));
       return out;
@@ -86,32 +95,65 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
       return prisma.$transaction(async (tx) => {
         // Two units of one task reporting at once must not each derive the task from the other's old
         // state: lock the tasks, then derive again from what is stored, inside the transaction.
+        // The message's row lock orders two interpretations of one message; the second finds it
+        // marked and writes nothing. Both in one round trip.
         const taskIds = (change.tasks ?? []).map((t) => t.id);
-        if (taskIds.length) await tx.$queryRaw`SELECT "id" FROM "Task" WHERE "id" = ANY(${taskIds}) FOR UPDATE`;
-        for (const { id, patch } of change.assignments ?? []) await tx.assignment.update({ where: { id }, data: patch });
-        for (const t of change.tasks ?? []) {
-          const derived = deriveTask((await tx.assignment.findMany({ where: { taskId: t.id } })).map(toAssignment), t.derived);
-          await tx.task.update({
-            where: { id: t.id },
-            data: {
-              status: derived.state,
-              percent: derived.percent,
-              closedAt: derived.closedAt,
-              ...(t.deadline ? { deadline: new Date(`${t.deadline.date}T00:00:00Z`), deadlineKind: 'date', deadlineText: t.deadline.text } : {}),
-            },
-          });
+        if (change.inboundId !== undefined || taskIds.length) {
+          const inboundId = change.inboundId ?? null;
+          const [r] = await tx.$queryRaw<{ marked: boolean }[]>`
+            WITH m AS (
+              UPDATE "InboundMessage" SET "status" = 'interpreted', "error" = NULL
+              WHERE "id" = ${inboundId}::int AND "status" <> 'interpreted' RETURNING "id"),
+            l AS (SELECT "id" FROM "Task" WHERE "id" = ANY(${taskIds}::int[]) AND (${inboundId}::int IS NULL OR EXISTS (SELECT 1 FROM m)) FOR UPDATE)
+            SELECT (${inboundId}::int IS NULL OR EXISTS (SELECT 1 FROM m)) AS "marked", (SELECT count(*) FROM l) AS "locked"`;
+          if (!r?.marked) return { requestIds: [], alreadyRecorded: true };
+        }
+        // Raw statements for the parts every reply writes: no query plan is built per call.
+        const now = new Date();
+        const stored = new Map<number, Assignment[]>();
+        const keep = (rows: AssignmentRow[]) => { for (const r of rows) (stored.get(r.taskId) ?? stored.set(r.taskId, []).get(r.taskId)!).push(toAssignment(r)); };
+        const patches = change.assignments ?? [];
+        const setList = (patch: AssignmentPatch) =>
+          Prisma.join([
+            ...Object.entries(patch)
+              .filter(([k, v]) => v !== undefined && k in ASSIGNMENT_COLUMNS)
+              .map(([k, v]) => (k === 'state' ? Prisma.sql`"state" = ${v}::"AssignmentState"` : Prisma.sql`${Prisma.raw(`"${k}"`)} = ${v}`)),
+            Prisma.sql`"updatedAt" = ${now}`,
+          ], ', ');
+        if (patches.length === 1 && taskIds.length) {
+          // The common case (one unit's report): the update and the read of the tasks' parts in one statement.
+          const [{ id, patch }] = patches as [{ id: number; patch: AssignmentPatch }];
+          keep(await tx.$queryRaw<AssignmentRow[]>`
+            WITH u AS (UPDATE "Assignment" SET ${setList(patch)} WHERE "id" = ${id}
+              RETURNING "id", "taskId", "unitId", "role"::text AS "role", "state"::text AS "state", "percent", "lastReportedAt", "receivedAt", "closedAt")
+            SELECT * FROM u WHERE "taskId" = ANY(${taskIds}::int[])
+            UNION ALL
+            SELECT "id", "taskId", "unitId", "role"::text, "state"::text, "percent", "lastReportedAt", "receivedAt", "closedAt"
+            FROM "Assignment" WHERE "taskId" = ANY(${taskIds}::int[]) AND "id" <> ${id}`);
+        } else {
+          for (const { id, patch } of patches) await tx.$executeRaw`UPDATE "Assignment" SET ${setList(patch)} WHERE "id" = ${id}`;
+          if (taskIds.length) keep(await selectAssignments(tx, taskIds));
         }
         // Task.lastReportedAt is a cache for lists: the last report from any of its units.
         const reported = new Map<number, Date>();
         for (const p of change.progress ?? []) if (p.kind !== 'receipt' && !(reported.get(p.taskId)! >= p.at)) reported.set(p.taskId, p.at);
-        for (const [id, at] of reported) await tx.task.update({ where: { id }, data: { lastReportedAt: at } });
+        for (const t of change.tasks ?? []) {
+          const derived = deriveTask(stored.get(t.id) ?? [], t.derived);
+          const at = reported.get(t.id);
+          reported.delete(t.id);
+          await tx.$executeRaw`
+            UPDATE "Task" SET "status" = ${derived.state}::"TaskStatus", "percent" = ${derived.percent}, "closedAt" = ${derived.closedAt}, "updatedAt" = ${now}
+              ${at ? Prisma.sql`, "lastReportedAt" = ${at}` : Prisma.empty}
+              ${t.deadline ? Prisma.sql`, "deadline" = ${t.deadline.date}::date, "deadlineKind" = 'date', "deadlineText" = ${t.deadline.text}` : Prisma.empty}
+            WHERE "id" = ${t.id}`;
+        }
+        for (const [id, at] of reported) await tx.$executeRaw`UPDATE "Task" SET "lastReportedAt" = ${at}, "updatedAt" = ${now} WHERE "id" = ${id}`;
         if (change.progress?.length) {
-          await tx.progressUpdate.createMany({
-            data: change.progress.map((p) => ({
-              taskId: p.taskId, unitId: p.unitId, personId: p.personId, kind: p.kind, reportedAt: p.at, text: p.text, percent: p.percent,
-              status: p.status, problems: p.problems, nextSteps: p.nextSteps, inboundMessageId: p.inboundMessageId,
-            })),
-          });
+          const rows = JSON.stringify(change.progress.map((p) => ({ ...p, at: p.at.toISOString() })));
+          await tx.$executeRaw`
+            INSERT INTO "ProgressUpdate" ("taskId", "unitId", "personId", "kind", "reportedAt", "text", "percent", "status", "problems", "nextSteps", "inboundMessageId", "createdAt")
+            SELECT x."taskId", x."unitId", x."personId", x."kind", x."at"::timestamp(3), x."text", x."percent", x."status"::"TaskStatus", x."problems", x."nextSteps", x."inboundMessageId", ${now}
+            FROM json_to_recordset(${rows}::json) AS x("taskId" int, "unitId" int, "personId" int, "kind" text, "at" text, "text" text, "percent" int, "status" text, "problems" text, "nextSteps" text, "inboundMessageId" int)`;
         }
         const requestIds: number[] = [];
         for (const r of change.newRequests ?? []) {
@@ -138,9 +180,42 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
         }
         if (change.outbox?.length) await enqueueOutbox(tx, change.outbox);
         return { requestIds };
-      });
+        // A busy machine (or PGlite's one connection shared by many senders) may make a transaction
+        // wait its turn: waiting longer beats failing the message.
+      }, { maxWait: 10_000, timeout: 15_000 });
     },
   };
+}
+
+interface PlanNameRow {
+  id: number;
+  title: string;
+  shortName: string | null;
+  year: number | null;
+}
+
+/** A timestamp(3) column read through JSON: UTC wall time without a zone. */
+const toDate = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`));
+
+/** The assignment columns a patch may set (AssignmentPatch), by their names in the table. */
+const ASSIGNMENT_COLUMNS = { state: 1, percent: 1, lastReportedAt: 1, receivedAt: 1, closedAt: 1, unitId: 1, via: 1 } as const;
+
+interface AssignmentRow {
+  id: number;
+  taskId: number;
+  unitId: number;
+  role: Assignment['role'];
+  state: Assignment['state'];
+  percent: number | null;
+  lastReportedAt: Date | null;
+  receivedAt: Date | null;
+  closedAt: Date | null;
+}
+
+function selectAssignments(db: Pick<PrismaClient, '$queryRaw'>, taskIds: number[]): Promise<AssignmentRow[]> {
+  return db.$queryRaw<AssignmentRow[]>`
+    SELECT "id", "taskId", "unitId", "role"::text AS "role", "state"::text AS "state", "percent", "lastReportedAt", "receivedAt", "closedAt"
+    FROM "Assignment" WHERE "taskId" = ANY(${taskIds}) ORDER BY "id"`;
 }
 
 function toAssignment(a: { id: number; taskId: number; unitId: number; role: Assignment['role']; state: Assignment['state']; percent: number | null; lastReportedAt: Date | null; receivedAt: Date | null; closedAt: Date | null }): Assignment {

@@ -21,7 +21,7 @@ describe.each(DB_KINDS)('work store conformance: %s', (kind) => {
   });
   beforeEach(async () => {
     const p = db.prisma;
-    await p.$executeRawUnsafe('TRUNCATE "Plan", "Unit", "Person", "TaskRequest", "ProgressUpdate", "AuditLog", "Outbox" RESTART IDENTITY CASCADE');
+    await p.$executeRawUnsafe('TRUNCATE "Plan", "Unit", "Person", "TaskRequest", "ProgressUpdate", "AuditLog", "Outbox", "InboundMessage" RESTART IDENTITY CASCADE');
     const p1 = await p.plan.create({ data: { sourceDocument: 'a.txt', title: '东湖区2024年重大重点项目推进工作方案', mechanisms: [] } });
     const p2 = await p.plan.create({ data: { sourceDocument: 'b.txt', title: '2026年区《政府工作报告》重点工作责任分工方案', mechanisms: [] } });
     const unitA = (await p.unit.create({ data: { name: '区商务局', kind: 'department', aliases: [] } })).id;
@@ -91,5 +91,20 @@ describe.each(DB_KINDS)('work store conformance: %s', (kind) => {
   it('finds a leader’s tasks', async () => {
     const leader = await db.prisma.person.create({ data: { name: '杨峰', kind: 'leader', leads: { create: [{ taskId: ids.t2 }] } } });
     expect((await store.leaderTasks(leader.id)).map((t) => t.no)).toEqual(['2']);
+  });
+
+  it('applies a change for an inbound message once: the second apply of the same message writes nothing', async () => {
+    const msg = await db.prisma.inboundMessage.create({ data: { messageId: 'm-1', talkerId: 'wx', text: '第二项完成50%', sentAt: at } });
+    const change = {
+      inboundId: msg.id,
+      assignments: [{ id: ids.a1A, patch: { percent: 50, state: 'in_progress' as const, lastReportedAt: at } }],
+      tasks: [{ id: ids.t1, derived: { state: 'in_progress' as const, percent: 50, closedAt: null } }],
+      progress: [{ taskId: ids.t1, unitId: ids.unitA, personId: null, kind: 'report' as const, at, text: '完成50%', percent: 50, status: 'in_progress' as const, problems: null, nextSteps: null, inboundMessageId: msg.id }],
+    };
+    expect(await store.apply(change)).toEqual({ requestIds: [] });
+    expect(await store.apply(change)).toEqual({ requestIds: [], alreadyRecorded: true });
+    expect(await db.prisma.progressUpdate.count()).toBe(1);
+    expect(await db.prisma.inboundMessage.findUniqueOrThrow({ where: { id: msg.id } })).toMatchObject({ status: 'interpreted' });
+    expect((await store.unitWork(ids.unitA))[0]!.assignment).toMatchObject({ percent: 50, state: 'in_progress', lastReportedAt: at });
   });
 });

@@ -2,7 +2,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Message } from 'wechaty';
 import { types } from 'wechaty';
+import { InputError } from '../../errors.ts';
 import type { IncomingMessage } from '../../ports/chat.ts';
+
+/** Evidence files (photos, documents) larger than this are refused with a message to the sender. */
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
 function kindOf(t: types.Message): IncomingMessage['type'] {
   if (t === types.Message.Text) return 'text';
@@ -33,10 +37,18 @@ export async function toIncomingMessage(msg: Message, botName: string): Promise<
   if (type === 'image' || type === 'file') {
     incoming.saveAttachment = async (dir: string) => {
       const box = await msg.toFileBox();
+      if (box.size > MAX_ATTACHMENT_BYTES) {
+        throw new InputError('IMPORT_INVALID', `文件“${box.name}”有 ${(box.size / 1048576).toFixed(1)} MB，超过佐证材料上限 ${MAX_ATTACHMENT_BYTES / 1048576} MB，未保存`, '请压缩或拆分后重新发送');
+      }
       const safe = (box.name || 'file').replace(/[^\w.\-\u4e00-\u9fa5]/g, '_').slice(-80);
       const file = path.resolve(dir, `${msg.id.replace(/[^\w-]/g, '_')}-${safe}`);
       await fs.mkdir(dir, { recursive: true });
       await box.toFile(file, true);
+      const { size } = await fs.stat(file);
+      if (size > MAX_ATTACHMENT_BYTES) {
+        await fs.rm(file, { force: true });
+        throw new InputError('IMPORT_INVALID', `文件“${box.name}”有 ${(size / 1048576).toFixed(1)} MB，超过佐证材料上限 ${MAX_ATTACHMENT_BYTES / 1048576} MB，未保存`, '请压缩或拆分后重新发送');
+      }
       return file;
     };
   }

@@ -1,3 +1,4 @@
+import { assertConfigFiles } from '../../config/assert-config-files.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { createCalendar } from '../../adapters/calendar/create-calendar.ts';
 import { toLocalDate } from '../../domain/calendar/shanghai-time.ts';
@@ -12,6 +13,13 @@ export const doctorCommand: Command = {
   async run(_argv, io) {
     const config = loadConfig({ env: io.env });
     const results: CheckResult[] = [];
+    // The start refuses a missing units/templates/cadence file; so must the check before it.
+    try {
+      assertConfigFiles(config);
+      results.push({ name: 'config files', ok: true, detail: `${config.cadenceFile}、${config.templatesFile}、${config.unitsFile} 均存在` });
+    } catch (e) {
+      results.push({ name: 'config files', ok: false, detail: (e as Error).message });
+    }
     try {
       const db = await openDatabase(config);
       try {
