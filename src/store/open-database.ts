@@ -3,8 +3,10 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { StoreError } from '../errors.ts';
+import { registerBulkPool } from './bulk-sql.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { migrate, type MigrationResult } from './migrate.ts';
 
@@ -34,8 +36,8 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const migration = await migrate(opts.databaseUrl, opts.migrationsDir);
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: opts.databaseUrl }) });
-    return { prisma, kind: 'postgres', url: opts.databaseUrl, migration, close: once(() => prisma.$disconnect()) };
+    const { prisma, end } = clientOn({ connectionString: opts.databaseUrl });
+    return { prisma, kind: 'postgres', url: opts.databaseUrl, migration, close: once(async () => { await prisma.$disconnect(); await end(); }) };
   }
   return openEmbedded(opts);
 }
@@ -63,7 +65,7 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
   const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   try {
     const migration = await migrate(url, opts.migrationsDir);
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1 }) });
+    const { prisma, end } = clientOn({ connectionString: url, max: 1 });
     return {
       prisma,
       kind: 'pglite',
@@ -71,6 +73,7 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
       migration,
       close: once(async () => {
         await prisma.$disconnect();
+        await end();
         await server.stop();
         await db.close();
         lock?.release();
@@ -82,6 +85,14 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
     lock?.release();
     throw e;
   }
+}
+
+/** A Prisma client on a pool of our own, which the bulk path (bulk-sql.ts) shares. */
+function clientOn(config: pg.PoolConfig): { prisma: PrismaClient; end: () => Promise<void> } {
+  const pool = new pg.Pool(config);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  registerBulkPool(prisma, pool);
+  return { prisma, end: once(() => pool.end()) };
 }
 
 /** Makes close() safe to call twice: later calls share the first call's promise. */
