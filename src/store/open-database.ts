@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { StoreError } from '../errors.ts';
 import { registerBulkPool } from './bulk-sql.ts';
+import { createEmbedded } from './embedded-base.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { migrate, type MigrationResult } from './migrate.ts';
 
@@ -52,7 +53,7 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
   }
   let db: PGlite;
   try {
-    db = await PGlite.create(dir);
+    db = await createEmbedded(dir);
   } catch (e) {
     lock?.release();
     throw new StoreError('DB_UNAVAILABLE', `无法打开内置数据库 ${dir}：${(e as Error).message}`, '检查数据目录（DUBAN_DATA_DIR）是否可写、是否被另一个进程占用', { cause: e });
