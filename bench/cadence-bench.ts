@@ -17,18 +17,20 @@ import { seedWork } from '../test/helpers/seed-work.ts';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
 const UNITS = Number(process.env.BENCH_UNITS ?? 300);
+/** Plan sizes for the growth table (Postgres): tasks, with units growing as 3 per 100 tasks (300 at 10,000). */
+const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000,20000').split(',').filter(Boolean).map(Number);
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** The bench's work model at the configured size (see test/helpers/seed-work.ts). */
-export async function seed(prisma: PrismaClient): Promise<void> {
-  await seedWork(prisma, { tasks: TASKS, units: UNITS });
+export async function seed(prisma: PrismaClient, size = { tasks: TASKS, units: UNITS }): Promise<void> {
+  await seedWork(prisma, size);
 }
 
-async function benchSlot(label: string, databaseUrl?: string): Promise<void> {
+async function benchSlot(label: string, databaseUrl?: string, size = { tasks: TASKS, units: UNITS }): Promise<void> {
   const db = await openDatabase({ databaseUrl, dataDir: 'memory://' });
   try {
     const t0 = performance.now();
-    await seed(db.prisma);
+    await seed(db.prisma, size);
     const seeded = performance.now() - t0;
     const clock = new ManualClock('2026-05-11T00:00:00+08:00');
     const engine = createCadenceEngine({ prisma: db.prisma, calendar: createCalendar(), clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile: 'config/templates.json' });
@@ -48,7 +50,7 @@ async function benchSlot(label: string, databaseUrl?: string): Promise<void> {
     const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
     const med = (k: 'planMs' | 'recordMs') => runs.map((r) => r[k]).sort((a, b) => a - b)[1]!.toFixed(0);
     console.log(
-      `${label}: 周调度 slot, ${TASKS} tasks / ${UNITS} units → ${runs[0]!.messages} messages; plan+record median ${ms[1]!.toFixed(0)} ms (min ${ms[0]!.toFixed(0)}, max ${ms[2]!.toFixed(0)}; planning ${med('planMs')} ms, writing the outbox ${med('recordMs')} ms); already-done re-run ${rerun.toFixed(1)} ms; seeding ${(seeded / 1000).toFixed(1)} s`,
+      `${label}: 周调度 slot, ${size.tasks} tasks / ${size.units} units → ${runs[0]!.messages} messages; plan+record median ${ms[1]!.toFixed(0)} ms (min ${ms[0]!.toFixed(0)}, max ${ms[2]!.toFixed(0)}; planning ${med('planMs')} ms, writing the outbox ${med('recordMs')} ms); already-done re-run ${rerun.toFixed(1)} ms; seeding ${(seeded / 1000).toFixed(1)} s`,
     );
     console.log(`${label}: baseline in the same database — raw SQL reading every open assignment with its task and last report ${base.readMs.toFixed(0)} ms, one INSERT of the same ${runs[0]!.messages} outbox rows ${base.insertMs.toFixed(0)} ms (median of 3)`);
   } finally {
@@ -116,14 +118,20 @@ if (process.argv[1] && import.meta.filename === (await import('node:path')).reso
 
 async function main(): Promise<void> {
 await benchSlot('PGlite (embedded)');
-const pgdb = await freshPostgres();
-if (pgdb) {
+// Growth: the same slot on Postgres at each plan size, each in its own fresh database.
+// BENCH_DATABASE_URL names one database: one size only there.
+for (const tasks of process.env.BENCH_DATABASE_URL ? [TASKS] : SIZES) {
+  const pgdb = await freshPostgres();
+  if (!pgdb) {
+    console.log('Postgres: not reachable, skipped');
+    break;
+  }
   try {
-    await benchSlot('Postgres', pgdb.url);
+    await benchSlot('Postgres', pgdb.url, { tasks, units: Math.max(30, Math.round((tasks * 3) / 100)) });
   } finally {
     await pgdb.drop();
   }
-} else console.log('Postgres: not reachable, skipped');
+}
 await benchLag('node-cron');
 await benchLag('bullmq').catch((e: Error) => console.log(`bullmq lag: skipped (${e.message})`));
 }
