@@ -6,7 +6,7 @@ COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx tsc --noEmit && npm prune --omit=dev && rm -rf test bench .ci
+RUN npx tsc --noEmit && npm run build && npm prune --omit=dev && rm -rf test bench .ci
 
 # Run: no compiler, no network at run time, not root.
 FROM node:20-bookworm-slim
@@ -24,4 +24,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 # Migrations are applied by the bot itself at start-up, under an advisory lock.
-CMD ["node", "bin/duban.mjs", "start"]
+# Compiled JavaScript (npm run build above), not TypeScript compiled at every start.
+CMD ["node", "scripts/start.mjs"]

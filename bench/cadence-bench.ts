@@ -13,68 +13,24 @@ import { silentLogger } from '../src/log/create-logger.ts';
 import { ManualClock } from '../src/ports/clock.ts';
 import { openDatabase } from '../src/store/open-database.ts';
 import { freshPostgres } from './fresh-postgres.ts';
+import { seedWork } from '../test/helpers/seed-work.ts';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
 const UNITS = Number(process.env.BENCH_UNITS ?? 300);
+/** Plan sizes for the growth table (Postgres): tasks, with units growing as 3 per 100 tasks (300 at 10,000). */
+const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000,20000').split(',').filter(Boolean).map(Number);
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-export async function seed(prisma: PrismaClient): Promise<void> {
-  await prisma.unit.createMany({ data: Array.from({ length: UNITS }, (_, i) => ({ name: `单位${i + 1}`, kind: 'department', aliases: [] })) });
-  const units = await prisma.unit.findMany({ orderBy: { id: 'asc' } });
-  await prisma.person.createMany({
-    data: units.flatMap((u, i) => [
-      { name: `联络员${i}A`, kind: 'contact' as const, unitId: u.id, chatId: `wx-${i}-a` },
-      { name: `联络员${i}B`, kind: 'contact' as const, unitId: u.id, chatId: `wx-${i}-b` },
-    ]),
-  });
-  await prisma.person.createMany({ data: Array.from({ length: 20 }, (_, i) => ({ name: `领导${i}`, kind: 'leader' as const, chatId: `wx-leader-${i}` })) });
-  await prisma.person.create({ data: { name: '管理员', kind: 'admin', chatId: 'wx-admin', isAdmin: true } });
-  const leaders = await prisma.person.findMany({ where: { kind: 'leader' } });
-  // Two thirds have their own group; the rest share the all-units group.
-  const all = await prisma.chatGroup.create({ data: { topic: '全区调度群', isAllUnits: true } });
-  await prisma.chatGroup.createMany({ data: units.filter((_, i) => i % 3 !== 0).map((u) => ({ topic: `${u.name}工作群` })) });
-  const groups = new Map((await prisma.chatGroup.findMany()).map((g) => [g.topic, g.id]));
-  await prisma.groupUnit.createMany({ data: units.map((u, i) => ({ unitId: u.id, groupId: i % 3 === 0 ? all.id : groups.get(`${u.name}工作群`)! })) });
-  const plan = await prisma.plan.create({ data: { sourceDocument: 'bench.docx', title: '基准方案', mechanisms: [] } });
-  for (let start = 0; start < TASKS; start += 2_000) {
-    const n = Math.min(2_000, TASKS - start);
-    await prisma.task.createMany({
-      data: Array.from({ length: n }, (_, k) => {
-        const i = start + k;
-        return { planId: plan.id, no: `${i + 1}`, seq: i, title: `第${i + 1}项重点工作推进某某项目`, text: '…', deadline: new Date(Date.UTC(2026, 5 + (i % 6), 1 + (i % 28))), deadlineKind: 'date' as const };
-      }),
-    });
-  }
-  const tasks = await prisma.task.findMany({ select: { id: true, seq: true }, orderBy: { id: 'asc' } });
-  await prisma.taskUnit.createMany({
-    data: tasks.flatMap((t) => [
-      { taskId: t.id, unitId: units[t.seq % UNITS]!.id, role: 'lead' as const, rawName: 'x' },
-      { taskId: t.id, unitId: units[(t.seq * 7 + 3) % UNITS]!.id, role: 'responsible' as const, rawName: 'y' },
-    ]),
-    skipDuplicates: true,
-  });
-  // Each unit's part of each task (the work model): one lead and one responsible unit per task.
-  await prisma.assignment.createMany({
-    data: tasks.flatMap((t) => [
-      { taskId: t.id, unitId: units[t.seq % UNITS]!.id, role: 'lead' as const },
-      { taskId: t.id, unitId: units[(t.seq * 7 + 3) % UNITS]!.id, role: 'responsible' as const },
-    ]),
-    skipDuplicates: true,
-  });
-  await prisma.taskLeader.createMany({ data: tasks.map((t) => ({ taskId: t.id, personId: leaders[t.seq % leaders.length]!.id })) });
-  // Progress history: a report on half of the tasks, a few weeks back.
-  await prisma.progressUpdate.createMany({
-    data: tasks
-      .filter((t) => t.seq % 2 === 0)
-      .map((t) => ({ taskId: t.id, unitId: units[t.seq % UNITS]!.id, reportedAt: new Date(Date.UTC(2026, 3, 1 + (t.seq % 20))), text: '按计划推进', percent: t.seq % 100 })),
-  });
+/** The bench's work model at the configured size (see test/helpers/seed-work.ts). */
+export async function seed(prisma: PrismaClient, size = { tasks: TASKS, units: UNITS }): Promise<void> {
+  await seedWork(prisma, size);
 }
 
-async function benchSlot(label: string, databaseUrl?: string): Promise<void> {
+async function benchSlot(label: string, databaseUrl?: string, size = { tasks: TASKS, units: UNITS }): Promise<void> {
   const db = await openDatabase({ databaseUrl, dataDir: 'memory://' });
   try {
     const t0 = performance.now();
-    await seed(db.prisma);
+    await seed(db.prisma, size);
     const seeded = performance.now() - t0;
     const clock = new ManualClock('2026-05-11T00:00:00+08:00');
     const engine = createCadenceEngine({ prisma: db.prisma, calendar: createCalendar(), clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile: 'config/templates.json' });
@@ -94,7 +50,7 @@ async function benchSlot(label: string, databaseUrl?: string): Promise<void> {
     const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
     const med = (k: 'planMs' | 'recordMs') => runs.map((r) => r[k]).sort((a, b) => a - b)[1]!.toFixed(0);
     console.log(
-      `${label}: 周调度 slot, ${TASKS} tasks / ${UNITS} units → ${runs[0]!.messages} messages; plan+record median ${ms[1]!.toFixed(0)} ms (min ${ms[0]!.toFixed(0)}, max ${ms[2]!.toFixed(0)}; planning ${med('planMs')} ms, writing the outbox ${med('recordMs')} ms); already-done re-run ${rerun.toFixed(1)} ms; seeding ${(seeded / 1000).toFixed(1)} s`,
+      `${label}: 周调度 slot, ${size.tasks} tasks / ${size.units} units → ${runs[0]!.messages} messages; plan+record median ${ms[1]!.toFixed(0)} ms (min ${ms[0]!.toFixed(0)}, max ${ms[2]!.toFixed(0)}; planning ${med('planMs')} ms, writing the outbox ${med('recordMs')} ms); already-done re-run ${rerun.toFixed(1)} ms; seeding ${(seeded / 1000).toFixed(1)} s`,
     );
     console.log(`${label}: baseline in the same database — raw SQL reading every open assignment with its task and last report ${base.readMs.toFixed(0)} ms, one INSERT of the same ${runs[0]!.messages} outbox rows ${base.insertMs.toFixed(0)} ms (median of 3)`);
   } finally {
@@ -162,14 +118,20 @@ if (process.argv[1] && import.meta.filename === (await import('node:path')).reso
 
 async function main(): Promise<void> {
 await benchSlot('PGlite (embedded)');
-const pgdb = await freshPostgres();
-if (pgdb) {
+// Growth: the same slot on Postgres at each plan size, each in its own fresh database.
+// BENCH_DATABASE_URL names one database: one size only there.
+for (const tasks of process.env.BENCH_DATABASE_URL ? [TASKS] : SIZES) {
+  const pgdb = await freshPostgres();
+  if (!pgdb) {
+    console.log('Postgres: not reachable, skipped');
+    break;
+  }
   try {
-    await benchSlot('Postgres', pgdb.url);
+    await benchSlot('Postgres', pgdb.url, { tasks, units: Math.max(30, Math.round((tasks * 3) / 100)) });
   } finally {
     await pgdb.drop();
   }
-} else console.log('Postgres: not reachable, skipped');
+}
 await benchLag('node-cron');
 await benchLag('bullmq').catch((e: Error) => console.log(`bullmq lag: skipped (${e.message})`));
 }

@@ -15,10 +15,13 @@ import { bulletinXlsx } from '../src/reports/bulletin-xlsx.ts';
 import { buildConsultAgenda, buildMonthlyBulletin, buildWeeklyDigests } from '../src/reports/index.ts';
 import { loadReportData } from '../src/reports/report-data.ts';
 import { renderReportPng } from '../src/reports/render/render-report-png.ts';
-import { openDatabase } from '../src/store/open-database.ts';
+import { openDatabase, type Db } from '../src/store/open-database.ts';
+import { freshPostgres } from './fresh-postgres.ts';
 
-const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
-const UNITS = Number(process.env.BENCH_UNITS ?? 300);
+let TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
+let UNITS = Number(process.env.BENCH_UNITS ?? 300);
+/** Plan sizes for the growth table (fresh Postgres databases): tasks, 3 units per 100 tasks. */
+const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000,20000').split(',').filter(Boolean).map(Number);
 const LEADERS = 30;
 const DATE = '2026-11-30';
 const STATUSES = ['in_progress', 'in_progress', 'in_progress', 'in_progress', 'not_started', 'blocked', 'done', 'closed'] as const;
@@ -36,14 +39,7 @@ async function time<T>(label: string, fn: () => Promise<T> | T, figures: Array<[
   return r;
 }
 
-async function main(): Promise<void> {
-  const db = await openDatabase(process.env.BENCH_DATABASE_URL ? { databaseUrl: process.env.BENCH_DATABASE_URL, dataDir: 'memory://' } : { dataDir: 'memory://' });
-  const { prisma } = db;
-  const figures: Array<[string, number]> = [];
-  try {
-    // A Postgres database seeded by an earlier run is reused as it is.
-    if ((await prisma.task.count()) > 0) console.log(`reusing ${await prisma.task.count()} tasks already in the database`);
-    else await time('seed', async () => {
+async function seedReports(prisma: Db, kind: string): Promise<void> {
       const plan = await prisma.plan.create({ data: { sourceDocument: 'bench.docx', title: '基准测试工作方案', issuedOn: day('2026-01-05'), year: 2026 } });
       await prisma.unit.createMany({ data: Array.from({ length: UNITS }, (_, i) => ({ name: `测试单位${String(i + 1).padStart(3, '0')}`, kind: i % 3 ? 'department' : 'town' })) });
       const units = await prisma.unit.findMany({ select: { id: true }, orderBy: { id: 'asc' } });
@@ -91,8 +87,17 @@ async function main(): Promise<void> {
       for (let i = 0; i < leads.length; i += 5000) await prisma.taskLeader.createMany({ data: leads.slice(i, i + 5000) });
       for (let i = 0; i < milestones.length; i += 5000) await prisma.milestone.createMany({ data: milestones.slice(i, i + 5000) });
       for (let i = 0; i < updates.length; i += 5000) await prisma.progressUpdate.createMany({ data: updates.slice(i, i + 5000) });
-      console.log(`data: ${tasks.length} tasks, ${units.length} units, ${links.length} assignments, ${milestones.length} milestones, ${updates.length} progress reports (${db.kind})`);
-    }, figures);
+      console.log(`data: ${tasks.length} tasks, ${units.length} units, ${links.length} assignments, ${milestones.length} milestones, ${updates.length} progress reports (${kind})`);
+}
+
+async function main(): Promise<void> {
+  const db = await openDatabase(process.env.BENCH_DATABASE_URL ? { databaseUrl: process.env.BENCH_DATABASE_URL, dataDir: 'memory://' } : { dataDir: 'memory://' });
+  const { prisma } = db;
+  const figures: Array<[string, number]> = [];
+  try {
+    // A Postgres database seeded by an earlier run is reused as it is.
+    if ((await prisma.task.count()) > 0) console.log(`reusing ${await prisma.task.count()} tasks already in the database`);
+    else await time('seed', () => seedReports(prisma, db.kind), figures);
 
     const calendar = createCalendar();
     const data = await time('load data + health (DB read)', () => loadReportData(prisma, { date: DATE, calendar }), figures);
@@ -116,4 +121,49 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Growth on Postgres: the 月通报 at each plan size, end to end (data, text, PNG, .docx, .xlsx, written)
+ * and its data step (read + health + ranking + text), beside a baseline in the same database: the
+ * same tasks, assignments and progress reports read by plain SQL, nothing computed. Median of 3.
+ */
+async function growth(): Promise<void> {
+  if (process.env.BENCH_DATABASE_URL) return;
+  for (const tasks of SIZES) {
+    const pg = await freshPostgres();
+    if (!pg) return console.log('Postgres: not reachable, growth skipped');
+    TASKS = tasks;
+    UNITS = Math.max(30, Math.round((tasks * 3) / 100));
+    seed = 20261130;
+    const db = await openDatabase({ databaseUrl: pg.url, dataDir: 'memory://' });
+    try {
+      await seedReports(db.prisma, db.kind);
+      const calendar = createCalendar();
+      const out = await fs.mkdtemp(path.join(os.tmpdir(), 'duban-bench-'));
+      const base: number[] = [];
+      const dataStep: number[] = [];
+      const e2e: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        let t = performance.now();
+        await db.prisma.$queryRawUnsafe(`SELECT t.* FROM "Task" t`);
+        await db.prisma.$queryRawUnsafe(`SELECT a.* FROM "Assignment" a`);
+        await db.prisma.$queryRawUnsafe(`SELECT "taskId", "unitId", "reportedAt", "percent", "status", "text", "problems" FROM "ProgressUpdate" WHERE "kind" <> 'receipt'`);
+        base.push(performance.now() - t);
+        t = performance.now();
+        bulletinText(bulletinModel(await loadReportData(db.prisma, { date: DATE, calendar }), calendar));
+        dataStep.push(performance.now() - t);
+        t = performance.now();
+        await buildMonthlyBulletin(db.prisma, { date: DATE, calendar, outDir: out });
+        e2e.push(performance.now() - t);
+      }
+      await fs.rm(out, { recursive: true, force: true });
+      const med = (l: number[]) => [...l].sort((a, b) => a - b)[1]!.toFixed(0);
+      console.log(`Postgres 月通报 at ${tasks} tasks / ${UNITS} units: end to end ${med(e2e)} ms, data step (read + health + ranking + text) ${med(dataStep)} ms; baseline plain SQL read of the same rows ${med(base)} ms (medians of 3)`);
+    } finally {
+      await db.close();
+      await pg.drop();
+    }
+  }
+}
+
 await main();
+await growth();

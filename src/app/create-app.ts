@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
 import { assertConfigFiles } from '../config/assert-config-files.ts';
 import type { Config } from '../config/config-schema.ts';
-import { createWechatyChat, type WechatyChat } from '../adapters/chat/create-wechaty-chat.ts';
+import type { WechatyChat } from '../adapters/chat/create-wechaty-chat.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
 import { createInboundHandler } from '../chat/create-inbound-handler.ts';
 import { createCalendar } from '../adapters/calendar/create-calendar.ts';
@@ -40,7 +40,8 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   const db: Database = await openDatabase(config);
   const prisma = db.prisma;
   const chat: ChatPort & { mocker?: WechatyChat['mocker'] } =
-    deps.chat ?? createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: config.dataDir, logger });
+    // wechaty takes seconds to import: only when this process chats (not for a test's own chat adapter).
+    deps.chat ?? (await import('../adapters/chat/create-wechaty-chat.ts')).createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: config.dataDir, logger });
   const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(config.dataDir, 'reports') });
   const work = createPrismaWorkStore(prisma);
   const inbound = createInboundHandler({

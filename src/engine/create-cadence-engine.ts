@@ -14,6 +14,7 @@ import { slotLabel } from './admin-notices.ts';
 import { loadCadences, readCadenceFile, seedCadences, toJson, type StoredCadence } from './cadence-store.ts';
 import type { PlanContext, SlotPlan } from './plan-context.ts';
 import { planEscalation } from './plan-escalation.ts';
+import { recordSlot } from './record-slot.ts';
 import { planDigest, planGroupReport } from './plan-reports.ts';
 import { planCountdown, planLaggingReport, planReminderRound } from './plan-unit-rounds.ts';
 import { defaultReportBuilders, type ReportBuilders } from './report-builders.ts';
@@ -177,16 +178,7 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
   }
 
   async function record(plan: SlotPlan, slotAt: Date): Promise<number> {
-    return prisma.$transaction(async (tx) => {
-      const n = await enqueueOutbox(tx, plan.items);
-      if (plan.escalations.length) {
-        await tx.escalation.createMany({
-          data: plan.escalations.map((e) => ({ taskId: e.taskId, unitId: e.unitId, level: e.level, reason: e.reason, issuedAt: slotAt, outboxKey: e.outboxKey })),
-          skipDuplicates: true,
-        });
-      }
-      return n;
-    });
+    return recordSlot(prisma, plan, slotAt, (e, attempt) => logger.warn({ err: e, attempt }, 'slot write failed for a passing reason; retrying'));
   }
 
   function manualSlot(spec: CadenceSpec, at: Date, map: Map<string, CadenceSpec>): Slot {

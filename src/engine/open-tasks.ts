@@ -1,4 +1,5 @@
-import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { bulkQuery } from '../store/bulk-sql.ts';
 import { toLocalDate, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { Assignment, AssignmentRole } from '../domain/work/index.ts';
 import { loadPlanShortNames } from '../store/plan-short-names.ts';
@@ -40,18 +41,22 @@ export async function loadOpenTasksByUnit(
   opts: { roles: readonly Role[]; unitIds?: readonly number[] | undefined; asOf: Date },
 ): Promise<Map<number, OpenTask[]>> {
   // One SQL query, aggregated per unit as JSON: row-by-row results for 20,000 assignments cost
-  // most of a second in the driver, one JSON document per unit a few milliseconds.
-  const query = prisma.$queryRaw<{ unitId: number; tasks: RawWork[] | string }[]>`
-    SELECT a."unitId", json_agg(json_build_array(
+  // most of a second in the driver, one JSON document per unit a few milliseconds. Straight to the
+  // pool: through Prisma the same megabyte of JSON costs several times as long.
+  const sql = bulkQuery(prisma);
+  const query = sql<{ unitId: number; tasks: RawWork[] | string }>(
+    `SELECT a."unitId", json_agg(json_build_array(
         a."id", a."role", a."state", a."percent", t."id", t."no", t."seq", t."planId", t."title",
         CASE WHEN t."title" IS NULL THEN left(t."text", 60) END, t."deadline", t."deadlineText", t."deadlineKind")) AS "tasks"
     FROM "Assignment" a
     JOIN "Task" t ON t."id" = a."taskId"
     JOIN "Plan" p ON p."id" = t."planId" AND p."archivedAt" IS NULL
-    WHERE a."state" <> 'closed' /* isOpen */ AND a."role"::text = ANY(${[...opts.roles]})
-      ${opts.unitIds ? Prisma.sql`AND a."unitId" = ANY(${[...opts.unitIds]})` : Prisma.empty}
-    GROUP BY a."unitId"`;
-  const [rows, { last, reportedAt, receivedAt }, leaders, names] = await Promise.all([
+    WHERE a."state" <> 'closed' /* isOpen */ AND a."role"::text = ANY($1::text[])
+      AND ($2::int[] IS NULL OR a."unitId" = ANY($2::int[]))
+    GROUP BY a."unitId"`,
+    [[...opts.roles], opts.unitIds ? [...opts.unitIds] : null],
+  );
+  const [rows, progress, leaders, names] = await Promise.all([
     query,
     lastProgress(prisma, opts.asOf),
     leadersByTask(prisma),
@@ -62,13 +67,15 @@ export async function loadOpenTasksByUnit(
     const list = typeof row.tasks === 'string' ? (JSON.parse(row.tasks) as RawWork[]) : row.tasks;
     byUnit.set(
       row.unitId,
-      list.map(([aid, role, state, percent, id, no, seq, planId, title, text, deadline, deadlineText, deadlineKind]) => ({
+      list.map(([aid, role, state, percent, id, no, seq, planId, title, text, deadline, deadlineText, deadlineKind]) => {
+        const p = progress.get(`${id}:${row.unitId}`);
+        return {
         taskId: id,
         assignment: {
           id: aid, unitId: row.unitId, role, state, percent,
           // As of the slot, from the reports themselves: a slot planned again later (or simulated) sees what was known then.
-          lastReportedAt: reportedAt.get(`${id}:${row.unitId}`) ?? null,
-          receivedAt: receivedAt.get(`${id}:${row.unitId}`) ?? null,
+          lastReportedAt: p?.reportedAt ?? null,
+          receivedAt: p?.receivedAt ?? null,
         },
         plan: names.get(planId) ?? `方案${planId}`,
         no,
@@ -77,9 +84,10 @@ export async function loadOpenTasksByUnit(
         deadline: deadline ? deadline.slice(0, 10) : null,
         deadlineText,
         deadlineKind,
-        last: last.get(`${id}:${row.unitId}`) ?? null,
+        last: p?.last ?? null,
         leaderIds: leaders[id] ?? [],
-      })),
+        };
+      }),
     );
   }
   for (const list of byUnit.values()) list.sort((a, b) => a.seq - b.seq);
@@ -88,37 +96,47 @@ export async function loadOpenTasksByUnit(
 
 /** 牵头领导 of every task, as one JSON document (a join per assignment row costs more than the whole plan). */
 async function leadersByTask(prisma: PrismaClient): Promise<Record<number, number[]>> {
-  const [row] = await prisma.$queryRaw<{ m: Record<number, number[]> | string | null }[]>`
-    SELECT json_object_agg("taskId", ids) AS m FROM (SELECT "taskId", array_agg("personId" ORDER BY "personId") AS ids FROM "TaskLeader" GROUP BY "taskId") x`;
+  const [row] = await bulkQuery(prisma)<{ m: Record<number, number[]> | string | null }>(
+    `SELECT json_object_agg("taskId", ids) AS m FROM (SELECT "taskId", array_agg("personId" ORDER BY "personId") AS ids FROM "TaskLeader" GROUP BY "taskId") x`,
+  );
   const m = row?.m ?? {};
   return typeof m === 'string' ? (JSON.parse(m) as Record<number, number[]>) : m;
 }
 
 /** Each unit's latest report (and latest 签收) on each task before `asOf`, with the report as one short line. */
-async function lastProgress(prisma: PrismaClient, asOf: Date): Promise<{ last: Map<string, string>; reportedAt: Map<string, Date>; receivedAt: Map<string, Date> }> {
-  const rows = await prisma.$queryRaw<{ taskId: number; unitId: number; kind: string; reportedAt: Date; text: string; percent: number | null }[]>`
-    SELECT DISTINCT ON ("taskId", "unitId", "kind" = 'receipt') "taskId", "unitId", "kind", "reportedAt", "text", "percent"
+interface LastProgress {
+  last?: string;
+  reportedAt?: Date;
+  receivedAt?: Date;
+}
+
+async function lastProgress(prisma: PrismaClient, asOf: Date): Promise<Map<string, LastProgress>> {
+  // Times as epoch milliseconds: the bulk path returns no timestamps (see bulk-sql.ts).
+  const rows = await bulkQuery(prisma)<{ taskId: number; unitId: number; kind: string; at: number; text: string; percent: number | null }>(
+    `SELECT DISTINCT ON ("taskId", "unitId", "kind" = 'receipt') "taskId", "unitId", "kind", (extract(epoch FROM "reportedAt") * 1000)::float8 AS "at", "text", "percent"
     FROM "ProgressUpdate"
-    WHERE "unitId" IS NOT NULL AND "reportedAt" < ${asOf}
+    WHERE "unitId" IS NOT NULL AND "reportedAt" < $1::timestamp(3)
       -- 签收 only matters within the current cycle; every 收到 writes a row per open part, so old ones are many.
-      AND ("kind" IN ('report', 'correction') OR ("kind" = 'receipt' AND "reportedAt" >= ${new Date(asOf.getTime() - 62 * 86400_000)}))
-    ORDER BY "taskId", "unitId", "kind" = 'receipt', "reportedAt" DESC, "id" DESC`;
-  const last = new Map<string, string>();
-  const reportedAt = new Map<string, Date>();
-  const receivedAt = new Map<string, Date>();
+      AND ("kind" IN ('report', 'correction') OR ("kind" = 'receipt' AND "reportedAt" >= $2::timestamp(3)))
+    ORDER BY "taskId", "unitId", "kind" = 'receipt', "reportedAt" DESC, "id" DESC`,
+    [asOf.toISOString(), new Date(asOf.getTime() - 62 * 86400_000).toISOString()],
+  );
+  const out = new Map<string, LastProgress>();
   for (const r of rows) {
     const key = `${r.taskId}:${r.unitId}`;
-    const at = new Date(r.reportedAt);
+    const at = new Date(r.at);
+    let entry = out.get(key);
+    if (!entry) out.set(key, (entry = {}));
     if (r.kind === 'receipt') {
-      receivedAt.set(key, at);
+      entry.receivedAt = at;
       continue;
     }
     const when = toLocalDate(at);
     const pct = r.percent !== null ? `${r.percent}% ` : '';
-    last.set(key, `${pct}${clip(r.text, 24)}（${Number(when.slice(5, 7))}月${Number(when.slice(8))}日）`);
-    reportedAt.set(key, at);
+    entry.last = `${pct}${clip(r.text, 24)}（${Number(when.slice(5, 7))}月${Number(when.slice(8))}日）`;
+    entry.reportedAt = at;
   }
-  return { last, reportedAt, receivedAt };
+  return out;
 }
 
 export function shortTitle(title: string | null, text: string): string {

@@ -5,7 +5,7 @@ import { adminNotices } from './admin-notices.ts';
 import { owesReport, stillToDo } from '../domain/work/index.ts';
 import { cnDate, deadlineLabel, loadOpenTasksByUnit, type OpenTask } from './open-tasks.ts';
 import type { EscalationRow, PlanContext, SlotPlan } from './plan-context.ts';
-import { dueLabel, sortedUnits } from './plan-unit-rounds.ts';
+import { dueLabel, lineRef, sortedUnits } from './plan-unit-rounds.ts';
 
 /**
  * 督办单, the last step of the ladder: for each assignment still owed after its 催报 (no report on
@@ -51,6 +51,7 @@ export async function planEscalation(ctx: PlanContext): Promise<SlotPlan> {
       unitId,
       header: renderTemplate(tpl.unitHeader, { title: ctx.spec.title, unit, leaders: names.length ? `（${names.join('、')}）` : '', count: mine.length }),
       lines: mine.map((f) => line(tpl.task, f, unit)),
+      refs: mine.map((f) => lineRef(f.task)),
       footer: tpl.footer,
     });
   }

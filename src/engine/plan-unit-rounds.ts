@@ -1,5 +1,6 @@
 import { addDays, atLocal, toLocalDate, toLocalTime, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import { templatesFor } from '../messages/load-templates.ts';
+import type { LineRef } from '../messages/fit-section.ts';
 import { renderTemplate } from '../messages/render-template.ts';
 import { addressUnits, type UnitMessage } from './address-units.ts';
 import { adminNotices } from './admin-notices.ts';
@@ -45,6 +46,7 @@ export async function planReminderRound(ctx: PlanContext, kind: 'reminder' | 'ch
       unitId,
       header: renderTemplate(tpl.header, { title: ctx.spec.title, unit, due, count: list.length }),
       lines: list.map((t) => taskLine(tpl.task, t)),
+      refs: list.map(lineRef),
       footer: renderTemplate(tpl.footer, { due }),
     });
   }
@@ -82,15 +84,21 @@ export async function planCountdown(ctx: PlanContext): Promise<SlotPlan> {
   const messages: UnitMessage[] = [];
   for (const [unitId, all] of sortedUnits(ctx, tasks)) {
     const lines: string[] = [];
+    const refs: LineRef[] = [];
     for (const t of all.filter((x) => stillToDo(x.assignment))) {
-      if (t.deadlineKind === 'date' && t.deadline && days.has(left(t.deadline))) lines.push(taskLine(tpl.task, t, { days: left(t.deadline) }));
+      if (t.deadlineKind === 'date' && t.deadline && days.has(left(t.deadline))) {
+        lines.push(taskLine(tpl.task, t, { days: left(t.deadline) }));
+        refs.push(lineRef(t));
+      }
       for (const m of msByTask.get(t.taskId) ?? []) {
-        if (days.has(left(m.due))) lines.push(taskLine(tpl.task, { ...t, shortTitle: `${t.shortTitle}·节点：${m.text.slice(0, 20)}`, deadline: m.due }, { days: left(m.due) }));
+        if (!days.has(left(m.due))) continue;
+        lines.push(taskLine(tpl.task, { ...t, shortTitle: `${t.shortTitle}·节点：${m.text.slice(0, 20)}`, deadline: m.due }, { days: left(m.due) }));
+        refs.push(lineRef(t));
       }
     }
     if (!lines.length) continue;
     const unit = ctx.dir.get(unitId)!.name;
-    messages.push({ unitId, header: renderTemplate(tpl.header, { title: ctx.spec.title, unit, count: lines.length }), lines, footer: tpl.footer });
+    messages.push({ unitId, header: renderTemplate(tpl.header, { title: ctx.spec.title, unit, count: lines.length }), lines, refs, footer: tpl.footer });
   }
   const addressed = addressUnits(ctx.dir, messages, ctx.spec.key, ctx.slot.at);
   return {
@@ -116,6 +124,7 @@ export async function planLaggingReport(ctx: PlanContext): Promise<SlotPlan> {
       unitId,
       header: renderTemplate(tpl.header, { title: ctx.spec.title, unit, month, count: lagging.length, due }),
       lines: lagging.map((t) => taskLine(tpl.task, t)),
+      refs: lagging.map(lineRef),
       footer: renderTemplate(tpl.footer, { due }),
     });
   }
@@ -125,6 +134,11 @@ export async function planLaggingReport(ctx: PlanContext): Promise<SlotPlan> {
     escalations: [],
     note: `滞后单位 ${messages.length}，消息 ${addressed.items.length}`,
   };
+}
+
+/** How a left-out line is named in a shared group: 《方案》第3项. */
+export function lineRef(t: Pick<OpenTask, 'plan' | 'no'>): LineRef {
+  return { plan: t.plan, no: t.no };
 }
 
 /** 滞后 for the monthly written report: the unit said 滞后 or 受阻, or the deadline has passed. */

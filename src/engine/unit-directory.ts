@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { bulkQuery } from '../store/bulk-sql.ts';
 
 export interface GroupRoute {
   groupId: number;
@@ -25,28 +26,32 @@ export interface UnitRoute {
 
 export type UnitDirectory = Map<number, UnitRoute>;
 
-/** Every unit with its chat groups and reachable contacts, read in one query. */
+/**
+ * Every unit with its chat groups and reachable contacts, read in one query (as JSON per unit:
+ * Prisma's nested select costs three queries and their compilation on every slot).
+ */
 export async function loadUnitDirectory(prisma: PrismaClient): Promise<UnitDirectory> {
-  const units = await prisma.unit.findMany({
-    select: {
-      id: true,
-      name: true,
-      groups: { select: { group: { select: { id: true, roomId: true, topic: true, isAllUnits: true } } } },
-      people: {
-        where: { kind: 'contact' },
-        orderBy: { id: 'asc' },
-        select: { id: true, name: true, chatId: true, onLeave: true, backup: { select: { id: true, name: true, chatId: true, onLeave: true } } },
-      },
-    },
-  });
+  type Raw = {
+    id: number;
+    name: string;
+    groups: { id: number; roomId: string | null; topic: string; isAllUnits: boolean }[];
+    people: { id: number; name: string; chatId: string | null; onLeave: boolean; backup: { id: number; name: string; chatId: string | null; onLeave: boolean } | null }[];
+  };
+  const rows = await bulkQuery(prisma)<{ u: Raw }>(`
+    SELECT json_build_object(
+      'id', u."id", 'name', u."name",
+      'groups', COALESCE((SELECT json_agg(json_build_object('id', g."id", 'roomId', g."roomId", 'topic', g."topic", 'isAllUnits', g."isAllUnits") ORDER BY g."id")
+                 FROM "GroupUnit" gu JOIN "ChatGroup" g ON g."id" = gu."groupId" WHERE gu."unitId" = u."id"), '[]'::json),
+      'people', COALESCE((SELECT json_agg(json_build_object('id', p."id", 'name', p."name", 'chatId', p."chatId", 'onLeave', p."onLeave",
+                   'backup', (SELECT json_build_object('id', b."id", 'name', b."name", 'chatId', b."chatId", 'onLeave', b."onLeave") FROM "Person" b WHERE b."id" = p."backupId")) ORDER BY p."id")
+                 FROM "Person" p WHERE p."unitId" = u."id" AND p."kind" = 'contact'), '[]'::json)) AS u
+    FROM "Unit" u`);
   const dir: UnitDirectory = new Map();
-  for (const u of units) {
+  for (const { u } of rows) {
     dir.set(u.id, {
       unitId: u.id,
       name: u.name,
-      groups: u.groups
-        .map(({ group: g }) => ({ groupId: g.id, ref: g.roomId ?? g.topic, topic: g.topic, isAllUnits: g.isAllUnits }))
-        .sort((a, b) => a.groupId - b.groupId),
+      groups: u.groups.map((g) => ({ groupId: g.id, ref: g.roomId ?? g.topic, topic: g.topic, isAllUnits: g.isAllUnits })),
       contacts: u.people.map((p) => {
         const backup = p.onLeave && p.backup && !p.backup.onLeave && p.backup.chatId ? p.backup : undefined;
         return backup

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type { ChatTarget } from '../ports/chat.ts';
 
 export interface OutboxItem {
@@ -24,6 +24,11 @@ type Tx = Pick<PrismaClient, '$executeRaw'>;
  */
 export async function enqueueOutbox(db: Tx, items: OutboxItem[]): Promise<number> {
   if (items.length === 0) return 0;
+  return db.$executeRaw(outboxInsert(items));
+}
+
+/** The INSERT for these rows, to run alone or as a step of a larger statement (see recordSlot). */
+export function outboxInsert(items: OutboxItem[]): Prisma.Sql {
   const rows = JSON.stringify(
     items.map((m) => ({
       k: m.idempotencyKey, tk: m.target.kind, tr: m.target.ref, t: m.text, m: m.mentions ?? [], a: m.attachment ?? null,
@@ -31,7 +36,7 @@ export async function enqueueOutbox(db: Tx, items: OutboxItem[]): Promise<number
     })),
   );
   // Timestamps are kept as UTC wall time (Prisma's DateTime on timestamp(3)), so the ISO string's zone is dropped as UTC.
-  return db.$executeRaw`
+  return Prisma.sql`
     INSERT INTO "Outbox" ("idempotencyKey", "targetKind", "targetRef", "text", "mentions", "attachment", "cadence", "slotAt", "notBefore", "updatedAt")
     SELECT x.k, x.tk, x.tr, x.t, ARRAY(SELECT json_array_elements_text(x.m)), x.a, x.c, x.s::timestamp(3), COALESCE(x.nb::timestamp(3), now() AT TIME ZONE 'UTC'), now() AT TIME ZONE 'UTC'
     FROM json_to_recordset(${rows}::json) AS x(k text, tk text, tr text, t text, m json, a text, c text, s text, nb text)

@@ -4,6 +4,7 @@ import { memoCalendar, taskHealth, type HealthResult, type TaskStatusValue } fro
 import { applyReport, deriveTask, isOpen, type Assignment, type AssignmentRole, type AssignmentState } from '../domain/work/index.ts';
 import type { Db } from '../store/open-database.ts';
 import { loadPlanShortNames } from '../store/plan-short-names.ts';
+import { loadAssignmentRows, loadTaskRows, loadUpdateRows } from './report-rows.ts';
 
 /** One progress report as the reports need it. Receipts (签收) are not reports and are left out. */
 export interface ReportUpdate {
@@ -99,37 +100,14 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
   const cycleStart = addDays(date, -6);
   const textFrom = atLocal(addDays(date, -TEXT_WINDOW_DAYS));
   const [taskRows, assignmentRows, unitRows, leaderRows, olderUpdates, recentUpdates, requestRows, closeRows, planNames] = await Promise.all([
-    prisma.task.findMany({
-      where: { createdAt: { lt: end }, plan: { archivedAt: null } },
-      orderBy: [{ planId: 'asc' }, { seq: 'asc' }],
-      select: {
-        id: true, no: true, title: true, text: true, deadline: true, deadlineKind: true, deadlineText: true, status: true, percent: true, closedAt: true, createdAt: true,
-        plan: { select: { issuedOn: true } },
-        milestones: { select: { dueOn: true, text: true, doneAt: true } },
-        units: { select: { role: true, unitId: true, ordinal: true }, orderBy: { ordinal: 'asc' } },
-        planId: true,
-        leaders: { select: { personId: true } },
-      },
-    }),
-    // Apart from the tasks: a nested select would send 10,000 task ids back as an IN list.
-    prisma.assignment.findMany({
-      where: { task: { createdAt: { lt: end }, plan: { archivedAt: null } } },
-      select: { id: true, taskId: true, unitId: true, role: true, state: true, percent: true, lastReportedAt: true, closedAt: true, createdAt: true },
-      orderBy: { id: 'asc' },
-    }),
+    // The large reads as set-based statements (report-rows.ts); the small ones stay with Prisma.
+    loadTaskRows(prisma, end),
+    loadAssignmentRows(prisma, end),
     prisma.unit.findMany({ select: { id: true, name: true, kind: true }, orderBy: { id: 'asc' } }),
     prisma.person.findMany({ where: { kind: 'leader', leads: { some: {} } }, select: { id: true, name: true, title: true, chatId: true }, orderBy: { id: 'asc' } }),
     // Older reports only decide status, percent and the last report date; their text is not read.
-    prisma.progressUpdate.findMany({
-      where: { reportedAt: { lt: textFrom }, kind: { not: 'receipt' } },
-      orderBy: [{ reportedAt: 'asc' }, { id: 'asc' }],
-      select: { taskId: true, unitId: true, reportedAt: true, percent: true, status: true },
-    }),
-    prisma.progressUpdate.findMany({
-      where: { reportedAt: { gte: textFrom, lt: end }, kind: { not: 'receipt' } },
-      orderBy: [{ reportedAt: 'asc' }, { id: 'asc' }],
-      select: { taskId: true, unitId: true, reportedAt: true, text: true, percent: true, status: true, problems: true },
-    }),
+    loadUpdateRows(prisma, { to: textFrom }, false),
+    loadUpdateRows(prisma, { from: textFrom, to: end }, true),
     prisma.taskRequest.findMany({
       where: { status: 'pending', createdAt: { lt: end } },
       orderBy: { createdAt: 'asc' },

@@ -3,8 +3,11 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { StoreError } from '../errors.ts';
+import { registerBulkPool } from './bulk-sql.ts';
+import { createEmbedded } from './embedded-base.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { migrate, type MigrationResult } from './migrate.ts';
 
@@ -34,8 +37,8 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const migration = await migrate(opts.databaseUrl, opts.migrationsDir);
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: opts.databaseUrl }) });
-    return { prisma, kind: 'postgres', url: opts.databaseUrl, migration, close: once(() => prisma.$disconnect()) };
+    const { prisma, end } = clientOn({ connectionString: opts.databaseUrl });
+    return { prisma, kind: 'postgres', url: opts.databaseUrl, migration, close: once(async () => { await prisma.$disconnect(); await end(); }) };
   }
   return openEmbedded(opts);
 }
@@ -50,7 +53,7 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
   }
   let db: PGlite;
   try {
-    db = await PGlite.create(dir);
+    db = await createEmbedded(dir);
   } catch (e) {
     lock?.release();
     throw new StoreError('DB_UNAVAILABLE', `无法打开内置数据库 ${dir}：${(e as Error).message}`, '检查数据目录（DUBAN_DATA_DIR）是否可写、是否被另一个进程占用', { cause: e });
@@ -63,7 +66,7 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
   const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   try {
     const migration = await migrate(url, opts.migrationsDir);
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 1 }) });
+    const { prisma, end } = clientOn({ connectionString: url, max: 1 });
     return {
       prisma,
       kind: 'pglite',
@@ -71,6 +74,7 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
       migration,
       close: once(async () => {
         await prisma.$disconnect();
+        await end();
         await server.stop();
         await db.close();
         lock?.release();
@@ -82,6 +86,14 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
     lock?.release();
     throw e;
   }
+}
+
+/** A Prisma client on a pool of our own, which the bulk path (bulk-sql.ts) shares. */
+function clientOn(config: pg.PoolConfig): { prisma: PrismaClient; end: () => Promise<void> } {
+  const pool = new pg.Pool(config);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  registerBulkPool(prisma, pool);
+  return { prisma, end: once(() => pool.end()) };
 }
 
 /** Makes close() safe to call twice: later calls share the first call's promise. */

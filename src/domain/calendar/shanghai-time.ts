@@ -5,8 +5,18 @@ const OFFSET_MS = 8 * 3600_000;
 export type LocalDate = string;
 
 export function toLocalDate(d: Date): LocalDate {
-  return new Date(d.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+  // Reports turn tens of thousands of report times into dates; they fall on a few hundred days.
+  const day = Math.floor((d.getTime() + OFFSET_MS) / 86400_000);
+  let s = dayNames.get(day);
+  if (s === undefined) {
+    s = new Date(d.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+    if (dayNames.size >= 20_000) dayNames.clear();
+    dayNames.set(day, s);
+  }
+  return s;
 }
+
+const dayNames = new Map<number, LocalDate>();
 
 /** 'HH:mm' of a moment in Asia/Shanghai. */
 export function toLocalTime(d: Date): string {

@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { embeddedBaseFile, isInitialised, prepareEmbeddedBase } from '../../src/store/embedded-base.ts';
+import { openDatabase } from '../../src/store/open-database.ts';
+
+describe('a fresh embedded data folder from the pre-initialised base', () => {
+  it('unpacks the base instead of running initdb, migrates, and keeps its data across a restart', async () => {
+    expect(await prepareEmbeddedBase()).toBe(embeddedBaseFile());
+    expect(fs.existsSync(embeddedBaseFile())).toBe(true);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-base-'));
+    try {
+      const a = await openDatabase({ dataDir });
+      expect(isInitialised(path.join(dataDir, 'pglite'))).toBe(true);
+      expect(a.migration.applied.length).toBeGreaterThan(0);
+      await a.prisma.unit.create({ data: { name: '区商务局', kind: 'department', aliases: [] } });
+      await a.close();
+      const b = await openDatabase({ dataDir });
+      expect(b.migration.applied).toEqual([]);
+      expect((await b.prisma.unit.findMany()).map((u) => u.name)).toEqual(['区商务局']);
+      await b.close();
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
