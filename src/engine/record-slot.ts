@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { outboxInsert } from '../outbox/enqueue-outbox.ts';
 import { bulkQuery } from '../store/bulk-sql.ts';
-import { withTransientRetry } from '../store/retry-transient.ts';
+import { retryTransient } from '../store/transient-error.ts';
 import type { SlotPlan } from './plan-context.ts';
 
 /**
@@ -24,6 +24,6 @@ export async function recordSlot(prisma: Pick<PrismaClient, '$queryRawUnsafe'>, 
       RETURNING 1)
     SELECT (SELECT count(*) FROM o)::int AS "outbox", (SELECT count(*) FROM e)::int AS "escalations"`;
   const sql = bulkQuery(prisma);
-  const [row] = await withTransientRetry(() => sql<{ outbox: number; escalations: number }>(statement.text, statement.values), { onRetry });
+  const [row] = await retryTransient(() => sql<{ outbox: number; escalations: number }>(statement.text, statement.values), { waits: [200, 400, 800], onRetry });
   return row?.outbox ?? 0;
 }

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 // Prisma codes that mean "the database was busy or away", not "this statement is wrong":
 // P1001/P1002 cannot reach, P1008 timed out, P1017 connection closed, P2024 pool timeout,
-// P2028 "Unable to start a transaction in the given time", P2034 write conflict / deadlock.
-const TRANSIENT_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
+// P2028 "Unable to start a transaction in the given time", P2034 write conflict / deadlock; and the
+// socket errors Node raises when a connection drops.
+const TRANSIENT_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 // PostgreSQL SQLSTATE classes 08 (connection), 53 (resources), 57P (shutdown), 40001/40P01 (retry).
 const TRANSIENT_SQLSTATE = /^(08|53|57P|40001|40P01)/;
 const TRANSIENT_TEXT =

@@ -3,7 +3,7 @@ import { addressUnits, type UnitMessage } from '../../src/engine/address-units.t
 import type { UnitDirectory } from '../../src/engine/unit-directory.ts';
 import { fitSection } from '../../src/messages/fit-section.ts';
 import { PART_ROOM, WECHAT_LIMIT } from '../../src/messages/split-message.ts';
-import { isTransientDbError } from '../../src/store/retry-transient.ts';
+import { isTransientDbError } from '../../src/store/transient-error.ts';
 
 const line = (no: number) => `《重大项目》第${no}项 推进某某重大项目建设并按期完成阶段目标｜时限：6月30日｜上次进展：暂无`;
 
