@@ -230,7 +230,9 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
     result.percent = null;
     result.status = null;
   } else if (result.isProgressReport) result.kind = 'report';
-  else if (directive) {
+  // Items are what would be recorded: nothing, when this is no report (the named tasks stay in taskNos).
+  if (!result.isProgressReport) result.items = [];
+  if (directive && !result.isProgressReport) {
     result.status = null;
     result.percent = null;
     result.problems = null;
