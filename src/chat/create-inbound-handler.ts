@@ -2,7 +2,7 @@ import { parseTaskRef } from '../domain/work/index.ts';
 import type { IncomingMessage } from '../ports/chat.ts';
 import { archivePlan, bindGroup, listFailures, pushNow, queryUnit, setRemindersPaused } from './admin-commands.ts';
 import type { InboundDeps } from './chat-deps.ts';
-import { createTurn, type ChatTurn, type Outcome } from './chat-turn.ts';
+import { createTurn, outcomeError, type ChatTurn, type Outcome } from './chat-turn.ts';
 import { parseChatCommand, type ChatCommand } from './parse-chat-command.ts';
 import { recordProgress } from './record-progress.ts';
 import { resolveSender } from './resolve-sender.ts';
@@ -92,7 +92,7 @@ export function createInboundHandler(deps: InboundDeps) {
       }
       await prisma.inboundMessage.update({
         where: { id: stored.id },
-        data: { status: outcome.status, error: outcome.note?.startsWith('PERMISSION_DENIED') ? outcome.note : null },
+        data: { status: outcome.status, error: outcomeError(outcome) },
       });
       logger.info({ event: 'inbound', id: stored.id, status: outcome.status, note: outcome.note }, 'inbound message handled');
     } catch (e) {
