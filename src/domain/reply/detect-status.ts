@@ -158,7 +158,7 @@ function completions(text: string, title?: string | null): Completion[] {
       // "推进会已结束": 结束 ends the task only when said of the task ("第5项已结束", "活动已结束").
       (word === '结束' && !TASK_SUBJECT.test(subject.replace(TASK_REF, '')));
     if (ENDING.test(post) || AFTERWORD.test(post)) {
-      out.push(stepSubject ? 'step' : 'task');
+      out.push(stepSubject || !taskLikeSubject(subject, title) ? 'step' : 'task');
     } else if (
       ((intensifier && WHOLE.test(intensifier)) || namesTask(post, title)) &&
       !stepSubject && !STEP_IN.test(post) && !COUNT.test(post) && !PART.test(post)
@@ -168,6 +168,23 @@ function completions(text: string, title?: string | null): Completion[] {
     } else out.push('step');
   }
   return out;
+}
+
+// Words before the subject that say nothing about what it is ("目前", "该项目", "经过5个多月的建设").
+const SUBJECT_LEAD = /^(?:目前|当前|现在|现|截至目前|截止目前|至今|今年|本周|本月|该|本|此|我们|我局|我单位|我县|我区|我市|项目|整体|总体|全部|均|都|已经|已)+/;
+
+/**
+ * Whether the thing said to be complete is the task: nothing but its number, a word for the whole
+ * ("项目", "工程", "任务"), or words of its title. Anything else ("地块强夯", "新建学生宿舍楼") is a part
+ * of the work whose completion is progress; a unit that means the whole task says so, or is asked.
+ */
+function taskLikeSubject(subject: string, title?: string | null): boolean {
+  const s = subject.replace(TASK_REF, '').replace(SUBJECT_LEAD, '');
+  // "第1、2项已完成": the clause after 、 starts at the last number of the list.
+  if (s === '' || TASK_SUBJECT.test(s) || /^[\d零一二两三四五六七八九十百]{1,4}[项条]$/.test(subject)) return true;
+  if (!title) return false;
+  const common = longestCommon(s, title.replace(/[，,。、\s]/g, ''));
+  return common.length >= 3 && !GENERIC.test(common);
 }
 
 function lastBreak(s: string): number {
