@@ -7,8 +7,20 @@ import type { WorkStore } from '../ports/work-store.ts';
 /** The result of handling one inbound message, kept on its InboundMessage row. */
 export interface Outcome {
   status: 'interpreted' | 'ignored';
-  /** Why it was ignored (permission, unknown group), visible to admins. */
+  /**
+   * Why it was ignored (permission, unknown group), visible to admins. A note that starts with
+   * `PERMISSION_DENIED` or `NEEDS_ADMIN` (a question forwarded, a file awaiting review) is kept on the
+   * row's `error` so the admins' inbox lists it; InboundStatus has no status of its own for it.
+   */
   note?: string;
+}
+
+/** Prefix of an outcome note for a message an admin must look at. */
+export const NEEDS_ADMIN = 'NEEDS_ADMIN';
+
+/** What the InboundMessage row keeps as `error` for an outcome. */
+export function outcomeError(o: Outcome): string | null {
+  return o.note && /^(PERMISSION_DENIED|NEEDS_ADMIN)\b/.test(o.note) ? o.note.slice(0, 2000) : null;
 }
 
 /** One inbound message being handled: who sent it, where, and how to answer. */

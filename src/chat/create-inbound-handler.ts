@@ -3,7 +3,7 @@ import { InputError } from '../errors.ts';
 import type { IncomingMessage } from '../ports/chat.ts';
 import { archivePlan, bindGroup, listFailures, pushNow, queryUnit, setRemindersPaused } from './admin-commands.ts';
 import type { InboundDeps } from './chat-deps.ts';
-import { createTurn, type ChatTurn, type Outcome } from './chat-turn.ts';
+import { createTurn, outcomeError, type ChatTurn, type Outcome } from './chat-turn.ts';
 import { parseChatCommand, type ChatCommand } from './parse-chat-command.ts';
 import { recordProgress } from './record-progress.ts';
 import { resolveSender } from './resolve-sender.ts';
@@ -145,7 +145,7 @@ export function createInboundHandler(deps: InboundDeps & { recoverEveryMs?: numb
       const command = parseChatCommand(m.text, deps.botName);
       outcome = command ? await runCommand(turn, command) : await recordProgress(turn, m.text);
     }
-    const error = outcome.note?.startsWith('PERMISSION_DENIED') ? outcome.note : null;
+    const error = outcomeError(outcome);
     // A recorded change already marked the message interpreted in its own transaction.
     if (!(turn.recorded && outcome.status === 'interpreted' && !error)) {
       await prisma.inboundMessage.update({ where: { id }, data: { status: outcome.status, error } });

@@ -1,13 +1,16 @@
-import { findTaskRefsInReply, interpretReply, type ReplyInterpretation, type ReplyItem, type ReplyTask } from '../domain/reply/index.ts';
+import path from 'node:path';
+import { findTaskRefsInReply, interpretReply, sharedFileName, type ReplyInterpretation, type ReplyItem, type ReplyKind, type ReplyTask } from '../domain/reply/index.ts';
 import {
   ASSIGNMENT_STATE_LABEL, applyReceipt, applyReport, canAct, deriveAfter, namesPlan, taskLabel, taskRefLabel, whichPlanQuestion, type Assignment, type AssignmentPatch,
 } from '../domain/work/index.ts';
 import type { ProgressRow, WorkChange, WorkItem } from '../ports/work-store.ts';
-import type { ChatTurn, Outcome } from './chat-turn.ts';
+import { adminTargets, NEEDS_ADMIN, type ChatTurn, type Outcome } from './chat-turn.ts';
 
 const HINT = '发送“帮助”查看用法；报送进展请回复如：第3项 已完成60%，存在资金缺口。';
 
-function describe(item: ReplyItem, state: Assignment['state'] | undefined): string {
+function describe(item: ReplyItem, state: Assignment['state'] | undefined, kind: ReplyKind): string {
+  if (kind === 'no_change') return `本期无新进展${state ? `（保持${ASSIGNMENT_STATE_LABEL[state]}）` : ''}`;
+  if (kind === 'file') return `收到进展材料，待督办室审阅${state ? `（目前${ASSIGNMENT_STATE_LABEL[state]}）` : ''}`;
   const parts: string[] = [];
   if (item.percent !== null) parts.push(`进度${item.percent}%`);
   if (state) parts.push(ASSIGNMENT_STATE_LABEL[state]);
@@ -65,12 +68,18 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
   const first: ReplyInterpretation = reads[0]?.r ?? interpretReply(text, { tasks: [], botName: deps.botName });
 
   if (first.isReceipt) return recordReceipt(turn, work, text);
+  const asked = reads.find((x) => x.r.kind === 'question') ?? (first.kind === 'question' ? { ws: [] as WorkItem[], r: first } : undefined);
+  if (asked) return forwardQuestion(turn, text, asked);
+  // A file that names none of the unit's tasks is only kept (it may be evidence); nothing to answer.
+  if (sharedFileName(text) && !reads.some((x) => x.r.kind === 'file')) return { status: 'ignored', note: 'attachment kept; no close request to attach it to' };
   if (!reads.some((x) => x.r.isProgressReport)) {
     if (addressed) await turn.reply(`没有看懂这条消息。${HINT}`);
     return { status: 'ignored', note: 'not a progress report' };
   }
   const confident = reads.filter((x) => x.r.isProgressReport && x.r.confidence === 'high' && x.r.items.length > 0);
-  if (confident.length > 1) {
+  // "这周没有新进展" naming no task: nothing moved on any of the unit's tasks, whatever the plan.
+  const noChangeOnAll = confident.length > 1 && confident.every((x) => x.r.kind === 'no_change') && findTaskRefsInReply(text).length === 0;
+  if (confident.length > 1 && !noChangeOnAll) {
     const options = confident.map((x) => x.ws.find((w) => w.task.no === x.r.items[0]!.taskNo)!.task);
     const question = whichPlanQuestion(options);
     await turn.reply(question);
@@ -85,26 +94,28 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
     await turn.reply(question);
     return { status: 'interpreted', note: 'asked back: ' + question };
   }
-  const { ws, r } = confident[0]!;
+  const chosen = noChangeOnAll ? confident : [confident[0]!];
+  const r = chosen[0]!.r;
+  const kind = r.kind;
 
-  const items = r.items.map((item) => ({ item, w: ws.find((w) => w.task.no === item.taskNo)! }));
+  const items = chosen.flatMap((x) => x.r.items.map((item) => ({ item, w: x.ws.find((w) => w.task.no === item.taskNo)! })));
   const taskIds = [...new Set(items.map((x) => x.w.task.taskId))];
   const patches = new Map<number, AssignmentPatch>();
   const progress: ProgressRow[] = [];
   const lines: string[] = [];
   const claimed: WorkItem[] = [];
-  const kind = r.isCorrection ? 'correction' : 'report';
+  const rowKind = r.isCorrection ? 'correction' : 'report';
   for (const { item, w } of items) {
     if (!canAct(sender.actor, 'report', w.assignment).ok) continue;
     const out = applyReport({ ...w.assignment, ...(patches.get(w.assignment.id) ?? {}) }, { percent: item.percent, status: item.status }, now);
     patches.set(w.assignment.id, { ...(patches.get(w.assignment.id) ?? {}), ...out.patch });
     if (out.completionClaimed) claimed.push(w);
     progress.push({
-      taskId: w.task.taskId, unitId: unit.id, personId: sender.person?.id ?? null, kind, at: now,
-      text: (r.items.length > 1 ? item.text : text).slice(0, 2000), percent: item.percent, status: item.status,
+      taskId: w.task.taskId, unitId: unit.id, personId: sender.person?.id ?? null, kind: rowKind, at: now,
+      text: (kind === 'file' ? `${item.text}（待督办室审阅）` : r.items.length > 1 && kind !== 'no_change' ? item.text : text).slice(0, 2000), percent: item.percent, status: item.status,
       problems: item.problems, nextSteps: item.nextSteps, inboundMessageId: turn.inboundId,
     });
-    lines.push(`· ${taskLabel(w.task)}：${describe(item, out.patch.state ?? w.assignment.state)}`);
+    lines.push(`· ${taskLabel(w.task)}：${describe(item, out.patch.state ?? w.assignment.state, kind)}`);
   }
   // A later report that takes the completion claim back withdraws that unit's pending 销号 request:
   // an admin must not approve a claim its own unit no longer makes.
@@ -133,11 +144,23 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
     ? `\n${claimed.map((w) => taskRefLabel(w.task)).join('、')}已报完成，待督办室复核销号：请发送“申请销号 ${claimed[0]!.task.planShort}第${claimed[0]!.task.no}项”并附佐证照片或文件。`
     : '';
   const undo = withdrawn.length ? `\n原销号申请已撤回；完成后请重新发送“申请销号”。` : '';
+  const refs = items.map((x) => taskRefLabel(x.w.task)).join('、');
+  if (kind === 'file') {
+    // The content is the office's to read: the file is on the inbound row; admins are told where.
+    const name = (sharedFileName(text) ?? text).slice(0, 120);
+    const admins = await adminTargets(deps.prisma, deps.admins);
+    change.outbox = [
+      turn.replyItem(`已收到（${unit.name}）${refs}的进展材料《${name}》，已转督办室审阅。\n${lines.join('\n')}\n如需同时报进度，请回复如：第${firstRef.no}项 已完成60%。`),
+      ...admins.map((target, i) => turn.notifyItem(`admin${i}`, target, `【进展材料待审阅】${unit.name} ${sender.person?.name ?? m.talkerName ?? m.talkerId} 报送${refs}的进展材料《${name}》，请审阅后录入进度。`)),
+    ];
+    await deps.work.apply(change);
+    return { status: 'interpreted', note: `${NEEDS_ADMIN}: file report awaiting review: ${refs}: ${name}` };
+  }
   change.outbox = [
     turn.replyItem(`${r.isCorrection ? '已更正' : '已记录'}（${unit.name}）：\n${lines.join('\n')}${ask}${undo}\n如有误，请回复“更正 第${firstRef.no}项 50%”这样的内容。`),
   ];
   await deps.work.apply(change);
-  return { status: 'interpreted', note: `${kind}: ${items.map((x) => taskRefLabel(x.w.task)).join(',')}` };
+  return { status: 'interpreted', note: `${kind === 'no_change' ? 'no change' : rowKind}: ${items.map((x) => taskRefLabel(x.w.task)).join(',')}` };
 }
 
 /** 收到 to a reminder: 签收 on each of the unit's open assignments; no progress and no answer. */
@@ -151,4 +174,42 @@ async function recordReceipt(turn: ChatTurn, work: WorkItem[], text: string): Pr
     })),
   });
   return { status: 'interpreted', note: 'receipt' };
+}
+
+/**
+ * A question to the office ("第3项的时限能不能延后？", "这个表怎么填"): forwarded to the admins, with the
+ * tasks it names, instead of "没有看懂". A question in a group that neither @s the bot nor names a task
+ * is colleagues talking and is left alone.
+ */
+async function forwardQuestion(turn: ChatTurn, text: string, { ws, r }: { ws: WorkItem[]; r: ReplyInterpretation }): Promise<Outcome> {
+  const { deps, sender, m } = turn;
+  const addressed = turn.here.kind === 'person' || m.mentionsSelf;
+  const named = r.taskNos.map((no) => ws.find((w) => w.task.no === no)).filter((w): w is WorkItem => !!w).map((w) => taskRefLabel(w.task));
+  if (!addressed && named.length === 0) return { status: 'ignored', note: 'a question in the group, not addressed to the bot' };
+  const who = sender.person?.name ?? m.talkerName ?? m.talkerId;
+  const about = named.length ? `（关于${named.join('、')}）` : '';
+  const admins = await adminTargets(deps.prisma, deps.admins);
+  await deps.work.apply({
+    outbox: [
+      turn.replyItem(`您的问题${about}已转督办室，答复后会通知您。`),
+      ...admins.map((target, i) => turn.notifyItem(`admin${i}`, target, `【单位提问】${sender.unit!.name} ${who}${about}：${text.slice(0, 300)}\n请直接答复该单位。`)),
+    ],
+  });
+  return { status: 'interpreted', note: `${NEEDS_ADMIN}: question forwarded to admins${about}` };
+}
+
+/**
+ * A file sent with no 销号 request waiting for it. Named for tasks of the sender's unit
+ * ("X局第2项、第5项进展.docx"), it is a report on them awaiting the office's review; otherwise it is
+ * only kept.
+ */
+export async function recordFileReport(turn: ChatTurn, file: string): Promise<Outcome> {
+  const kept: Outcome = { status: 'ignored', note: 'attachment kept; no close request to attach it to' };
+  if (!turn.sender.unit) return kept;
+  // The stored name is "<message id>-<original name>" (see to-incoming-message.ts).
+  const prefix = `${turn.m.id.replace(/[^\w-]/g, '_')}-`;
+  const base = path.basename(file);
+  const name = base.startsWith(prefix) ? base.slice(prefix.length) : base;
+  if (!sharedFileName(name)) return kept;
+  return recordProgress(turn, `[文件] ${name}`);
 }

@@ -7,6 +7,7 @@ import { adminTargets, unitTargets } from './chat-turn.ts';
 import { findOwnWork, findTaskForAdmin } from './find-work.ts';
 import { findUnit } from './find-unit.ts';
 import { parseDeadlineDate } from './parse-deadline-date.ts';
+import { recordFileReport } from './record-progress.ts';
 
 const windowMs = (turn: ChatTurn) => (turn.deps.evidenceWindowMinutes ?? 10) * 60_000;
 const actorOf = (turn: ChatTurn) => turn.m.talkerId;
@@ -83,7 +84,8 @@ export async function requestClose(turn: ChatTurn, ref: string, reason: string):
 export async function attachEvidence(turn: ChatTurn, file: string | null): Promise<Outcome> {
   if (!file) return { status: 'ignored', note: 'attachment not saved' };
   const req = await turn.deps.work.recentCloseRequest(turn.m.talkerId, new Date(turn.now.getTime() - windowMs(turn)));
-  if (!req) return { status: 'ignored', note: 'attachment kept; no close request to attach it to' };
+  // No 销号 request waiting for it: a file named for tasks ("第2项、第5项进展.docx") is a report for review.
+  if (!req) return recordFileReport(turn, file);
   if (req.evidence.includes(file)) return { status: 'interpreted', note: 'evidence already attached' };
   const task = await turn.deps.work.task(req.taskId);
   await turn.deps.work.apply({

@@ -37,11 +37,37 @@ describe('duban parse-reply --jsonl', () => {
     const { code, lines } = await run(['--jsonl', '--tasks', planFile()], input);
     expect(code).toBe(0);
     expect(lines).toEqual([
-      { taskNos: ['3'], percent: 60, status: 'in_progress', hasProblem: true, isProgressReport: true },
-      { taskNos: [], percent: null, status: null, hasProblem: false, isProgressReport: false },
-      { taskNos: ['3'], percent: null, status: null, hasProblem: false, isProgressReport: false },
-      { taskNos: [], percent: null, status: null, hasProblem: false, isProgressReport: true },
+      { taskNos: ['3'], percent: 60, status: 'in_progress', hasProblem: true, isProgressReport: true, kind: 'report', action: 'record', items: [{ taskNo: '3', percent: 60, status: 'in_progress', hasProblem: true }] },
+      { taskNos: [], percent: null, status: null, hasProblem: false, isProgressReport: false, kind: 'receipt', action: 'record', items: [] },
+      { taskNos: ['3'], percent: null, status: null, hasProblem: false, isProgressReport: false, kind: 'other', action: 'ignore', items: [] },
+      { taskNos: [], percent: null, status: null, hasProblem: false, isProgressReport: true, kind: 'report', action: 'ask', items: [] },
     ]);
+  });
+
+  it('prints per-task items and what the bot would do: record, ask, forward or ignore', async () => {
+    const plan = path.join(import.meta.dirname, '../fixtures/replies-conventions-plan.json');
+    const input = [
+      '其中2项已完成，即老旧小区改造（第一项）、污水管网改造（第八项）；市民中心已封顶（第六项）',
+      '这周没有新进展',
+      '[文件] 区住建局第2项、第5项进展.docx',
+      '第3项的时限能不能延后？',
+      '已完成',
+    ].map((text) => JSON.stringify({ text, from: '区住建局' })).join('\n');
+    const { code, lines } = await run(['--jsonl', '--tasks', plan], input);
+    expect(code).toBe(0);
+    expect(lines.map((l) => [l.kind, l.action])).toEqual([['report', 'record'], ['no_change', 'record'], ['file', 'record'], ['question', 'forward'], ['report', 'ask']]);
+    expect(lines[0]!.items).toEqual([
+      { taskNo: '1', percent: null, status: 'done', hasProblem: false },
+      { taskNo: '8', percent: null, status: 'done', hasProblem: false },
+      { taskNo: '6', percent: null, status: 'in_progress', hasProblem: false },
+    ]);
+    expect((lines[1]!.items as unknown[]).length).toBe(9);
+    expect(lines[2]!.items).toEqual([
+      { taskNo: '2', percent: null, status: null, hasProblem: false },
+      { taskNo: '5', percent: null, status: null, hasProblem: false },
+    ]);
+    expect(lines[3]!.taskNos).toEqual(['3']);
+    expect(lines[3]!.items).toEqual([]);
   });
 
   it('keeps going past a bad line, saying which, and exits non-zero', async () => {
@@ -49,8 +75,11 @@ describe('duban parse-reply --jsonl', () => {
     expect(code).toBe(1);
     expect(lines).toHaveLength(3);
     expect(lines[1]).toHaveProperty('error');
-    expect(err).toContain('第2行');
-    expect(err).toContain('第3行');
+    expect(lines[1]).toMatchObject({ action: 'ignore', items: [] });
+    // Chinese, naming the line; not V8's "Unexpected token … is not valid JSON".
+    expect(err).toContain('第2行不是合法的 JSON：not json');
+    expect(err).toContain('第3行缺少字符串字段 text');
+    expect(err).not.toMatch(/Unexpected|valid JSON/);
   });
 
   it('takes the task context from the database without --tasks', async () => {
@@ -64,7 +93,10 @@ describe('duban parse-reply --jsonl', () => {
       }
       await db.close();
       const { lines } = await run(['--jsonl'], JSON.stringify({ text: '保障性住房建设完成七成', from: '区住建局' }), { DATABASE_URL: url });
-      expect(lines).toEqual([{ taskNos: ['2'], percent: 70, status: 'in_progress', hasProblem: false, isProgressReport: true }]);
+      expect(lines).toEqual([{
+        taskNos: ['2'], percent: 70, status: 'in_progress', hasProblem: false, isProgressReport: true, kind: 'report', action: 'record',
+        items: [{ taskNo: '2', percent: 70, status: 'in_progress', hasProblem: false }],
+      }]);
     } finally {
       await drop();
     }

@@ -1,11 +1,12 @@
 import { CN_NUMERAL_CLASS, parseNumeral } from './chinese-number.ts';
+import { PART_WORD, STEP_STAGE_WORD } from './progress-stages.ts';
 
 export interface PercentFinding {
   value: number;
   index: number;
   /** False for a share that is not the task's completion, or one outside 0–100. */
   valid: boolean;
-  reason?: 'out_of_range' | 'not_completion';
+  reason?: 'out_of_range' | 'not_completion' | 'part';
   raw: string;
 }
 
@@ -37,10 +38,17 @@ function fraction(den: string | undefined, nom: string | undefined): number | nu
   return (n / d) * 100;
 }
 
-// A share of something other than the task's completion: growth, ratios, rates of other things.
+// A share of something other than the task's completion: growth, ratios, rates of other things,
+// averages of somewhere else ("全省平均6.3%"), the gap to the schedule ("高于时序进度1.55%").
+// Growth words count only right before the figure: "道路提升工程已完成70%" is a completion, "同比增长8%" is not.
+const GROWTH_NEAR = /(增长|增速|增幅|下降|降幅|上升|上涨|提高|提升|增加|减少|降低|回落)[了达为到至约近超]{0,2}\s*$/;
 const NOT_COMPLETION =
-  /(增长|增速|增幅|同比|环比|下降|降幅|上升|上涨|提高|提升|增加|减少|降低|占比|占全|比重|利率|税率|贡献率|剩余|剩下|还差|尚余|未完成|回落|拉动|超过去年|较上年|较去年|预计|计划|争取|力争|目标是|目标为|下一步|下步|确保)/;
-const RATE = /(?<!完成|执行|进度|建设)率/;
+  /(增速|增幅|同比|环比|降幅|占比|占全|比重|利率|税率|贡献率|剩余|剩下|还差|尚余|未完成|拉动|超过去年|较上年|较去年|预计|计划|争取|力争|目标是|目标为|下一步|下步|确保|平均|均值|(?:高于|低于|快于|慢于|超过?|落后|领先)于?(?:时序|序时|时间|计划)?进度)/;
+// "占年度计划的52%", "完成年度投资计划的29.1%", "为年度计划投资的13.86%": the share of the plan achieved.
+const SHARE_OF_PLAN = /(?:占|完成|为|达)[^，,。；;]{0,10}计划[^，,。；;]{0,18}$/;
+const RATE = /(?<!完成|执行|进度|建设|完工)率/;
+// "完成地下段主体结构施工的85%", "完成阶段目标任务的100%": the share of a part or a step, not of the task.
+const SHARE_OF_PART = new RegExp(`完成(?![^，,。；;]*(?:总|全部|整体|年度|全年|计划|投资|工程量|总量))[^，,。；;]{0,16}(?:${PART_WORD}|${STEP_STAGE_WORD})[^，,。；;]{0,8}的\\s*$`);
 
 /**
  * Every percent-like figure in a clause of a reply, marked valid only when it can be the
@@ -68,11 +76,20 @@ export function extractPercents(text: string): PercentFinding[] {
       const f: PercentFinding = { value, index: start, valid: true, raw: m[0] };
       // "由40%提升到60%": the figure after 到/至 is the new completion share.
       const toTarget = /(到|至|达到|达)\s*$/.test(before) && /(由|从)/.test(before);
-      if (!toTarget && (NOT_COMPLETION.test(before) || RATE.test(before) || /^(的?增长|的?增幅|以上的企业)/.test(after))) {
+      const ofPlan = SHARE_OF_PLAN.test(before) && !/(?:预计|争取|力争|确保|下一步|下步)/.test(before);
+      if (!toTarget && SHARE_OF_PART.test(before)) {
+        // Progress all the same, but of a step: the task's share is not known.
+        f.valid = false;
+        f.reason = 'part';
+      } else if (!toTarget && ((!ofPlan && (NOT_COMPLETION.test(before) || GROWTH_NEAR.test(before))) || RATE.test(before) || /^(的?增长|的?增幅|以上的企业)/.test(after))) {
         f.valid = false;
         f.reason = 'not_completion';
       } else if (/^\s*(提升|提高|增加|推进|上升)?\s*(到|至)/.test(text.slice(end, end + 6))) {
         // the old figure of "由40%提升到60%"
+        f.valid = false;
+        f.reason = 'not_completion';
+      } else if (/^(过半|一半)$/.test(m[0]) && /^[数\p{Script=Han}]/u.test(after) && !/^(以上|了|左右|多)/.test(after)) {
+        // "过半工程项目没有开工", "超过半数": a count of things, not a share of the work.
         f.valid = false;
         f.reason = 'not_completion';
       } else if (value < 0 || value > 100) {

@@ -18,15 +18,17 @@ const PATTERNS: RegExp[] = [
   // "2、3两项正常推进" / "5和6项": a list of two or more opening a clause, then 项
   new RegExp(`(?:^|[\\s,;:。；：!?])(${NUM}(?:\\s*[、,，和及与]\\s*${NUM})+)\\s*(?:[两二三四五六七八九十]|\\d{1,2})?\\s*项`, 'g'),
   // 任务3 / 事项三 / 任务第3
-  new RegExp(`(?:任务|事项)\\s*(?:编号)?\\s*(\\d{1,4})(?![\\d.%])`, 'g'),
+  new RegExp(`(?:任务|事项)\\s*(?:编号)?\\s*(\\d{1,4})(?![\\d.%]|\\s*[件个项家座户宗条])`, 'g'),
   // 3号 / 3号任务 — not a date like 5月3号
-  new RegExp(`(?<![月\\d])(\\d{1,4})\\s*号(?:任务|事项)?(?!楼|线|地块|院|门|令|文|厂房|机)`, 'g'),
+  new RegExp(`(?<![月\\d路街巷道村组弄里])(\\d{1,4})\\s*号(?:任务|事项)?(?!楼|线|地块|院|门|令|文|厂房|机)`, 'g'),
   // (三) / (3) — how some plans number their tasks
   new RegExp(`\\((${NUM})\\)`, 'g'),
   // "3." / "3、" at the start of a line or clause, not a decimal
   new RegExp(`(?:^|[\\s,;:。；：!?])(\\d{1,3})\\s*[.、](?![\\d%])`, 'g'),
   // 三、 at the start of a line
   new RegExp(`(?:^|\\n)\\s*(${CN})、`, 'g'),
+  // Terse: "5 完成40%", "3 80%" — a number and a space opening a line, then words or a share, not a count ("3 个项目")
+  /(?:^|\n)\s*(\d{1,3})\s+(?=\d{1,3}(?:\.\d+)?\s*%|(?![个项家座户月日号年万亿成件处栋套台条名人批次期层])\p{Script=Han})/gu,
 ];
 
 /** Finds the task numbers a message refers to, with their positions, in text order. */
@@ -49,6 +51,11 @@ export function findTaskRefs(text: string): TaskRef[] {
     }
   }
   return refs.sort((a, b) => a.index - b.index);
+}
+
+/** "老旧小区改造（第一项）": the number follows the name it belongs to, in brackets. */
+export function isTrailingRef(text: string, r: TaskRef): boolean {
+  return text[r.index - 1] === '(' && text[r.end] === ')';
 }
 
 /** The task number as an integer when it is printed as one (3, 三, (三)); else null. */

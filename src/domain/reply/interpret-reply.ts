@@ -1,10 +1,11 @@
+import { asksQuestion, isDirective, saysNoChange, sharedFileName } from './classify-message.ts';
 import { detectStatus } from './detect-status.ts';
 import { extractNotes } from './extract-notes.ts';
 import { extractPercents, type PercentFinding } from './extract-percent.ts';
-import { findTaskRefs, taskNumber, type TaskRef } from './find-task-refs.ts';
+import { findTaskRefs, isTrailingRef, taskNumber, type TaskRef } from './find-task-refs.ts';
 import { label, matchTaskKeywords } from './match-task-keywords.ts';
 import { normalizeReplyText, splitQuote } from './normalize-reply-text.ts';
-import type { ReplyContext, ReplyInterpretation, ReplyStatus, ReplyTask } from './reply-types.ts';
+import type { ReplyAction, ReplyContext, ReplyInterpretation, ReplyStatus, ReplyTask } from './reply-types.ts';
 
 /** Longer messages are read only this far: reports are short, and the readers must stay fast. */
 const MAX_CHARS = 4000;
@@ -30,16 +31,41 @@ function facts(text: string, task?: ReplyTask): SegmentFacts {
   const valid = found.filter((f) => f.valid);
   const percent = valid[0]?.value ?? null;
   const notes = extractNotes(text);
+  const status = detectStatus(text, percent, task ? label(task) : null);
   return {
     percent,
     bad: found.filter((f) => f.reason === 'out_of_range'),
-    status: detectStatus(text, percent, task ? label(task) : null),
+    // "完成阶段目标任务的100%": a share of a step says the work moves, no more.
+    status: status ?? (found.some((f) => f.reason === 'part') ? 'in_progress' : null),
     ...notes,
   };
 }
 
 function hasInfo(f: SegmentFacts): boolean {
   return f.percent !== null || f.status !== null || f.problems !== null || f.nextSteps !== null || f.bad.length > 0;
+}
+
+/**
+ * "其中3项已完成，即A（第一项）、B（第三项）": numbers written after the names. Each segment runs from
+ * the end of the previous one to its bracketed number; the lead-in ("其中3项已完成") is what a segment
+ * that says nothing itself says.
+ */
+function trailingSegments(body: string, refs: TaskRef[]): { lead: string; segments: Segment[] } {
+  const first = refs[0]!.index;
+  const head = body.slice(0, first);
+  const breakAt = Math.max(head.lastIndexOf('即'), head.lastIndexOf(':'), head.lastIndexOf('：'));
+  const listStart = breakAt >= 0 ? breakAt + 1 : Math.max(head.lastIndexOf('，'), head.lastIndexOf(','), head.lastIndexOf(';'), head.lastIndexOf('；'), head.lastIndexOf('。')) + 1;
+  const ends = [...new Set(refs.map((r) => r.end))].sort((a, b) => a - b);
+  const segments = ends.map((e, i) => ({
+    refs: refs.filter((r) => r.end === e).map((r) => r.n),
+    text: body.slice(i === 0 ? listStart : ends[i - 1]! + 1, e + 1),
+  }));
+  // "其中3项已完成，即" → "已完成": the count of the listed tasks is not a part of one of them.
+  const lead = body.slice(0, listStart)
+    .replace(/[，,]?\s*即\s*$/, '')
+    .replace(/(?:的有|的是|如下|包括|分别是|分别为)\s*[:：]?\s*$/, '')
+    .replace(/(?:其中)?[\d零一二两三四五六七八九十]+项(?=[已均都全正])/, '');
+  return { lead, segments };
 }
 
 function segmentsOf(body: string, refs: TaskRef[]): { preamble: string; segments: Segment[] } {
@@ -84,20 +110,27 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
   const others = ctx.otherTasks ?? [];
 
   const result: ReplyInterpretation = {
-    taskNos: [], percent: null, status: null, hasProblem: false, problems: null, nextSteps: null,
+    kind: 'other', action: 'ignore', taskNos: [], percent: null, status: null, hasProblem: false, problems: null, nextSteps: null,
     isProgressReport: false, isReceipt: false, isCorrection, items: [], confidence: 'high', question: null,
   };
 
   if (body.length <= 40 && RECEIPT.test(body) && RECEIPT_WORD.test(body) && findTaskRefs(body).length === 0) {
     result.isReceipt = true;
+    result.kind = 'receipt';
+    result.action = 'record';
     return result;
   }
 
+  const fileName = sharedFileName(body);
+  if (fileName) return readFileName(fileName, ctx, result);
+
   // Reports are written in Chinese; code, markup or a row of emoji is not one, whatever digits it holds.
-  if (!/\p{Script=Han}/u.test(body)) return result;
+  // A terse "3 80%" (task, share) is the exception.
+  if (!/\p{Script=Han}/u.test(body) && !/^(?:\s*\d{1,3}\s+\d{1,3}(?:\.\d+)?\s*%\s*)+$/.test(body)) return result;
 
   const refs = findTaskRefs(body);
-  const { segments } = segmentsOf(body, refs);
+  const trailing = refs.length > 0 && refs.every((r) => isTrailingRef(body, r));
+  const { segments } = trailing ? { segments: trailingSegments(body, refs).segments } : segmentsOf(body, refs);
   const unknown: number[] = [];
   const foreign: string[] = [];
   let ambiguity: ReplyTask[] = [];
@@ -107,9 +140,18 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
     // A segment about one task is read knowing that task's title.
     const taskOf = (s: Segment) => (s.refs.length === 1 ? byNumber(ctx.tasks, s.refs[0]!) ?? byNumber(others, s.refs[0]!) : undefined);
     const segFacts = segments.map((s) => facts(s.text, taskOf(s)));
-    // "第3项和第5项均已完成": a segment that says nothing takes what the next one says.
-    for (let i = segFacts.length - 2; i >= 0; i--) {
-      if (!hasInfo(segFacts[i]!)) segFacts[i] = segFacts[i + 1]!;
+    if (trailing) {
+      // "已完成的有：A（第1项）、B（第9项）；正在推进的有：C（第6项）": a name alone takes the last heading.
+      let carry = facts(trailingSegments(body, refs).lead);
+      segFacts.forEach((f, i) => {
+        if (hasInfo(f)) carry = f;
+        else segFacts[i] = carry;
+      });
+    } else {
+      // "第3项和第5项均已完成": a segment that says nothing takes what the next one says.
+      for (let i = segFacts.length - 2; i >= 0; i--) {
+        if (!hasInfo(segFacts[i]!)) segFacts[i] = segFacts[i + 1]!;
+      }
     }
     segments.forEach((s, i) => {
       for (const n of s.refs) {
@@ -133,7 +175,7 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
     const target = fromQuote ?? kw.task ?? (ctx.tasks.length === 1 && ctx.guessSoleTask !== false && hasInfo(whole) ? ctx.tasks[0] : undefined);
     if (target) {
       // Now that the task is known, "已完成<its name>" can be read as its completion.
-      whole = { ...whole, status: detectStatus(body, whole.percent, label(target)) };
+      whole = { ...whole, status: detectStatus(body, whole.percent, label(target)) ?? whole.status };
       planned.push({ task: target, facts: whole, text: body });
     } else ambiguity = kw.tied.length > 1 ? kw.tied : quoted.length > 1 ? quoted.flatMap((n) => byNumber(ctx.tasks, n) ?? []) : [];
   }
@@ -167,9 +209,36 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
 
   const strong = allFacts.some((f) => f.percent !== null || f.status !== null || f.bad.length > 0);
   const referenced = refs.length > 0 || result.items.length > 0;
-  const asksSomething = /[?？吗]\s*$/.test(body) && !strong;
+  const asksSomething = asksQuestion(body) && !strong;
+  // "下一步要强化督导", "请各单位加快推进": said to others, not a report of one's own work.
+  const directive = refs.length === 0 && !isCorrection && isDirective(body);
+  const noChange = !strong && !asksSomething && saysNoChange(body);
   result.isProgressReport =
-    !asksSomething && (strong || (referenced && allFacts.some(hasInfo)) || (isCorrection && referenced));
+    noChange || (!asksSomething && !directive && (strong || (referenced && allFacts.some(hasInfo)) || (isCorrection && referenced)));
+  if (asksSomething) {
+    // A question is the office's to answer: nothing is recorded, the tasks it names go along with it.
+    result.kind = 'question';
+    result.taskNos = [...new Set(refs.map((r) => byNumber(ctx.tasks, r.n)?.no).filter((n): n is string => !!n))];
+    result.items = [];
+  } else if (noChange) {
+    result.kind = 'no_change';
+    // Nothing named: nothing moved on any of the unit's tasks here.
+    if (result.items.length === 0 && unknown.length === 0 && foreign.length === 0) {
+      result.items = ctx.tasks.map((t) => ({ taskNo: t.no, percent: null, status: null, problems: null, nextSteps: null, text: body.slice(0, 1000) }));
+      result.taskNos = result.items.map((i) => i.taskNo);
+    } else result.items = result.items.map((i) => ({ ...i, percent: null, status: null }));
+    result.percent = null;
+    result.status = null;
+  } else if (result.isProgressReport) result.kind = 'report';
+  // Items are what would be recorded: nothing, when this is no report (the named tasks stay in taskNos).
+  if (!result.isProgressReport) result.items = [];
+  if (directive && !result.isProgressReport) {
+    result.status = null;
+    result.percent = null;
+    result.problems = null;
+    result.nextSteps = null;
+    result.hasProblem = false;
+  }
 
   const bad = allFacts.flatMap((f) => f.bad);
   const contradictory = allFacts.some((f) => f.status === 'not_started' && f.percent !== null && f.percent > 0);
@@ -194,5 +263,38 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
     result.question = question;
     result.confidence = 'low';
   }
+  result.action = actionOf(result);
+  return result;
+}
+
+/** What the bot does with a reading: record only what it placed with confidence; otherwise ask once. */
+function actionOf(r: ReplyInterpretation): ReplyAction {
+  if (r.kind === 'question') return 'forward';
+  if (r.isReceipt) return 'record';
+  if (!r.isProgressReport) return 'ignore';
+  return r.confidence === 'high' && r.items.length > 0 ? 'record' : 'ask';
+}
+
+/**
+ * A shared file named for tasks ("X局第2项、第5项进展.docx", "标准厂房建设进展.pdf") is a report on
+ * them whose content the office reads: it is recorded with no percent and no status. A file that names
+ * no task of the unit is left to the evidence path.
+ */
+function readFileName(name: string, ctx: ReplyContext, result: ReplyInterpretation): ReplyInterpretation {
+  const stem = name.replace(/\.[a-z0-9]{1,5}$/i, '');
+  const nums = [...new Set(findTaskRefs(stem).map((r) => r.n))];
+  const own = nums.map((n) => byNumber(ctx.tasks, n)).filter((t): t is ReplyTask => !!t);
+  const named = nums.length ? own : [matchTaskKeywords(stem, ctx.tasks).task].filter((t): t is ReplyTask => !!t);
+  if (named.length === 0) return result;
+  result.kind = 'file';
+  result.isProgressReport = true;
+  result.items = named.map((t) => ({ taskNo: t.no, percent: null, status: null, problems: null, nextSteps: null, text: `[文件] ${name}` }));
+  result.taskNos = result.items.map((i) => i.taskNo);
+  if (own.length < nums.length) {
+    const missing = nums.filter((n) => !byNumber(ctx.tasks, n));
+    result.question = `文件名中的${list(missing.map(String))}不是本单位的任务，请核对后重新发送，或在文件名中写明任务编号。`;
+    result.confidence = 'low';
+  }
+  result.action = actionOf(result);
   return result;
 }

@@ -1,9 +1,22 @@
+import * as OpenCC from 'opencc-js';
+
+let toSimplified: ((s: string) => string) | null = null;
+
+/** Traditional → simplified (牽頭 → 牵头, 預計 → 预计), built on first use: the tables take a moment. */
+function simplified(s: string): string {
+  // Plain ASCII or text with no traditional-only character needs no conversion.
+  if (!/[\u3400-\u9fff]/.test(s)) return s;
+  const convert = (toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' }));
+  return convert(s);
+}
+
 /**
  * Folds full-width digits and punctuation to ASCII (６０％ → 60%, （三） → (三)) and removes
- * @-mentions and invisible characters, so the readers below see one spelling of each form.
+ * @-mentions and invisible characters, and writes traditional characters as simplified, so the
+ * readers below see one spelling of each form.
  */
 export function normalizeReplyText(raw: string, botName?: string): string {
-  let s = raw.normalize('NFKC');
+  let s = simplified(raw.normalize('NFKC'));
   // WeChat separates a mention from the text with U+2005 (four-per-em space).
   s = s.replace(/[\u2005\u200b-\u200f\ufeff]/g, ' ');
   if (botName) s = s.split(`@${botName}`).join(' ');

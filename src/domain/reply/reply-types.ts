@@ -32,7 +32,22 @@ export interface ReplyItem {
   text: string;
 }
 
+/**
+ * What kind of message it is. `no_change`: "这周没有新进展", a report that nothing moved; `file`: a file
+ * named for tasks ("[文件] X局第2项进展.docx"), a report whose content waits for the office to read;
+ * `question`: something asked of the office ("第3项的时限能不能延后？"); `other`: chatter, instructions.
+ */
+export type ReplyKind = 'report' | 'no_change' | 'file' | 'question' | 'receipt' | 'other';
+
+/**
+ * What the bot does with it: `record` it (as a report, never closing anything), `ask` one question back
+ * and record nothing, `forward` it to the admins, or `ignore` it.
+ */
+export type ReplyAction = 'record' | 'ask' | 'forward' | 'ignore';
+
 export interface ReplyInterpretation {
+  kind: ReplyKind;
+  action: ReplyAction;
   taskNos: string[];
   /** The first completion share mentioned (0–100), or null. */
   percent: number | null;
