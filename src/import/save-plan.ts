@@ -212,6 +212,7 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
     for (const r of await tx.progressUpdate.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
     for (const r of await tx.taskRequest.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
     for (const r of await tx.escalation.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
+    for (const r of await tx.instructionTarget.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
   }
   const deletable = gone.filter((t) => !withHistory.has(t.id));
   report.removed = gone.map((t) => ({ no: t.no, kept: !deletable.includes(t) }));
