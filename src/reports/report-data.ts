@@ -49,6 +49,12 @@ export interface ReportTask {
   leadUnits: ReportUnitRef[];
   /** Units expected to report: lead and responsible (participating units do not report). */
   dutyUnits: ReportUnitRef[];
+  /**
+   * The lead and responsible units as the document prints them, resolved or not (各项目相关责任单位):
+   * what reports show when no directory unit stands for them, instead of "未明确".
+   */
+  printedUnits?: { lead: string[]; responsible: string[] };
+  planId?: number;
   /** Each unit's part, as of the report date: the task's status and percent are derived from these. */
   assignments: ReportAssignment[];
   /** The plan's short name (《政府工作报告》), so two plans' 第2项 read apart. */
@@ -106,7 +112,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
         id: true, no: true, title: true, text: true, deadline: true, deadlineKind: true, deadlineText: true, status: true, percent: true, closedAt: true, createdAt: true,
         plan: { select: { issuedOn: true } },
         milestones: { select: { dueOn: true, text: true, doneAt: true } },
-        units: { select: { role: true, unitId: true, ordinal: true }, orderBy: { ordinal: 'asc' } },
+        units: { select: { role: true, unitId: true, ordinal: true, rawName: true }, orderBy: { ordinal: 'asc' } },
         planId: true,
         leaders: { select: { personId: true } },
       },
@@ -208,6 +214,11 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
       health,
       leadUnits: byRole(['lead']),
       dutyUnits: byRole(['lead', 'responsible']),
+      printedUnits: {
+        lead: [...new Set(t.units.filter((u) => u.role === 'lead').map((u) => u.rawName))],
+        responsible: [...new Set(t.units.filter((u) => u.role === 'responsible').map((u) => u.rawName))],
+      },
+      planId: t.planId,
       assignments: parts.flatMap((a, i) => {
         const unit = ref(a.unitId);
         const r = replayed[i]!;

@@ -7,6 +7,7 @@ import type { ReportOptions, WeeklyDigest } from './report-types.ts';
 import { COLORS, renderReportPng, type PngReport } from './render/render-report-png.ts';
 import { splitForWeChat } from './split-for-wechat.ts';
 import { writeReportFile } from './write-report-file.ts';
+import { answerableLabel, answerableNames } from './responsible-units.ts';
 
 const HEALTHS: Health[] = ['red', 'yellow', 'green', 'done', 'closed'];
 const MAX_ATTENTION_LINES = 30;
@@ -99,11 +100,9 @@ export function digestModels(data: ReportData): DigestModel[] {
     });
 }
 
-/** The lead units; a plan that names none is led by its 责任单位 (a few named, then 等N个). */
+/** The lead units; a plan that names none is answered for by its 责任单位 (see answerableUnits). */
 export function unitsShown(t: ReportTask): string {
-  const list = t.leadUnits.length ? t.leadUnits : t.dutyUnits;
-  if (!list.length) return '未明确';
-  return list.length > 3 ? `${list.slice(0, 3).map((u) => u.name).join('、')}等${list.length}个单位` : list.map((u) => u.name).join('、');
+  return answerableNames(t);
 }
 
 export function bySeverity(a: ReportTask, b: ReportTask): number {
@@ -125,8 +124,7 @@ export function digestText(m: DigestModel): string {
   lines.push('', `一、需关注的任务（${attention.length}项，红灯在前）`);
   if (!attention.length) lines.push('无。');
   attention.slice(0, MAX_ATTENTION_LINES).forEach((t, i) => {
-    const lead = unitsShown(t);
-    lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.ref}〕${t.name}｜${t.health.reasons.map(describeReason).join('；')}｜牵头：${lead}｜进度${t.percent ?? 0}%`);
+    lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.ref}〕${t.name}｜${t.health.reasons.map(describeReason).join('；')}｜${answerableLabel(t)}｜进度${t.percent ?? 0}%`);
   });
   if (attention.length > MAX_ATTENTION_LINES) lines.push(`……另有${attention.length - MAX_ATTENTION_LINES}项，详见附图。`);
 
@@ -183,7 +181,7 @@ export function digestPng(m: DigestModel): PngReport {
         { title: '状态', width: 1.3 },
         { title: '编号', width: 0.8 },
         { title: '任务', width: 3.4 },
-        { title: '牵头单位', width: 2 },
+        { title: '牵头/责任单位', width: 2 },
         { title: '进度', width: 0.9, align: 'right' },
         { title: '情况', width: 5 },
       ],

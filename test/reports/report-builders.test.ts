@@ -123,7 +123,7 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
     ]);
     expect([model.lagging, model.blocked]).toEqual([3, 1]);
     const agenda = await buildConsultAgenda(db.prisma, { date: DATE, calendar, outDir });
-    expect(agenda.text).toContain('共4项（滞后3项，受阻1项），涉及牵头单位3个');
+    expect(agenda.text).toContain('共4项（滞后3项，受阻1项），涉及牵头（责任）单位3组');
     expect(agenda.text).toContain('一、区住建局（2项）');
     expect(agenda.text).toContain('问题：区公建中心（11月24日）征拆资金缺口2000万元，需区政府协调');
     expect(agenda.text).not.toContain('〔重点任务·8〕');

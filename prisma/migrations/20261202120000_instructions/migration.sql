@@ -38,3 +38,21 @@ ALTER TABLE "InstructionTarget" ADD CONSTRAINT "InstructionTarget_instructionId_
 ALTER TABLE "InstructionTarget" ADD CONSTRAINT "InstructionTarget_taskId_fkey" FOREIGN KEY ("taskId") REFERENCES "Task"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "InstructionTarget" ADD CONSTRAINT "InstructionTarget_unitId_fkey" FOREIGN KEY ("unitId") REFERENCES "Unit"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "Instruction" ADD CONSTRAINT "Instruction_leaderId_fkey" FOREIGN KEY ("leaderId") REFERENCES "Person"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- Who oversees what besides a task's 牵头领导: a plan's roster (whole plan), a unit's 分管领导 (its tasks).
+CREATE TABLE "Oversight" (
+    "id" SERIAL NOT NULL,
+    "personId" INTEGER NOT NULL,
+    "planId" INTEGER,
+    "unitId" INTEGER,
+    "role" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Oversight_pkey" PRIMARY KEY ("id")
+);
+
+CREATE INDEX "Oversight_personId_idx" ON "Oversight"("personId");
+ALTER TABLE "Oversight" ADD CONSTRAINT "Oversight_personId_fkey" FOREIGN KEY ("personId") REFERENCES "Person"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "Oversight" ADD CONSTRAINT "Oversight_planId_fkey" FOREIGN KEY ("planId") REFERENCES "Plan"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "Oversight" ADD CONSTRAINT "Oversight_unitId_fkey" FOREIGN KEY ("unitId") REFERENCES "Unit"("id") ON DELETE CASCADE ON UPDATE CASCADE;
