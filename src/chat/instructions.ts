@@ -44,7 +44,8 @@ export async function recordLeaderInstruction(turn: ChatTurn, text: string, lead
   }
   const dir = await loadUnitDirectory(deps.prisma);
   const unitName = (id: number) => dir.get(id)?.name ?? `单位${id}`;
-  const who = `${leader.title ? `${leader.title}` : ''}${leader.name}同志`;
+  const title = leader.title ?? (await deps.prisma.person.findUnique({ where: { id: leader.id }, select: { title: true } }))?.title ?? null;
+  const who = `${title ?? ''}${leader.name}同志`;
   const due = r.dueOn ? `${cnDate(r.dueOn)}（周${'日一二三四五六'[weekday(r.dueOn)]}）前` : '下一个报送周期内';
   const byUnit = new Map<number, typeof targets>();
   for (const t of targets) for (const u of t.unitIds) byUnit.set(u, [...(byUnit.get(u) ?? []), t]);
