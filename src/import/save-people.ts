@@ -55,7 +55,7 @@ export async function savePeople(prisma: PrismaClient, rows: readonly PeopleRow[
     await savePeopleOversight(tx, oversight, leadersListed);
     await tx.auditLog.create({ data: { actor, action: 'people.import', entity: 'Person', after: { rows: rows.length } } });
     return { people: rows.length, groups };
-  });
+  }, { timeout: 120_000, maxWait: 30_000 }); // a row-by-row write of a whole directory: minutes on a busy machine, never 5 s
 }
 
 /**
