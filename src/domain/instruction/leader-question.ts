@@ -15,7 +15,7 @@ const HOW = '(?:怎么样了?|怎样了?|如何了?|进展如何|进展怎么样
 /** Reads a leader's private question; null when it is not one of the questions the bot answers. */
 export function readLeaderQuestion(raw: string): LeaderQuestion | null {
   const text = raw.normalize('NFKC').replace(/[\u2005\u3000]/g, ' ').trim().replace(/[。.!！~～]+$/, '');
-  if (/^(哪些|有哪些|有没有|查询|看看|看一下)?\s*(逾期|超期|超时限)(的|了的)?(任务|事项)?(有哪些|有没有)?[？?]?$/.test(text)) return { kind: 'overdue' };
+  if (/^(哪些|有哪些|有没有|查询|看看|看一下)?\s*(逾期|超期|超时限)(的|了的|了)?(任务|事项)?(有哪些|有没有)?[？?]?$/.test(text)) return { kind: 'overdue' };
   if (/^(我的批示|批示落实情况|批示情况|批示反馈|我的批示落实情况)[？?]?$/.test(text)) return { kind: 'instructions' };
   let m = new RegExp(`^(?:请问|查询|查一下|看看)?\\s*${REF}\\s*(?:的)?\\s*${HOW}\\s*[呢啊呀]?[？?]*$`).exec(text);
   if (m) return { kind: 'task', ref: m[1]!.trim() };
