@@ -8,7 +8,7 @@ import { COLORS, renderReportPng, type PngReport } from './render/render-report-
 import { splitForWeChat } from './split-for-wechat.ts';
 import { bySeverity } from './weekly-digest.ts';
 import { writeReportFile } from './write-report-file.ts';
-import { answerableUnits, shortenUnits } from './responsible-units.ts';
+import { answerableUnits, shortenUnits, shortUnitName } from './responsible-units.ts';
 
 const NO_LEAD = '未明确牵头单位';
 // The chat text stays a few messages long; the image and the ledger carry the rest.
@@ -25,7 +25,7 @@ export interface AgendaModel {
   /** 上旬 / 中旬 / 下旬 of the meeting date, and the 旬 under review. */
   xunName: string;
   reviewFrom: LocalDate;
-  groups: Array<{ leadUnit: string; items: AgendaItem[] }>;
+  groups: Array<{ leadUnit: string; items: AgendaItem[]; /** The same units by their short names, for the picture. */ short?: string }>;
   lagging: number;
   blocked: number;
 }
@@ -57,17 +57,20 @@ export function agendaModel(data: ReportData): AgendaModel {
   const problemsSince = addDays(data.date, -PROBLEM_WINDOW_DAYS);
   const picked = data.tasks.filter((t) => isLagging(t) || t.status === 'blocked').sort(bySeverity);
   const groups = new Map<string, AgendaItem[]>();
+  const short = shortUnitName(data.units);
+  const shortOf = new Map<string, string>();
   for (const task of picked) {
     // Grouped by who answers for the task: its 牵头单位, else its 责任单位 (all of them), never 未明确 when the plan says who.
     const a = answerableUnits(task);
     const key = a.role ? shortenUnits(a.names) : NO_LEAD;
+    if (!shortOf.has(key)) shortOf.set(key, a.role ? shortenUnits(answerableUnits(task, short).names, 3, 1) : NO_LEAD);
     const item = { task, problems: openProblems(task, problemsSince, data.units) };
     const list = groups.get(key);
     if (list) list.push(item);
     else groups.set(key, [item]);
   }
   const ordered = [...groups.entries()]
-    .map(([leadUnit, items]) => ({ leadUnit, items }))
+    .map(([leadUnit, items]) => ({ leadUnit, items, short: shortOf.get(leadUnit) ?? leadUnit }))
     .sort((a, b) => (a.leadUnit === NO_LEAD ? 1 : 0) - (b.leadUnit === NO_LEAD ? 1 : 0) || b.items.length - a.items.length || a.leadUnit.localeCompare(b.leadUnit, 'zh'));
   return {
     date: data.date,
@@ -112,7 +115,7 @@ export function agendaPng(m: AgendaModel): PngReport {
       emphasis: item.task.status === 'blocked',
       cells: [
         HEALTH_SHORT[item.task.health.health],
-        g.leadUnit,
+        g.short ?? g.leadUnit,
         `〔${item.task.ref}〕${item.task.name}`,
         `${item.task.percent ?? 0}%`,
         item.problems.map((p) => p.problems).join('；') || item.task.health.reasons.map(describeReason).join('；') || STATUS_LABEL[item.task.status],
@@ -133,7 +136,7 @@ export function agendaPng(m: AgendaModel): PngReport {
         const red = g.items.filter((i) => i.task.health.health === 'red').length;
         const yellow = g.items.length - red;
         return {
-          label: g.leadUnit,
+          label: g.short ?? g.leadUnit,
           segments: [
             { value: red, color: COLORS.red, label: red ? String(red) : '' },
             { value: yellow, color: COLORS.yellow, label: yellow ? String(yellow) : '' },
@@ -145,11 +148,12 @@ export function agendaPng(m: AgendaModel): PngReport {
     table: {
       title: '会商事项清单',
       columns: [
-        { title: '状态', width: 1.3 },
-        { title: '牵头/责任单位', width: 2.2 },
-        { title: '任务', width: 4.4 },
+        { title: '状态', width: 1.2 },
+        // Several 责任单位 share a row when the plan names no 牵头单位: the column is wider for them.
+        { title: '牵头/责任单位', width: 3.4 },
+        { title: '任务', width: 3.8 },
         { title: '进度', width: 0.9, align: 'right' },
-        { title: '反映的问题 / 滞后情况', width: 5 },
+        { title: '反映的问题 / 滞后情况', width: 4.6 },
       ],
       rows: rows.slice(0, MAX_ROWS),
     },

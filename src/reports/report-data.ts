@@ -81,7 +81,8 @@ export interface ReportData {
   /** First day of the weekly reporting cycle that ends on `date` (date − 6). */
   cycleStart: LocalDate;
   tasks: ReportTask[];
-  units: Map<number, ReportUnitRef & { kind: string }>;
+  /** With the directory's aliases, for pictures that print the short name (区发改委). */
+  units: Map<number, ReportUnitRef & { kind: string; aliases?: string[] }>;
   leaders: Array<{ id: number; name: string; title: string | null; chatId: string | null }>;
   pendingRequests: PendingRequest[];
 }
@@ -123,7 +124,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
       select: { id: true, taskId: true, unitId: true, role: true, state: true, percent: true, lastReportedAt: true, closedAt: true, createdAt: true },
       orderBy: { id: 'asc' },
     }),
-    prisma.unit.findMany({ select: { id: true, name: true, kind: true }, orderBy: { id: 'asc' } }),
+    prisma.unit.findMany({ select: { id: true, name: true, kind: true, aliases: true }, orderBy: { id: 'asc' } }),
     prisma.person.findMany({ where: { kind: 'leader', leads: { some: {} } }, select: { id: true, name: true, title: true, chatId: true }, orderBy: { id: 'asc' } }),
     // Older reports only decide status, percent and the last report date; their text is not read.
     prisma.progressUpdate.findMany({

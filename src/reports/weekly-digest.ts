@@ -7,7 +7,7 @@ import type { ReportOptions, WeeklyDigest } from './report-types.ts';
 import { COLORS, renderReportPng, type PngReport } from './render/render-report-png.ts';
 import { splitForWeChat } from './split-for-wechat.ts';
 import { writeReportFile } from './write-report-file.ts';
-import { answerableLabel, answerableNames } from './responsible-units.ts';
+import { answerableLabel, answerableNames, shortUnitName } from './responsible-units.ts';
 import { loadLeaderScope, type LeaderScope } from './leader-scope.ts';
 import { instructionTally } from '../domain/instruction/index.ts';
 import type { InstructionView } from '../store/instructions.ts';
@@ -40,6 +40,8 @@ export interface DigestModel {
   instructions?: InstructionView[];
   /** Tasks named in those 批示, for their references. */
   instructionTasks?: Map<number, ReportTask>;
+  /** Short unit names for the picture (区发改委). */
+  shortName?: (u: { id: number; name: string }) => string;
 }
 
 /** One digest per lead leader (牵头领导) who has tasks, for private sending. */
@@ -116,7 +118,7 @@ export function digestModels(data: ReportData, scope?: LeaderScope): DigestModel
       const instructions = scope?.instructionsOf.get(leader.id) ?? [];
       return {
         leaderId: leader.id, leaderName: leader.name, leaderTitle: leader.title, chatId: leader.chatId, date: data.date, cycleStart: data.cycleStart, tasks, counts, changes, unreported, decisions,
-        instructions, instructionTasks: byId,
+        instructions, instructionTasks: byId, shortName: shortUnitName(data.units),
       };
     });
 }
@@ -181,20 +183,27 @@ export function digestText(m: DigestModel): string {
 export function digestPng(m: DigestModel): PngReport {
   const c = m.counts;
   const active = m.tasks.filter(isActive);
+  // One plan: its name once in the subtitle and short numbers in the rows; several: the plan on each row.
+  const plans = [...new Set(m.tasks.map((t) => t.plan).filter(Boolean))];
+  const onePlan = plans.length <= 1;
+  const ref = (t: ReportTask) => (onePlan ? t.no : t.ref);
+  const tally = m.instructions?.length ? instructionTally(m.instructions) : null;
   return {
-    title: `${m.leaderName}同志牵头任务周调度简报`,
-    subtitle: `${cnDate(m.cycleStart)}—${cnDate(m.date)}｜共${m.tasks.length}项任务`,
+    title: `${m.leaderName}同志重点任务周调度简报`,
+    subtitle: `${cnDate(m.cycleStart)}—${cnDate(m.date)}｜${onePlan && plans[0] ? `《${plans[0]}》` : ''}共${m.tasks.length}项任务${tally ? `｜${tally.line}` : ''}`,
+    // Six tiles leave room for shorter labels only.
     tiles: [
-      { label: '红灯（逾期/受阻）', value: String(c.red), color: COLORS.red },
-      { label: '黄灯（有风险）', value: String(c.yellow), color: COLORS.yellow },
-      { label: '绿灯（正常）', value: String(c.green), color: COLORS.green },
+      { label: tally ? '红灯·逾期受阻' : '红灯（逾期/受阻）', value: String(c.red), color: COLORS.red },
+      { label: tally ? '黄灯·有风险' : '黄灯（有风险）', value: String(c.yellow), color: COLORS.yellow },
+      { label: tally ? '绿灯·正常' : '绿灯（正常）', value: String(c.green), color: COLORS.green },
       { label: '已完成/已销号', value: String(c.done + c.closed), color: COLORS.done },
       { label: '未报送单位', value: String(m.unreported.length), color: COLORS.accent },
+      ...(tally ? [{ label: '批示已反馈', value: `${tally.answered}/${tally.total}`, color: COLORS.ink }] : []),
     ],
     chart: {
       title: '在办任务进度',
       bars: active.slice(0, IMAGE_BARS).map((t) => ({
-        label: `〔${t.ref}〕${t.name}`,
+        label: `${onePlan ? `第${t.no}项` : `〔${t.ref}〕`} ${t.name}`,
         segments: [
           { value: t.percent ?? 0, color: COLORS[t.health.health] },
           { value: 100 - (t.percent ?? 0), color: COLORS.band },
@@ -206,34 +215,35 @@ export function digestPng(m: DigestModel): PngReport {
       title: '任务清单（红灯在前）',
       columns: [
         { title: '状态', width: 1.3 },
-        { title: '编号', width: 0.8 },
-        { title: '任务', width: 3.4 },
-        { title: '牵头/责任单位', width: 2 },
+        { title: '编号', width: onePlan ? 0.9 : 2 },
+        { title: '任务', width: 3.2 },
+        { title: '牵头/责任单位', width: 2.8 },
         { title: '进度', width: 0.9, align: 'right' },
-        { title: '情况', width: 5 },
+        { title: '情况', width: onePlan ? 4.4 : 3.6 },
       ],
       rows: m.tasks.slice(0, IMAGE_ROWS).map((t) => ({
         dot: COLORS[t.health.health],
         emphasis: t.health.health === 'red',
-        cells: [HEALTH_SHORT[t.health.health], t.ref, t.name, unitsShown(t), `${t.percent ?? 0}%`, t.health.reasons.map(describeReason).join('；') || STATUS_LABEL[t.status]],
+        cells: [HEALTH_SHORT[t.health.health], ref(t), t.name, answerableNames(t, m.shortName), `${t.percent ?? 0}%`, t.health.reasons.map(describeReason).join('；') || STATUS_LABEL[t.status]],
       })),
     },
     footer: [
       ...(m.tasks.length > IMAGE_ROWS ? [`另有${m.tasks.length - IMAGE_ROWS}项任务未列出，见文字版。`] : []),
       m.unreported.length ? `本周未报送：${m.unreported.map((u) => u.unitName).join('、')}` : '本周各责任单位均已报送。',
+      ...(m.instructions ?? []).slice(0, 5).map((i) => instructionLine(i, m.instructionTasks, { brief: true })),
       '红灯：逾期或受阻；黄灯：时限或节点临近且进度落后于时序，或本周未报送；节假日顺延至下一个工作日。',
     ],
   };
 }
 
 /** 5月11日批示〔政府工作报告·3〕“请…”：区商务局已反馈（5月12日：完成60%…）；区住建局未反馈（要求5月15日前） */
-export function instructionLine(i: InstructionView, tasks?: ReadonlyMap<number, { ref: string }>): string {
+export function instructionLine(i: InstructionView, tasks?: ReadonlyMap<number, { ref: string }>, opts: { brief?: boolean } = {}): string {
   const refs = [...new Set(i.targets.map((t) => tasks?.get(t.taskId)?.ref ?? `任务${t.taskId}`))].map((r) => `〔${r}〕`).join('');
   const answers = i.targets.map((t) => {
     const many = new Set(i.targets.map((x) => x.taskId)).size > 1 ? `（${tasks?.get(t.taskId)?.ref ?? t.taskId}）` : '';
-    if (t.answeredAt) return `${t.unitName}${many}已反馈（${cnDate(toLocalDate(t.answeredAt))}：${truncate(t.feedback?.text ?? '', 30)}）`;
+    if (t.answeredAt) return `${t.unitName}${many}已反馈（${cnDate(toLocalDate(t.answeredAt))}${opts.brief ? '' : `：${truncate(t.feedback?.text ?? '', 30)}`}）`;
     if (!t.open) return `${t.unitName}${many}已报完成或销号`;
     return `${t.unitName}${many}未反馈${i.dueOn ? `（要求${cnDate(i.dueOn)}前）` : ''}`;
   });
-  return `${cnDate(toLocalDate(i.issuedAt))}批示${refs}“${truncate(i.text, 40)}”：${answers.join('；')}`;
+  return `${cnDate(toLocalDate(i.issuedAt))}批示${refs}${opts.brief ? '' : `“${truncate(i.text, 40)}”`}：${answers.join('；')}`;
 }
