@@ -98,7 +98,7 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
       [ids.leader['饶雪宇'], '饶雪宇', null],
     ]);
     const text = digests[0]!.text;
-    expect(text).toContain('您牵头的重点任务共5项：🔴红灯3项、🟡黄灯0项、🟢绿灯1项、✅已完成待销号1项、☑️已销号0项');
+    expect(text).toContain('您牵头或分管的重点任务共5项：🔴红灯3项、🟡黄灯0项、🟢绿灯1项、✅已完成待销号1项、☑️已销号0项');
     expect(text.indexOf('〔重点任务·2〕老旧小区改造')).toBeGreaterThan(-1);
     expect(text.indexOf('〔重点任务·2〕老旧小区改造')).toBeLessThan(text.indexOf('〔重点任务·7〕校舍工程'));
     expect(text).toContain('已逾期5个工作日（时限11月20日）');
