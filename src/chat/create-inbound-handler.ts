@@ -6,6 +6,8 @@ import type { InboundDeps } from './chat-deps.ts';
 import { createTurn, outcomeError, type ChatTurn, type Outcome } from './chat-turn.ts';
 import { parseChatCommand, type ChatCommand } from './parse-chat-command.ts';
 import { recordProgress } from './record-progress.ts';
+import { recordInstructionOnBehalf } from './instructions.ts';
+import { answerLeaderQuestion } from './leader-questions.ts';
 import { resolveSender } from './resolve-sender.ts';
 import { createInboundSpool } from './inbound-spool.ts';
 import { listUninterpreted, storeInbound } from './store-inbound.ts';
@@ -46,6 +48,9 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     case 'setCadence': return setCadence(turn, c);
     case 'leave': return setLeave(turn, c.person, c.onLeave);
     case 'setBackup': return setBackup(turn, c.contact, c.backup);
+    // Leaders in the loop (issue 16): a question only leaders and admins get answered; others' is free text.
+    case 'proxyInstruction': return recordInstructionOnBehalf(turn, c.leader, c.text);
+    case 'leaderQuestion': return answerLeaderQuestion(turn, c.question).then((o) => o ?? recordProgress(turn, c.text));
   }
 }
 

@@ -1,3 +1,5 @@
+import { readLeaderQuestion, type LeaderQuestion } from '../domain/instruction/leader-question.ts';
+
 
 export type ChatCommand =
   | { name: 'help' }
@@ -20,7 +22,10 @@ export type ChatCommand =
   | { name: 'listCadences' }
   | { name: 'leave'; person?: string; onLeave: boolean }
   | { name: 'setBackup'; contact: string; backup: string }
-  | { name: 'setCadence'; cadence: string; enabled?: boolean; time?: string; weekday?: number };
+  | { name: 'setCadence'; cadence: string; enabled?: boolean; time?: string; weekday?: number }
+  // Leaders in the loop (issue 16): an admin's 代录批示, a leader's questions.
+  | { name: 'proxyInstruction'; leader: string; text: string }
+  | { name: 'leaderQuestion'; question: LeaderQuestion; text: string };
 
 // A task reference: an optional plan name (《政府工作报告》 / 重大项目), then the number (第2项, 二, 3).
 const NO = '((?:《[^》]{1,30}》)?\\s*(?:[\\u4e00-\\u9fa5A-Za-z][\\u4e00-\\u9fa5A-Za-z0-9#]{1,17}?)?\\s*第?\\s*[0-9一二三四五六七八九十百两]{1,6}(?:\\.[0-9]{1,3})*\\s*[项号条]?)';
@@ -64,5 +69,17 @@ export function parseChatCommand(raw: string, botName: string): ChatCommand | nu
     const m = re.exec(text);
     if (m) return make(m);
   }
-  return null;
+  return leaderCommand(text);
+}
+
+// ── Leaders in the loop (issue 16) ─────────────────────────────────────────────────────────────
+// 代录批示 <领导姓名> <批示内容>: an admin records a leader's 批示 given on paper or by phone.
+const PROXY_INSTRUCTION = /^代录批示\s*[:：]?\s*(\S{2,8}?)\s*[:：,，\s]\s*([\s\S]+)$/;
+
+/** The leaders' commands: 代录批示, and the questions (第3项怎么样了, 区住建局的任务, 逾期的, 我的批示). */
+function leaderCommand(text: string): ChatCommand | null {
+  const m = PROXY_INSTRUCTION.exec(text);
+  if (m) return { name: 'proxyInstruction', leader: m[1]!, text: m[2]!.trim() };
+  const question = readLeaderQuestion(text);
+  return question ? { name: 'leaderQuestion', question, text } : null;
 }

@@ -5,6 +5,7 @@ import {
 } from '../domain/work/index.ts';
 import type { ProgressRow, WorkChange, WorkItem } from '../ports/work-store.ts';
 import { adminTargets, NEEDS_ADMIN, type ChatTurn, type Outcome } from './chat-turn.ts';
+import { recordLeaderInstruction } from './instructions.ts';
 
 const HINT = '发送“帮助”查看用法；报送进展请回复如：第3项 已完成60%，存在资金缺口。';
 
@@ -49,6 +50,11 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
   const addressed = turn.here.kind === 'person' || m.mentionsSelf;
 
   if (!sender.unit) {
+    // A registered leader's words about tasks are a 批示 (never a display name: sender comes from Person.chatId).
+    if (sender.isLeader && sender.person) {
+      const given = await recordLeaderInstruction(turn, text, { id: sender.person.id, name: sender.person.name, title: null }, 'chat');
+      if (given) return given;
+    }
     const r = interpretReply(text, { tasks: [], botName: deps.botName });
     // Admins and leaders talk about tasks ("请加快推进第3项") without reporting on them.
     const looksLikeReport = r.isProgressReport && (r.percent !== null || findTaskRefsInReply(text).length > 0);

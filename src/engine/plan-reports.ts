@@ -33,7 +33,33 @@ export async function planGroupReport(ctx: PlanContext, which: 'agenda' | 'bulle
   for (const g of groups) items.push(...reportItems(ctx, `g${g.id}`, { kind: 'group', ref: g.roomId ?? g.topic }, report));
   // With no office group set up, the admins still get it.
   if (!groups.length) for (const a of ctx.admins) items.push(...reportItems(ctx, `a-${a}`, { kind: 'person', ref: a }, report));
-  return { items, escalations: [], note: `${which === 'agenda' ? '旬会商议程' : '月通报'}发送 ${groups.length || ctx.admins.length} 处` };
+  // The leaders who hold the meeting (or read the bulletin) get it privately too.
+  const wanted = ctx.spec.leaders ?? (which === 'agenda' ? DEFAULT_AGENDA_LEADERS : []);
+  const { reached, missing } = await reportLeaders(ctx, wanted);
+  for (const l of reached) items.push(...reportItems(ctx, `l${l.id}`, { kind: 'person', ref: l.chatId }, report));
+  items.push(...adminNotices(ctx, 'undeliverable', { list: missing.map((m) => `${which === 'agenda' ? '旬会商议题' : '月通报'}致${m}：领导未绑定微信身份`) }));
+  return { items, escalations: [], note: `${which === 'agenda' ? '旬会商议程' : '月通报'}发送 ${groups.length || ctx.admins.length} 处，领导 ${reached.length} 位` };
+}
+
+/** 旬会商 is held by the leadership group's 组长 and 常务副组长 unless the cadence names others. */
+export const DEFAULT_AGENDA_LEADERS = ['组长', '常务副组长'];
+
+/**
+ * The leaders a cadence's `leaders` names: by name, by leadership-group role (Person.role), or all
+ * leaders with tasks (牵头领导). Identity is the registered chat id; those without one are reported.
+ */
+export async function reportLeaders(ctx: Pick<PlanContext, 'prisma'>, wanted: readonly string[]): Promise<{ reached: Array<{ id: number; name: string; chatId: string }>; missing: string[] }> {
+  if (!wanted.length) return { reached: [], missing: [] };
+  const everyLead = wanted.includes('牵头领导');
+  const people = await ctx.prisma.person.findMany({
+    where: { kind: 'leader', OR: [{ name: { in: [...wanted] } }, { role: { in: [...wanted] } }, ...(everyLead ? [{ leads: { some: {} } }] : [])] },
+    select: { id: true, name: true, chatId: true },
+    orderBy: { id: 'asc' },
+  });
+  return {
+    reached: people.filter((p): p is typeof p & { chatId: string } => !!p.chatId),
+    missing: people.filter((p) => !p.chatId).map((p) => p.name),
+  };
 }
 
 function reportArgs(ctx: PlanContext) {

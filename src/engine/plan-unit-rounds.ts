@@ -7,6 +7,9 @@ import { adminNotices } from './admin-notices.ts';
 import { stillToDo, whoOwesReport } from '../domain/work/index.ts';
 import { cnDate, deadlineLabel, loadOpenTasksByUnit, type OpenTask } from './open-tasks.ts';
 import type { PlanContext, SlotPlan } from './plan-context.ts';
+import { unansweredInstructions } from '../store/instructions.ts';
+
+const ALL_ROLES = ['lead', 'responsible', 'participating'] as const;
 
 const WEEKDAY = ['日', '一', '二', '三', '四', '五', '六'];
 
@@ -28,7 +31,7 @@ function taskLine(tpl: string, t: OpenTask, extra: Record<string, string | numbe
 export async function planReminderRound(ctx: PlanContext, kind: 'reminder' | 'chase'): Promise<SlotPlan> {
   const cycle = ctx.slot.cycle;
   if (!cycle) return { items: [], escalations: [], note: '无报送周期' };
-  const tasks = await loadOpenTasksByUnit(ctx.prisma, { roles: ctx.spec.roles, unitIds: ctx.unitIds, asOf: ctx.slot.at });
+  const tasks = await withInstructions(ctx);
   const round = { since: cycle.start, roles: ctx.spec.roles };
   const tpl = templatesFor(ctx.templates, kind, ctx.spec.key);
   const due = dueLabel(cycle.due);
@@ -45,7 +48,7 @@ export async function planReminderRound(ctx: PlanContext, kind: 'reminder' | 'ch
     messages.push({
       unitId,
       header: renderTemplate(tpl.header, { title: ctx.spec.title, unit, due, count: list.length }),
-      lines: list.map((t) => taskLine(tpl.task, t)),
+      lines: list.map((t) => taskLine(tpl.task, t) + (t.assignment.instructedAt ? INSTRUCTED : '')),
       refs: list.map(lineRef),
       footer: renderTemplate(tpl.footer, { due }),
     });
@@ -66,6 +69,27 @@ export async function planReminderRound(ctx: PlanContext, kind: 'reminder' | 'ch
     escalations,
     note: `单位 ${messages.length}，应报 ${messages.reduce((n, m) => n + owed.get(m.unitId)!.length, 0)} 项，已全部报送跳过 ${settled}，消息 ${addressed.items.length}`,
   };
+}
+
+const INSTRUCTED = '【领导批示待反馈】';
+
+/**
+ * The round's open parts, each marked with the oldest leader's 批示 it has not answered: such a part
+ * is owed whatever its role (see owesReport), so parts of other roles come in when a 批示 names them.
+ */
+async function withInstructions(ctx: PlanContext): Promise<Map<number, Array<OpenTask & { assignment: { instructedAt?: Date | null } }>>> {
+  const pending = await unansweredInstructions(ctx.prisma, ctx.slot.at);
+  const roles = pending.size ? ALL_ROLES : ctx.spec.roles;
+  const loaded = await loadOpenTasksByUnit(ctx.prisma, { roles, unitIds: ctx.unitIds, asOf: ctx.slot.at });
+  if (!pending.size) return loaded;
+  const out = new Map<number, Array<OpenTask & { assignment: { instructedAt?: Date | null } }>>();
+  for (const [unitId, list] of loaded) {
+    const kept = list
+      .map((t) => ({ ...t, assignment: { ...t.assignment, instructedAt: pending.get(`${t.taskId}:${unitId}`) ?? null } }))
+      .filter((t) => ctx.spec.roles.includes(t.assignment.role) || t.assignment.instructedAt);
+    if (kept.length) out.set(unitId, kept);
+  }
+  return out;
 }
 
 /** 时限倒计时: tasks and milestones that fall due in exactly one of the configured workday counts. */

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { InputError } from '../errors.ts';
 import type { PeopleRow } from './read-people-file.ts';
+import { savePeopleOversight } from './save-oversight.ts';
 
 export interface PeopleSaveReport {
   people: number;
@@ -24,6 +25,8 @@ export async function savePeople(prisma: PrismaClient, rows: readonly PeopleRow[
     const contactsByUnit = new Map<number, number[]>();
     const backups: { unitId: number; personId: number }[] = [];
     let groups = 0;
+    const oversight: { personId: number; unitId: number; role: string }[] = [];
+    const leadersListed: number[] = [];
     for (const r of rows) {
       const unitId = unitOf(r);
       const kind = r.role === '管理员' ? 'admin' : r.role === '牵头领导' || r.role === '分管领导' ? 'leader' : 'contact';
@@ -32,6 +35,11 @@ export async function savePeople(prisma: PrismaClient, rows: readonly PeopleRow[
         (await tx.person.findFirst({ where: { name: r.name, kind, ...(kind === 'contact' ? { unitId } : {}) } }));
       const data = { name: r.name, kind, unitId: kind === 'leader' ? (existing?.unitId ?? null) : unitId, chatId: r.account, chatName: r.account ? r.name : null, phone: r.phone, isAdmin: kind === 'admin' } as const;
       const person = existing ? await tx.person.update({ where: { id: existing.id }, data }) : await tx.person.create({ data });
+      // A leader's 单位 is the unit they oversee (分管): its tasks reach their digest.
+      if (kind === 'leader') {
+        leadersListed.push(person.id);
+        if (unitId !== null) oversight.push({ personId: person.id, unitId, role: r.role });
+      }
       if (unitId !== null && r.role === '联络员') contactsByUnit.set(unitId, [...(contactsByUnit.get(unitId) ?? []), person.id]);
       if (unitId !== null && r.role === 'B角') backups.push({ unitId, personId: person.id });
       if (r.group) {
@@ -44,9 +52,10 @@ export async function savePeople(prisma: PrismaClient, rows: readonly PeopleRow[
     for (const b of backups) {
       for (const contactId of contactsByUnit.get(b.unitId) ?? []) await tx.person.update({ where: { id: contactId }, data: { backupId: b.personId } });
     }
+    await savePeopleOversight(tx, oversight, leadersListed);
     await tx.auditLog.create({ data: { actor, action: 'people.import', entity: 'Person', after: { rows: rows.length } } });
     return { people: rows.length, groups };
-  });
+  }, { timeout: 120_000, maxWait: 30_000 }); // a row-by-row write of a whole directory: minutes on a busy machine, never 5 s
 }
 
 /**

@@ -1,3 +1,4 @@
+import { saveRosterOversight } from './save-oversight.ts';
 import crypto from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { AssignmentRole, ParsedPlan, ParsedSection, ParsedTask } from '../domain/plan/plan-types.ts';
@@ -88,6 +89,7 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
 
   const unitIds = await saveUnits(tx, plan);
   const { personIds, created: leadersCreated } = await savePeople(tx, plan);
+  await saveRosterOversight(tx, planId, plan.roster, personIds);
   const { sectionIds, pruneSections, oldSections } = await saveSections(tx, planId, plan.sections);
 
   const existing = await loadExisting(tx, planId);
@@ -212,6 +214,7 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
     for (const r of await tx.progressUpdate.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
     for (const r of await tx.taskRequest.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
     for (const r of await tx.escalation.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
+    for (const r of await tx.instructionTarget.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
   }
   const deletable = gone.filter((t) => !withHistory.has(t.id));
   report.removed = gone.map((t) => ({ no: t.no, kept: !deletable.includes(t) }));

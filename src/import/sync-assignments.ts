@@ -62,7 +62,8 @@ export async function syncAssignments(tx: Tx, tasks: readonly ParsedTask[], task
     }
   }
   if (create.length) report.created = (await tx.assignment.createMany({ data: create, skipDuplicates: true })).count;
-  const gone = [...byKey.values()].filter((a) => !a.via?.startsWith('转办'));
+  // Parts a 转办 or a leader's 批示 gave a unit are not the document's to take away.
+  const gone = [...byKey.values()].filter((a) => !a.via?.startsWith('转办') && !a.via?.startsWith('领导批示'));
   const stale = gone.filter((a) => a.state === 'not_started' && !a.lastReportedAt && !a.receivedAt).map((a) => a.id);
   if (stale.length) report.removed = (await tx.assignment.deleteMany({ where: { id: { in: stale } } })).count;
   // A unit the document no longer names but that has reported keeps its record, as a participant:

@@ -99,7 +99,7 @@ export interface WorkStore {
   activeTasks(): Promise<TaskInfo[]>;
   /** One task of an active plan. */
   task(taskId: number): Promise<TaskInfo | null>;
-  /** Tasks of active plans whose 牵头领导 is this person. */
+  /** Tasks of active plans this person leads (牵头领导) or oversees (plan roster, 分管领导 of a unit). */
   leaderTasks(personId: number): Promise<TaskInfo[]>;
   /** All assignments of these tasks, by task. */
   assignmentsOf(taskIds: readonly number[]): Promise<Map<number, Assignment[]>>;

@@ -52,8 +52,9 @@ export async function bulletinXlsx(m: BulletinModel, tasks: readonly ReportTask[
     sheet.addRow({
       no: t.no,
       name: t.name,
-      lead: t.leadUnits.map((u) => u.name).join('、'),
-      duty: t.dutyUnits.map((u) => u.name).join('、'),
+      lead: (t.leadUnits.length ? t.leadUnits.map((u) => u.name) : (t.printedUnits?.lead ?? [])).join('、'),
+      // All of them here (a ledger, not a chat line), as the directory knows them or as printed.
+      duty: (t.dutyUnits.length ? t.dutyUnits.map((u) => u.name) : [...(t.printedUnits?.lead ?? []), ...(t.printedUnits?.responsible ?? [])]).join('、'),
       deadline: t.deadline ?? t.deadlineText ?? '',
       status: STATUS_LABEL[t.status],
       percent: t.percent,

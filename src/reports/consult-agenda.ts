@@ -8,6 +8,7 @@ import { COLORS, renderReportPng, type PngReport } from './render/render-report-
 import { splitForWeChat } from './split-for-wechat.ts';
 import { bySeverity } from './weekly-digest.ts';
 import { writeReportFile } from './write-report-file.ts';
+import { answerableUnits, shortenUnits, shortUnitName } from './responsible-units.ts';
 
 const NO_LEAD = '未明确牵头单位';
 // The chat text stays a few messages long; the image and the ledger carry the rest.
@@ -24,7 +25,7 @@ export interface AgendaModel {
   /** 上旬 / 中旬 / 下旬 of the meeting date, and the 旬 under review. */
   xunName: string;
   reviewFrom: LocalDate;
-  groups: Array<{ leadUnit: string; items: AgendaItem[] }>;
+  groups: Array<{ leadUnit: string; items: AgendaItem[]; /** The same units by their short names, for the picture. */ short?: string }>;
   lagging: number;
   blocked: number;
 }
@@ -56,15 +57,20 @@ export function agendaModel(data: ReportData): AgendaModel {
   const problemsSince = addDays(data.date, -PROBLEM_WINDOW_DAYS);
   const picked = data.tasks.filter((t) => isLagging(t) || t.status === 'blocked').sort(bySeverity);
   const groups = new Map<string, AgendaItem[]>();
+  const short = shortUnitName(data.units);
+  const shortOf = new Map<string, string>();
   for (const task of picked) {
-    const key = task.leadUnits[0]?.name ?? task.dutyUnits[0]?.name ?? NO_LEAD;
+    // Grouped by who answers for the task: its 牵头单位, else its 责任单位 (all of them), never 未明确 when the plan says who.
+    const a = answerableUnits(task);
+    const key = a.role ? shortenUnits(a.names) : NO_LEAD;
+    if (!shortOf.has(key)) shortOf.set(key, a.role ? shortenUnits(answerableUnits(task, short).names, 3, 1) : NO_LEAD);
     const item = { task, problems: openProblems(task, problemsSince, data.units) };
     const list = groups.get(key);
     if (list) list.push(item);
     else groups.set(key, [item]);
   }
   const ordered = [...groups.entries()]
-    .map(([leadUnit, items]) => ({ leadUnit, items }))
+    .map(([leadUnit, items]) => ({ leadUnit, items, short: shortOf.get(leadUnit) ?? leadUnit }))
     .sort((a, b) => (a.leadUnit === NO_LEAD ? 1 : 0) - (b.leadUnit === NO_LEAD ? 1 : 0) || b.items.length - a.items.length || a.leadUnit.localeCompare(b.leadUnit, 'zh'));
   return {
     date: data.date,
@@ -83,7 +89,7 @@ export function agendaText(m: AgendaModel): string {
     lines.push(`截至${cnDate(m.date)}，无滞后或受阻任务，本旬会商无需专题研究事项。`);
     return lines.join('\n');
   }
-  lines.push(`截至${cnDate(m.date)}，提请会商的滞后、受阻任务共${total}项（滞后${m.lagging}项，受阻${m.blocked}项），涉及牵头单位${m.groups.length}个。请各牵头单位负责同志参会说明情况、提出解决办法。`);
+  lines.push(`截至${cnDate(m.date)}，提请会商的滞后、受阻任务共${total}项（滞后${m.lagging}项，受阻${m.blocked}项），涉及牵头（责任）单位${m.groups.length}组。请各牵头（责任）单位负责同志参会说明情况、提出解决办法。`);
   const cn = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
   m.groups.slice(0, MAX_GROUPS_IN_TEXT).forEach((g, gi) => {
     lines.push('', `${gi < cn.length ? cn[gi] : gi + 1}、${g.leadUnit}（${g.items.length}项）`);
@@ -97,7 +103,7 @@ export function agendaText(m: AgendaModel): string {
   });
   if (m.groups.length > MAX_GROUPS_IN_TEXT) {
     const rest = m.groups.slice(MAX_GROUPS_IN_TEXT);
-    lines.push('', `另有${rest.length}个牵头单位共${rest.reduce((n, g) => n + g.items.length, 0)}项：${rest.map((g) => `${g.leadUnit}（${g.items.length}项）`).join('、')}。`);
+    lines.push('', `另有${rest.length}组牵头（责任）单位共${rest.reduce((n, g) => n + g.items.length, 0)}项：${rest.map((g) => `${g.leadUnit}（${g.items.length}项）`).join('、')}。`);
   }
   return lines.join('\n');
 }
@@ -109,7 +115,7 @@ export function agendaPng(m: AgendaModel): PngReport {
       emphasis: item.task.status === 'blocked',
       cells: [
         HEALTH_SHORT[item.task.health.health],
-        g.leadUnit,
+        g.short ?? g.leadUnit,
         `〔${item.task.ref}〕${item.task.name}`,
         `${item.task.percent ?? 0}%`,
         item.problems.map((p) => p.problems).join('；') || item.task.health.reasons.map(describeReason).join('；') || STATUS_LABEL[item.task.status],
@@ -119,9 +125,9 @@ export function agendaPng(m: AgendaModel): PngReport {
   const MAX_ROWS = 60;
   return {
     title: `${m.xunName}会商议题`,
-    subtitle: `${cnDate(m.date)}｜滞后${m.lagging}项、受阻${m.blocked}项｜牵头单位${m.groups.length}个`,
+    subtitle: `${cnDate(m.date)}｜滞后${m.lagging}项、受阻${m.blocked}项｜牵头（责任）单位${m.groups.length}组`,
     chart: {
-      title: '各牵头单位提请会商任务数',
+      title: '各牵头（责任）单位提请会商任务数',
       legend: [
         { label: '红灯', color: COLORS.red },
         { label: '黄灯', color: COLORS.yellow },
@@ -130,7 +136,7 @@ export function agendaPng(m: AgendaModel): PngReport {
         const red = g.items.filter((i) => i.task.health.health === 'red').length;
         const yellow = g.items.length - red;
         return {
-          label: g.leadUnit,
+          label: g.short ?? g.leadUnit,
           segments: [
             { value: red, color: COLORS.red, label: red ? String(red) : '' },
             { value: yellow, color: COLORS.yellow, label: yellow ? String(yellow) : '' },
@@ -142,11 +148,12 @@ export function agendaPng(m: AgendaModel): PngReport {
     table: {
       title: '会商事项清单',
       columns: [
-        { title: '状态', width: 1.3 },
-        { title: '牵头单位', width: 2.2 },
-        { title: '任务', width: 4.4 },
+        { title: '状态', width: 1.2 },
+        // Several 责任单位 share a row when the plan names no 牵头单位: the column is wider for them.
+        { title: '牵头/责任单位', width: 3.4 },
+        { title: '任务', width: 3.8 },
         { title: '进度', width: 0.9, align: 'right' },
-        { title: '反映的问题 / 滞后情况', width: 5 },
+        { title: '反映的问题 / 滞后情况', width: 4.6 },
       ],
       rows: rows.slice(0, MAX_ROWS),
     },

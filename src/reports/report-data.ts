@@ -50,6 +50,12 @@ export interface ReportTask {
   leadUnits: ReportUnitRef[];
   /** Units expected to report: lead and responsible (participating units do not report). */
   dutyUnits: ReportUnitRef[];
+  /**
+   * The lead and responsible units as the document prints them, resolved or not (各项目相关责任单位):
+   * what reports show when no directory unit stands for them, instead of "未明确".
+   */
+  printedUnits?: { lead: string[]; responsible: string[] };
+  planId?: number;
   /** Each unit's part, as of the report date: the task's status and percent are derived from these. */
   assignments: ReportAssignment[];
   /** The plan's short name (《政府工作报告》), so two plans' 第2项 read apart. */
@@ -76,7 +82,8 @@ export interface ReportData {
   /** First day of the weekly reporting cycle that ends on `date` (date − 6). */
   cycleStart: LocalDate;
   tasks: ReportTask[];
-  units: Map<number, ReportUnitRef & { kind: string }>;
+  /** With the directory's aliases, for pictures that print the short name (区发改委). */
+  units: Map<number, ReportUnitRef & { kind: string; aliases?: string[] }>;
   leaders: Array<{ id: number; name: string; title: string | null; chatId: string | null }>;
   pendingRequests: PendingRequest[];
 }
@@ -103,7 +110,7 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
     // The large reads as set-based statements (report-rows.ts); the small ones stay with Prisma.
     loadTaskRows(prisma, end),
     loadAssignmentRows(prisma, end),
-    prisma.unit.findMany({ select: { id: true, name: true, kind: true }, orderBy: { id: 'asc' } }),
+    prisma.unit.findMany({ select: { id: true, name: true, kind: true, aliases: true }, orderBy: { id: 'asc' } }),
     prisma.person.findMany({ where: { kind: 'leader', leads: { some: {} } }, select: { id: true, name: true, title: true, chatId: true }, orderBy: { id: 'asc' } }),
     // Older reports only decide status, percent and the last report date; their text is not read.
     loadUpdateRows(prisma, { to: textFrom }, false),
@@ -186,6 +193,11 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
       health,
       leadUnits: byRole(['lead']),
       dutyUnits: byRole(['lead', 'responsible']),
+      printedUnits: {
+        lead: [...new Set(t.units.filter((u) => u.role === 'lead').map((u) => u.rawName))],
+        responsible: [...new Set(t.units.filter((u) => u.role === 'responsible').map((u) => u.rawName))],
+      },
+      planId: t.planId,
       assignments: parts.flatMap((a, i) => {
         const unit = ref(a.unitId);
         const r = replayed[i]!;

@@ -24,7 +24,7 @@ export interface TaskRow {
   planId: number;
   plan: { issuedOn: Date | null };
   milestones: { dueOn: Date | null; text: string; doneAt: Date | null }[];
-  units: { role: AssignmentRole; unitId: number | null; ordinal: number }[];
+  units: { role: AssignmentRole; unitId: number | null; ordinal: number; rawName: string }[];
   leaders: { personId: number }[];
 }
 
@@ -58,12 +58,12 @@ const parse = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T
 /** Tasks of active plans created before `end`, in plan order, with milestones, printed units and leaders. */
 export async function loadTaskRows(prisma: Db, end: Date): Promise<TaskRow[]> {
   type Raw = [number, string, string | null, string, number | null, string, string | null, TaskStatusValue, number | null, number | null, number, number, number | null,
-    [number | null, string, number | null][] | null, [AssignmentRole, number | null, number][] | null, number[] | null];
+    [number | null, string, number | null][] | null, [AssignmentRole, number | null, number, string][] | null, number[] | null];
   const [row] = await bulkQuery(prisma)<{ j: unknown }>(
     `SELECT json_agg(json_build_array(t."id", t."no", t."title", t."text", ${ms('t."deadline"')}, t."deadlineKind", t."deadlineText", t."status", t."percent",
         ${ms('t."closedAt"')}, ${ms('t."createdAt"')}, t."planId", ${ms('p."issuedOn"')},
         (SELECT json_agg(json_build_array(${ms('m."dueOn"')}, m."text", ${ms('m."doneAt"')}) ORDER BY m."id") FROM "Milestone" m WHERE m."taskId" = t."id"),
-        (SELECT json_agg(json_build_array(u."role", u."unitId", u."ordinal") ORDER BY u."ordinal", u."id") FROM "TaskUnit" u WHERE u."taskId" = t."id"),
+        (SELECT json_agg(json_build_array(u."role", u."unitId", u."ordinal", u."rawName") ORDER BY u."ordinal", u."id") FROM "TaskUnit" u WHERE u."taskId" = t."id"),
         (SELECT json_agg(l."personId" ORDER BY l."personId") FROM "TaskLeader" l WHERE l."taskId" = t."id"))
       ORDER BY t."planId", t."seq") AS j
     FROM "Task" t JOIN "Plan" p ON p."id" = t."planId" AND p."archivedAt" IS NULL
@@ -74,7 +74,7 @@ export async function loadTaskRows(prisma: Db, end: Date): Promise<TaskRow[]> {
     id, no, title, text, deadline: date(deadline), deadlineKind, deadlineText, status, percent, closedAt: date(closedAt), createdAt: new Date(createdAt), planId,
     plan: { issuedOn: date(issuedOn) },
     milestones: (ms_ ?? []).map(([dueOn, t, doneAt]) => ({ dueOn: date(dueOn), text: t, doneAt: date(doneAt) })),
-    units: (us ?? []).map(([role, unitId, ordinal]) => ({ role, unitId, ordinal })),
+    units: (us ?? []).map(([role, unitId, ordinal, rawName]) => ({ role, unitId, ordinal, rawName })),
     leaders: (ls ?? []).map((personId) => ({ personId })),
   }));
 }

@@ -71,9 +71,24 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
       return row ? toInfo(row as TaskRow, names) : null;
     },
     async leaderTasks(personId) {
+      // Led (牵头领导), or overseen: the plan by its roster, or a unit's tasks as its 分管领导 (domain/work/oversight.ts).
+      const scope = await prisma.oversight.findMany({ where: { personId }, select: { planId: true, unitId: true } });
+      const planIds = scope.filter((e) => e.planId !== null && e.unitId === null).map((e) => e.planId!);
+      const unitIds = scope.filter((e) => e.unitId !== null).map((e) => e.unitId!);
       const [names, rows] = await Promise.all([
         shortNames(),
-        prisma.task.findMany({ where: { ...activePlan, leaders: { some: { personId } } }, select: taskSelect, orderBy: [{ planId: 'asc' }, { seq: 'asc' }] }),
+        prisma.task.findMany({
+          where: {
+            ...activePlan,
+            OR: [
+              { leaders: { some: { personId } } },
+              ...(planIds.length ? [{ planId: { in: planIds } }] : []),
+              ...(unitIds.length ? [{ assignments: { some: { unitId: { in: unitIds }, role: { in: ['lead' as const, 'responsible' as const] } } } }] : []),
+            ],
+          },
+          select: taskSelect,
+          orderBy: [{ planId: 'asc' }, { seq: 'asc' }],
+        }),
       ]);
       return rows.map((t) => toInfo(t as TaskRow, names));
     },

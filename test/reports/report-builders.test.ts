@@ -98,7 +98,7 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
       [ids.leader['饶雪宇'], '饶雪宇', null],
     ]);
     const text = digests[0]!.text;
-    expect(text).toContain('您牵头的重点任务共5项：🔴红灯3项、🟡黄灯0项、🟢绿灯1项、✅已完成待销号1项、☑️已销号0项');
+    expect(text).toContain('您牵头或分管的重点任务共5项：🔴红灯3项、🟡黄灯0项、🟢绿灯1项、✅已完成待销号1项、☑️已销号0项');
     expect(text.indexOf('〔重点任务·2〕老旧小区改造')).toBeGreaterThan(-1);
     expect(text.indexOf('〔重点任务·2〕老旧小区改造')).toBeLessThan(text.indexOf('〔重点任务·7〕校舍工程'));
     expect(text).toContain('已逾期5个工作日（时限11月20日）');
@@ -123,7 +123,7 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
     ]);
     expect([model.lagging, model.blocked]).toEqual([3, 1]);
     const agenda = await buildConsultAgenda(db.prisma, { date: DATE, calendar, outDir });
-    expect(agenda.text).toContain('共4项（滞后3项，受阻1项），涉及牵头单位3个');
+    expect(agenda.text).toContain('共4项（滞后3项，受阻1项），涉及牵头（责任）单位3组');
     expect(agenda.text).toContain('一、区住建局（2项）');
     expect(agenda.text).toContain('问题：区公建中心（11月24日）征拆资金缺口2000万元，需区政府协调');
     expect(agenda.text).not.toContain('〔重点任务·8〕');

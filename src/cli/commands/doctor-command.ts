@@ -4,6 +4,7 @@ import { createCalendar } from '../../adapters/calendar/create-calendar.ts';
 import { toLocalDate } from '../../domain/calendar/shanghai-time.ts';
 import { databaseCheck, redisCheck, runChecks, type CheckResult } from '../../health/health-checks.ts';
 import { openDatabase } from '../../store/open-database.ts';
+import { leaderCoverageWarnings } from '../../store/leader-coverage.ts';
 import type { Command } from '../command.ts';
 
 export const doctorCommand: Command = {
@@ -24,6 +25,8 @@ export const doctorCommand: Command = {
       const db = await openDatabase(config);
       try {
         results.push(...(await runChecks([databaseCheck(db.prisma, db.kind === 'pglite' ? `内置 PGlite（${config.dataDir}）` : 'PostgreSQL'), redisCheck(config.redisUrl)])).checks);
+        // A warning, not a failure: the bot runs, but nobody reads about these tasks.
+        for (const w of await leaderCoverageWarnings(db.prisma).catch(() => [])) results.push({ name: 'leaders', ok: false, detail: w });
       } finally {
         await db.close();
       }
@@ -38,7 +41,7 @@ export const doctorCommand: Command = {
     }
     for (const r of results) io.stdout.write(`${r.ok ? '✔' : '✘'} ${r.name.padEnd(14)} ${r.detail}\n`);
     // The next year's calendar is usually published in November; its absence is a warning, not a failure.
-    const failed = results.filter((r) => !r.ok && !(r.name === `calendar ${year + 1}`));
+    const failed = results.filter((r) => !r.ok && !(r.name === `calendar ${year + 1}`) && r.name !== 'leaders');
     return failed.length ? 1 : 0;
   },
 };

@@ -7,6 +7,7 @@ import { formatChangeReport, formatPlanSummary, formatWarnings } from '../../imp
 import { importPlanFile } from '../../import/import-plan-file.ts';
 import { loadUnitDirectory } from '../../import/load-unit-directory.ts';
 import { savePlan } from '../../import/save-plan.ts';
+import { leaderCoverageWarnings } from '../../store/leader-coverage.ts';
 import { syncUnitDirectory } from '../../import/sync-unit-directory.ts';
 import { openDatabase } from '../../store/open-database.ts';
 import type { ParsedPlan } from '../../domain/plan/plan-types.ts';
@@ -70,10 +71,14 @@ export const importCommand: Command = {
         if (units.created.length || units.updated.length) {
           human.write(`单位目录：新增 ${units.created.length} 个，更新 ${units.updated.length} 个\n`);
         }
+        const saved: number[] = [];
         for (const plan of usable) {
           const report = await savePlan(db.prisma, plan, { actor: 'cli' });
+          saved.push(report.planId);
           human.write(`写入数据库：${plan.document}\n${formatChangeReport(report)}`);
         }
+        // Every active plan's tasks must reach some leader's digest.
+        for (const w of await leaderCoverageWarnings(db.prisma, saved)) human.write(`警告：${w}\n`);
       } finally {
         await db.close();
       }

@@ -43,6 +43,12 @@ export const cadenceSpecSchema = z.object({
   roles: z.array(z.enum(['lead', 'responsible', 'participating'])).min(1).default([...DEFAULT_REPORTING_ROLES]),
   /** Restrict to these units (names); empty or absent = every unit. */
   units: z.array(z.string().min(1)).optional(),
+  /**
+   * Agenda and bulletin: also sent privately to these leaders — a registered leader's name, or a role
+   * of a plan's leadership group (组长, 常务副组长 …), or 牵头领导 (every leader with tasks). For the
+   * 旬会商 agenda, absent means the meeting's usual hosts: 组长 and 常务副组长; [] sends to the office only.
+   */
+  leaders: z.array(z.string().min(1).max(20)).optional(),
 });
 
 export type CadenceSpec = z.infer<typeof cadenceSpecSchema>;

@@ -65,3 +65,10 @@ export function extractRoster(lines: SourceLine[]): RosterEntry[] {
   }
   return out;
 }
+
+/** Roster roles whose holder oversees the whole plan and receives its digest (组长, 常务副组长 …). */
+const OVERSEES_PLAN = /^(第一组长|组长|常务副组长|执行组长|总指挥|常务副总指挥|指挥长|召集人)$/;
+
+export function rosterOverseesPlan(role: string | null): boolean {
+  return !!role && OVERSEES_PLAN.test(role);
+}

@@ -6,3 +6,4 @@ export * from './decide-request.ts';
 export * from './can-act.ts';
 export * from './task-ref.ts';
 export * from './assignments-from-units.ts';
+export * from './oversight.ts';

@@ -21,12 +21,15 @@ export function isReportingPart(a: Pick<Assignment, 'state' | 'role'>, roles: re
 /**
  * Whether a unit owes a report on this assignment in this round: a reporting part on which the unit
  * has not reported since the round opened. What it said about its other tasks does not count.
+ * A leader's 批示 on the task that the unit has not answered yet (`instructedAt`, the oldest such)
+ * makes it owe one too, whatever its role and whenever the round opened, until it answers.
  */
-export function owesReport(a: Pick<Assignment, 'state' | 'role' | 'lastReportedAt'>, round: ReportRound): boolean {
+export function owesReport(a: Pick<Assignment, 'state' | 'role' | 'lastReportedAt'> & { instructedAt?: Date | null }, round: ReportRound): boolean {
+  if (a.instructedAt && stillToDo(a) && !(a.lastReportedAt && a.lastReportedAt >= a.instructedAt)) return true;
   return isReportingPart(a, round.roles) && !(a.lastReportedAt && a.lastReportedAt >= round.since);
 }
 
-type Part = Pick<Assignment, 'state' | 'role' | 'lastReportedAt' | 'unitId'>;
+type Part = Pick<Assignment, 'state' | 'role' | 'lastReportedAt' | 'unitId'> & { instructedAt?: Date | null };
 
 /** Of these items (assignments, or things carrying one), the ones owed in this round, grouped by unit, in the order given. */
 export function whoOwesReport<T extends Part>(all: readonly T[], round: ReportRound): Map<number, T[]>;
