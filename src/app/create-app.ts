@@ -15,6 +15,7 @@ import type { ChatPort } from '../ports/chat.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { openDatabase, type Database } from '../store/open-database.ts';
 import { createPrismaWorkStore } from '../store/prisma-work-store.ts';
+import { filesDir } from '../config/files-dir.ts';
 
 export interface AppDeps {
   clock?: Clock;
@@ -41,11 +42,11 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   const prisma = db.prisma;
   const chat: ChatPort & { mocker?: WechatyChat['mocker'] } =
     // wechaty takes seconds to import: only when this process chats (not for a test's own chat adapter).
-    deps.chat ?? (await import('../adapters/chat/create-wechaty-chat.ts')).createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: config.dataDir, logger });
-  const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(config.dataDir, 'reports') });
+    deps.chat ?? (await import('../adapters/chat/create-wechaty-chat.ts')).createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: filesDir(config.dataDir), logger });
+  const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(filesDir(config.dataDir), 'reports') });
   const work = createPrismaWorkStore(prisma);
   const inbound = createInboundHandler({
-    prisma, work, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName,
+    prisma, work, clock, calendar, logger, dataDir: filesDir(config.dataDir), admins: config.admins, botName: config.botName,
     // Admin chat commands (立即推送, 提醒设置 …) act through the same engine API as the CLI.
     pushNow: () => engine.pushNow('weekly_reminder').then((r) => r.messages),
     cadences: engine,

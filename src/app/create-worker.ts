@@ -10,6 +10,7 @@ import { assertRedisReachable } from '../health/health-checks.ts';
 import type { Logger } from '../log/create-logger.ts';
 import { systemClock } from '../ports/clock.ts';
 import { openDatabase } from '../store/open-database.ts';
+import { filesDir } from '../config/files-dir.ts';
 
 /**
  * An extra BullMQ worker: plans cadence slots into the outbox alongside the bot, but holds no chat
@@ -26,7 +27,7 @@ export async function createWorker(config: Config, logger: Logger) {
   await assertRedisReachable(config.redisUrl);
   const calendar = createCalendar({ overrideFile: config.calendarOverrideFile, unknownYear: 'warn', onWarn: (m) => logger.warn({ event: 'calendar_unknown_year' }, m) });
   const db = await openDatabase(config);
-  const engine = createCadenceEngine({ prisma: db.prisma, calendar, clock: systemClock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(config.dataDir, 'reports') });
+  const engine = createCadenceEngine({ prisma: db.prisma, calendar, clock: systemClock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(filesDir(config.dataDir), 'reports') });
   const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, handler: createJobHandler({ engine, logger }) });
   let closing: Promise<void> | undefined;
   return {
