@@ -1,9 +1,22 @@
-import type { ChatPort, ChatStatus, IncomingMessage, OutgoingMessage } from '../../ports/chat.ts';
+import type { ChannelCapabilities, ChatPort, ChatStatus, IncomingMessage, OutgoingMessage } from '../../ports/chat.ts';
 import type { Clock } from '../../ports/clock.ts';
 
 export interface DeliveredMessage extends OutgoingMessage {
   at: Date;
 }
+
+/** The rehearsal chat can do everything and limits nothing: it stands in for the best channel. */
+export const REHEARSAL_CAPABILITIES: ChannelCapabilities = {
+  mentions: 'native',
+  groupMedia: true,
+  receivesGroupMedia: true,
+  seesUnmentioned: true,
+  pushToSilentChat: true,
+  groupsByTopic: true,
+  perChatPerMinute: null,
+  perAccountPerMinute: null,
+  maxTextLength: 100_000,
+};
 
 /**
  * A chat that lives in the process: what the bot sends is kept in order with the time it left, and
@@ -17,6 +30,7 @@ export function createRehearsalChat(clock: Clock): ChatPort & { sent: DeliveredM
   let status: ChatStatus = 'logged_in';
   return {
     channel: 'rehearsal',
+    capabilities: REHEARSAL_CAPABILITIES,
     sent,
     async start() {
       status = 'logged_in';
@@ -27,6 +41,7 @@ export function createRehearsalChat(clock: Clock): ChatPort & { sent: DeliveredM
     status: () => status,
     async send(msg) {
       sent.push({ ...msg, at: clock.now() });
+      return { degraded: [] };
     },
     onMessage(h) {
       handlers.push(h);
