@@ -75,6 +75,8 @@ export class ChatRateLimitedError extends ChatError {
     message: string,
     readonly retryAfterMs: number,
     options?: { cause?: unknown },
+    /** chat: only this chat is full (others may go on); account: the whole bot must slow down. */
+    readonly scope: 'chat' | 'account' = 'account',
   ) {
     super('CHAT_RATE_LIMITED', message, undefined, options);
   }

@@ -2,16 +2,17 @@ import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
 import { assertConfigFiles } from '../config/assert-config-files.ts';
 import type { Config } from '../config/config-schema.ts';
-import { createWechatyChat, type WechatyChat } from '../adapters/chat/create-wechaty-chat.ts';
+import { createChat, type AppChat } from '../adapters/chat/create-chat.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
 import { createInboundHandler } from '../chat/create-inbound-handler.ts';
+import { requestGroupBinding } from '../chat/request-group-binding.ts';
 import { createCalendar } from '../adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
 import { assertRedisReachable, chatCheck, databaseCheck, redisCheck } from '../health/health-checks.ts';
 import { startHealthServer, type HealthServer } from '../health/health-server.ts';
 import { createLogger, type Logger } from '../log/create-logger.ts';
 import { createOutboxSender } from '../outbox/create-outbox-sender.ts';
-import type { ChatPort } from '../ports/chat.ts';
+import { createDeliveryWiring } from '../outbox/delivery-wiring.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { openDatabase, type Database } from '../store/open-database.ts';
 import { createPrismaWorkStore } from '../store/prisma-work-store.ts';
@@ -20,7 +21,7 @@ export interface AppDeps {
   clock?: Clock;
   logger?: Logger;
   /** A chat adapter to use instead of the one the config names (tests). */
-  chat?: ChatPort & { mocker?: WechatyChat['mocker'] };
+  chat?: AppChat;
 }
 
 /**
@@ -39,8 +40,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   await assertRedisReachable(config.redisUrl);
   const db: Database = await openDatabase(config);
   const prisma = db.prisma;
-  const chat: ChatPort & { mocker?: WechatyChat['mocker'] } =
-    deps.chat ?? createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: config.dataDir, logger });
+  const chat: AppChat = deps.chat ?? createChat(config, logger, clock);
   const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(config.dataDir, 'reports') });
   const work = createPrismaWorkStore(prisma);
   const inbound = createInboundHandler({
@@ -50,10 +50,13 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     cadences: engine,
   });
   const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, handler: createJobHandler({ engine, logger }) });
-  const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts });
+  // Quiet hours, staleness, the channel watch and its second path, names for degraded mentions.
+  const delivery = createDeliveryWiring({ config, prisma, chat, clock, calendar, logger });
+  const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts, ...delivery.senderHooks });
   let health: HealthServer | undefined;
 
-  chat.onMessage((m) => inbound.handle(m));
+  // On channels that must be spoken to before they can be pushed to, an @ from an unbound group asks an admin to bind it.
+  chat.onMessage((m) => requestGroupBinding({ prisma, chat, clock, logger }, m).then(() => inbound.handle(m)));
   chat.onStatus((s, detail) => logger.info({ event: 'chat_status', status: s, detail }, `chat ${s}`));
 
   let closing: Promise<void> | undefined;
@@ -70,6 +73,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     engine,
     scheduler,
     sender,
+    watch: delivery.watch,
     get healthPort() {
       return health?.port;
     },
@@ -77,14 +81,17 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
       await chat.start();
       await scheduler.start();
       await sender.start();
+      delivery.watch.start();
       if (config.httpPort) {
         health = await startHealthServer(config.httpPort, [
           databaseCheck(prisma, db.kind),
           redisCheck(config.redisUrl),
           chatCheck(() => chat.status()),
+          delivery.watch.health(),
+          delivery.problemsCheck,
         ]);
       }
-      logger.info({ event: 'started', db: db.kind, scheduler: config.redisUrl ? 'bullmq' : 'node-cron', puppet: config.puppet }, 'duban started');
+      logger.info({ event: 'started', db: db.kind, scheduler: config.redisUrl ? 'bullmq' : 'node-cron', channel: config.channel, puppet: config.puppet }, 'duban started');
     },
     /** Stops taking work, lets in-flight sends finish, then releases connections. Safe to call twice. */
     close(): Promise<void> {
@@ -92,6 +99,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
         await health?.close();
         await scheduler.close();
         await sender.close();
+        await delivery.watch.close();
         await chat.close();
         await db.close();
         logger.info({ event: 'stopped' }, 'duban stopped');
