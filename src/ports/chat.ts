@@ -80,6 +80,19 @@ export interface ChannelCapabilities {
   maxTextLength: number;
 }
 
+/** A channel with no limits of its own (personal WeChat, the in-process rehearsal chat): adapters spread it and override. */
+export const FULL_CAPABILITIES: ChannelCapabilities = {
+  mentions: 'native',
+  groupMedia: true,
+  receivesGroupMedia: true,
+  seesUnmentioned: true,
+  pushToSilentChat: true,
+  groupsByTopic: true,
+  perChatPerMinute: null,
+  perAccountPerMinute: null,
+  maxTextLength: 2000,
+};
+
 export type ChatStatus = 'starting' | 'waiting_scan' | 'logged_in' | 'logged_out' | 'stopped';
 
 export interface ChatPort {

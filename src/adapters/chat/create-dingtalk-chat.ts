@@ -4,8 +4,9 @@ import { DWClient, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream'
 import type { WebSocket } from 'ws';
 import { ChatError, ChatRateLimitedError, ChatRejectedError } from '../../errors.ts';
 import type { Logger } from '../../log/create-logger.ts';
-import type { ChannelCapabilities, ChatPort, ChatStatus, IncomingMessage, OutgoingMessage, SendReceipt } from '../../ports/chat.ts';
+import type { ChannelCapabilities, ChatPort, IncomingMessage, OutgoingMessage, SendReceipt } from '../../ports/chat.ts';
 import { mentionsAsText } from './mention-text.ts';
+import { attachmentPath, createChatEvents } from './chat-events.ts';
 import { createPerChatWindow } from './per-chat-window.ts';
 import { splitLongText } from './split-long-text.ts';
 
@@ -117,9 +118,8 @@ export function createDingtalkChat(opts: DingtalkChatOptions): ChatPort {
   const now = opts.now ?? Date.now;
   const apiUrl = (opts.apiUrl ?? DINGTALK_DEFAULTS.apiUrl).replace(/\/$/, '');
   const oapiUrl = (opts.oapiUrl ?? DINGTALK_DEFAULTS.oapiUrl).replace(/\/$/, '');
-  let state: ChatStatus = 'stopped';
-  const messageHandlers: ((m: IncomingMessage) => Promise<void>)[] = [];
-  const statusHandlers: ((s: ChatStatus, detail?: string) => void)[] = [];
+  const events = createChatEvents(logger);
+  const { setStatus } = events;
   const window = createPerChatWindow(DINGTALK_CAPABILITIES.perChatPerMinute, now);
   /** The last session webhook per group: the only way to @ someone. */
   const sessions = new Map<string, { url: string; expires: number }>();
@@ -127,17 +127,6 @@ export function createDingtalkChat(opts: DingtalkChatOptions): ChatPort {
   let client: StreamClient | undefined;
   let closing: Promise<void> | undefined;
 
-  const setStatus = (s: ChatStatus, detail?: string) => {
-    if (state === s) return;
-    state = s;
-    for (const h of statusHandlers) {
-      try {
-        h(s, detail);
-      } catch (e) {
-        logger.error({ err: e }, 'chat status handler failed');
-      }
-    }
-  };
 
   async function accessToken(): Promise<string> {
     if (token && token.expires > now()) return token.value;
@@ -223,8 +212,7 @@ export function createDingtalkChat(opts: DingtalkChatOptions): ChatPort {
       m.saveAttachment = async (dir: string) => {
         const { downloadUrl } = (await api('/v1.0/robot/messageFiles/download', { downloadCode: code, robotCode: opts.robotCode })) as { downloadUrl: string };
         const res = await fetch(downloadUrl);
-        const name = (r.content?.fileName ?? (type === 'image' ? 'image.png' : 'file')).replace(/[^\w.\-\u4e00-\u9fa5]/g, '_').slice(-80);
-        const file = path.resolve(dir, `${r.msgId.replace(/[^\w-]/g, '_')}-${name}`);
+        const file = path.resolve(attachmentPath(dir, r.msgId, r.content?.fileName ?? (type === 'image' ? 'image.png' : 'file')));
         await fs.mkdir(dir, { recursive: true });
         await fs.writeFile(file, Buffer.from(await res.arrayBuffer()));
         return file;
@@ -236,13 +224,9 @@ export function createDingtalkChat(opts: DingtalkChatOptions): ChatPort {
   return {
     channel: 'dingtalk',
     capabilities: DINGTALK_CAPABILITIES,
-    status: () => state,
-    onMessage(h) {
-      messageHandlers.push(h);
-    },
-    onStatus(h) {
-      statusHandlers.push(h);
-    },
+    status: events.status,
+    onMessage: events.onMessage,
+    onStatus: events.onStatus,
     async start() {
       if (closing) throw new ChatError('CHAT_UNAVAILABLE', '聊天通道已关闭，不能再启动');
       if (client) return;
@@ -265,19 +249,15 @@ export function createDingtalkChat(opts: DingtalkChatOptions): ChatPort {
           return;
         }
         const m = toIncoming(r);
-        void (async () => {
-          for (const h of messageHandlers) await h(m);
-        })()
-          .catch((e: unknown) => logger.error({ event: 'chat_inbound_failed', err: e, messageId: m.id }, 'handling an inbound message failed'))
-          // Acknowledged once stored and handled: an unacknowledged message comes again (deduplicated by id).
-          .finally(() => c.socketCallBackResponse(frame.headers.messageId, {}));
+        // Acknowledged once stored and handled: an unacknowledged message comes again (deduplicated by id).
+        void events.dispatch(m).finally(() => c.socketCallBackResponse(frame.headers.messageId, {}));
       });
       client = c;
       void c.connect();
     },
     async send(msg: OutgoingMessage): Promise<SendReceipt> {
-      if (!client || state !== 'logged_in') {
-        throw new ChatError('CHAT_UNAVAILABLE', `钉钉 Stream 连接未就绪（状态 ${state}），消息留在发件箱稍后发送`, '检查 DINGTALK_CLIENT_ID / DINGTALK_CLIENT_SECRET 与网络');
+      if (!client || events.status() !== 'logged_in') {
+        throw new ChatError('CHAT_UNAVAILABLE', `钉钉 Stream 连接未就绪（状态 ${events.status()}），消息留在发件箱稍后发送`, '检查 DINGTALK_CLIENT_ID / DINGTALK_CLIENT_SECRET 与网络');
       }
       const { target } = msg;
       const mentions = target.kind === 'group' ? (msg.mentions ?? []) : [];

@@ -5,7 +5,7 @@ import { WechatyBuilder, type Contact, type Wechaty } from 'wechaty';
 import { mock } from 'wechaty-puppet-mock';
 import { ChatError } from '../../errors.ts';
 import type { Logger } from '../../log/create-logger.ts';
-import type { ChannelCapabilities, ChatPort, ChatStatus, IncomingMessage, OutgoingMessage, SendReceipt } from '../../ports/chat.ts';
+import { FULL_CAPABILITIES, type ChannelCapabilities, type ChatPort, type ChatStatus, type IncomingMessage, type OutgoingMessage, type SendReceipt } from '../../ports/chat.ts';
 import { createMockPuppet, createPuppet, type PuppetKind } from './create-puppet.ts';
 import { saveLoginQr } from './save-login-qr.ts';
 import { CHAT_TEXT_LIMIT, splitLongText } from './split-long-text.ts';
@@ -33,17 +33,7 @@ async function fileBox(file: string) {
  * A personal WeChat account sees every group message and can @ anyone natively; what it cannot
  * promise is staying logged in. Pace is the account's safety, not a documented platform limit.
  */
-export const WECHATY_CAPABILITIES: ChannelCapabilities = {
-  mentions: 'native',
-  groupMedia: true,
-  receivesGroupMedia: true,
-  seesUnmentioned: true,
-  pushToSilentChat: true,
-  groupsByTopic: true,
-  perChatPerMinute: null,
-  perAccountPerMinute: null,
-  maxTextLength: CHAT_TEXT_LIMIT,
-};
+export const WECHATY_CAPABILITIES: ChannelCapabilities = { ...FULL_CAPABILITIES, maxTextLength: CHAT_TEXT_LIMIT };
 
 export type WechatyChat = ChatPort & {
   /** The mock puppet's world: create contacts and rooms, log the bot in, make contacts talk. */

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { WSClient, type WsFrame } from '@wecom/aibot-node-sdk';
 import { ChatError, ChatRateLimitedError, ChatRejectedError } from '../../errors.ts';
 import type { Logger } from '../../log/create-logger.ts';
-import type { ChannelCapabilities, ChatPort, ChatStatus, IncomingMessage, OutgoingMessage, SendReceipt } from '../../ports/chat.ts';
+import type { ChannelCapabilities, ChatPort, IncomingMessage, OutgoingMessage, SendReceipt } from '../../ports/chat.ts';
+import { attachmentPath, createChatEvents } from './chat-events.ts';
 import { createPerChatWindow } from './per-chat-window.ts';
 import { splitLongText } from './split-long-text.ts';
 
@@ -63,24 +64,12 @@ const IMAGE = /\.(png|jpe?g|gif)$/i;
 export function createWecomChat(opts: WecomChatOptions): ChatPort {
   const { logger } = opts;
   const now = opts.now ?? Date.now;
-  let state: ChatStatus = 'stopped';
-  const messageHandlers: ((m: IncomingMessage) => Promise<void>)[] = [];
-  const statusHandlers: ((s: ChatStatus, detail?: string) => void)[] = [];
+  const events = createChatEvents(logger);
+  const { setStatus } = events;
   const window = createPerChatWindow(WECOM_CAPABILITIES.perChatPerMinute, now);
   let client: WSClient | undefined;
   let closing: Promise<void> | undefined;
 
-  const setStatus = (s: ChatStatus, detail?: string) => {
-    if (state === s) return;
-    state = s;
-    for (const h of statusHandlers) {
-      try {
-        h(s, detail);
-      } catch (e) {
-        logger.error({ err: e }, 'chat status handler failed');
-      }
-    }
-  };
 
   // The SDK logs every frame at info; ours stays quiet unless asked.
   const sdkLogger = {
@@ -120,8 +109,7 @@ export function createWecomChat(opts: WecomChatOptions): ChatPort {
       const c = client;
       m.saveAttachment = async (dir: string) => {
         const { buffer, filename } = await c.downloadFile(media.url, media.aeskey);
-        const safe = (filename || (type === 'image' ? 'image.png' : 'file')).replace(/[^\w.\-\u4e00-\u9fa5]/g, '_').slice(-80);
-        const file = path.resolve(dir, `${String(b.msgid).replace(/[^\w-]/g, '_')}-${safe}`);
+        const file = path.resolve(attachmentPath(dir, String(b.msgid), filename || (type === 'image' ? 'image.png' : 'file')));
         await fs.mkdir(dir, { recursive: true });
         await fs.writeFile(file, buffer);
         return file;
@@ -133,13 +121,9 @@ export function createWecomChat(opts: WecomChatOptions): ChatPort {
   return {
     channel: 'wecom',
     capabilities: WECOM_CAPABILITIES,
-    status: () => state,
-    onMessage(h) {
-      messageHandlers.push(h);
-    },
-    onStatus(h) {
-      statusHandlers.push(h);
-    },
+    status: events.status,
+    onMessage: events.onMessage,
+    onStatus: events.onStatus,
     async start() {
       if (closing) throw new ChatError('CHAT_UNAVAILABLE', '聊天通道已关闭，不能再启动');
       if (client) return;
@@ -169,16 +153,14 @@ export function createWecomChat(opts: WecomChatOptions): ChatPort {
       client.on('message', (frame: WsFrame) => {
         const m = toIncoming(frame);
         if (!m) return;
-        void (async () => {
-          for (const h of messageHandlers) await h(m);
-        })().catch((e: unknown) => logger.error({ event: 'chat_inbound_failed', err: e, messageId: m.id }, 'handling an inbound message failed'));
+        void events.dispatch(m);
       });
       client.connect();
     },
     async send(msg: OutgoingMessage): Promise<SendReceipt> {
       const c = client;
-      if (!c || state !== 'logged_in') {
-        throw new ChatError('CHAT_UNAVAILABLE', `企业微信长连接未就绪（状态 ${state}），消息留在发件箱稍后发送`, '检查 WECOM_BOT_ID / WECOM_BOT_SECRET / WECOM_WS_URL 与网络');
+      if (!c || events.status() !== 'logged_in') {
+        throw new ChatError('CHAT_UNAVAILABLE', `企业微信长连接未就绪（状态 ${events.status()}），消息留在发件箱稍后发送`, '检查 WECOM_BOT_ID / WECOM_BOT_SECRET / WECOM_WS_URL 与网络');
       }
       const chatid = msg.target.ref;
       const mentions = msg.target.kind === 'group' ? (msg.mentions ?? []) : [];

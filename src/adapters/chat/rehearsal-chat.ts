@@ -1,22 +1,12 @@
-import type { ChannelCapabilities, ChatPort, ChatStatus, IncomingMessage, OutgoingMessage } from '../../ports/chat.ts';
+import { FULL_CAPABILITIES, type ChannelCapabilities, type ChatPort, type ChatStatus, type IncomingMessage, type OutgoingMessage } from '../../ports/chat.ts';
 import type { Clock } from '../../ports/clock.ts';
 
 export interface DeliveredMessage extends OutgoingMessage {
   at: Date;
 }
 
-/** The rehearsal chat can do everything and limits nothing: it stands in for the best channel. */
-export const REHEARSAL_CAPABILITIES: ChannelCapabilities = {
-  mentions: 'native',
-  groupMedia: true,
-  receivesGroupMedia: true,
-  seesUnmentioned: true,
-  pushToSilentChat: true,
-  groupsByTopic: true,
-  perChatPerMinute: null,
-  perAccountPerMinute: null,
-  maxTextLength: 100_000,
-};
+/** The rehearsal chat stands in for the best channel: Wechaty's capabilities, without its text limit. */
+export const REHEARSAL_CAPABILITIES: ChannelCapabilities = { ...FULL_CAPABILITIES, maxTextLength: 100_000 };
 
 /**
  * A chat that lives in the process: what the bot sends is kept in order with the time it left, and
