@@ -43,14 +43,23 @@ export const configSchema = z.object({
   /** Working hours for pushes on workdays (Shanghai time); outside them messages wait for the next window. */
   sendWindow: sendWindow.default('08:30-18:00'),
   /** Overrides per message kind, e.g. {"weekly_digest":{"window":"08:30-20:00","staleAfterMinutes":1440}}. */
-  deliveryPolicy: z.union([deliveryPolicy, z.string().transform((s, ctx) => {
-    try {
-      return deliveryPolicy.parse(JSON.parse(s));
-    } catch {
-      ctx.addIssue({ code: 'custom', message: '应为 JSON，例如 {"weekly_digest":{"window":"08:30-20:00","staleAfterMinutes":1440}}' });
+  deliveryPolicy: z
+    .unknown()
+    .optional()
+    .transform((v, ctx): z.infer<typeof deliveryPolicy> => {
+      let value = v;
+      if (typeof v === 'string') {
+        try {
+          value = JSON.parse(v);
+        } catch {
+          value = undefined;
+        }
+      }
+      const r = deliveryPolicy.safeParse(value ?? (v === undefined ? {} : null));
+      if (r.success) return r.data;
+      ctx.addIssue({ code: 'custom', message: '应为 JSON 对象，例如 {"weekly_digest":{"window":"08:30-20:00","staleAfterMinutes":570}}' });
       return z.NEVER;
-    }
-  })]).default({}),
+    }),
   /** Second path for admin alerts when the chat channel is down: a WeCom/DingTalk group-robot webhook URL. */
   alertWebhookUrl: url.optional(),
   /** Minutes a channel may be down (or rate-limited) before admins are alerted through the second path. */
