@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'CADENCE_INVALID'
   | 'CALENDAR_UNKNOWN_YEAR'
   | 'CHAT_UNAVAILABLE'
+  | 'CHAT_REJECTED'
+  | 'CHAT_RATE_LIMITED'
   | 'PERMISSION_DENIED'
   | 'NOT_FOUND'
   | 'IO_FAILED';
@@ -55,7 +57,29 @@ export class InputError extends DubanError {
 
 /** Chat channel failures (not logged in, send refused). Transient unless stated. */
 export class ChatError extends DubanError {
-  override readonly name = 'ChatError';
+  override readonly name: string = 'ChatError';
+}
+
+/** The platform refused for good (unknown group, bot removed, bad chat id): retrying cannot help. */
+export class ChatRejectedError extends ChatError {
+  override readonly name = 'ChatRejectedError';
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super('CHAT_REJECTED', message, hint, options);
+  }
+}
+
+/** The platform asked us to slow down: try again after `retryAfterMs`; not a failure. */
+export class ChatRateLimitedError extends ChatError {
+  override readonly name = 'ChatRateLimitedError';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+    /** chat: only this chat is full (others may go on); account: the whole bot must slow down. */
+    readonly scope: 'chat' | 'account' = 'account',
+  ) {
+    super('CHAT_RATE_LIMITED', message, undefined, options);
+  }
 }
 
 export function isDubanError(e: unknown): e is DubanError {

@@ -2,16 +2,17 @@ import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
 import { assertConfigFiles } from '../config/assert-config-files.ts';
 import type { Config } from '../config/config-schema.ts';
-import type { WechatyChat } from '../adapters/chat/create-wechaty-chat.ts';
+import { createChat, type AppChat } from '../adapters/chat/create-chat.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
 import { createInboundHandler } from '../chat/create-inbound-handler.ts';
+import { requestGroupBinding } from '../chat/request-group-binding.ts';
 import { createCalendar } from '../adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
 import { assertRedisReachable, chatCheck, databaseCheck, redisCheck } from '../health/health-checks.ts';
 import { startHealthServer, type HealthServer } from '../health/health-server.ts';
 import { createLogger, type Logger } from '../log/create-logger.ts';
 import { createOutboxSender } from '../outbox/create-outbox-sender.ts';
-import type { ChatPort } from '../ports/chat.ts';
+import { createDeliveryWiring } from '../outbox/delivery-wiring.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { openDatabase, type Database } from '../store/open-database.ts';
 import { createPrismaWorkStore } from '../store/prisma-work-store.ts';
@@ -21,7 +22,7 @@ export interface AppDeps {
   clock?: Clock;
   logger?: Logger;
   /** A chat adapter to use instead of the one the config names (tests). */
-  chat?: ChatPort & { mocker?: WechatyChat['mocker'] };
+  chat?: AppChat;
 }
 
 /**
@@ -40,9 +41,8 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   await assertRedisReachable(config.redisUrl);
   const db: Database = await openDatabase(config);
   const prisma = db.prisma;
-  const chat: ChatPort & { mocker?: WechatyChat['mocker'] } =
-    // wechaty takes seconds to import: only when this process chats (not for a test's own chat adapter).
-    deps.chat ?? (await import('../adapters/chat/create-wechaty-chat.ts')).createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: filesDir(config.dataDir), logger });
+  // Adapters are imported lazily (wechaty alone takes seconds), and not at all for a test's own chat.
+  const chat: AppChat = deps.chat ?? (await createChat(config, logger, clock));
   const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(filesDir(config.dataDir), 'reports') });
   const work = createPrismaWorkStore(prisma);
   const inbound = createInboundHandler({
@@ -52,10 +52,13 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     cadences: engine,
   });
   const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, handler: createJobHandler({ engine, logger }) });
-  const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts, admins: config.admins });
+  // Quiet hours, staleness, the channel watch and its second path, names for degraded mentions.
+  const delivery = createDeliveryWiring({ config, prisma, chat, clock, calendar, logger });
+  const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts, admins: config.admins, ...delivery.senderHooks });
   let health: HealthServer | undefined;
 
-  chat.onMessage((m) => inbound.handle(m));
+  // On channels that must be spoken to before they can be pushed to, an @ from an unbound group asks an admin to bind it.
+  chat.onMessage((m) => requestGroupBinding({ prisma, chat, clock, logger }, m).then(() => inbound.handle(m)));
   chat.onStatus((s, detail) => logger.info({ event: 'chat_status', status: s, detail }, `chat ${s}`));
 
   let closing: Promise<void> | undefined;
@@ -72,6 +75,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     engine,
     scheduler,
     sender,
+    watch: delivery.watch,
     get healthPort() {
       return health?.port;
     },
@@ -81,14 +85,17 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
       await chat.start();
       await scheduler.start();
       await sender.start();
+      delivery.watch.start();
       if (config.httpPort) {
         health = await startHealthServer(config.httpPort, [
           databaseCheck(prisma, db.kind),
           redisCheck(config.redisUrl),
           chatCheck(() => chat.status()),
+          delivery.watch.health(),
+          delivery.problemsCheck,
         ], config.httpHost);
       }
-      logger.info({ event: 'started', db: db.kind, scheduler: config.redisUrl ? 'bullmq' : 'node-cron', puppet: config.puppet }, 'duban started');
+      logger.info({ event: 'started', db: db.kind, scheduler: config.redisUrl ? 'bullmq' : 'node-cron', channel: config.channel, puppet: config.puppet }, 'duban started');
     },
     /** Stops taking work, lets in-flight sends finish, then releases connections. Safe to call twice. */
     close(): Promise<void> {
@@ -103,6 +110,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
         await bounded('health', health?.close());
         await bounded('scheduler', scheduler.close());
         await bounded('sender', sender.close(), 15_000);
+        await bounded('channel watch', delivery.watch.close());
         await bounded('chat', chat.close());
         await bounded('inbound', inbound.close());
         await bounded('database', db.close(), 5_000);

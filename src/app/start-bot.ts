@@ -13,11 +13,15 @@ const DEMO_PEOPLE_FILE = 'demo/people.json';
 
 /** `duban start`: runs until SIGINT/SIGTERM, then shuts down cleanly. */
 export async function startBot(configured: Config, io: CliIo): Promise<number> {
-  const demo = configured.demo ?? configured.puppet === 'mock';
+  // The demo is the mock WeChat world; an official channel is never a demo unless asked.
+  const demo = configured.demo ?? (configured.channel === 'wechaty' && configured.puppet === 'mock');
   // The mock puppet cannot be banned: the demo paces at 30 a minute so replies show within the first
   // minute, unless the operator set a pace. Real accounts keep the conservative default.
-  const config: Config =
-    demo && configured.puppet === 'mock' && io.env.DUBAN_SEND_PER_MINUTE === undefined ? { ...configured, sendPerMinute: 30, sendJitterMs: Math.min(configured.sendJitterMs, 500) } : configured;
+  const mockDemo = demo && configured.channel === 'wechaty' && configured.puppet === 'mock';
+  const paced: Config =
+    mockDemo && io.env.DUBAN_SEND_PER_MINUTE === undefined ? { ...configured, sendPerMinute: 30, sendJitterMs: Math.min(configured.sendJitterMs, 500) } : configured;
+  // A demo shows the loop whenever it is started, evenings included, unless the operator set a window.
+  const config: Config = mockDemo && io.env.DUBAN_SEND_WINDOW === undefined ? { ...paced, sendWindow: 'always' } : paced;
   const logFile = config.logFile || (demo ? path.join(config.dataDir, 'duban.log') : '');
   const logger = createLogger({ level: config.logLevel, file: logFile || undefined });
   const say = (line: string) => io.stdout.write(`${line}\n`);
@@ -57,7 +61,7 @@ export async function startBot(configured: Config, io: CliIo): Promise<number> {
         say(`已立即推送本周调度提醒（${n} 条，${pace}）。群聊内容如下，Ctrl-C 退出：\n`);
       }
     } else {
-      say(`督办助手已启动（${app.db.kind}，${config.redisUrl ? 'BullMQ' : '进程内调度'}，puppet=${config.puppet}）。日志：${logFile || 'stderr'}`);
+      say(`督办助手已启动（${app.db.kind}，${config.redisUrl ? 'BullMQ' : '进程内调度'}，${config.channel === 'wechaty' ? `puppet=${config.puppet}` : `通道=${config.channel}`}）。日志：${logFile || 'stderr'}`);
     }
     if (app.healthPort) say(`健康检查：http://127.0.0.1:${app.healthPort}/healthz`);
     await stopRequested;

@@ -4,6 +4,7 @@ import { loadPlanShortNames } from '../store/plan-short-names.ts';
 import type { TaskInfo, WorkItem } from '../ports/work-store.ts';
 import { findUnit } from './find-unit.ts';
 import { writeAudit } from './write-audit.ts';
+import { listDeliveryProblems } from '../outbox/delivery-problems.ts';
 import { REMINDERS_PAUSED } from '../settings/reminders-paused.ts';
 
 
@@ -97,8 +98,8 @@ export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> 
       ? await tx.chatGroup.update({ where: { id: existing.id }, data: { roomId: m.roomId ?? existing.roomId, topic: m.roomTopic ?? existing.topic } })
       : await tx.chatGroup.create({ data: { roomId: m.roomId ?? null, topic: m.roomTopic ?? m.roomId! } });
     await tx.groupUnit.upsert({ where: { groupId_unitId: { groupId: group.id, unitId: unit.id } }, create: { groupId: group.id, unitId: unit.id }, update: {} });
-    // An admin's word in the group is the answer to a pending same-topic request for it.
-    if (m.roomId) await tx.accessRequest.updateMany({ where: { kind: 'bind_group', status: 'pending', roomId: m.roomId }, data: { status: 'approved', decidedBy: m.talkerId, decidedAt: turn.now } });
+    // An admin's word in the group answers its pending binding request (a same-topic group, or a first @ on an official channel).
+    if (m.roomId) await tx.accessRequest.updateMany({ where: { kind: 'bind_group', status: 'pending', roomId: m.roomId }, data: { status: 'approved', decidedBy: m.talkerId, decidedAt: turn.now, unitId: unit.id } });
     await writeAudit(tx, { at: turn.now, actor: m.talkerId, action: 'group.bind', entity: 'ChatGroup', entityId: group.id, before: existing ? { roomId: existing.roomId, topic: existing.topic } : null, after: { roomId: group.roomId, topic: group.topic, unit: unit.name } });
     await turn.reply(`已将本群绑定到${unit.name}，今后${unit.name}的提醒会发到本群。`, tx);
   });
@@ -115,7 +116,12 @@ export async function listFailures(turn: ChatTurn): Promise<Outcome> {
   });
   const line = (r: (typeof rows)[number]) =>
     `· ${r.receivedAt.toISOString().slice(5, 16).replace('T', ' ')} ${r.roomTopic ?? '私聊'} ${r.talkerName ?? r.talkerId}：${(r.text || `[${r.type}]`).slice(0, 40)}\n  ${r.status === 'failed' ? '处理出错' : '未获授权'}：${(r.error ?? '').slice(0, 80)}`;
-  await turn.reply(rows.length ? `最近${rows.length}条异常消息：\n${rows.map(line).join('\n')}` : '没有异常消息。');
+  // Outgoing messages that did not go out (superseded after an outage, refused by the platform) belong here too.
+  const undelivered = await listDeliveryProblems(turn.deps.prisma, 10);
+  const outLine = (o: (typeof undelivered)[number]) =>
+    `· ${o.status === 'superseded' ? '已过时未发' : '发送失败'} ${o.cadence ?? '回复'} → ${o.targetRef}：${o.text.slice(0, 30)}\n  ${(o.lastError ?? '').slice(0, 80)}`;
+  const inText = rows.length ? `最近${rows.length}条异常消息：\n${rows.map(line).join('\n')}` : '没有异常消息。';
+  await turn.reply(undelivered.length ? `${inText}\n未送达的消息${undelivered.length}条：\n${undelivered.map(outLine).join('\n')}` : inText);
   return { status: 'interpreted', note: 'failures listed' };
 }
 

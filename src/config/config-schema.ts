@@ -4,6 +4,11 @@ const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no
   typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
 );
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = z.string().regex(/^(https?|wss?):\/\/\S+$/, 'http_url');
+/** `08:30-18:00`, or `always` for no quiet hours. */
+const sendWindow = z.string().regex(/^(always|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'send_window');
+/** Per message kind (cadence key, or reply / notify): its own send window and how late it may still go out. */
+const deliveryPolicy = z.record(z.string(), z.object({ window: sendWindow.optional(), staleAfterMinutes: z.number().int().min(0).optional() }).strict());
 
 /**
  * Every setting, its default and its meaning. Keys are camelCase in the config file; each has an
@@ -22,6 +27,43 @@ export const configSchema = z.object({
   /** Structured log file; empty → stderr. */
   logFile: z.string().default(''),
   timezone: z.literal('Asia/Shanghai').default('Asia/Shanghai'),
+  /** Chat channel: wechaty (personal WeChat via a puppet), wecom (企业微信/政务微信 智能机器人), dingtalk (钉钉 enterprise robot). */
+  channel: z.enum(['wechaty', 'wecom', 'dingtalk']).default('wechaty'),
+  /** WeCom 智能机器人 (long connection): bot id and secret from the admin console, and the address (政务微信 has its own). */
+  wecomBotId: z.string().min(1).optional(),
+  wecomBotSecret: z.string().min(1).optional(),
+  wecomWsUrl: url.optional(),
+  /** DingTalk enterprise app robot (Stream mode): the app's Client ID / Client Secret, the robot code, and addresses (专有钉钉, tests). */
+  dingtalkClientId: z.string().min(1).optional(),
+  dingtalkClientSecret: z.string().min(1).optional(),
+  dingtalkRobotCode: z.string().min(1).optional(),
+  dingtalkGatewayUrl: url.optional(),
+  dingtalkApiUrl: url.optional(),
+  dingtalkOapiUrl: url.optional(),
+  /** Working hours for pushes on workdays (Shanghai time); outside them messages wait for the next window. */
+  sendWindow: sendWindow.default('08:30-18:00'),
+  /** Overrides per message kind, e.g. {"weekly_digest":{"window":"08:30-20:00","staleAfterMinutes":1440}}. */
+  deliveryPolicy: z
+    .unknown()
+    .optional()
+    .transform((v, ctx): z.infer<typeof deliveryPolicy> => {
+      let value = v;
+      if (typeof v === 'string') {
+        try {
+          value = JSON.parse(v);
+        } catch {
+          value = undefined;
+        }
+      }
+      const r = deliveryPolicy.safeParse(value ?? (v === undefined ? {} : null));
+      if (r.success) return r.data;
+      ctx.addIssue({ code: 'custom', message: '应为 JSON 对象，例如 {"weekly_digest":{"window":"08:30-20:00","staleAfterMinutes":570}}' });
+      return z.NEVER;
+    }),
+  /** Second path for admin alerts when the chat channel is down: a WeCom/DingTalk group-robot webhook URL. */
+  alertWebhookUrl: url.optional(),
+  /** Minutes a channel may be down (or rate-limited) before admins are alerted through the second path. */
+  channelDownAlertMinutes: int(1, 24 * 60).default(15),
   /** Chat puppet: mock (demo, tests), wechat4u (personal account), service (token). */
   puppet: z.enum(['mock', 'wechat4u', 'service']).default('mock'),
   puppetToken: z.string().optional(),
@@ -50,6 +92,15 @@ export const configSchema = z.object({
     .default([]),
 });
 
+/** Each channel's required settings, checked once at load; messages name the environment variables. */
+export const channelSchema = configSchema.superRefine((c, ctx) => {
+  const need = (keys: (keyof typeof c)[], what: string) => {
+    for (const k of keys) if (!c[k]) ctx.addIssue({ code: 'custom', path: [k], message: `${what}需要设置 ${ENV_KEYS[k as keyof typeof ENV_KEYS]}` });
+  };
+  if (c.channel === 'wecom') need(['wecomBotId', 'wecomBotSecret'], 'DUBAN_CHANNEL=wecom ');
+  if (c.channel === 'dingtalk') need(['dingtalkClientId', 'dingtalkClientSecret'], 'DUBAN_CHANNEL=dingtalk ');
+});
+
 export type Config = Readonly<z.infer<typeof configSchema>>;
 
 /** Environment variable for each config key. */
@@ -61,6 +112,20 @@ export const ENV_KEYS: Record<keyof z.infer<typeof configSchema>, string> = {
   logLevel: 'LOG_LEVEL',
   logFile: 'LOG_FILE',
   timezone: 'DUBAN_TIMEZONE',
+  channel: 'DUBAN_CHANNEL',
+  wecomBotId: 'WECOM_BOT_ID',
+  wecomBotSecret: 'WECOM_BOT_SECRET',
+  wecomWsUrl: 'WECOM_WS_URL',
+  dingtalkClientId: 'DINGTALK_CLIENT_ID',
+  dingtalkClientSecret: 'DINGTALK_CLIENT_SECRET',
+  dingtalkRobotCode: 'DINGTALK_ROBOT_CODE',
+  dingtalkGatewayUrl: 'DINGTALK_GATEWAY_URL',
+  dingtalkApiUrl: 'DINGTALK_API_URL',
+  dingtalkOapiUrl: 'DINGTALK_OAPI_URL',
+  sendWindow: 'DUBAN_SEND_WINDOW',
+  deliveryPolicy: 'DUBAN_DELIVERY_POLICY',
+  alertWebhookUrl: 'DUBAN_ALERT_WEBHOOK_URL',
+  channelDownAlertMinutes: 'DUBAN_CHANNEL_DOWN_ALERT_MINUTES',
   puppet: 'WECHATY_PUPPET',
   puppetToken: 'WECHATY_PUPPET_SERVICE_TOKEN',
   botName: 'DUBAN_BOT_NAME',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import { configSchema, ENV_KEYS, type Config } from './config-schema.ts';
+import { channelSchema, ENV_KEYS, type Config } from './config-schema.ts';
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
@@ -25,7 +25,7 @@ export function loadConfig({ env = process.env, file, overrides = {} }: LoadConf
     if (v !== undefined && v !== '') fromEnv[key] = v;
   }
   const raw = { ...fromFile, ...fromEnv, ...overrides };
-  const parsed = configSchema.safeParse(raw);
+  const parsed = channelSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, raw, env, filePath), configHint(filePath));
   const unknown = Object.keys(fromFile).filter((k) => !(k in ENV_KEYS));
   if (unknown.length) {
@@ -86,6 +86,8 @@ function expected(issue: z.core.$ZodIssue): string {
       if (issue.message === 'postgres_url') return '应为 PostgreSQL 连接 URL，例如 postgresql://user@host:5432/db';
       if (issue.message === 'queue_prefix') return '只能含字母、数字、下划线和连字符';
       if (issue.message === 'redis_url') return '应为 Redis URL，例如 redis://127.0.0.1:6379';
+      if (issue.message === 'http_url') return '应为网址，例如 https://… 或 wss://…';
+      if (issue.message === 'send_window') return '应为 08:30-18:00 这样的时段，或 always';
       return `格式应为 ${issue.format}`;
     case 'too_small':
       return `不能小于 ${String(issue.minimum)}`;

@@ -5,6 +5,8 @@ import type { Logger } from '../log/create-logger.ts';
 import type { ChatPort } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
 import { markSent, settleExpiredLeases, writeUntilItSticks } from './delivery-marks.ts';
+import type { DeliveryDecision, DeliveryRow } from '../domain/delivery/index.ts';
+import { classifySendFailure } from './send-failure.ts';
 
 export interface OutboxSenderOptions {
   prisma: PrismaClient;
@@ -27,6 +29,13 @@ export interface OutboxSenderOptions {
   random?: () => number;
   /** Chat ids of admins from the config, told about a message whose delivery is unknown. */
   admins?: readonly string[];
+  /** Quiet hours and staleness (src/domain/delivery); absent: everything due is sent (rehearse, simulate). */
+  gate?: (row: DeliveryRow, now: Date) => DeliveryDecision;
+  /** Told when the platform holds sending back, and when a message goes through (channel watch). */
+  onRateLimited?: (until: Date) => void;
+  onSent?: () => void;
+  /** Display names for @-mentions by chat id, for channels that can only write names in text. */
+  mentionNames?: (ids: string[]) => Promise<Record<string, string>>;
 }
 
 export interface OutboxSender {
@@ -46,6 +55,9 @@ interface ClaimedRow {
   mentions: string[];
   attachment: string | null;
   attempts: number;
+  cadence: string | null;
+  slotAt: Date | null;
+  createdAt: Date;
 }
 
 /**
@@ -72,6 +84,8 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   const stop = new AbortController();
   let loop: Promise<void> | undefined;
   let lastSentAt = 0;
+  /** Until when the platform asked this sender to hold back (account-wide rate limit). */
+  let holdUntil = 0;
   let closing: Promise<void> | undefined;
 
   // Each wait gets its own signal, linked to `stop` only while it lasts, so a long-running sender
@@ -97,7 +111,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
         WHERE "status" = 'pending' AND "notBefore" <= ${now}
         ORDER BY "notBefore", "id" LIMIT 1
         FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "idempotencyKey", "targetKind", "targetRef", "text", "mentions", "attachment", "attempts"`;
+      RETURNING "id", "idempotencyKey", "targetKind", "targetRef", "text", "mentions", "attachment", "attempts", "cadence", "slotAt", "createdAt"`;
     return rows[0];
   }
 
@@ -108,22 +122,52 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     if (lastSentAt && delay > 0) await wait(delay);
   }
 
-  async function deliverOne(): Promise<'sent' | 'failed' | 'none'> {
+  async function deliverOne(): Promise<'sent' | 'failed' | 'held' | 'none'> {
     const row = await claim();
     if (!row) return 'none';
     const mine = { id: row.id, lockedBy: me };
+    // Quiet hours and staleness: a claimed row may wait for the next window, or be superseded.
+    const decision = opts.gate?.(row, clock.now());
+    if (decision?.action === 'defer') {
+      await prisma.outbox.updateMany({ where: mine, data: { status: 'pending', lockedBy: null, lockedUntil: null, attempts: { decrement: 1 }, notBefore: decision.until } });
+      return 'held';
+    }
+    if (decision?.action === 'supersede') {
+      await prisma.outbox.updateMany({ where: mine, data: { status: 'superseded', lockedBy: null, lockedUntil: null, attempts: { decrement: 1 }, lastError: decision.reason } });
+      logger.warn({ event: 'outbox_superseded', key: row.idempotencyKey }, decision.reason);
+      return 'held';
+    }
     if (row.attempts > opts.maxAttempts) {
       await prisma.outbox.updateMany({ where: mine, data: { status: 'failed', lockedBy: null, lockedUntil: null, lastError: '重试次数已用尽' } });
       return 'failed';
     }
+    let degraded: string[] = [];
     try {
-      await chat.send({
+      const names = row.mentions.length && opts.mentionNames ? await opts.mentionNames(row.mentions) : undefined;
+      const receipt = await chat.send({
         target: row.targetKind === 'group' ? { kind: 'group', ref: row.targetRef } : { kind: 'person', ref: row.targetRef },
         text: row.text,
         ...(row.mentions.length ? { mentions: row.mentions } : {}),
+        ...(names ? { mentionNames: names } : {}),
         ...(row.attachment ? { attachment: row.attachment } : {}),
       });
+      degraded = receipt?.degraded ?? [];
     } catch (e) {
+      const failure = classifySendFailure(e);
+      if (failure.kind === 'rate_limited') {
+        // Slowing down is not failing: the attempt is given back and the row waits its turn.
+        const until = new Date(clock.now().getTime() + failure.retryAfterMs);
+        if (failure.scope === 'account') holdUntil = until.getTime();
+        opts.onRateLimited?.(until);
+        await writeUntilItSticks(() => prisma.outbox.updateMany({ where: mine, data: { status: 'pending', lockedBy: null, lockedUntil: null, attempts: { decrement: 1 }, notBefore: until, lastError: `限流，稍后重发：${failure.message}` } }), { stop: stop.signal, logger, what: `hold ${row.idempotencyKey}` });
+        logger.info({ event: 'outbox_rate_limited', key: row.idempotencyKey, until }, 'rate limited');
+        return 'held';
+      }
+      if (failure.kind === 'permanent') {
+        await writeUntilItSticks(() => prisma.outbox.updateMany({ where: mine, data: { status: 'failed', lockedBy: null, lockedUntil: null, lastError: `无法送达（不再重试）：${failure.message}` } }), { stop: stop.signal, logger, what: `refused ${row.idempotencyKey}` });
+        logger.warn({ event: 'outbox_rejected', key: row.idempotencyKey, err: e }, 'send refused for good');
+        return 'failed';
+      }
       const finalTry = row.attempts >= opts.maxAttempts;
       const delay = Math.min(backoffBase * 2 ** (row.attempts - 1), 3_600_000);
       // Not delivered, for sure: say so until the database hears it, or the lease would call it unknown.
@@ -142,7 +186,8 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     }
     lastSentAt = clock.now().getTime();
     const sentAt = clock.now();
-    await writeUntilItSticks(() => markSent(prisma, row.id, me, sentAt), { stop: stop.signal, logger, what: `sent ${row.idempotencyKey}` });
+    await writeUntilItSticks(() => markSent(prisma, row.id, me, sentAt, degraded.length ? degraded.join('；') : null), { stop: stop.signal, logger, what: `sent ${row.idempotencyKey}` });
+    opts.onSent?.();
     return 'sent';
   }
 
@@ -153,6 +198,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     while (!stop.signal.aborted) {
       // Logged out: messages wait in the outbox rather than burning their attempts.
       if (chat.status() !== 'logged_in') break;
+      if (holdUntil > clock.now().getTime()) break;
       await pace();
       if (stop.signal.aborted) break;
       const r = await deliverOne();

@@ -49,9 +49,10 @@ export async function writeUntilItSticks(
 }
 
 /** The `sent` mark, by the lease holder — or over a 可能未送达 flag set while we were still retrying. */
-export function markSent(db: Db, id: number, me: string, at: Date): Promise<number> {
+export function markSent(db: Db, id: number, me: string, at: Date, degraded: string | null = null): Promise<number> {
   return db.$executeRaw`
-    UPDATE "Outbox" SET "status" = 'sent', "sentAt" = ${at}, "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${at}
+    UPDATE "Outbox" SET "status" = 'sent', "sentAt" = ${at}, "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${at},
+      "degraded" = COALESCE(${degraded}, "degraded")
     WHERE "id" = ${id} AND ("lockedBy" = ${me} OR ("status" = 'failed' AND "lastError" LIKE ${`${UNKNOWN_DELIVERY}%`}))`;
 }
 

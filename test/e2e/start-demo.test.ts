@@ -43,7 +43,7 @@ describe('npm start on embedded defaults', () => {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       const body = (await res.json()) as { ok: boolean; checks: { name: string; ok: boolean }[] };
       expect(res.status).toBe(200);
-      expect(body.checks.map((c) => [c.name, c.ok])).toEqual([['database', true], ['redis', true], ['chat', true]]);
+      expect(body.checks.map((c) => [c.name, c.ok])).toEqual([['database', true], ['redis', true], ['chat', true], ['channel', true], ['delivery', true]]);
     } finally {
       // One Ctrl-C under npm arrives twice: from the terminal and forwarded by the parent.
       bot.child.kill('SIGINT');

@@ -6,14 +6,16 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import { createOutboxSender } from '../../src/outbox/create-outbox-sender.ts';
-import type { ChatPort } from '../../src/ports/chat.ts';
+import { FULL_CAPABILITIES, type ChatPort } from '../../src/ports/chat.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 
 const [url, file, killAfter, leaseMs] = process.argv.slice(2);
 const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url! }) });
 let n = 0;
 const chat: ChatPort = {
-  channel: 'fault',
+  // An in-process channel whose deliveries land in a file the test counts.
+  channel: 'rehearsal',
+  capabilities: FULL_CAPABILITIES,
   start: async () => {},
   close: async () => {},
   status: () => 'logged_in',

@@ -5,10 +5,10 @@ import { WechatyBuilder, type Contact, type Wechaty } from 'wechaty';
 import { mock } from 'wechaty-puppet-mock';
 import { ChatError } from '../../errors.ts';
 import type { Logger } from '../../log/create-logger.ts';
-import type { ChatPort, ChatStatus, IncomingMessage, OutgoingMessage } from '../../ports/chat.ts';
+import { FULL_CAPABILITIES, type ChannelCapabilities, type ChatPort, type ChatStatus, type IncomingMessage, type OutgoingMessage, type SendReceipt } from '../../ports/chat.ts';
 import { createMockPuppet, createPuppet, type PuppetKind } from './create-puppet.ts';
 import { saveLoginQr } from './save-login-qr.ts';
-import { splitLongText } from './split-long-text.ts';
+import { CHAT_TEXT_LIMIT, splitLongText } from './split-long-text.ts';
 import { toIncomingMessage } from './to-incoming-message.ts';
 
 export interface WechatyChatOptions {
@@ -28,6 +28,12 @@ export interface WechatyChatOptions {
 async function fileBox(file: string) {
   return FileBox.fromBase64((await fs.readFile(file)).toString('base64'), path.basename(file));
 }
+
+/**
+ * A personal WeChat account sees every group message and can @ anyone natively; what it cannot
+ * promise is staying logged in. Pace is the account's safety, not a documented platform limit.
+ */
+export const WECHATY_CAPABILITIES: ChannelCapabilities = { ...FULL_CAPABILITIES, maxTextLength: CHAT_TEXT_LIMIT };
 
 export type WechatyChat = ChatPort & {
   /** The mock puppet's world: create contacts and rooms, log the bot in, make contacts talk. */
@@ -106,6 +112,7 @@ export function createWechatyChat(opts: WechatyChatOptions): WechatyChat {
 
   return {
     channel: 'wechaty',
+    capabilities: WECHATY_CAPABILITIES,
     ...(mocker ? { mocker } : {}),
     status: () => state,
     onMessage(handler) {
@@ -125,12 +132,13 @@ export function createWechatyChat(opts: WechatyChatOptions): WechatyChat {
       })();
       await ready;
     },
-    async send(msg: OutgoingMessage) {
+    async send(msg: OutgoingMessage): Promise<SendReceipt> {
       const b = bot;
       if (!b || state !== 'logged_in' || !b.isLoggedIn) {
         throw new ChatError('CHAT_UNAVAILABLE', `微信未登录（状态 ${state}），消息留在发件箱稍后发送`, '扫码登录后会自动补发');
       }
       const parts = splitLongText(msg.text);
+      const degraded: string[] = [];
       try {
         if (msg.target.kind === 'group') {
           const room = await findRoom(b, msg.target.ref);
@@ -138,9 +146,10 @@ export function createWechatyChat(opts: WechatyChatOptions): WechatyChat {
           // Group members who are not the bot's friends are found among the room's members.
           const wanted = msg.mentions ?? [];
           const members = wanted.length ? await room.memberAll().catch(() => [] as Contact[]) : [];
-          const mentions = (
-            await Promise.all(wanted.map(async (id) => members.find((c) => c.id === id) ?? (await findContact(b, id))))
-          ).filter((c): c is Contact => !!c);
+          const found = await Promise.all(wanted.map(async (id) => members.find((c) => c.id === id) ?? (await findContact(b, id))));
+          const mentions = found.filter((c): c is Contact => !!c);
+          const missing = wanted.filter((_, i) => !found[i]);
+          if (missing.length) degraded.push(`${missing.length} 个被@的人不在群内，未能@：${missing.map((id) => msg.mentionNames?.[id] ?? id).join('、')}`);
           for (const [i, part] of parts.entries()) {
             // @-mention once, on the first part; the rest continue the same message.
             if (i === 0 && mentions.length > 0) await room.say(part, ...mentions);
@@ -157,6 +166,7 @@ export function createWechatyChat(opts: WechatyChatOptions): WechatyChat {
         if (e instanceof ChatError) throw e;
         throw new ChatError('CHAT_UNAVAILABLE', `发送失败：${(e as Error).message}`, undefined, { cause: e });
       }
+      return { degraded };
     },
     close() {
       return (closing ??= (async () => {

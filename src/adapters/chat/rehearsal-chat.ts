@@ -1,9 +1,12 @@
-import type { ChatPort, ChatStatus, IncomingMessage, OutgoingMessage } from '../../ports/chat.ts';
+import { FULL_CAPABILITIES, type ChannelCapabilities, type ChatPort, type ChatStatus, type IncomingMessage, type OutgoingMessage } from '../../ports/chat.ts';
 import type { Clock } from '../../ports/clock.ts';
 
 export interface DeliveredMessage extends OutgoingMessage {
   at: Date;
 }
+
+/** The rehearsal chat stands in for the best channel: Wechaty's capabilities, without its text limit. */
+export const REHEARSAL_CAPABILITIES: ChannelCapabilities = { ...FULL_CAPABILITIES, maxTextLength: 100_000 };
 
 /**
  * A chat that lives in the process: what the bot sends is kept in order with the time it left, and
@@ -17,6 +20,7 @@ export function createRehearsalChat(clock: Clock): ChatPort & { sent: DeliveredM
   let status: ChatStatus = 'logged_in';
   return {
     channel: 'rehearsal',
+    capabilities: REHEARSAL_CAPABILITIES,
     sent,
     async start() {
       status = 'logged_in';
@@ -27,6 +31,7 @@ export function createRehearsalChat(clock: Clock): ChatPort & { sent: DeliveredM
     status: () => status,
     async send(msg) {
       sent.push({ ...msg, at: clock.now() });
+      return { degraded: [] };
     },
     onMessage(h) {
       handlers.push(h);
