@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { joinBrokenWords, normaliseText, originalFinder } from '../domain/plan/normalise-text.ts';
 import { parsePlanTable } from '../domain/plan/parse-plan-table.ts';
 import { parsePlanText } from '../domain/plan/parse-plan-text.ts';
 import { resolvePlanUnits } from '../domain/plan/resolve-plan-units.ts';
@@ -12,13 +13,36 @@ export interface ImportOptions {
   directory: UnitDirectory;
 }
 
-/** Parses what a file holds and resolves its units; never touches the database. */
+/**
+ * Parses what a file holds and resolves its units; never touches the database. The parsers read
+ * the normalised text (simplified characters, half-width digits); each task's text and title are
+ * then given back as printed (with words a PDF's line breaks split joined again).
+ */
 export function parsePlanSource(source: PlanSource, opts: ImportOptions): ParsedPlan {
+  const { normalised, restore } = normaliseSource(source);
   const parsed =
-    source.kind === 'text'
-      ? parsePlanText(source.lines, { document: source.document, year: opts.year })
-      : parsePlanTable(source.rows, { document: source.document, year: opts.year, cellName: source.cellName, title: source.title });
+    normalised.kind === 'text'
+      ? parsePlanText(normalised.lines, { document: normalised.document, year: opts.year })
+      : parsePlanTable(normalised.rows, { document: normalised.document, year: opts.year, cellName: normalised.cellName, title: normalised.title });
+  // Only where lines were broken by the layout: a space a plan printed ("打通断头路 畅通微循环") stays.
+  const join = source.kind === 'table' && source.rewrapped ? joinBrokenWords : (s: string) => s;
+  for (const t of parsed.tasks) {
+    t.text = join(restore(t.text));
+    if (t.title) t.title = join(restore(t.title));
+  }
   return resolvePlanUnits(parsed, indexDirectory(opts.directory));
+}
+
+function normaliseSource(source: PlanSource): { normalised: PlanSource; restore: (s: string) => string } {
+  if (source.kind === 'text') {
+    const lines = source.lines.map((l) => ({ no: l.no, text: normaliseText(l.text) }));
+    const restore = originalFinder(source.lines.map((l) => l.text).join('\n'), lines.map((l) => l.text).join('\n'));
+    return { normalised: { ...source, lines }, restore };
+  }
+  const rows = source.rows.map((r) => ({ row: r.row, cells: r.cells.map(normaliseText) }));
+  const flat = (rs: typeof rows) => rs.map((r) => r.cells.join('\n')).join('\n');
+  const title = source.title == null ? undefined : normaliseText(source.title);
+  return { normalised: { ...source, rows, ...(title != null ? { title } : {}) }, restore: originalFinder(flat(source.rows), flat(rows)) };
 }
 
 export async function importPlanFile(file: string, opts: ImportOptions): Promise<ParsedPlan> {

@@ -26,7 +26,7 @@ export interface TableOptions {
   title?: string | undefined;
 }
 
-type Column = 'no' | 'section' | 'text' | 'detail' | 'leaders' | AssignmentRole | 'deadline' | 'status' | 'percent' | 'latest';
+export type Column = 'no' | 'section' | 'text' | 'detail' | 'leaders' | AssignmentRole | 'deadline' | 'status' | 'percent' | 'latest';
 
 const HEADERS: [Column, RegExp][] = [
   ['no', /^(序号|编号|序|任务编号|No\.?)$/i],
@@ -54,7 +54,7 @@ const LOOSE_HEADERS: [Column, RegExp][] = [
   ['text', /内容|措施|任务|目标|事项|名称/],
 ];
 
-function columnOf(header: string): Column | null {
+export function columnOf(header: string): Column | null {
   const h = header.replace(/[\s\u3000]+/g, '');
   for (const [col, re] of HEADERS) if (re.test(h)) return col;
   if (h.length > 12) return null;
