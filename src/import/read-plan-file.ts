@@ -76,7 +76,9 @@ export async function readPlanFile(file: string, limits: ImportLimits = IMPORT_L
 /** A .docx/.xlsx is a zip: its XML is sized from the directory before any library inflates it. */
 function checkPackage(buf: Buffer, document: string, folder: string, maxXml: number, app: string): void {
   const entries = zipEntries(buf);
-  if (!entries) throw new InputError('IMPORT_INVALID', `${document} 不是有效的 ${app} 文件（文件已损坏或不是 Office 格式）`, `用 ${app}/WPS 打开后重新另存再导入`);
+  if (!entries) {
+    throw new InputError('IMPORT_INVALID', `${document} 不是有效的 ${app === 'Word' ? 'Word（.docx）' : 'Excel 工作簿（.xlsx）'}文件：文件已损坏或不是 Office 格式`, `用 ${app}/WPS 打开后另存为 ${app === 'Word' ? '.docx' : '.xlsx'} 再导入`);
+  }
   const xml = entries.filter((e) => e.name.startsWith(folder) && e.name.endsWith('.xml')).reduce((n, e) => n + e.size, 0);
   if (xml > maxXml) {
     throw new InputError(
@@ -187,7 +189,7 @@ function countReplacement(s: string): number {
 /** UTF-16 saved without a BOM: in Chinese and ASCII text one byte of each pair is mostly zero for ASCII. */
 function utf16WithoutBom(buf: Buffer): 'utf16le' | 'utf16be' | null {
   const n = Math.min(buf.length - (buf.length % 2), 4096);
-  if (n < 8) return null;
+  if (n < 32) return null;
   let evenZero = 0;
   let oddZero = 0;
   for (let i = 0; i < n; i += 2) {
@@ -196,9 +198,9 @@ function utf16WithoutBom(buf: Buffer): 'utf16le' | 'utf16be' | null {
   }
   const pairs = n / 2;
   // Newlines, digits and punctuation give zero bytes on one side only; binary gives them on both.
-  if (oddZero > pairs * 0.1 && evenZero < pairs * 0.02) return 'utf16le';
-  if (evenZero > pairs * 0.1 && oddZero < pairs * 0.02) return 'utf16be';
-  return null;
+  const guess = oddZero > pairs * 0.1 && evenZero < pairs * 0.02 ? 'utf16le' : evenZero > pairs * 0.1 && oddZero < pairs * 0.02 ? 'utf16be' : null;
+  // Text has no control characters but line breaks and tabs.
+  return guess && !/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(iconv.decode(buf.subarray(0, n), guess)) ? guess : null;
 }
 
 /**
