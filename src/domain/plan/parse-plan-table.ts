@@ -1,6 +1,6 @@
 import { InputError } from '../../errors.ts';
 import { pickTitleAbove } from './document-header.ts';
-import { milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
+import { deadlineInText, milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
 import { labelsOf } from './labels.ts';
 import { readMarker } from './numbering.ts';
 import { leadPhrase, yearFrom } from './parse-plan-text.ts';
@@ -224,10 +224,10 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
         units.push({ role: lead ? 'lead' : role, rawName: name, ordinal: units.length, collective: false, resolved: null, suggestions: [] });
       }
     }
-    const deadlineText = cell(r, 'deadline') || null;
+    const deadlineText = cell(r, 'deadline') || deadlineInText(text, { year });
     const deadline = normaliseDeadline(deadlineText, { year });
     if (deadlineText && deadline.kind === 'none') {
-      warnings.push({ cell: opts.cellName(cols.get('deadline')!, r.row), code: 'deadline', message: `完成时限“${deadlineText}”无法换算成日期` });
+      warnings.push({ cell: opts.cellName(cols.get('deadline') ?? textCol, r.row), code: 'deadline', message: `完成时限“${deadlineText}”无法换算成日期` });
     }
     if (units.length === 0) {
       warnings.push({ cell: opts.cellName(textCol, r.row), code: 'no_units', message: `任务 ${no} 没有写明责任单位` });

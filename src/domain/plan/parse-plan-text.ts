@@ -1,4 +1,4 @@
-import { extractMilestones, milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
+import { deadlineInText, extractMilestones, milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
 import { isFurniture, readDocumentHeader, type SourceLine } from './document-header.ts';
 import { findMechanisms } from './mechanisms.ts';
 import { newNumberingState, placeMarker, readMarker, type Marker } from './numbering.ts';
@@ -225,7 +225,8 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     const r: Responsibility = {
       leaders: own.leaders.length ? own.leaders : up.leaders,
       units: own.units.length ? own.units : up.units,
-      deadlineText: own.deadlineText ?? up.deadlineText,
+      // No 完成时限 anywhere: a "…9月底前建成…" in the item's own words is its deadline.
+      deadlineText: own.deadlineText ?? up.deadlineText ?? deadlineInText(text, { year }),
     };
     const ancestors: Block[] = [];
     for (let p = b.parent; p; p = p.parent) ancestors.unshift(p);
