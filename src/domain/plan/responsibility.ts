@@ -13,7 +13,39 @@ type KeyKind = LabelRole;
 
 const KEY_KIND = LABEL_ROLE;
 const KEY_SOURCE = LABEL_SOURCE;
-const KEY_RE = () => new RegExp(`(${KEY_SOURCE})\\s*[:：]`, 'g');
+const LONGEST_LABEL = Math.max(...[...KEY_KIND.keys()].map((k) => k.length));
+
+interface KeyMatch {
+  /** Where the label starts. */
+  index: number;
+  label: string;
+  /** Just after the colon. */
+  end: number;
+}
+
+/**
+ * Every "label：" in the text, left to right: found from the colons, each checked against the
+ * labels table by the words just before it — linear in the text, whatever the table's size (one
+ * regular expression of ~150 alternatives tried at every position was the slowest step of import).
+ */
+export function findKeys(text: string): KeyMatch[] {
+  const out: KeyMatch[] = [];
+  const colons = /[:：]/g;
+  for (let hit = colons.exec(text); hit; hit = colons.exec(text)) {
+    const c = hit.index;
+    let before = c;
+    while (before > 0 && /\s/.test(text[before - 1]!)) before--;
+    for (let len = Math.min(LONGEST_LABEL, before); len >= 2; len--) {
+      const label = text.slice(before - len, before);
+      if (KEY_KIND.has(label)) {
+        // Not the tail of a longer word: 协同责任单位 is found as itself, not as 责任单位.
+        if (out.length === 0 || out[out.length - 1]!.end <= before - len) out.push({ index: before - len, label, end: c + 1 });
+        break;
+      }
+    }
+  }
+  return out;
+}
 export const STARTS_WITH_KEY = new RegExp(`^\\s*[（(〔【\\[]?\\s*(?:${KEY_SOURCE})\\s*[:：]`);
 
 export interface Responsibility {
@@ -29,11 +61,11 @@ export function emptyResponsibility(): Responsibility {
 /** Reads "牵头领导：杨峰；责任单位：区科工局；参加单位：…。完成时限：2024年12月底". */
 export function parseResponsibility(content: string, into: Responsibility = emptyResponsibility()): Responsibility {
   const s = content.replace(/\*\*/g, '');
-  const keys = [...s.matchAll(KEY_RE())];
+  const keys = findKeys(s);
   keys.forEach((m, i) => {
-    const kind: KeyKind = KEY_KIND.get(m[1]!)!;
-    const start = m.index! + m[0].length;
-    const end = i + 1 < keys.length ? keys[i + 1]!.index! : s.length;
+    const kind: KeyKind = KEY_KIND.get(m.label)!;
+    const start = m.end;
+    const end = i + 1 < keys.length ? keys[i + 1]!.index : s.length;
     const value = dropUnmatchedClosers(s.slice(start, end).replace(/[\s；;。.，,]+$/u, '')).trim();
     if (!value) return;
     if (kind === 'leaders') into.leaders.push(...splitPersonList(value));
@@ -156,7 +188,7 @@ export function findResponsibilitySpans(text: string): Span[] {
         if (STARTS_WITH_KEY.test(content)) spans.push({ start: openAt, end: i + 1, content });
         else {
           // "（区发改委牵头，区财政局配合；完成时限：…）": keyless units, then keys.
-          const firstKey = content.search(KEY_RE());
+          const firstKey = findKeys(content)[0]?.index ?? -1;
           const head = firstKey >= 0 ? content.slice(0, firstKey).replace(/[；;，,。\s]+$/u, '') : content;
           const keyless = keylessMarkup(head);
           if (keyless) spans.push({ start: openAt, end: i + 1, content: firstKey >= 0 ? `${keyless}；${content.slice(firstKey)}` : keyless });
@@ -170,10 +202,11 @@ export function findResponsibilitySpans(text: string): Span[] {
     if (STARTS_WITH_KEY.test(content)) spans.push({ start: openAt, end: text.length, content });
   }
   if (spans.length > 0) return spans;
-  const keys = [...text.matchAll(KEY_RE())];
+  const keys = findKeys(text);
   const atBoundary = keys.find((m) => m.index === 0 || /[。；;.!！\n\s]/.test(text[m.index - 1]!));
   // A scrape can lose the opening bracket and the full stop before it: "…攻坚战责任单位:区发改委)".
-  const lastResort = keys.find((m) => /[)）〕】\]]\s*$/.test(text) || m.index > text.length / 2);
+  const closesAtEnd = /[)）〕】\]]\s*$/.test(text.slice(-50));
+  const lastResort = keys.find((m) => closesAtEnd || m.index > text.length / 2);
   const m = atBoundary ?? lastResort;
   if (!m) return [];
   // Keys just before it in the same run belong to the same markup.
