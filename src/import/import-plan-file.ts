@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { joinBrokenWords, normaliseText, originalFinder } from '../domain/plan/normalise-text.ts';
+import { hasTraditional, joinBrokenWords, normaliseText, originalFinder } from '../domain/plan/normalise-text.ts';
 import { parsePlanTable } from '../domain/plan/parse-plan-table.ts';
 import { parsePlanText } from '../domain/plan/parse-plan-text.ts';
 import { resolvePlanUnits } from '../domain/plan/resolve-plan-units.ts';
@@ -30,19 +30,28 @@ export function parsePlanSource(source: PlanSource, opts: ImportOptions): Parsed
     t.text = join(restore(t.text));
     if (t.title) t.title = join(restore(t.title));
   }
+  // Headings and the title as printed too (looked up once each: many tasks share a heading).
+  const asPrinted = new Map<string, string>();
+  const heading = (s: string) => asPrinted.get(s) ?? asPrinted.set(s, restore(s)).get(s)!;
+  parsed.title = heading(parsed.title);
+  for (const sec of parsed.sections) sec.title = heading(sec.title);
+  for (const t of parsed.tasks) t.sections = t.sections.map(heading);
   return resolvePlanUnits(parsed, indexDirectory(opts.directory));
 }
 
 function normaliseSource(source: PlanSource): { normalised: PlanSource; restore: (s: string) => string } {
+  const original = source.kind === 'text' ? source.lines.map((l) => l.text).join('\n') : source.rows.map((r) => r.cells.join('\n')).join('\n');
+  // Decided for the whole document: a heading may hold no character that tells.
+  const traditional = hasTraditional(original);
+  const norm = (s: string) => normaliseText(s, traditional);
   if (source.kind === 'text') {
-    const lines = source.lines.map((l) => ({ no: l.no, text: normaliseText(l.text) }));
-    const restore = originalFinder(source.lines.map((l) => l.text).join('\n'), lines.map((l) => l.text).join('\n'));
-    return { normalised: { ...source, lines }, restore };
+    const lines = source.lines.map((l) => ({ no: l.no, text: norm(l.text) }));
+    return { normalised: { ...source, lines }, restore: originalFinder(original, lines.map((l) => l.text).join('\n')) };
   }
-  const rows = source.rows.map((r) => ({ row: r.row, cells: r.cells.map(normaliseText) }));
-  const flat = (rs: typeof rows) => rs.map((r) => r.cells.join('\n')).join('\n');
-  const title = source.title == null ? undefined : normaliseText(source.title);
-  return { normalised: { ...source, rows, ...(title != null ? { title } : {}) }, restore: originalFinder(flat(source.rows), flat(rows)) };
+  const rows = source.rows.map((r) => ({ row: r.row, cells: r.cells.map(norm) }));
+  const title = source.title == null ? undefined : norm(source.title);
+  const restore = originalFinder(original + (source.title ? `\n${source.title}` : ''), rows.map((r) => r.cells.join('\n')).join('\n') + (title ? `\n${title}` : ''));
+  return { normalised: { ...source, rows, ...(title != null ? { title } : {}) }, restore };
 }
 
 export async function importPlanFile(file: string, opts: ImportOptions): Promise<ParsedPlan> {

@@ -135,7 +135,8 @@ function tableRows(lines: Line[]): TableRow[] | null {
   rows.push({ row: headerAt + 1, cells: names });
   let cur: string[][] | null = null;
   const flush = () => {
-    if (cur) rows.push({ row: rows.length + 1, cells: cur.map((parts) => parts.join('\n')) });
+    // A cell's lines are where the layout wrapped it ("区城管局、各" / "街道"): joined without a break.
+    if (cur) rows.push({ row: rows.length + 1, cells: cur.map((parts) => parts.join('')) });
     cur = null;
   };
   for (const line of lines.slice(headerAt + 1)) {

@@ -27,9 +27,13 @@ export function toHalfWidth(text: string): string {
   return text.replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF05]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 }
 
-/** Traditional → simplified, one character for one character (see the module comment). */
-export function simplify(text: string): string {
-  if (!hasTraditional(text)) return text;
+/**
+ * Traditional → simplified, one character for one character (see the module comment). `known`:
+ * the caller already knows the document is in traditional characters (a heading such as 強化要素保障
+ * holds none of the hint characters and must still be converted).
+ */
+export function simplify(text: string, known = false): string {
+  if (!known && !hasTraditional(text)) return text;
   const whole = toSimplified(text);
   if (whole.length === text.length) return whole;
   // A phrase mapping changed the length: convert character by character to keep positions.
@@ -41,8 +45,8 @@ export function simplify(text: string): string {
   return out;
 }
 
-export function normaliseText(text: string): string {
-  return toHalfWidth(simplify(text));
+export function normaliseText(text: string, traditional = false): string {
+  return toHalfWidth(simplify(text, traditional));
 }
 
 /**

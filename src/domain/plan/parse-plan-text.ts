@@ -312,9 +312,20 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     if (!groupOf.has(b.parent)) groupOf.set(b.parent, groupOf.size);
     return `${groupOf.get(b.parent)}|${b.marker.style}`;
   };
-  for (const b of blocks) if (isTask(b)) taskCount.set(keyOf(b), (taskCount.get(keyOf(b)) ?? 0) + 1);
+  // Items of the same style at the same depth under other headings count for prose markup: "3.…，
+  // 镇建设办负责，11月底前完成。" under 二、 beside 1. and 2. with bracketed markup under 一、.
+  const tasksAtDepth = new Map<string, number>();
+  for (const b of blocks) {
+    if (!isTask(b)) continue;
+    taskCount.set(keyOf(b), (taskCount.get(keyOf(b)) ?? 0) + 1);
+    tasksAtDepth.set(`${b.level}|${b.marker.style}`, 1);
+  }
   const taskBlocks = blocks.filter((b) => {
     if (isTask(b)) return true;
+    if (b.children.length === 0 && !isHeading(b) && !(taskCount.get(keyOf(b)) ?? 0) && info.get(b)!.prose && tasksAtDepth.has(`${b.level}|${b.marker.style}`) && !underArrangements(b)) {
+      info.get(b)!.resp = info.get(b)!.prose;
+      return true;
+    }
     if (b.children.length === 0 && !isHeading(b) && (taskCount.get(keyOf(b)) ?? 0) > 0) {
       const prose = info.get(b)!.prose;
       if (prose && !underArrangements(b)) {
