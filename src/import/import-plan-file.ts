@@ -45,7 +45,11 @@ function normaliseSource(source: PlanSource): { normalised: PlanSource; restore:
   const traditional = hasTraditional(original);
   const norm = (s: string) => normaliseText(s, traditional);
   if (source.kind === 'text') {
-    const lines = source.lines.map((l) => ({ no: l.no, text: norm(l.text) }));
+    // Converted in one call (the converter's cost is per call as much as per character); one
+    // character for one, so the lines split back where they were.
+    const whole = norm(original);
+    const texts = whole.length === original.length ? whole.split('\n') : source.lines.map((l) => norm(l.text));
+    const lines = source.lines.map((l, i) => ({ no: l.no, text: texts[i] ?? norm(l.text) }));
     return { normalised: { ...source, lines }, restore: originalFinder(original, lines.map((l) => l.text).join('\n')) };
   }
   const rows = source.rows.map((r) => ({ row: r.row, cells: r.cells.map(norm) }));
