@@ -1,7 +1,7 @@
 import type { AssignmentRole } from './plan-types.ts';
 import { CLAUSE_ENDINGS, LABEL_ROLE, LABEL_SOURCE, type LabelRole } from './labels.ts';
 import { findDateMentions } from './normalise-deadline.ts';
-import { isCollectiveName, splitPersonList, splitUnitList, stripLeadMarker } from './split-names.ts';
+import { looksLikeUnit, splitPersonList, splitUnitList, stripLeadMarker } from './split-names.ts';
 
 /**
  * The responsibility markup of the genre: 牵头领导 / 责任领导 / 分管领导, 牵头单位 / 责任单位 / 参加单位 /
@@ -87,10 +87,9 @@ export function parseResponsibility(content: string, into: Responsibility = empt
 
 const ROLE_KEY: Record<AssignmentRole, string> = { lead: '牵头单位', responsible: '责任单位', participating: '配合单位' };
 
-const UNIT_END = /[局委办部室处心院司队所府会站位门区镇道乡村组班]$/;
 const looksLikeUnits = (list: string): boolean => {
   const names = splitUnitList(list);
-  return names.length > 0 && names.every((n) => UNIT_END.test(n) || isCollectiveName(n));
+  return names.length > 0 && names.every(looksLikeUnit);
 };
 
 /**

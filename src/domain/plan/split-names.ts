@@ -42,7 +42,8 @@ function splitOutsideBrackets(s: string, seps: RegExp, keepCollectives = false):
 }
 
 const UNIT_END = /[局委办部室处心院司队所府会站位门区镇道乡村组班]$|[（(][^）)]*[）)]$/;
-const looksLikeUnit = (name: string): boolean => UNIT_END.test(name) || isCollectiveName(name);
+/** A name that reads as a unit: ends like one (局, 委, 办, 镇, 街道 …) or is a collective phrase. */
+export const looksLikeUnit = (name: string): boolean => UNIT_END.test(name) || isCollectiveName(name);
 
 function clean(name: string): string {
   return name
