@@ -3,7 +3,13 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
 import { pickTitleAbove } from '../domain/plan/document-header.ts';
+import iconv from 'iconv-lite';
 import { InputError } from '../errors.ts';
+import { formatBytes, IMPORT_LIMITS, type ImportLimits } from './import-limits.ts';
+import { readLegacyWord } from './read-legacy-word.ts';
+import { readPdf } from './read-pdf.ts';
+import { zipEntries } from './zip-entries.ts';
+import { tableFromText } from '../domain/plan/text-tables.ts';
 import { toSourceLines } from '../domain/plan/parse-plan-text.ts';
 import { columnLetter, findHeader, type TableRow } from '../domain/plan/parse-plan-table.ts';
 import type { SourceLine } from '../domain/plan/document-header.ts';
@@ -11,27 +17,76 @@ import type { SourceLine } from '../domain/plan/document-header.ts';
 /** What a file holds, in the two shapes the parsers take. */
 export type PlanSource =
   | { kind: 'text'; document: string; lines: SourceLine[] }
-  | { kind: 'table'; document: string; rows: TableRow[]; cellName: (col: number, row: number) => string; title?: string };
+  | {
+      kind: 'table';
+      document: string;
+      rows: TableRow[];
+      cellName: (col: number, row: number) => string;
+      title?: string;
+      /** Cells re-formed from broken lines (PDF, cells pasted one per line): "工作机 制" is one word. */
+      rewrapped?: boolean;
+    };
 
 const xlsxCell = (col: number, row: number) => `${columnLetter(col)}${row}`;
 const textCell = (col: number, row: number) => `第${row}行第${col + 1}列`;
 
-export async function readPlanFile(file: string): Promise<PlanSource> {
+export async function readPlanFile(file: string, limits: ImportLimits = IMPORT_LIMITS): Promise<PlanSource> {
   const document = path.basename(file);
   if (!fs.existsSync(file)) throw new InputError('NOT_FOUND', `找不到文件 ${file}`, '检查路径是否正确');
-  if (fs.statSync(file).isDirectory()) throw new InputError('IMPORT_INVALID', `${file} 是目录，不是文件`, `导入目录中的文件，例如 duban import ${path.join(file, '*.docx')}`);
+  const stat = fs.statSync(file);
+  if (stat.isDirectory()) throw new InputError('IMPORT_INVALID', `${file} 是目录，不是文件`, `导入目录中的文件，例如 duban import ${path.join(file, '*.docx')}`);
+  const ext = path.extname(file).toLowerCase();
+  const packaged = ext === '.docx' || ext === '.xlsx' || ext === '.pdf';
+  const max = packaged ? limits.maxBinaryBytes : limits.maxTextBytes;
+  // Checked before reading: a 50 MB text is refused at once, not after minutes of parsing.
+  if (stat.size > max) {
+    throw new InputError(
+      'IMPORT_INVALID',
+      `${document} 有 ${formatBytes(stat.size)}，超过${packaged ? ' Word/Excel/PDF 文件' : '文本文件'}的导入上限 ${formatBytes(max)}`,
+      '确认选对了文件；任务台账很大时请按部分拆分成几个文件导入',
+    );
+  }
   const buf = fs.readFileSync(file);
   if (buf.length === 0) throw new InputError('IMPORT_INVALID', `${document} 是空文件，没有可导入的内容`, '确认导出或复制时文件内容没有丢失');
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.xlsx') return readWorkbook(buf, document);
-  if (ext === '.docx') return readWordFile(buf, document);
-  if (ext === '.doc' || ext === '.xls' || ext === '.wps' || ext === '.et') {
-    throw new InputError('IMPORT_INVALID', `${document} 是旧版 Office 格式，无法直接读取`, '用 Office/WPS 另存为 .docx 或 .xlsx 后再导入');
+  // What the bytes are beats what the name says: a PDF or an old .doc saved as .txt is read as such.
+  const kind = buf.subarray(0, 5).toString('latin1') === '%PDF-' ? '.pdf' : buf.readUInt32BE(0) === 0xd0cf11e0 && ext !== '.xls' && ext !== '.et' ? '.doc' : ext;
+  if (kind === '.xlsx') {
+    checkPackage(buf, document, 'xl/', limits.maxXlsxXmlBytes, 'Excel');
+    return readWorkbook(buf, document);
+  }
+  if (kind === '.docx') {
+    checkPackage(buf, document, 'word/', limits.maxDocxXmlBytes, 'Word');
+    return readWordFile(buf, document);
+  }
+  if (kind === '.pdf') {
+    const pdf = await readPdf(buf, document, limits);
+    if (pdf.kind === 'table') return { kind: 'table', document, rows: pdf.rows, cellName: (col, r) => `PDF表格第${r}行第${col + 1}列`, rewrapped: true };
+    return sourceFromText(pdf.text, document, limits);
+  }
+  if (kind === '.doc' || kind === '.wps') return sourceFromText(await readLegacyWord(buf, document), document, limits);
+  if (kind === '.xls' || kind === '.et') {
+    throw new InputError('IMPORT_INVALID', `${document} 是旧版 Excel 格式，无法直接读取`, '用 Excel/WPS 另存为 .xlsx 后再导入');
   }
   const text = decodeText(buf, document);
-  if (ext === '.html' || ext === '.htm') return sourceFromText(webPageText(text), document);
+  if (ext === '.html' || ext === '.htm') return sourceFromText(webPageText(text), document, limits);
   if (ext === '.csv') return csvSource(text, document);
-  return sourceFromText(text, document);
+  return sourceFromText(text, document, limits);
+}
+
+/** A .docx/.xlsx is a zip: its XML is sized from the directory before any library inflates it. */
+function checkPackage(buf: Buffer, document: string, folder: string, maxXml: number, app: string): void {
+  const entries = zipEntries(buf);
+  if (!entries) {
+    throw new InputError('IMPORT_INVALID', `${document} 不是有效的 ${app === 'Word' ? 'Word（.docx）' : 'Excel 工作簿（.xlsx）'}文件：文件已损坏或不是 Office 格式`, `用 ${app}/WPS 打开后另存为 ${app === 'Word' ? '.docx' : '.xlsx'} 再导入`);
+  }
+  const xml = entries.filter((e) => e.name.startsWith(folder) && e.name.endsWith('.xml')).reduce((n, e) => n + e.size, 0);
+  if (xml > maxXml) {
+    throw new InputError(
+      'IMPORT_INVALID',
+      `${document} 解压后的文档内容有 ${Number.isFinite(xml) ? formatBytes(xml) : '超过 4 GB'}，超过导入上限 ${formatBytes(maxXml)}`,
+      app === 'Word' ? '很大的任务表请另存为 .xlsx（Excel）或按部分拆分后再导入' : '请删除无关的工作表或按部分拆分后再导入',
+    );
+  }
 }
 
 /** A saved web page → its visible text, a line per block; table cells become tab-separated. */
@@ -101,23 +156,64 @@ export function delimitedRows(text: string, delimiter: ',' | '\t'): TableRow[] {
   return rows;
 }
 
-/** UTF-8, else GBK (common for files saved on Chinese Windows); binary content is refused. */
+/**
+ * Text in the encodings Chinese offices save in: UTF-8 (with or without BOM), UTF-16 (Notepad's
+ * "Unicode", with a BOM or recognised by its zero bytes) and GBK/GB18030 (Chinese Windows). Only
+ * what is none of these is refused.
+ */
 export function decodeText(buf: Buffer, document: string): string {
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.toString('utf8', 3);
+  if (buf[0] === 0xff && buf[1] === 0xfe) return iconv.decode(buf, 'utf16le');
+  if (buf[0] === 0xfe && buf[1] === 0xff) return iconv.decode(buf, 'utf16be');
+  const utf16 = utf16WithoutBom(buf);
+  if (utf16) return iconv.decode(buf, utf16);
   const nul = buf.indexOf(0);
   if (nul >= 0 && nul < 8192) {
-    throw new InputError('IMPORT_INVALID', `${document} 不是文本文件（第 ${nul + 1} 字节起是二进制内容）`, '请导入 .txt、.docx 或 .xlsx 文件；若是 PDF 或图片，请先转成文字');
+    throw new InputError('IMPORT_INVALID', `${document} 不是文本文件（第 ${nul + 1} 字节起是二进制内容）`, '请导入 .txt、.docx、.xlsx、.pdf 或 .doc 文件；图片请先识别成文字');
   }
   const utf8 = new TextDecoder('utf-8').decode(buf);
-  const bad = (utf8.match(/\uFFFD/g) ?? []).length;
+  const bad = countReplacement(utf8);
   if (bad === 0) return utf8;
-  const gbk = new TextDecoder('gbk').decode(buf);
-  if ((gbk.match(/\uFFFD/g) ?? []).length < bad / 4 && /[\u4e00-\u9fa5]/.test(gbk)) return gbk;
+  const gbk = iconv.decode(buf, 'gb18030');
+  if (countReplacement(gbk) < bad / 4 && /[\u4e00-\u9fa5]/.test(gbk)) return gbk;
   const lineNo = utf8.slice(0, utf8.indexOf('\uFFFD')).split('\n').length;
-  throw new InputError('IMPORT_INVALID', `${document} 第${lineNo}行起无法按文字读取（既不是 UTF-8 也不是 GBK 编码）`, '用记事本另存为 UTF-8 编码后再导入');
+  throw new InputError('IMPORT_INVALID', `${document} 第${lineNo}行起无法按文字读取（不是 UTF-8、UTF-16 或 GBK 编码）`, '用记事本另存为 UTF-8 编码后再导入');
 }
 
-/** Text as read from a file: running text, or a tab-separated ledger when it has a header row. */
-export function sourceFromText(text: string, document: string): PlanSource {
+function countReplacement(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\uFFFD'); i >= 0; i = s.indexOf('\uFFFD', i + 1)) n++;
+  return n;
+}
+
+/** UTF-16 saved without a BOM: in Chinese and ASCII text one byte of each pair is mostly zero for ASCII. */
+function utf16WithoutBom(buf: Buffer): 'utf16le' | 'utf16be' | null {
+  const n = Math.min(buf.length - (buf.length % 2), 4096);
+  if (n < 32) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (buf[i] === 0) evenZero++;
+    if (buf[i + 1] === 0) oddZero++;
+  }
+  const pairs = n / 2;
+  // Newlines, digits and punctuation give zero bytes on one side only; binary gives them on both.
+  const guess = oddZero > pairs * 0.1 && evenZero < pairs * 0.02 ? 'utf16le' : evenZero > pairs * 0.1 && oddZero < pairs * 0.02 ? 'utf16be' : null;
+  // Text has no control characters but line breaks and tabs.
+  return guess && !/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(iconv.decode(buf.subarray(0, n), guess)) ? guess : null;
+}
+
+/**
+ * Text as read from a file: running text, or a ledger when it is laid out as one — tab-separated
+ * rows, pipe rows, or one cell per line under a header (tableFromText) — so a pasted table goes
+ * through the same table parser as a workbook.
+ */
+export function sourceFromText(text: string, document: string, limits: ImportLimits = IMPORT_LIMITS): PlanSource {
+  let lineCount = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCount++;
+  if (lineCount > limits.maxLines) {
+    throw new InputError('IMPORT_INVALID', `${document} 有 ${lineCount} 行，超过导入上限 ${limits.maxLines} 行`, '确认选对了文件；很大的台账请按部分拆分后导入');
+  }
   const lines = toSourceLines(text);
   if (lines.every((l) => !l.text.trim())) {
     throw new InputError('IMPORT_INVALID', `${document} 只有空白，没有可导入的内容`, '确认文件内容');
@@ -131,6 +227,8 @@ export function sourceFromText(text: string, document: string): PlanSource {
       return { kind: 'table', document, rows, cellName: textCell };
     }
   }
+  const pasted = tableFromText(lines);
+  if (pasted) return { kind: 'table', document, rows: pasted, cellName: textCell, rewrapped: true };
   return { kind: 'text', document, lines };
 }
 

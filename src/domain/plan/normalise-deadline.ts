@@ -51,7 +51,14 @@ function ymd(y: number, m: number, d: number): string | null {
   return `${y}-${pad(m)}-${pad(d)}`;
 }
 
-interface Rule {
+/**
+ * The deadline phrases of the genre, as a table: each rule a pattern (matched at a position), how it
+ * becomes a date, and examples with the date they mean in a plan of 2026 — the tests read every
+ * example, so adding a phrase means adding its example.
+ */
+export interface Rule {
+  name: string;
+  examples: [text: string, date: string][];
   re: RegExp;
   /** year → date for this match (null when impossible). */
   resolve(m: RegExpExecArray, year: number | null): string | null | undefined;
@@ -64,13 +71,17 @@ const yearOf = (m: RegExpExecArray, fallback: number | null): number | null => {
 };
 
 // Order matters: the longest, most specific forms first at any position.
-const RULES: Rule[] = [
+export const DEADLINE_PHRASES: readonly Rule[] = [
   {
+    name: 'date in figures',
+    examples: [['2026-06-30', '2026-06-30'], ['2026.9.1', '2026-09-01']],
     re: /(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)/y,
     resolve: (m) => ymd(Number(m[1]), Number(m[2]), Number(m[3])),
   },
   {
     // 2026.12 / 2026-09 / 2026/6: a month written in figures is its last day.
+    name: 'month in figures',
+    examples: [['2026.12', '2026-12-31'], ['2027-02', '2027-02-28']],
     re: /(\d{4})[-./．](\d{1,2})(?![\d.．/-])/y,
     resolve: (m) => {
       const y = Number(m[1]);
@@ -79,6 +90,8 @@ const RULES: Rule[] = [
     },
   },
   {
+    name: 'day of a month',
+    examples: [['6月30日前', '2026-06-30'], ['2027年3月1日', '2027-03-01'], ['十二月二十日', '2026-12-20']],
     re: new RegExp(`${YEAR}(${NUM})\\s*月\\s*(\\d{1,2}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\\s*[日号]`, 'y'),
     resolve: (m, fy) => {
       const y = yearOf(m, fy);
@@ -86,18 +99,22 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: new RegExp(`${YEAR}(${NUM})\\s*月\\s*(底|末|份|中旬|上旬|下旬|中)?`, 'y'),
+    name: 'month, its end or a part of it',
+    examples: [['9月底前', '2026-09-30'], ['2026年11月', '2026-11-30'], ['9月中旬', '2026-09-20'], ['3月上旬', '2026-03-10'], ['5月初', '2026-05-10'], ['次年3月', '2027-03-31']],
+    re: new RegExp(`${YEAR}(${NUM})\\s*月\\s*(底|末|份|中旬|上旬|下旬|初|中)?`, 'y'),
     resolve: (m, fy) => {
       const y = yearOf(m, fy);
       if (y == null) return null;
       const month = cnNumber(m[2]!);
       if (!(month >= 1 && month <= 12)) return undefined;
       const part = m[3];
-      const day = part === '上旬' ? 10 : part === '中旬' || part === '中' ? 20 : daysInMonth(y, month);
+      const day = part === '上旬' || part === '初' ? 10 : part === '中旬' || part === '中' ? 20 : daysInMonth(y, month);
       return ymd(y, month, day);
     },
   },
   {
+    name: 'quarter',
+    examples: [['三季度末', '2026-09-30'], ['第一季度', '2026-03-31'], ['2027年第2季度', '2027-06-30']],
     re: new RegExp(`${YEAR}第?\\s*([一二三四1-4])\\s*季度(?:末|底)?`, 'y'),
     resolve: (m, fy) => {
       const y = yearOf(m, fy);
@@ -107,7 +124,9 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: new RegExp(`${YEAR}(上半年|下半年|年中|年底|年末|年内|全年|本年度|今年底|今年内)`, 'y'),
+    name: 'half year or year end',
+    examples: [['上半年', '2026-06-30'], ['年底前', '2026-12-31'], ['全年', '2026-12-31'], ['年内', '2026-12-31'], ['当年', '2026-12-31'], ['年度内', '2026-12-31']],
+    re: new RegExp(`${YEAR}(上半年|下半年|年中|年底|年末|年内|全年|本年度|今年底|今年内|当年|年度内)`, 'y'),
     resolve: (m, fy) => {
       const y = yearOf(m, fy);
       if (y == null) return null;
@@ -117,6 +136,8 @@ const RULES: Rule[] = [
   {
     // 春节前 / 元旦前 / 国庆节前 / 五一前: the day before. Without a year, the next such day after the
     // plan's year has begun its work: 元旦 and 春节 of the following year, 国庆 and 五一 of the same.
+    name: 'before a holiday',
+    examples: [['春节前', '2027-02-05'], ['国庆节前', '2026-09-30'], ['五一前', '2026-04-30'], ['元旦前', '2026-12-31']],
     re: new RegExp(`${YEAR}(春节|元旦|国庆节?|五一|劳动节)\\s*(?:假期)?\\s*前`, 'y'),
     resolve: (m, fy) => {
       const explicit = m[1] !== undefined;
@@ -140,11 +161,15 @@ const RULES: Rule[] = [
   },
   {
     // 明年底 / 次年 alone: the end of the following year.
+    name: 'the following year',
+    examples: [['明年底前', '2027-12-31'], ['次年', '2027-12-31']],
     re: /(?:次|明|翌)\s*年(?:底|末|内|度)?(?!\s*(?:\d|[一二三四五六七八九十]+\s*月|第|[上下]半年|[一二三四]季度))/y,
     resolve: (_m, fy) => (fy == null ? null : `${fy + 1}-12-31`),
   },
   {
     // "2025年" / "2024年度" alone: the end of that year. Not when a month or season follows.
+    name: 'a year alone',
+    examples: [['2027年', '2027-12-31'], ['2026年度', '2026-12-31']],
     re: /(\d{4})\s*年度?(?!\s*(?:\d|[一二三四五六七八九十]+\s*月|第|[上下]半年|[一二三四]季度|年底|年末))/y,
     resolve: (m) => `${m[1]}-12-31`,
   },
@@ -158,7 +183,7 @@ export function findDateMentions(text: string, opts: DeadlineOptions = {}): Date
   let i = 0;
   while (i < s.length) {
     let matched = false;
-    for (const rule of RULES) {
+    for (const rule of DEADLINE_PHRASES) {
       rule.re.lastIndex = i;
       const m = rule.re.exec(s);
       if (!m || m[0].trim() === '') continue;
@@ -242,4 +267,19 @@ export function extractMilestones(text: string, opts: DeadlineOptions = {}): Par
     out.push({ dueOn: m.date, deadlineText: m.raw.replace(/前$/, '') + (after.match(/^(前|以前|之前|底前)/)?.[0] ?? ''), text: clause.trim() });
   }
   return out;
+}
+
+/**
+ * A deadline written inside an item's prose when the item has no 完成时限: "…力争9月底前建成…",
+ * "2022年10月底前编制并公布…" — a date phrase followed by 前 (before). Several: all of them, the last
+ * date is the deadline (normaliseDeadline). A date without 前 ("2025年完成投资…") is description.
+ */
+export function deadlineInText(text: string, opts: DeadlineOptions = {}): string | null {
+  const found: string[] = [];
+  for (const m of findDateMentions(text, opts)) {
+    const after = text.slice(m.index + m.raw.length, m.index + m.raw.length + 3);
+    if (/前$/.test(m.raw)) found.push(m.raw);
+    else if (/^(?:以前|之前|前)/.test(after)) found.push(`${m.raw}${/^(以前|之前)/.test(after) ? after.slice(0, 2) : '前'}`);
+  }
+  return found.length ? found.join('；') : null;
 }

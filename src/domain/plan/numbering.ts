@@ -20,13 +20,13 @@ const CN = '[一二三四五六七八九十百零〇]+';
 const PATTERNS: { style: NumberStyle; re: RegExp }[] = [
   { style: '第cn', re: new RegExp(`^第(${CN})(?:部分|章|篇|节)\\s*[、：:.．]?\\s*`) },
   { style: '(cn)', re: new RegExp(`^[（(]?\\s*(${CN})\\s*[）)]\\s*`) },
-  { style: '(n)', re: /^[（(]\s*(\d{1,3})\s*[）)]\s*/ },
+  { style: '(n)', re: /^[（(]\s*(\d+)\s*[）)]\s*/ },
   { style: 'cn、', re: new RegExp(`^(${CN})\\s*[、．.]\\s*`) },
   // 1.1 / 2.3: not 1.5万元 wrapped onto a new line.
   { style: 'n.n', re: /^(\d{1,2})\s*[.．]\s*(\d{1,2})(?![.．\d%％万亿元个千百倍米吨户人家座所项条公亩平])\s*/ },
-  { style: 'n.', re: /^(\d{1,3})\s*[.．](?!\d)\s*/ },
-  { style: 'n、', re: /^(\d{1,3})\s*、\s*/ },
-  { style: 'n)', re: /^(\d{1,3})\s*[)）](?!\d)\s*/ },
+  { style: 'n.', re: /^(\d+)\s*[.．](?!\d)\s*/ },
+  { style: 'n、', re: /^(\d+)\s*、\s*/ },
+  { style: 'n)', re: /^(\d+)\s*[)）](?!\d)\s*/ },
   { style: 'circled', re: /^([①-⑳])\s*/ },
 ];
 
@@ -120,18 +120,25 @@ function truncate(s: NumberingState, level: number): void {
  * item here (a wrapped line that happens to start with "5." while the list is at 2). Items may
  * number on across sections (1.–23. under （一）…（八）). Returns the new state; the old is untouched.
  */
-export function placeMarker(state: NumberingState, marker: Marker): { level: number; state: NumberingState } | null {
+export function placeMarker(state: NumberingState, marker: Marker): { level: number; state: NumberingState; repeat?: true } | null {
   const s = cloneState(state);
   const { stack } = s;
   for (let i = stack.length - 1; i >= 0; i--) {
     if (stack[i]!.style !== marker.style) continue;
+    // The same number again (250 lines of "（一）…"): a repeated item, kept — the caller warns.
+    if (marker.major === undefined && marker.value === stack[i]!.value) {
+      truncate(s, i + 1);
+      return { level: i, state: s, repeat: true };
+    }
     if (!follows(stack[i]!, marker)) return null;
     truncate(s, i);
     stack.push({ style: marker.style, value: marker.value, major: marker.major });
     return { level: i, state: s };
   }
   const before = s.closed.get(marker.style);
-  const continues = before != null && before.level === stack.length && follows(before, marker);
+  // Numbers run on across headings even when a sub-heading opened a level between them: 1.–3.
+  // under 一、, then 二、（一） and 4. — 4. goes under （一）, it is not text of （一）.
+  const continues = before != null && follows(before, marker);
   // 1、2、 under 一、, then 3、 under 二、: the numbers run on under the new heading. That reading
   // comes before 3、 as a stand-in for 三、 beside 二、.
   if (!continues) {

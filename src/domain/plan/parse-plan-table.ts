@@ -1,6 +1,7 @@
 import { InputError } from '../../errors.ts';
 import { pickTitleAbove } from './document-header.ts';
-import { milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
+import { deadlineInText, milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
+import { labelsOf } from './labels.ts';
 import { readMarker } from './numbering.ts';
 import { leadPhrase, yearFrom } from './parse-plan-text.ts';
 import { splitPersonList, splitUnitList, stripLeadMarker } from './split-names.ts';
@@ -26,17 +27,20 @@ export interface TableOptions {
   title?: string | undefined;
 }
 
-type Column = 'no' | 'section' | 'text' | 'detail' | 'leaders' | AssignmentRole | 'deadline' | 'status' | 'percent' | 'latest';
+export type Column = 'no' | 'section' | 'text' | 'detail' | 'leaders' | AssignmentRole | 'deadline' | 'status' | 'percent' | 'latest';
+
+/** Column names of the responsibility columns: the labels table (labels.ts), matched whole. */
+const exact = (names: string[]): RegExp => new RegExp(`^(?:${[...names].sort((a, b) => b.length - a.length).join('|')})$`);
 
 const HEADERS: [Column, RegExp][] = [
   ['no', /^(序号|编号|序|任务编号|No\.?)$/i],
   ['section', /^(类别|板块|领域|分类|所属板块|项目类别|所属领域)$/],
   ['text', /^(任务内容|工作任务|重点任务|任务|工作内容|具体任务|目标任务|主要任务|工作事项|事项|任务名称|重点工作|工作措施|具体措施|具体工作措施|工作举措|任务事项|项目名称|主要工作|工作要点|任务分解|工作任务及目标|目标任务及措施)$/],
-  ['leaders', /^(牵头领导|责任领导|分管领导|联系领导|挂点领导|包保领导|牵头区领导|责任区领导)$/],
-  ['lead', /^(牵头单位|主责单位|牵头部门)$/],
-  ['responsible', /^(责任单位|承办单位|落实单位|责任部门)$/],
-  ['participating', /^(参加单位|配合单位|协办单位|参与单位|协助单位|配合部门)$/],
-  ['deadline', /^(完成时限|时间节点|完成时间|时限|截止时间|完成期限|时限要求)$/],
+  ['leaders', exact(labelsOf('leaders'))],
+  ['lead', exact(labelsOf('lead'))],
+  ['responsible', exact(labelsOf('responsible'))],
+  ['participating', exact(labelsOf('participating'))],
+  ['deadline', exact(labelsOf('deadline'))],
   ['status', /^(状态|完成状态|推进状态)$/],
   ['percent', /^(进度|完成进度|进度（%）|进度\(%\))$/],
   ['latest', /^(最新进展|进展情况|推进情况|最新进度)$/],
@@ -54,7 +58,7 @@ const LOOSE_HEADERS: [Column, RegExp][] = [
   ['text', /内容|措施|任务|目标|事项|名称/],
 ];
 
-function columnOf(header: string): Column | null {
+export function columnOf(header: string): Column | null {
   const h = header.replace(/[\s\u3000]+/g, '');
   for (const [col, re] of HEADERS) if (re.test(h)) return col;
   if (h.length > 12) return null;
@@ -220,10 +224,10 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
         units.push({ role: lead ? 'lead' : role, rawName: name, ordinal: units.length, collective: false, resolved: null, suggestions: [] });
       }
     }
-    const deadlineText = cell(r, 'deadline') || null;
+    const deadlineText = cell(r, 'deadline') || deadlineInText(text, { year });
     const deadline = normaliseDeadline(deadlineText, { year });
     if (deadlineText && deadline.kind === 'none') {
-      warnings.push({ cell: opts.cellName(cols.get('deadline')!, r.row), code: 'deadline', message: `完成时限“${deadlineText}”无法换算成日期` });
+      warnings.push({ cell: opts.cellName(cols.get('deadline') ?? textCol, r.row), code: 'deadline', message: `完成时限“${deadlineText}”无法换算成日期` });
     }
     if (units.length === 0) {
       warnings.push({ cell: opts.cellName(textCol, r.row), code: 'no_units', message: `任务 ${no} 没有写明责任单位` });

@@ -1,5 +1,5 @@
-import { extractMilestones, milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
-import { isFurniture, readDocumentHeader, type SourceLine } from './document-header.ts';
+import { deadlineInText, extractMilestones, findDateMentions, milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
+import { isFurniture, readDateLine, readDocumentHeader, type SourceLine } from './document-header.ts';
 import { findMechanisms } from './mechanisms.ts';
 import { newNumberingState, placeMarker, readMarker, type Marker } from './numbering.ts';
 import { emptyResponsibility, findResponsibilitySpans, parseResponsibility, proseMarkup, STARTS_WITH_KEY, type Responsibility } from './responsibility.ts';
@@ -27,6 +27,41 @@ interface Block {
   closed: boolean;
   parent: Block | null;
   children: Block[];
+  /** Running state, so adding a line costs the line, not the block (no re-joining per line). */
+  openBrackets: number;
+  /** The last characters of the block's text: enough to see whether it ends in markup. */
+  tail: string;
+  /** Markup was written on this block's own lines. */
+  ownMarkup: boolean;
+  /** A child has markup of its own. */
+  childMarkup: boolean;
+  /** Its markup was written after its sub-points (1)…(4), which are its steps. */
+  trailingMarkup: boolean;
+}
+
+const TAIL = 2_000;
+const OPENERS = /[（(〔【[]/g;
+const CLOSERS = /[）)〕】\]]/g;
+const SUB_POINT_STYLES = new Set(['(n)', '(cn)', 'n)', 'circled']);
+
+function newBlock(marker: Marker, level: number, line: number, rest: string, parent: Block | null): Block {
+  const b: Block = {
+    marker, level, line, firstLine: rest, pieces: [rest], extra: [], closed: false, parent, children: [],
+    openBrackets: 0, tail: '', ownMarkup: false, childMarkup: false, trailingMarkup: false,
+  };
+  track(b, rest);
+  return b;
+}
+
+/** Adds a piece to the block's running state. */
+function track(b: Block, piece: string): void {
+  b.openBrackets += (piece.match(OPENERS) ?? []).length - (piece.match(CLOSERS) ?? []).length;
+  b.tail = (b.tail + piece).slice(-TAIL);
+}
+
+function markOwnMarkup(b: Block): void {
+  b.ownMarkup = true;
+  if (b.parent) b.parent.childMarkup = true;
 }
 
 /** "**", "[bookmark: _GoBack]" and edge spaces are not text. */
@@ -62,6 +97,23 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
   const unplaced: { line: number; text: string; after: Block }[] = [];
   let loneMarker: { text: string; no: number } | null = null;
   let tail = false;
+  // Numbered paragraphs without markup may be a notice's own (一、高度重视…) before the plan it sends.
+  // Whether any block has markup is kept up to date incrementally (checked when asked, once per block).
+  let checkedUpTo = 0;
+  let markupSeen = false;
+  const anyMarkupYet = (): boolean => {
+    for (; !markupSeen && checkedUpTo < blocks.length; checkedUpTo++) {
+      const b = blocks[checkedUpTo]!;
+      if (b.ownMarkup || proseMarkup(b.pieces.join(''))) markupSeen = true;
+    }
+    return markupSeen;
+  };
+  const mark = (b: Block): void => {
+    markOwnMarkup(b);
+    markupSeen = true;
+  };
+  /** Where a notice's date line cut the document, when nothing before it had markup. */
+  let noticeEnd = 0;
   for (const line of source) {
     let src = line;
     let text = cleanLine(src.text);
@@ -69,8 +121,18 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     // "附件：" / "附件下载：" after the body: what follows lists files, not items.
     if (blocks.length > 0 && /^(附件|附件下载|相关附件|附件列表)\s*[:：]?$/.test(text)) tail = true;
     if (tail) continue;
+    // A notice's date line or "（此件公开发布）" after numbered paragraphs without markup: the notice
+    // may end here. What follows starts its own numbering; whether the paragraphs before were a
+    // preamble is decided at the end (if a plan with markup follows).
+    if (blocks.length > 0 && (readDateLine(text) || /^[（(]此件公开发布[）)]$/.test(text)) && !anyMarkupYet()) {
+      numbering = newNumberingState();
+      open.length = 0;
+      noticeEnd = blocks.length;
+      head.push({ no: src.no, text });
+      continue;
+    }
     // A numeral on a line of its own (converted lists): it opens the next line.
-    if (/^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]$|^[（(][一二三四五六七八九十\d]{1,3}[）)]$/.test(text)) {
+    if (/^[（(]?[一二三四五六七八九十\d]{1,6}[）)、.．]$|^[（(][一二三四五六七八九十\d]{1,6}[）)]$/.test(text)) {
       loneMarker = { text, no: src.no };
       continue;
     }
@@ -81,38 +143,66 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     }
     const marker = readMarker(text);
     if (marker) {
-      const placed = placeMarker(numbering, marker);
+      let placed = placeMarker(numbering, marker);
+      // 一、 again after 一、二、三、 that had no markup: the notice's paragraphs were a preamble.
+      if (!placed && marker.value === 1 && (marker.style === 'cn、' || marker.style === '第cn') && numbering.stack[0]?.style === marker.style && !anyMarkupYet()) {
+        blocks.length = 0;
+        open.length = 0;
+        unplaced.length = 0;
+        noticeEnd = 0;
+        checkedUpTo = 0;
+        numbering = newNumberingState();
+        placed = placeMarker(numbering, marker);
+      }
       if (placed) {
         numbering = placed.state;
         const level = placed.level;
         open.length = level;
         const parent = level > 0 ? (open[level - 1] ?? null) : null;
         const rest = text.slice(marker.length).trim();
-        const block: Block = { marker, level, line: src.no, firstLine: rest, pieces: [rest], extra: [], closed: false, parent, children: [] };
+        const block = newBlock(marker, level, src.no, rest, parent);
+        if (placed.repeat) {
+          warnings.push({ line: src.no, code: 'numbering', message: `条目编号 ${marker.label} 与上一条相同，已作为单独的条目导入，请核对编号` });
+        }
         parent?.children.push(block);
         blocks.push(block);
         open.push(block);
         block.closed = endsWithMarkup(rest);
+        if (block.closed || STARTS_WITH_KEY.test(rest)) mark(block);
         continue;
       }
     }
-    const current = open[open.length - 1];
+    let current = open[open.length - 1];
     if (!current) {
       head.push({ no: src.no, text });
       continue;
     }
-    const sofar = current.pieces.join('');
     // Inside an open bracket a line is the markup wrapping on ("完成" / "时限：…").
-    const openBracket = (sofar.match(/[（(〔【[]/g) ?? []).length > (sofar.match(/[）)〕】\]]/g) ?? []).length;
+    const openBracket = current.openBrackets > 0;
     if (STARTS_WITH_KEY.test(text) && !openBracket) {
+      // (1)…(4) with no markup of their own, then one markup block: it is their parent's — one task
+      // whose sub-points are its steps. After a single sub-point it stays that item's.
+      const parent = current.parent;
+      if (parent && SUB_POINT_STYLES.has(current.marker.style) && parent.children.length >= 2 && !parent.childMarkup && !parent.ownMarkup && !current.closed) {
+        open.length = parent.level + 1;
+        current = parent;
+        current.trailingMarkup = true;
+      }
       current.pieces.push(`\n${text}`);
+      track(current, `\n${text}`);
       current.closed = endsWithMarkup(text);
+      mark(current);
     } else if (!current.closed) {
       // "新建学校3所" then "工作目标：…" on the next line: a field label starts a new sentence.
       const prev = current.pieces[current.pieces.length - 1] ?? '';
-      if (prev && !openBracket && !/[。；;：:，,、！？!?）)”]$/.test(prev) && /^[\u4e00-\u9fa5]{2,8}[:：]/.test(text)) current.pieces.push('。');
+      if (prev && !openBracket && !/[。；;：:，,、！？!?）)”]$/.test(prev) && /^[\u4e00-\u9fa5]{2,8}[:：]/.test(text)) {
+        current.pieces.push('。');
+        track(current, '。');
+      }
       current.pieces.push(text);
-      current.closed = endsWithMarkup(current.pieces.join(''));
+      track(current, text);
+      current.closed = endsWithMarkup(current.tail);
+      if (current.closed) mark(current);
     } else if (FIELD_LINE.test(text)) {
       // "工作目标：…" under an item whose markup is already closed: still the item's own text.
       current.extra.push(text);
@@ -122,9 +212,43 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     }
   }
 
+  if (noticeEnd > 0 && noticeEnd < blocks.length) {
+    const before = blocks.slice(0, noticeEnd);
+    const hasMarkup = (b: Block) => b.ownMarkup || proseMarkup(b.pieces.join('')) != null;
+    if (!before.some(hasMarkup) && blocks.slice(noticeEnd).some(hasMarkup)) {
+      const dropped = new Set(before);
+      blocks.splice(0, noticeEnd);
+      const kept = unplaced.filter((u) => !dropped.has(u.after));
+      unplaced.length = 0;
+      unplaced.push(...kept);
+    }
+  }
+
   const header = readDocumentHeader(head, source.map((l) => ({ no: l.no, text: cleanLine(l.text) })));
   const title = header.title ?? opts.document;
   const year = opts.year ?? yearFrom(title) ?? (header.issuedOn ? Number(header.issuedOn.slice(0, 4)) : null);
+
+  // Sub-points that are the steps of one task: (1)…(4) followed by the markup they share (moved to
+  // their parent while reading), or ①② under an item that carries its own markup. They become the
+  // task's milestones and part of its text, not tasks of their own.
+  const steps = new Map<Block, Block[]>();
+  for (const b of blocks) {
+    const kids = b.children;
+    if (!b.ownMarkup || b.childMarkup || kids.length === 0) continue;
+    if (!kids.every((c) => c.children.length === 0 && SUB_POINT_STYLES.has(c.marker.style) && !proseMarkup(c.pieces.join('')))) continue;
+    if (!b.trailingMarkup && !kids.every((c) => c.marker.style === 'circled')) continue;
+    steps.set(b, kids);
+    b.children = [];
+  }
+  if (steps.size > 0) {
+    const gone = new Set([...steps.values()].flat());
+    const kept = blocks.filter((b) => !gone.has(b));
+    blocks.length = 0;
+    blocks.push(...kept);
+  }
+  const stepText = (k: Block): string => k.pieces.join('').replace(/\n/g, '').trim();
+  const stepLabel = (k: Block): string =>
+    k.marker.style === 'circled' ? k.marker.label : k.marker.style === 'n)' ? `${k.marker.label}）` : `（${k.marker.label}）`;
 
   // Classify: task (has markup), heading (short line, no sentence), or plain item.
   interface Info {
@@ -149,7 +273,9 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
       const markup = proseMarkup(joined.replace(/\n/g, ''));
       if (markup) prose = parseResponsibility(markup, emptyResponsibility());
     }
-    const body = text.replace(/\n/g, '').trim();
+    let body = text.replace(/\n/g, '').trim();
+    const own = steps.get(b);
+    if (own) body = `${body}${/[。；;：:！？!?]$/.test(body) || !body ? '' : '：'}${own.map((k) => `${stepLabel(k)}${stepText(k)}`).join('')}`;
     info.set(b, { text: b.extra.length ? `${body}${/[。；;！？!?]$/.test(body) ? '' : '。'}${b.extra.join('')}` : body, resp, prose });
   }
   /** Markup written on an enclosing item applies to the items under it that have none. */
@@ -179,13 +305,32 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
   const isHeading = (b: Block): boolean => !/[。；;!！?？]/.test(firstLineText(b)) && [...firstLineText(b)].length <= 40;
 
   // An unmarked item among marked siblings is still a task, with a warning — never dropped.
+  // Tasks per parent and numbering style, counted once (not by scanning the siblings of every item).
+  const taskCount = new Map<string, number>();
+  const groupOf = new Map<Block | null, number>();
+  const keyOf = (b: Block) => {
+    if (!groupOf.has(b.parent)) groupOf.set(b.parent, groupOf.size);
+    return `${groupOf.get(b.parent)}|${b.marker.style}`;
+  };
+  // Items of the same style at the same depth under other headings count for prose markup: "3.…，
+  // 镇建设办负责，11月底前完成。" under 二、 beside 1. and 2. with bracketed markup under 一、.
+  const tasksAtDepth = new Map<string, number>();
+  for (const b of blocks) {
+    if (!isTask(b)) continue;
+    taskCount.set(keyOf(b), (taskCount.get(keyOf(b)) ?? 0) + 1);
+    tasksAtDepth.set(`${b.level}|${b.marker.style}`, 1);
+  }
   const taskBlocks = blocks.filter((b) => {
     if (isTask(b)) return true;
-    const siblings = b.parent ? b.parent.children : blocks.filter((x) => x.level === 0);
-    if (b.children.length === 0 && !isHeading(b) && siblings.some((s) => s !== b && s.marker.style === b.marker.style && isTask(s))) {
+    if (b.children.length === 0 && !isHeading(b) && !(taskCount.get(keyOf(b)) ?? 0) && info.get(b)!.prose && tasksAtDepth.has(`${b.level}|${b.marker.style}`) && !underArrangements(b)) {
+      info.get(b)!.resp = info.get(b)!.prose;
+      return true;
+    }
+    if (b.children.length === 0 && !isHeading(b) && (taskCount.get(keyOf(b)) ?? 0) > 0) {
       const prose = info.get(b)!.prose;
       if (prose && !underArrangements(b)) {
         info.get(b)!.resp = prose;
+        taskCount.set(keyOf(b), (taskCount.get(keyOf(b)) ?? 0) + 1);
         return true;
       }
       warnings.push({ line: b.line, code: 'untasked_item', message: `条目 ${b.marker.label} 没有写明责任单位或完成时限，已作为任务导入，请补充责任单位` });
@@ -220,12 +365,18 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
 
   const tasks: ParsedTask[] = taskBlocks.map((b, i) => {
     const { text, resp } = info.get(b)!;
+    const stepMilestones = (steps.get(b) ?? []).map((k) => {
+      const t = stepText(k);
+      const due = findDateMentions(t, { year }).find((m) => m.date);
+      return { dueOn: due?.date ?? null, deadlineText: due?.raw ?? '', text: `${stepLabel(k)}${t}` };
+    });
     const own = resp ?? emptyResponsibility();
     const up = inherited(b) ?? emptyResponsibility();
     const r: Responsibility = {
       leaders: own.leaders.length ? own.leaders : up.leaders,
       units: own.units.length ? own.units : up.units,
-      deadlineText: own.deadlineText ?? up.deadlineText,
+      // No 完成时限: the last dated step's date, else a "…9月底前建成…" in the item's own words.
+      deadlineText: own.deadlineText ?? up.deadlineText ?? stepMilestones.filter((m) => m.dueOn).pop()?.deadlineText ?? deadlineInText(text, { year }),
     };
     const ancestors: Block[] = [];
     for (let p = b.parent; p; p = p.parent) ancestors.unshift(p);
@@ -233,7 +384,7 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     if (r.deadlineText && deadline.kind === 'none') {
       warnings.push({ line: b.line, code: 'deadline', message: `任务 ${b.marker.label} 的完成时限“${r.deadlineText}”无法换算成日期${year == null ? '（文件未写年份，可用 --year 指定）' : ''}` });
     }
-    const milestones = r.deadlineText ? milestonesFromDeadlineText(r.deadlineText, { year }) : [];
+    const milestones = stepMilestones.length > 0 ? stepMilestones : r.deadlineText ? milestonesFromDeadlineText(r.deadlineText, { year }) : [];
     return {
       no: b.marker.label,
       seq: i + 1,
@@ -300,8 +451,9 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     i = j + 1;
   }
 
+  const untaskedLines = new Set(warnings.filter((w) => w.code === 'untasked_item').map((w) => w.line ?? null));
   for (const t of tasks) {
-    if (t.units.length === 0 && !warnings.some((w) => w.line === t.line && w.code === 'untasked_item')) {
+    if (t.units.length === 0 && !untaskedLines.has(t.line)) {
       warnings.push({ line: t.line ?? undefined, code: 'no_units', message: `任务 ${t.no} 没有写明责任单位` });
     }
   }

@@ -19,13 +19,17 @@ export function resolvePlanUnits(plan: ParsedPlan, index: DirectoryIndex): Parse
     if (!names) expansions.set(phrase, (names = expandCollectiveNames(phrase, index)));
     return [...names];
   };
+  // A name is looked up once per plan: an unknown name costs an edit distance to every directory
+  // name, and a 5,000-task plan repeats its few dozen names thousands of times.
+  const resolved = new Map<string, ReturnType<typeof resolveUnitName>>();
+  const resolve = (raw: string) => resolved.get(raw) ?? resolved.set(raw, resolveUnitName(raw, index)).get(raw)!;
   const tasks = plan.tasks.map((t) => ({
     ...t,
     units: t.units.map((u): UnitAssignment => {
-      const r = resolveUnitName(u.rawName, index);
+      const r = resolve(u.rawName);
       const where = { line: t.line ?? undefined, ...(t.cell ? { cell: t.cell } : {}) };
       const { expandsTo: _previous, ...rest } = u;
-      const out: UnitAssignment = { ...rest, collective: r.collective, resolved: r.resolved, suggestions: r.suggestions };
+      const out: UnitAssignment = { ...rest, collective: r.collective, resolved: r.resolved, suggestions: [...r.suggestions] };
       if (r.collective) {
         out.expandsTo = expand(u.rawName);
         if (out.expandsTo.length === 0) {

@@ -1,6 +1,7 @@
 import type { AssignmentRole } from './plan-types.ts';
+import { CLAUSE_ENDINGS, LABEL_ROLE, LABEL_SOURCE, type LabelRole } from './labels.ts';
 import { findDateMentions } from './normalise-deadline.ts';
-import { splitPersonList, splitUnitList, stripLeadMarker } from './split-names.ts';
+import { looksLikeUnit, splitPersonList, splitUnitList, stripLeadMarker } from './split-names.ts';
 
 /**
  * The responsibility markup of the genre: 牵头领导 / 责任领导 / 分管领导, 牵头单位 / 责任单位 / 参加单位 /
@@ -8,26 +9,43 @@ import { splitPersonList, splitUnitList, stripLeadMarker } from './split-names.t
  * (（）〔〕() 【】) or on lines of their own.
  */
 
-// 牵头领导, and the county / city / town forms of it (牵头县领导, 责任市领导 …).
-const LEADER_KEYS = ['牵头', '责任', '分管', '联系', '挂点', '包保', '督办', '挂帅'].flatMap((k) => ['', '区', '县', '市', '镇', '乡', '街道'].map((level) => `${k}${level}领导`));
-const LEAD_KEYS = ['牵头单位', '主责单位', '牵头部门', '主责部门'];
-const RESPONSIBLE_KEYS = ['责任单位', '承办单位', '落实单位', '责任部门', '主办单位', '实施单位', '责任主体'];
-const PARTICIPATING_KEYS = ['参加单位', '配合单位', '协办单位', '参与单位', '协助单位', '配合部门', '参加部门', '协办部门', '协同单位'];
-const DEADLINE_KEYS = ['完成时限', '时间节点', '完成时间', '时限要求', '办结时限', '截止时间', '完成期限', '时限'];
+type KeyKind = LabelRole;
 
-type KeyKind = 'leaders' | AssignmentRole | 'deadline';
+const KEY_KIND = LABEL_ROLE;
+const KEY_SOURCE = LABEL_SOURCE;
+const LONGEST_LABEL = Math.max(...[...KEY_KIND.keys()].map((k) => k.length));
 
-const KEY_KIND = new Map<string, KeyKind>([
-  ...LEADER_KEYS.map((k) => [k, 'leaders'] as const),
-  ...LEAD_KEYS.map((k) => [k, 'lead'] as const),
-  ...RESPONSIBLE_KEYS.map((k) => [k, 'responsible'] as const),
-  ...PARTICIPATING_KEYS.map((k) => [k, 'participating'] as const),
-  ...DEADLINE_KEYS.map((k) => [k, 'deadline'] as const),
-]);
+interface KeyMatch {
+  /** Where the label starts. */
+  index: number;
+  label: string;
+  /** Just after the colon. */
+  end: number;
+}
 
-/** Longest keys first so 牵头区领导 wins over 牵头领导-like prefixes. */
-const KEY_SOURCE = [...KEY_KIND.keys()].sort((a, b) => b.length - a.length).join('|');
-const KEY_RE = () => new RegExp(`(${KEY_SOURCE})\\s*[:：]`, 'g');
+/**
+ * Every "label：" in the text, left to right: found from the colons, each checked against the
+ * labels table by the words just before it — linear in the text, whatever the table's size (one
+ * regular expression of ~150 alternatives tried at every position was the slowest step of import).
+ */
+export function findKeys(text: string): KeyMatch[] {
+  const out: KeyMatch[] = [];
+  const colons = /[:：]/g;
+  for (let hit = colons.exec(text); hit; hit = colons.exec(text)) {
+    const c = hit.index;
+    let before = c;
+    while (before > 0 && /\s/.test(text[before - 1]!)) before--;
+    for (let len = Math.min(LONGEST_LABEL, before); len >= 2; len--) {
+      const label = text.slice(before - len, before);
+      if (KEY_KIND.has(label)) {
+        // Not the tail of a longer word: 协同责任单位 is found as itself, not as 责任单位.
+        if (out.length === 0 || out[out.length - 1]!.end <= before - len) out.push({ index: before - len, label, end: c + 1 });
+        break;
+      }
+    }
+  }
+  return out;
+}
 export const STARTS_WITH_KEY = new RegExp(`^\\s*[（(〔【\\[]?\\s*(?:${KEY_SOURCE})\\s*[:：]`);
 
 export interface Responsibility {
@@ -43,11 +61,11 @@ export function emptyResponsibility(): Responsibility {
 /** Reads "牵头领导：杨峰；责任单位：区科工局；参加单位：…。完成时限：2024年12月底". */
 export function parseResponsibility(content: string, into: Responsibility = emptyResponsibility()): Responsibility {
   const s = content.replace(/\*\*/g, '');
-  const keys = [...s.matchAll(KEY_RE())];
+  const keys = findKeys(s);
   keys.forEach((m, i) => {
-    const kind = KEY_KIND.get(m[1]!)!;
-    const start = m.index! + m[0].length;
-    const end = i + 1 < keys.length ? keys[i + 1]!.index! : s.length;
+    const kind: KeyKind = KEY_KIND.get(m.label)!;
+    const start = m.end;
+    const end = i + 1 < keys.length ? keys[i + 1]!.index : s.length;
     const value = dropUnmatchedClosers(s.slice(start, end).replace(/[\s；;。.，,]+$/u, '')).trim();
     if (!value) return;
     if (kind === 'leaders') into.leaders.push(...splitPersonList(value));
@@ -67,20 +85,40 @@ export function parseResponsibility(content: string, into: Responsibility = empt
   return into;
 }
 
+const ROLE_KEY: Record<AssignmentRole, string> = { lead: '牵头单位', responsible: '责任单位', participating: '配合单位' };
+
+const looksLikeUnits = (list: string): boolean => {
+  const names = splitUnitList(list);
+  return names.length > 0 && names.every(looksLikeUnit);
+};
+
 /**
- * "（区发改委牵头，区财政局、区商务局配合）": the same markup without keys, rewritten with them.
+ * One clause of markup without labels ("区住建局牵头", "各县市区政府按职责分工负责") → its role and
+ * units, when its subject reads as unit names; "群众参与" and "统筹负责" are prose.
  */
-export function keylessMarkup(content: string): string | null {
-  const m = /^\s*([\u4e00-\u9fa5（）()、，,]{2,80}?)\s*(牵头|负责)(?:\s*[，,；;]\s*([\u4e00-\u9fa5（）()、，,]{2,120}?)\s*(配合|参与|协助|协同|协办))?\s*[。.]?\s*$/.exec(content);
-  // Only unit names lead: "（由群众监督）" is prose.
-  if (!m || !/[局委办部室处心院司队所府会站位门区镇道]$/.test(m[1]!) || /^由/.test(m[1]!)) return null;
-  const first = `${m[2] === '牵头' ? '牵头单位' : '责任单位'}：${m[1]}`;
-  return m[3] ? `${first}；配合单位：${m[3]}` : first;
+function markupClause(clause: string): { role: AssignmentRole; units: string } | null {
+  const c = clause.trim().replace(/^由/, '');
+  for (const { ending, role } of CLAUSE_ENDINGS) {
+    const m = ending.exec(c);
+    if (!m || m.index < 2) continue;
+    const units = c.slice(0, m.index).trim();
+    if (looksLikeUnits(units)) return { role, units };
+  }
+  return null;
 }
 
-const UNIT_END = /[局委办部室处心院司队所府会站位门区镇道]$/;
-const looksLikeUnits = (list: string): boolean =>
-  list.split(/[、和及与]/).every((n) => UNIT_END.test(n.trim()) || /^各(相关|有关)?[\u4e00-\u9fa5（）()]{1,12}$/.test(n.trim()));
+/**
+ * "（区发改委牵头，区财政局、区商务局配合）" / "（X、Y牵头，Z按职责分工负责）": the markup of the genre
+ * without keys, rewritten with keys. Every clause must be markup, the first one a lead or a
+ * responsible unit.
+ */
+export function keylessMarkup(content: string): string | null {
+  const clauses = content.split(/[，,；;。]/).map((c) => c.trim()).filter(Boolean);
+  if (clauses.length === 0 || clauses.length > 6) return null;
+  const read = clauses.map(markupClause);
+  if (read.some((r) => r == null) || read[0]!.role === 'participating') return null;
+  return read.map((r) => `${ROLE_KEY[r!.role]}：${r!.units}`).join('；');
+}
 
 /**
  * "整治背街小巷30条，区城管局牵头，各街道配合，10月底前完成。": markup written as clauses of the
@@ -88,13 +126,11 @@ const looksLikeUnits = (list: string): boolean =>
  * as unit names count, so "群众参与" or "统筹负责" stay prose.
  */
 export function proseMarkup(text: string): string | null {
-  const clauses = text.split(/[，,。；;]/).map((c) => c.trim().replace(/^由/, '')).filter(Boolean);
+  const clauses = text.split(/[，,。；;]/).map((c) => c.trim()).filter(Boolean);
   const parts: string[] = [];
   for (const c of clauses) {
-    const lead = /^(.{2,60}?)\s*(牵头|(?:分别|共同|具体)?负责)$/.exec(c);
-    if (lead && looksLikeUnits(lead[1]!)) parts.push(`${lead[2] === '牵头' ? '牵头单位' : '责任单位'}：${lead[1]}`);
-    const help = /^(.{2,80}?)\s*(配合|参与|协助|协办|协同)$/.exec(c);
-    if (help && looksLikeUnits(help[1]!)) parts.push(`配合单位：${help[1]}`);
+    const r = markupClause(c);
+    if (r) parts.push(`${ROLE_KEY[r.role]}：${r.units}`);
   }
   if (!parts.some((p) => !p.startsWith('配合'))) return null;
   // "2026年12月底前完成征收签约", "年底前完成", "汛期前完成" (kept as written, even without a date).
@@ -151,7 +187,7 @@ export function findResponsibilitySpans(text: string): Span[] {
         if (STARTS_WITH_KEY.test(content)) spans.push({ start: openAt, end: i + 1, content });
         else {
           // "（区发改委牵头，区财政局配合；完成时限：…）": keyless units, then keys.
-          const firstKey = content.search(KEY_RE());
+          const firstKey = findKeys(content)[0]?.index ?? -1;
           const head = firstKey >= 0 ? content.slice(0, firstKey).replace(/[；;，,。\s]+$/u, '') : content;
           const keyless = keylessMarkup(head);
           if (keyless) spans.push({ start: openAt, end: i + 1, content: firstKey >= 0 ? `${keyless}；${content.slice(firstKey)}` : keyless });
@@ -165,10 +201,11 @@ export function findResponsibilitySpans(text: string): Span[] {
     if (STARTS_WITH_KEY.test(content)) spans.push({ start: openAt, end: text.length, content });
   }
   if (spans.length > 0) return spans;
-  const keys = [...text.matchAll(KEY_RE())];
+  const keys = findKeys(text);
   const atBoundary = keys.find((m) => m.index === 0 || /[。；;.!！\n\s]/.test(text[m.index - 1]!));
   // A scrape can lose the opening bracket and the full stop before it: "…攻坚战责任单位:区发改委)".
-  const lastResort = keys.find((m) => /[)）〕】\]]\s*$/.test(text) || m.index > text.length / 2);
+  const closesAtEnd = /[)）〕】\]]\s*$/.test(text.slice(-50));
+  const lastResort = keys.find((m) => closesAtEnd || m.index > text.length / 2);
   const m = atBoundary ?? lastResort;
   if (!m) return [];
   // Keys just before it in the same run belong to the same markup.

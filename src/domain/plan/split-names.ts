@@ -5,21 +5,29 @@
  * bare kinds of unit, not names.
  */
 
+import { collectiveLengthAt, isCollectiveName } from './collectives.ts';
+
 const OPEN = '（(〔[【';
 const CLOSE = '）)〕]】';
 
-/** Bare unit kinds that continue a collective phrase: 各镇、街办、管理处 / 各街道、镇、集聚区. */
-const KIND_WORDS = new Set([
-  '镇', '乡', '乡镇', '街道', '街办', '管理处', '集聚区', '园区', '开发区', '社区', '村', '村（社区）', '场', '农场',
-  '部门', '单位', '企业', '学校', '医院', '区直单位', '垂管单位', '人民团体',
-]);
-
-/** Splits on separators outside brackets. */
-function splitOutsideBrackets(s: string, seps: RegExp): { part: string; sep: string }[] {
+/**
+ * Splits on separators outside brackets; a collective phrase (各县、市、区政府) is taken whole where
+ * a name starts, so its 、 do not separate names.
+ */
+function splitOutsideBrackets(s: string, seps: RegExp, keepCollectives = false): { part: string; sep: string }[] {
   const out: { part: string; sep: string }[] = [];
   let depth = 0;
   let cur = '';
-  for (const ch of s) {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (keepCollectives && depth === 0 && cur.trim() === '') {
+      const n = collectiveLengthAt(s, i);
+      if (n > 0) {
+        cur += s.slice(i, i + n);
+        i += n - 1;
+        continue;
+      }
+    }
     if (OPEN.includes(ch)) depth++;
     else if (CLOSE.includes(ch)) depth = Math.max(0, depth - 1);
     if (depth === 0 && seps.test(ch)) {
@@ -33,6 +41,10 @@ function splitOutsideBrackets(s: string, seps: RegExp): { part: string; sep: str
   return out;
 }
 
+const UNIT_END = /[局委办部室处心院司队所府会站位门区镇道乡村组班]$|[（(][^）)]*[）)]$/;
+/** A name that reads as a unit: ends like one (局, 委, 办, 镇, 街道 …) or is a collective phrase. */
+export const looksLikeUnit = (name: string): boolean => UNIT_END.test(name) || isCollectiveName(name);
+
 function clean(name: string): string {
   return name
     .replace(/\*\*/g, '')
@@ -43,42 +55,24 @@ function clean(name: string): string {
     .trim();
 }
 
+/** "市级各有关部门及各县市区政府" → two names; "区教育和体育局" stays one (区教育 is no unit). */
+function splitConjunction(name: string): string[] {
+  const m = /^(.{2,}?)(?:以及|及|和|与)(.{2,})$/.exec(name);
+  if (m && looksLikeUnit(m[1]!) && looksLikeUnit(m[2]!)) return [...splitConjunction(m[1]!), ...splitConjunction(m[2]!)];
+  return [name];
+}
+
 /** Unit names as printed, collective phrases kept whole. */
 export function splitUnitList(text: string): string[] {
-  const pieces = splitOutsideBrackets(text.replace(/\*\*/g, ''), /[、，,；;]/);
   const names: string[] = [];
-  pieces.forEach(({ part }, k) => {
+  for (const { part } of splitOutsideBrackets(text.replace(/\*\*/g, ''), /[、，,；;]/, true)) {
     const name = clean(part);
-    if (!name) return;
-    const sepBefore = k > 0 ? pieces[k - 1]!.sep : '';
-    const last = names.length > 0 ? names[names.length - 1]! : null;
-    if (last !== null && sepBefore === '、' && isCollectiveHead(last) && KIND_WORDS.has(name)) {
-      names[names.length - 1] = `${last}、${name}`;
-    } else {
-      names.push(name);
-    }
-  });
+    if (name) names.push(...splitConjunction(name));
+  }
   return names;
 }
 
-/** "各镇", "各相关街道", "各镇（街道）" — the start of a collective phrase. */
-function isCollectiveHead(name: string): boolean {
-  const m = /^各(?:相关|有关)?(.+)$/.exec(name.split('、')[0]!);
-  return m != null && m[1]!.split(/[（）()]/).filter(Boolean).every((w) => KIND_WORDS.has(w));
-}
-
-/** Names that stand for a group of units rather than one unit. */
-export function isCollectiveName(name: string): boolean {
-  return (
-    /^各/.test(name) ||
-    /(各|相关|有关)(成员)?单位$/.test(name) ||
-    /成员单位$/.test(name) ||
-    /(责任|牵头|主管|配合|参加)单位$/.test(name) ||
-    /主管部门$/.test(name) ||
-    /^区直/.test(name) ||
-    /^(相关|有关)/.test(name)
-  );
-}
+export { isCollectiveName };
 
 const TITLE_WORD = '(?:区长|县长|市长|镇长|书记|主任|部长|主席|局长|委员|常委|调研员|巡视员|秘书长|院长|检察长|政委|指挥长|组长)';
 const TITLE_ONLY = new RegExp(`^(?:常务)?副?(?:区委|市委|县委|区政府|县政府|市政府|区|市|县|镇|乡|街道)?(?:常委|副书记|${TITLE_WORD})$`);
