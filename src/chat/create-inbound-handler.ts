@@ -1,5 +1,7 @@
 import { parseTaskRef } from '../domain/work/index.ts';
 import type { IncomingMessage } from '../ports/chat.ts';
+import { decideAccess, register } from './access-commands.ts';
+import { writeAudit } from './write-audit.ts';
 import { archivePlan, bindGroup, listFailures, pushNow, queryUnit, setRemindersPaused } from './admin-commands.ts';
 import type { InboundDeps } from './chat-deps.ts';
 import { createTurn, type ChatTurn, type Outcome } from './chat-turn.ts';
@@ -43,6 +45,8 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     case 'setCadence': return setCadence(turn, c);
     case 'leave': return setLeave(turn, c.person, c.onLeave);
     case 'setBackup': return setBackup(turn, c.contact, c.backup);
+    case 'register': return register(turn, c.unit, c.role);
+    case 'decideAccess': return decideAccess(turn, c.id, c.approve, c.text, c.kind);
   }
 }
 
@@ -94,6 +98,10 @@ export function createInboundHandler(deps: InboundDeps) {
         where: { id: stored.id },
         data: { status: outcome.status, error: outcome.note?.startsWith('PERMISSION_DENIED') ? outcome.note : null },
       });
+      // Every refused attempt (a stranger posing as a leader, contact or admin) is in the audit log.
+      if (outcome.note?.startsWith('PERMISSION_DENIED')) {
+        await writeAudit(prisma, { at: clock.now(), actor: m.talkerId, action: 'access.denied', entity: 'InboundMessage', entityId: stored.id, after: { talkerName: m.talkerName, room: m.roomTopic ?? null, text: m.text.slice(0, 200), note: outcome.note } });
+      }
       logger.info({ event: 'inbound', id: stored.id, status: outcome.status, note: outcome.note }, 'inbound message handled');
     } catch (e) {
       const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

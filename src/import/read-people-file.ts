@@ -21,7 +21,7 @@ export interface PeopleRow {
 }
 
 const COLUMNS: Record<string, keyof Omit<PeopleRow, 'where'>> = { 单位: 'unit', 姓名: 'name', 角色: 'role', 账号: 'account', 手机: 'phone', 群: 'group' };
-const ROLE_ALIASES: Record<string, PeopleRole> = { 联络员: '联络员', 经办人: '联络员', B角: 'B角', b角: 'B角', 牵头领导: '牵头领导', 分管领导: '分管领导', 挂点领导: '分管领导', 管理员: '管理员', 督办室: '管理员' };
+export const ROLE_ALIASES: Record<string, PeopleRole> = { 联络员: '联络员', 经办人: '联络员', B角: 'B角', b角: 'B角', 牵头领导: '牵头领导', 分管领导: '分管领导', 挂点领导: '分管领导', 管理员: '管理员', 督办室: '管理员' };
 
 /** Reads a 通讯录 (.xlsx, .csv or .json rows with 单位, 姓名, 角色, 账号, 手机, 群); a bad row names its row and column. */
 export async function readPeopleFile(file: string): Promise<PeopleRow[]> {
