@@ -9,6 +9,7 @@ import { createCalendar } from '../adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
 import { assertRedisReachable, chatCheck, databaseCheck, redisCheck } from '../health/health-checks.ts';
 import { startHealthServer, type HealthServer } from '../health/health-server.ts';
+import { createConsole } from '../console/create-console.ts';
 import { createLogger, type Logger } from '../log/create-logger.ts';
 import { createOutboxSender } from '../outbox/create-outbox-sender.ts';
 import type { ChatPort } from '../ports/chat.ts';
@@ -52,6 +53,11 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, handler: createJobHandler({ engine, logger }) });
   const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts });
   let health: HealthServer | undefined;
+  // The web console shares the health server's port: one listener, loopback by default.
+  const webConsole = createConsole({
+    prisma, work, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName, unitsFile: config.unitsFile,
+    chatStatus: () => chat.status(), chatChannel: chat.channel,
+  });
 
   chat.onMessage((m) => inbound.handle(m));
   chat.onStatus((s, detail) => logger.info({ event: 'chat_status', status: s, detail }, `chat ${s}`));
@@ -73,6 +79,10 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     get healthPort() {
       return health?.port;
     },
+    /** The console's address for people (login links), once the HTTP server listens. */
+    get consoleUrl() {
+      return health ? (config.consoleUrl ?? `http://127.0.0.1:${health.port}`).replace(/\/$/, '') : undefined;
+    },
     async start(): Promise<void> {
       await chat.start();
       await scheduler.start();
@@ -82,7 +92,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
           databaseCheck(prisma, db.kind),
           redisCheck(config.redisUrl),
           chatCheck(() => chat.status()),
-        ]);
+        ], config.httpHost, webConsole.handle);
       }
       logger.info({ event: 'started', db: db.kind, scheduler: config.redisUrl ? 'bullmq' : 'node-cron', puppet: config.puppet }, 'duban started');
     },
