@@ -59,6 +59,9 @@ export const routes: Route[] = [
         if (u.inboundMessage) entries.push({ at: u.inboundMessage.receivedAt, tag: '原始回复', cls: 'in', body: html`<div class="muted">${u.inboundMessage.talkerName ?? u.inboundMessage.talkerId}${u.inboundMessage.roomTopic ? ` 在“${u.inboundMessage.roomTopic}”` : '（私聊）'}</div><div>${u.inboundMessage.text}</div>` });
         entries.push({ at: u.createdAt, tag: `识别为${KIND[u.kind] ?? u.kind}`, cls: 'bot', body: html`<div>${u.unit?.name ?? ''} ${u.person?.name ?? ''}：${u.status ? TASK_STATE_LABEL[u.status] : ''}${u.percent !== null ? ` ${u.percent}%` : ''}${u.problems ? `；问题：${u.problems}` : ''}${u.nextSteps ? `；下步：${u.nextSteps}` : ''}</div>` });
       }
+      // The message that made each request (a request row keeps who and when, not the message id).
+      const asked = await Promise.all(requests.map((r) => prisma.inboundMessage.findFirst({ where: { talkerId: r.requestedBy, receivedAt: { lte: r.createdAt, gte: new Date(r.createdAt.getTime() - 10 * 60_000) }, type: 'text' }, orderBy: { receivedAt: 'desc' } })));
+      for (const msg of asked) if (msg && !updates.some((u) => u.inboundMessageId === msg.id)) entries.push({ at: msg.receivedAt, tag: '原始回复', cls: 'in', body: html`<div class="muted">${msg.talkerName ?? msg.talkerId}${msg.roomTopic ? ` 在“${msg.roomTopic}”` : msg.channel === 'console' ? '（管理后台）' : '（私聊）'}</div><div>${msg.text}</div>` });
       for (const r of requests) {
         entries.push({ at: r.createdAt, tag: REQ[r.kind], cls: 'req', body: html`<div>${r.requestedBy} 提出${REQ[r.kind]}${r.reason ? `：${r.reason}` : ''}${r.newDeadline ? `，延期至 ${fmtDate(r.newDeadline)}` : ''}${r.evidence.length ? `（佐证 ${r.evidence.length} 份）` : ''} — <b>${REQ_STATUS[r.status]}</b></div>` });
         if (r.decidedAt) entries.push({ at: r.decidedAt, tag: '决定', cls: 'req', body: html`<div>${r.decidedBy} ${r.status === 'approved' ? '通过' : '退回'}${REQ[r.kind]}${r.decision ? `：${r.decision}` : ''}</div>` });
