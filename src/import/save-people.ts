@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { InputError } from '../errors.ts';
 import type { PeopleRole, PeopleRow } from './read-people-file.ts';
 import { writeAudit } from '../chat/write-audit.ts';
@@ -106,6 +106,8 @@ export async function savePeople(prisma: PrismaClient, rows: readonly PeopleRow[
     const contactsByUnit = new Map<number, number[]>();
     const backups: { unitId: number; personId: number }[] = [];
     let groups = 0;
+    // Audit lines are written in one statement at the end: a district's 通讯录 is hundreds of rows.
+    const audits: Parameters<typeof writeAudit>[1][] = [];
     let created = 0;
     let updated = 0;
     for (const r of rows) {
@@ -120,7 +122,7 @@ export async function savePeople(prisma: PrismaClient, rows: readonly PeopleRow[
       const changed = !existing || JSON.stringify(pick(existing)) !== JSON.stringify(pick(person));
       if (!existing) created++;
       else if (changed) updated++;
-      if (changed) await writeAudit(tx, { at, actor, action: existing ? 'person.update' : 'person.create', entity: 'Person', entityId: person.id, before: existing ? pick(existing) : undefined, after: { ...pick(person), role: r.role, source: `通讯录${r.where}` } });
+      if (changed) audits.push({ at, actor, action: existing ? 'person.update' : 'person.create', entity: 'Person', entityId: person.id, before: existing ? pick(existing) : undefined, after: { ...pick(person), role: r.role, source: `通讯录${r.where}` } });
       if (unitId !== null && r.role === '联络员') contactsByUnit.set(unitId, [...(contactsByUnit.get(unitId) ?? []), person.id]);
       if (unitId !== null && r.role === 'B角') backups.push({ unitId, personId: person.id });
       if (r.group) {
@@ -131,7 +133,7 @@ export async function savePeople(prisma: PrismaClient, rows: readonly PeopleRow[
           const bound = await tx.groupUnit.findUnique({ where: { groupId_unitId: { groupId: group.id, unitId } } });
           if (!bound) {
             await tx.groupUnit.create({ data: { groupId: group.id, unitId } });
-            await writeAudit(tx, { at, actor, action: 'group.bind', entity: 'ChatGroup', entityId: group.id, after: { topic: group.topic, unitId, source: `通讯录${r.where}` } });
+            audits.push({ at, actor, action: 'group.bind', entity: 'ChatGroup', entityId: group.id, after: { topic: group.topic, unitId, source: `通讯录${r.where}` } });
           }
         }
       }
@@ -139,10 +141,15 @@ export async function savePeople(prisma: PrismaClient, rows: readonly PeopleRow[
     for (const b of backups) {
       for (const contactId of contactsByUnit.get(b.unitId) ?? []) await tx.person.update({ where: { id: contactId }, data: { backupId: b.personId } });
     }
-    await writeAudit(tx, { at, actor, action: 'people.import', entity: 'Person', after: { rows: rows.length, created, updated } });
+    audits.push({ at, actor, action: 'people.import', entity: 'Person', after: { rows: rows.length, created, updated } });
+    await tx.auditLog.createMany({
+      data: audits.map((e) => ({ at: e.at, actor: e.actor, action: e.action, entity: e.entity, entityId: e.entityId === undefined ? null : String(e.entityId), before: json(e.before), after: json(e.after) })),
+    });
     return { people: rows.length, groups, created, updated, unchanged: rows.length - created - updated };
-  });
+  }, { timeout: 120_000, maxWait: 30_000 });
 }
+
+const json = (v: unknown) => (v === undefined || v === null ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue));
 
 /**
  * The 通讯录 a rehearsal assumes when the office gives none: each unit with work gets a group
