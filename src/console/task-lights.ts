@@ -1,7 +1,7 @@
 import { addDays, toLocalDate, weekday, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
 import { memoCalendar, taskHealth, type Health } from '../domain/health/index.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 
 /** The columns one task's light is computed from. */
 export const LIGHT_SELECT = {
@@ -43,4 +43,21 @@ export function lightsOf(rows: readonly LightRow[], now: Date, calendar: WorkCal
     out.set(t.id, h.health);
   }
   return out;
+}
+
+/**
+ * The lights of every task matching `where`, read as three flat queries (tasks' scalar columns, the
+ * plans' issue dates, the milestones joined by the same filter) — never a 10,000-id IN list.
+ */
+export async function lightsWhere(prisma: PrismaClient, where: Prisma.TaskWhereInput, now: Date, calendar: WorkCalendar, orderBy?: Prisma.TaskOrderByWithRelationInput[]): Promise<{ ids: number[]; lights: Map<number, Health>; rows: LightRow[] }> {
+  const [tasks, plans, milestones] = await Promise.all([
+    prisma.task.findMany({ where, select: { id: true, planId: true, status: true, percent: true, deadline: true, deadlineKind: true, lastReportedAt: true, createdAt: true }, ...(orderBy ? { orderBy } : {}) }),
+    prisma.plan.findMany({ select: { id: true, issuedOn: true } }),
+    prisma.milestone.findMany({ where: { task: where }, select: { taskId: true, dueOn: true, doneAt: true, text: true } }),
+  ]);
+  const issued = new Map(plans.map((p) => [p.id, p.issuedOn]));
+  const byTask = new Map<number, LightRow['milestones']>();
+  for (const m of milestones) (byTask.get(m.taskId) ?? byTask.set(m.taskId, []).get(m.taskId)!).push(m);
+  const rows: LightRow[] = tasks.map((t) => ({ ...t, plan: { issuedOn: issued.get(t.planId) ?? null }, milestones: byTask.get(t.id) ?? [] }));
+  return { ids: tasks.map((t) => t.id), lights: lightsOf(rows, now, calendar), rows };
 }

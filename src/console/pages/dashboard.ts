@@ -2,7 +2,7 @@ import { toLocalDate } from '../../domain/calendar/shanghai-time.ts';
 import { HEALTH_LABEL, type Health } from '../../domain/health/index.ts';
 import type { Route } from '../create-console.ts';
 import { html } from '../html.ts';
-import { cycleStartOf, LIGHT_SELECT, lightsOf } from '../task-lights.ts';
+import { cycleStartOf, lightsWhere } from '../task-lights.ts';
 import { atLocal } from '../../domain/calendar/shanghai-time.ts';
 
 export const routes: Route[] = [
@@ -14,24 +14,23 @@ export const routes: Route[] = [
       const now = clock.now();
       const today = toLocalDate(now);
       const active = { plan: { archivedAt: null } };
-      const [rows, pendingTasks, pendingAccess, backlog, failed, units] = await Promise.all([
-        prisma.task.findMany({ where: { ...active, status: { not: 'closed' } }, select: LIGHT_SELECT }),
+      const [open, pendingTasks, pendingAccess, backlog, failed, owing, allUnits] = await Promise.all([
+        lightsWhere(prisma, { ...active, status: { not: 'closed' } }, now, calendar),
         prisma.taskRequest.count({ where: { status: 'pending', task: active } }),
         prisma.accessRequest.count({ where: { status: 'pending' } }),
         prisma.outbox.count({ where: { status: { in: ['pending', 'sending'] } } }),
         prisma.outbox.count({ where: { status: 'failed' } }),
-        // Units that owe reports: an open part of a task of an active plan.
-        prisma.unit.findMany({
-          where: { work: { some: { state: { notIn: ['closed'] }, task: active } } },
-          select: { id: true, name: true, work: { where: { state: { notIn: ['closed'] }, task: active }, select: { lastReportedAt: true } } },
-          orderBy: { id: 'asc' },
-        }),
+        // Units that owe reports (an open part of a task of an active plan) and when each last reported.
+        prisma.assignment.groupBy({ by: ['unitId'], where: { state: { not: 'closed' }, task: active }, _max: { lastReportedAt: true } }),
+        prisma.unit.findMany({ select: { id: true, name: true }, orderBy: { id: 'asc' } }),
       ]);
-      const lights = lightsOf(rows, now, calendar);
+      const { lights, rows } = open;
       const count = (h: Health) => [...lights.values()].filter((x) => x === h).length;
       const overdue = rows.filter((t) => t.deadlineKind === 'date' && t.deadline && t.deadline.toISOString().slice(0, 10) < today && t.status !== 'done').length;
       const since = atLocal(cycleStartOf(today));
-      const reported = units.filter((u) => u.work.some((w) => w.lastReportedAt && w.lastReportedAt >= since));
+      const last = new Map(owing.map((o) => [o.unitId, o._max.lastReportedAt]));
+      const units = allUnits.filter((u) => last.has(u.id));
+      const reported = units.filter((u) => (last.get(u.id) ?? null) !== null && last.get(u.id)! >= since);
       const silent = units.filter((u) => !reported.includes(u));
       const card = (cls: string, n: number, label: string, href: string) => html`<a class="card ${cls}" href="${href}"><div class="n">${n}</div><div class="l">${label}</div></a>`;
       ctx.page('驾驶舱', html`<h1>驾驶舱 <span class="muted" style="font-size:13px;font-weight:400">${today}，本轮自 ${cycleStartOf(today)} 起</span></h1>

@@ -8,7 +8,7 @@ import type { Ctx } from '../console-deps.ts';
 import type { Route } from '../create-console.ts';
 import { fmtDate, fmtTime, html } from '../html.ts';
 import { sendFile } from '../http-utils.ts';
-import { LIGHT_SELECT, lightsOf } from '../task-lights.ts';
+import { LIGHT_SELECT, lightsOf, lightsWhere } from '../task-lights.ts';
 
 export const PAGE_SIZE = 50;
 const LIGHTS: Health[] = ['red', 'yellow', 'green', 'done', 'closed'];
@@ -60,9 +60,8 @@ export async function ledgerPage(ctx: Ctx, f: Filters, size = PAGE_SIZE) {
   let total: number;
   let ids: number[] | null = null;
   if (f.light) {
-    const all = await prisma.task.findMany({ where, select: LIGHT_SELECT, orderBy });
-    const lights = lightsOf(all, now, calendar);
-    const hit = all.filter((t) => lights.get(t.id) === f.light).map((t) => t.id);
+    const all = await lightsWhere(prisma, where, now, calendar, orderBy);
+    const hit = all.ids.filter((id) => all.lights.get(id) === f.light);
     total = hit.length;
     ids = hit.slice((f.page - 1) * size, f.page * size);
   } else {
