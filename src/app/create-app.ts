@@ -10,6 +10,7 @@ import { createCalendar } from '../adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
 import { assertRedisReachable, chatCheck, databaseCheck, redisCheck } from '../health/health-checks.ts';
 import { startHealthServer, type HealthServer } from '../health/health-server.ts';
+import { createConsole } from '../console/create-console.ts';
 import { createLogger, type Logger } from '../log/create-logger.ts';
 import { createOutboxSender } from '../outbox/create-outbox-sender.ts';
 import { createDeliveryWiring } from '../outbox/delivery-wiring.ts';
@@ -56,6 +57,11 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   const delivery = createDeliveryWiring({ config, prisma, chat, clock, calendar, logger });
   const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts, admins: config.admins, ...delivery.senderHooks });
   let health: HealthServer | undefined;
+  // The web console shares the health server's port: one listener, loopback by default.
+  const webConsole = createConsole({
+    prisma, work, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName, unitsFile: config.unitsFile,
+    chatStatus: () => chat.status(), chatChannel: chat.channel,
+  });
 
   // On channels that must be spoken to before they can be pushed to, an @ from an unbound group asks an admin to bind it.
   chat.onMessage((m) => requestGroupBinding({ prisma, chat, clock, logger }, m).then(() => inbound.handle(m)));
@@ -79,6 +85,10 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     get healthPort() {
       return health?.port;
     },
+    /** The console's address for people (login links), once the HTTP server listens. */
+    get consoleUrl() {
+      return health ? (config.consoleUrl ?? `http://127.0.0.1:${health.port}`).replace(/\/$/, '') : undefined;
+    },
     async start(): Promise<void> {
       // Messages stored or spooled before a crash or an outage are interpreted first.
       inbound.start();
@@ -93,7 +103,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
           chatCheck(() => chat.status()),
           delivery.watch.health(),
           delivery.problemsCheck,
-        ], config.httpHost);
+        ], config.httpHost, webConsole.handle);
       }
       logger.info({ event: 'started', db: db.kind, scheduler: config.redisUrl ? 'bullmq' : 'node-cron', channel: config.channel, puppet: config.puppet }, 'duban started');
     },

@@ -7,6 +7,7 @@ import { startDemoWorld, type DemoWorld } from '../demo/demo-world.ts';
 import { demoUnitsFile, loadDemo } from '../demo/load-demo.ts';
 import { createLogger } from '../log/create-logger.ts';
 import { createApp } from './create-app.ts';
+import { firstAdminLink } from '../console/console-auth.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 
 const DEMO_PEOPLE_FILE = 'demo/people.json';
@@ -63,7 +64,12 @@ export async function startBot(configured: Config, io: CliIo): Promise<number> {
     } else {
       say(`督办助手已启动（${app.db.kind}，${config.redisUrl ? 'BullMQ' : '进程内调度'}，${config.channel === 'wechaty' ? `puppet=${config.puppet}` : `通道=${config.channel}`}）。日志：${logFile || 'stderr'}`);
     }
-    if (app.healthPort) say(`健康检查：http://127.0.0.1:${app.healthPort}/healthz`);
+    if (app.healthPort) {
+      say(`健康检查：http://127.0.0.1:${app.healthPort}/healthz`);
+      // While nobody can sign in with a password (and always in the demo), print a one-time login link.
+      const token = await firstAdminLink(app.prisma, app.clock.now(), demo);
+      say(token ? `管理后台：${app.consoleUrl}/  一次性登录链接（24小时内有效，仅可使用一次）：${app.consoleUrl}/login/${token}` : `管理后台：${app.consoleUrl}/（新的登录链接：duban admin invite 姓名）`);
+    }
     await stopRequested;
     say('\n正在退出：停止接收新任务，等待正在发送的消息完成……');
     return 0;

@@ -1,6 +1,8 @@
 import { parseTaskRef } from '../domain/work/index.ts';
 import { InputError } from '../errors.ts';
 import type { IncomingMessage } from '../ports/chat.ts';
+import { decideAccess, register } from './access-commands.ts';
+import { writeAudit } from './write-audit.ts';
 import { archivePlan, bindGroup, listFailures, pushNow, queryUnit, setRemindersPaused } from './admin-commands.ts';
 import type { InboundDeps } from './chat-deps.ts';
 import { createTurn, outcomeError, type ChatTurn, type Outcome } from './chat-turn.ts';
@@ -51,6 +53,8 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     // Leaders in the loop (issue 16): a question only leaders and admins get answered; others' is free text.
     case 'proxyInstruction': return recordInstructionOnBehalf(turn, c.leader, c.text);
     case 'leaderQuestion': return answerLeaderQuestion(turn, c.question).then((o) => o ?? recordProgress(turn, c.text));
+    case 'register': return register(turn, c.unit, c.role);
+    case 'decideAccess': return decideAccess(turn, c.id, c.approve, c.text, c.kind);
   }
 }
 
@@ -154,6 +158,10 @@ export function createInboundHandler(deps: InboundDeps & { recoverEveryMs?: numb
     // A recorded change already marked the message interpreted in its own transaction.
     if (!(turn.recorded && outcome.status === 'interpreted' && !error)) {
       await prisma.inboundMessage.update({ where: { id }, data: { status: outcome.status, error } });
+    }
+    // Every refused attempt (a stranger posing as a leader, contact or admin) is in the audit log.
+    if (outcome.note?.startsWith('PERMISSION_DENIED')) {
+      await writeAudit(prisma, { at: clock.now(), actor: m.talkerId, action: 'access.denied', entity: 'InboundMessage', entityId: id, after: { talkerName: m.talkerName, room: m.roomTopic ?? null, text: m.text.slice(0, 200), note: outcome.note } });
     }
     logger.info({ event: 'inbound', id, status: outcome.status, note: outcome.note }, 'inbound message handled');
   }

@@ -25,7 +25,9 @@ export type ChatCommand =
   | { name: 'setCadence'; cadence: string; enabled?: boolean; time?: string; weekday?: number }
   // Leaders in the loop (issue 16): an admin's 代录批示, a leader's questions.
   | { name: 'proxyInstruction'; leader: string; text: string }
-  | { name: 'leaderQuestion'; question: LeaderQuestion; text: string };
+  | { name: 'leaderQuestion'; question: LeaderQuestion; text: string }
+  | { name: 'register'; unit: string | null; role: string }
+  | { name: 'decideAccess'; kind: 'register' | 'bind_group'; id: number; approve: boolean; text: string };
 
 // A task reference: an optional plan name (《政府工作报告》 / 重大项目), then the number (第2项, 二, 3).
 const NO = '((?:《[^》]{1,30}》)?\\s*(?:[\\u4e00-\\u9fa5A-Za-z][\\u4e00-\\u9fa5A-Za-z0-9#]{1,17}?)?\\s*第?\\s*[0-9一二三四五六七八九十百两]{1,6}(?:\\.[0-9]{1,3})*\\s*[项号条]?)';
@@ -50,6 +52,10 @@ const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [/^设置\s*B角\s+(\S{2,20})\s+(\S{2,20})$/i, (m) => ({ name: 'setBackup', contact: m[1]!, backup: m[2]! })],
   [/^(异常消息|失败消息)$/, () => ({ name: 'failures' })],
   [/^(归档|恢复)方案\s*(\S.*?)\s*$/, (m) => ({ name: 'archivePlan', plan: m[2]!, archived: m[1] === '归档' })],
+  // 登记 区商务局 联络员 / 登记 牵头领导: asks an admin to make this chat identity a contact, leader or admin.
+  [/^登记\s*(\S+?)(?:\s+(\S+))?\s*$/, (m) => (m[2] ? { name: 'register', unit: m[1]!, role: m[2] } : { name: 'register', unit: null, role: m[1]! })],
+  // 批准 登记 3 / 驳回 登记 3 理由 / 批准 绑定 4 [单位]: an admin decides an access request by its number.
+  [/^(批准|驳回)\s*(登记|绑定)\s*(?:申请)?\s*#?(\d{1,9})(?:[\s:：,，]+([\s\S]*))?$/, (m) => ({ name: 'decideAccess', approve: m[1] === '批准', kind: m[2] === '登记' ? 'register' : 'bind_group', id: Number(m[3]), text: (m[4] ?? '').trim() })],
   [/^(提醒设置|调度设置|推送设置)$/, () => ({ name: 'listCadences' })],
   [/^(启用|停用)提醒\s*(\S+)$/, (m) => ({ name: 'setCadence', cadence: m[2]!, enabled: m[1] === '启用' })],
   [/^设置提醒\s*(\S+)\s+(?:时间\s*)?(\d{1,2}):(\d{2})$/, (m) => ({ name: 'setCadence', cadence: m[1]!, time: `${m[2]!.padStart(2, '0')}:${m[3]}` })],

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { noteUnknownReporter } from './access-commands.ts';
 import { findTaskRefsInReply, interpretReply, sharedFileName, type ReplyInterpretation, type ReplyItem, type ReplyKind, type ReplyTask } from '../domain/reply/index.ts';
 import {
   ASSIGNMENT_STATE_LABEL, applyReceipt, applyReport, canAct, deriveAfter, namesPlan, taskLabel, taskRefLabel, whichPlanQuestion, type Assignment, type AssignmentPatch,
@@ -62,8 +63,11 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
       if (addressed && !sender.isAdmin && !sender.isLeader) await turn.reply(`您好，${HINT}`);
       return { status: 'ignored', note: 'chatter from a person who is not a unit contact' };
     }
-    const where = sender.group?.units.map((u) => u.name).join('、');
-    await turn.reply(`${m.talkerName || '您'}不在${where ? `${where}的` : '任何单位的'}联络人名单中，这条进展没有记录。请由本单位联络员报送，或请督办室在通讯录中登记联络人。`);
+    // One polite answer, not one per message: the person and their messages wait in the console's inbox.
+    if (await noteUnknownReporter(deps.prisma, turn)) {
+      const where = sender.group?.units.map((u) => u.name).join('、');
+      await turn.reply(`${m.talkerName || '您'}不在${where ? `${where}的` : '任何单位的'}联络人名单中，这条进展暂未记入台账，已转督办室处理。如需登记，请发送“登记 单位全称 联络员”，或请督办室在通讯录中登记。`);
+    }
     return { status: 'ignored', note: `PERMISSION_DENIED: ${m.talkerName} (${m.talkerId}) is not a unit contact` };
   }
 

@@ -139,7 +139,12 @@ function deny(turn: ChatTurn, what: string): Promise<Outcome> {
  * Which pending request an admin means: the only one, or the one of the unit the note starts with
  * (复核 第2项 区商务局). Several and no unit named: ask, listing them.
  */
-async function pickRequest(turn: ChatTurn, pending: RequestRow[], note: string, ref: string): Promise<{ req: RequestRow; note: string } | { answer: string }> {
+async function pickRequest(turn: ChatTurn, pending: RequestRow[], note: string, ref: string, requestId?: number): Promise<{ req: RequestRow; note: string } | { answer: string }> {
+  // The console names the request itself.
+  if (requestId !== undefined) {
+    const req = pending.find((r) => r.id === requestId);
+    return req ? { req, note } : { answer: `该申请已不在待复核状态（可能已在群里处理），请刷新页面。` };
+  }
   if (pending.length === 1) return { req: pending[0]!, note };
   const names = await unitNames(turn, pending.flatMap((r) => (r.unitId !== null ? [r.unitId] : [])));
   const unitName = (r: RequestRow) => (r.unitId !== null ? (names.get(r.unitId) ?? `单位${r.unitId}`) : r.requestedBy);
@@ -153,7 +158,7 @@ async function pickRequest(turn: ChatTurn, pending: RequestRow[], note: string, 
 }
 
 /** 复核 <ref> [单位] (approve) and 退办 <ref> [单位] <reason> (return): an admin decides one unit's pending request. */
-export async function decideRequest(turn: ChatTurn, ref: string, approve: boolean, noteText: string): Promise<Outcome> {
+export async function decideRequest(turn: ChatTurn, ref: string, approve: boolean, noteText: string, requestId?: number): Promise<Outcome> {
   if (!canAct(turn.sender.actor, 'decide_request').ok) return deny(turn, approve ? '复核申请' : '退办申请');
   const { work } = turn.deps;
   const found = await findTaskForAdmin(turn, ref, async (t) => (await work.pendingRequests(t.taskId)).some((r) => r.kind !== 'transfer'));
@@ -167,7 +172,7 @@ export async function decideRequest(turn: ChatTurn, ref: string, approve: boolea
     await turn.reply(`${taskRefLabel(task)}没有待复核的销号或延期申请。`);
     return { status: 'interpreted', note: 'no pending request' };
   }
-  const picked = await pickRequest(turn, pending, noteText, cmdRef(task));
+  const picked = await pickRequest(turn, pending, noteText, cmdRef(task), requestId);
   if ('answer' in picked) {
     await turn.reply(picked.answer);
     return { status: 'interpreted', note: 'several pending requests' };

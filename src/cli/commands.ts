@@ -10,6 +10,8 @@ import { simulateCommand } from './commands/simulate-command.ts';
 import { cadenceCommand } from './commands/cadence-command.ts';
 import { workerCommand } from './commands/worker-command.ts';
 import { rehearseCommand } from './commands/rehearse-command.ts';
+import { peopleCommand } from './commands/people-command.ts';
+import { adminCommand } from './commands/admin-command.ts';
 
 /** Every `duban` sub-command, in the order `duban help` lists them. */
-export const commands: Command[] = [startCommand, workerCommand, migrateCommand, doctorCommand, importCommand, exportCommand, reportCommand, parseReplyCommand, simulateCommand, rehearseCommand, cadenceCommand];
+export const commands: Command[] = [startCommand, workerCommand, migrateCommand, doctorCommand, importCommand, exportCommand, reportCommand, parseReplyCommand, simulateCommand, rehearseCommand, cadenceCommand, peopleCommand, adminCommand];

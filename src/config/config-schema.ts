@@ -78,8 +78,10 @@ export const configSchema = z.object({
   missedGraceMinutes: int(0, 7 * 24 * 60).default(120),
   /** HTTP port for /healthz; 0 disables it. */
   httpPort: int(0, 65535).default(8080),
-  /** Address /healthz listens on; loopback by default, since the endpoint has no authentication. */
-  httpHost: z.string().default('127.0.0.1'),
+  /** Address the HTTP server (health and web console) listens on: loopback unless the operator opens it. */
+  httpHost: z.string().min(1).default('127.0.0.1'),
+  /** The console's address as people reach it (behind a proxy), for login links; default http://127.0.0.1:<port>. */
+  consoleUrl: z.string().url().optional(),
   unitsFile: z.string().default('config/units.json'),
   cadenceFile: z.string().default('config/cadences.json'),
   calendarOverrideFile: z.string().default('config/calendar-overrides.json'),
@@ -136,6 +138,7 @@ export const ENV_KEYS: Record<keyof z.infer<typeof configSchema>, string> = {
   missedGraceMinutes: 'DUBAN_MISSED_GRACE_MINUTES',
   httpPort: 'DUBAN_HTTP_PORT',
   httpHost: 'DUBAN_HTTP_HOST',
+  consoleUrl: 'DUBAN_CONSOLE_URL',
   unitsFile: 'DUBAN_UNITS_FILE',
   cadenceFile: 'DUBAN_CADENCE_FILE',
   calendarOverrideFile: 'DUBAN_CALENDAR_OVERRIDE_FILE',

@@ -9,12 +9,21 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-/** GET /healthz → 200 when every check passes, 503 otherwise; the body lists each check. */
-/** Listens on loopback unless told otherwise: the endpoint is unauthenticated. */
-export async function startHealthServer(port: number, checks: HealthCheck[], host = '127.0.0.1'): Promise<HealthServer> {
+/** Answers a request it owns (the web console) and resolves false for one it does not. */
+export type HttpRoutes = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+
+/**
+ * GET /healthz → 200 when every check passes, 503 otherwise; the body lists each check. Other paths go
+ * to `routes`. Listens on loopback unless told otherwise: /healthz is unauthenticated.
+ */
+export async function startHealthServer(port: number, checks: HealthCheck[], host = '127.0.0.1', routes?: HttpRoutes): Promise<HealthServer> {
   const server = http.createServer((req, res) => {
     if (req.url !== '/healthz' && req.url !== '/healthz/') {
-      res.writeHead(404).end();
+      if (!routes) return void res.writeHead(404).end();
+      routes(req, res).then(
+        (handled) => void (handled || res.writeHead(404).end()),
+        () => void (res.headersSent || res.writeHead(500).end()),
+      );
       return;
     }
     runChecks(checks).then(

@@ -260,7 +260,8 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect(task).toMatchObject({ status: 'closed', percent: 100, closedAt: w.clock.now() });
     expect(await w.prisma.taskRequest.findFirstOrThrow()).toMatchObject({ status: 'approved', decidedBy: w.admin.id });
     const audit = (await w.prisma.auditLog.findMany({ orderBy: { id: 'asc' } })).map((x) => [x.action, x.entity]);
-    expect(audit).toEqual([['request.close', 'Assignment'], ['request.evidence', 'TaskRequest'], ['request.approve', 'TaskRequest'], ['assignment.close', 'Assignment']]);
+    // the contact's refused 复核 is audited too
+    expect(audit).toEqual([['request.close', 'Assignment'], ['request.evidence', 'TaskRequest'], ['access.denied', 'InboundMessage'], ['request.approve', 'TaskRequest'], ['assignment.close', 'Assignment']]);
     const toUnit = await w.prisma.outbox.findMany({ where: { targetRef: w.rooms.shangwu.id } });
     expect(toUnit.some((o) => o.text.includes('督办室已通过《测试》第3项 强化金融帮扶实体经济的销号申请'))).toBe(true);
     await w.flushOutbox();
@@ -323,7 +324,7 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect(await w.prisma.taskRequest.findFirstOrThrow()).toMatchObject({
       kind: 'transfer', status: 'approved', unitId: w.units.shangwu.id, toUnitId: w.units.zhujian.id, assignmentId: before.id, decidedBy: w.admin.id,
     });
-    expect(await w.prisma.auditLog.findMany()).toMatchObject([{ action: 'assignment.transfer', entity: 'Assignment', entityId: String(before.id) }]);
+    expect(await w.prisma.auditLog.findMany({ orderBy: { id: 'asc' } })).toMatchObject([{ action: 'access.denied', actor: w.stranger.id }, { action: 'assignment.transfer', entity: 'Assignment', entityId: String(before.id) }]);
     const notice = await w.prisma.outbox.findFirstOrThrow({ where: { text: { startsWith: '【转办】' } } });
     expect(notice.targetRef).toBe('区住建局工作群');
     expect(notice.text).toContain('《测试》第5项 开展消费促进活动');
@@ -391,7 +392,7 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect((await w.prisma.setting.findUniqueOrThrow({ where: { key: 'reminders.paused' } })).value).toBe(true);
     await w.say(w.admin, w.bot, '恢复提醒');
     expect(await w.prisma.setting.findUniqueOrThrow({ where: { key: 'reminders.paused' } })).toMatchObject({ value: false, updatedBy: w.admin.id });
-    expect((await w.prisma.auditLog.findMany({ orderBy: { id: 'asc' } })).map((a) => a.action)).toEqual(['reminders.pause', 'reminders.resume']);
+    expect((await w.prisma.auditLog.findMany({ orderBy: { id: 'asc' } })).map((a) => a.action)).toEqual(['access.denied', 'reminders.pause', 'reminders.resume']);
   });
 
   it('binds a group to a unit (绑定) by an admin, after which reports there are answered', async () => {

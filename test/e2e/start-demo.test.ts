@@ -44,6 +44,11 @@ describe('npm start on embedded defaults', () => {
       const body = (await res.json()) as { ok: boolean; checks: { name: string; ok: boolean }[] };
       expect(res.status).toBe(200);
       expect(body.checks.map((c) => [c.name, c.ok])).toEqual([['database', true], ['redis', true], ['chat', true], ['channel', true], ['delivery', true]]);
+      // the demo prints the console and a one-time link that signs a newcomer in with one click
+      const link = /一次性登录链接[^：]*：(http:\/\/127\.0\.0\.1:\d+\/login\/\S+)/.exec(bot.out())![1]!;
+      const login = await fetch(link, { redirect: 'manual' });
+      expect(login.status).toBe(303);
+      expect(login.headers.get('set-cookie')).toContain('duban_session=');
     } finally {
       // One Ctrl-C under npm arrives twice: from the terminal and forwarded by the parent.
       bot.child.kill('SIGINT');

@@ -267,6 +267,9 @@ describe.each(DB_KINDS)('台账 export and re-import on %s', (kind) => {
         if (row.getCell(1).value === '2') values.push(...[8, 9, 10].map((c) => String(row.getCell(c).value)));
       });
       expect(values).toEqual(['推进中', '50%', '2024-05-06：已签约3家企业']);
+      // …and re-importing says plainly that they are not applied, never silently.
+      const said = (await importPlanFile(file, { directory })).warnings.map((w) => w.message);
+      expect(said).toContain('“状态、进度、最新进展”列的内容不会导入：任务进度只由单位报送或管理员在管理后台、群里的操作改变，以便留痕');
 
       // Saving the edited ledger back updates the same plan and keeps what only the document had.
       const ledgerPlan = await importPlanFile(file, { directory });

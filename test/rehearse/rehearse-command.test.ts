@@ -56,6 +56,6 @@ describe('duban rehearse (the contract in README)', () => {
   it('refuses a 通讯录 row with an unknown role, naming the row and column', async () => {
     const people = file('bad-people.csv', '单位,姓名,角色,账号\n区商务局,李娜,科长,wxid_lina\n');
     const script = file('ok.jsonl', '{"at":"2026-05-11T10:05","from":"李娜","text":"收到"}\n');
-    await expect(rehearseCommand.run(['--plan', 'demo/plan.json', '--units', 'demo/units.json', '--people', people, '--script', script, '--from', '2026-05-11', '--days', '1'], io().io)).rejects.toThrow('第2行第3列：角色“科长”不认识');
+    await expect(rehearseCommand.run(['--plan', 'demo/plan.json', '--units', 'demo/units.json', '--people', people, '--script', script, '--from', '2026-05-11', '--days', '1'], io().io)).rejects.toThrow('第2行C列“角色”：角色“科长”不认识');
   }, 60_000);
 });

@@ -128,6 +128,12 @@ export function parsePlanTable(rows: TableRow[], opts: TableOptions): ParsedPlan
       message: `表头（第${headerRow.row}行）的列“${ignored.map((x) => x.c).join('、')}”不是台账字段，其内容未导入`,
     });
   }
+  // The exported 台账's 状态/进度/最新进展 are the record as it stood, not an admin's update: say so, never drop them silently.
+  const progressCols = (['status', 'percent', 'latest'] as const).filter((k) => cols.has(k) && rows.slice(header.index + 1).some((r) => (r.cells[cols.get(k)!] ?? '').trim()));
+  if (progressCols.length) {
+    const names = progressCols.map((k) => headerRow.cells[cols.get(k)!]!.trim()).join('、');
+    warnings.push({ cell: opts.cellName(cols.get(progressCols[0]!)!, headerRow.row), code: 'table', message: `“${names}”列的内容不会导入：任务进度只由单位报送或管理员在管理后台、群里的操作改变，以便留痕` });
+  }
   const titleAbove = pickTitleAbove(rows.slice(0, header.index).map((r) => r.cells.find((c) => c.trim()) ?? ''));
   const title = opts.title ?? titleAbove ?? opts.document;
   const year = opts.year ?? yearFrom(title);

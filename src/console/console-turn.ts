@@ -1,0 +1,41 @@
+import crypto from 'node:crypto';
+import { createTurn, type ChatTurn } from '../chat/chat-turn.ts';
+import type { InboundDeps } from '../chat/chat-deps.ts';
+import type { IncomingMessage } from '../ports/chat.ts';
+import type { WorkStore } from '../ports/work-store.ts';
+import type { Ctx } from './console-deps.ts';
+
+/**
+ * The console acting as an admin's chat: an action here runs the chat command's own code (复核, 退办 …)
+ * as a message from `console:<name>`, kept as an InboundMessage of channel "console" so the 留痕
+ * shows it. What the command tells the unit goes through the outbox as in chat; the answer meant for
+ * the admin is shown on the page instead of being sent.
+ */
+export async function consoleTurn(ctx: Ctx, text: string): Promise<{ turn: ChatTurn; answers: string[] }> {
+  const { deps } = ctx;
+  const now = deps.clock.now();
+  const m: IncomingMessage = {
+    id: `console:${crypto.randomUUID()}`, channel: 'console', talkerId: ctx.actor, talkerName: ctx.user.name, text, type: 'text', sentAt: now, mentionsSelf: true,
+  };
+  const stored = await deps.prisma.inboundMessage.create({
+    data: { channel: 'console', messageId: m.id, talkerId: m.talkerId, talkerName: m.talkerName, text, sentAt: now, receivedAt: now, status: 'interpreted' },
+  });
+  const answers: string[] = [];
+  const replyKey = `reply:${stored.id}`;
+  const work: WorkStore = {
+    ...deps.work,
+    apply: (change) => {
+      for (const o of change.outbox ?? []) if (o.idempotencyKey === replyKey) answers.push(o.text);
+      return deps.work.apply({ ...change, outbox: (change.outbox ?? []).filter((o) => o.idempotencyKey !== replyKey) });
+    },
+  };
+  const inboundDeps: InboundDeps = { prisma: deps.prisma, work, clock: deps.clock, calendar: deps.calendar, logger: deps.logger, dataDir: deps.dataDir, admins: deps.admins, botName: deps.botName };
+  const turn = createTurn(inboundDeps, m, stored.id, {
+    person: null, unit: null, group: null, isAdmin: true, isLeader: false,
+    actor: { personId: null, isAdmin: ctx.user.role === 'admin', isLeader: false, unitIds: [] },
+  });
+  turn.reply = async (t) => {
+    answers.push(t);
+  };
+  return { turn, answers };
+}

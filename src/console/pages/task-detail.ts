@@ -1,0 +1,84 @@
+import { HEALTH_LABEL, HEALTH_SHORT } from '../../domain/health/index.ts';
+import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL, taskRefLabel } from '../../domain/work/index.ts';
+import { loadPlanShortNames } from '../../store/plan-short-names.ts';
+import type { Route } from '../create-console.ts';
+import { fmtDate, fmtTime, html, type Html } from '../html.ts';
+import { lightsOf } from '../task-lights.ts';
+
+const ROLE = { lead: '牵头单位', responsible: '责任单位', participating: '参加单位' } as const;
+const REQ = { close: '销号申请', extension: '延期申请', transfer: '转办' } as const;
+const REQ_STATUS = { pending: '待复核', approved: '已通过', returned: '已退回' } as const;
+const KIND = { report: '进展', correction: '更正', receipt: '签收' } as Record<string, string>;
+
+interface Entry {
+  at: Date;
+  tag: string;
+  cls: string;
+  body: Html;
+}
+
+export const routes: Route[] = [
+  {
+    method: 'GET',
+    path: /^\/tasks\/(\d+)$/,
+    async run(ctx, m) {
+      const { prisma, clock, calendar } = ctx.deps;
+      const id = Number(m[1]);
+      const task = await prisma.task.findUnique({
+        where: { id },
+        include: {
+          plan: { select: { id: true, title: true, issuedOn: true } },
+          leaders: { select: { person: { select: { name: true } } } },
+          milestones: { orderBy: { dueOn: 'asc' } },
+          assignments: { include: { unit: { select: { id: true, name: true } } }, orderBy: [{ role: 'asc' }, { id: 'asc' }] },
+        },
+      });
+      if (!task) return ctx.page('未找到', html`<div class="notice err">没有编号为 ${id} 的任务。</div>`, 404);
+      const names = await loadPlanShortNames(prisma, { withArchived: true });
+      const ref = taskRefLabel({ planShort: names.get(task.planId) ?? task.plan.title, no: task.no });
+      const unitIds = task.assignments.map((a) => a.unitId);
+      const [updates, requests, groups, contacts] = await Promise.all([
+        prisma.progressUpdate.findMany({ where: { taskId: id }, include: { unit: { select: { name: true } }, person: { select: { name: true } }, inboundMessage: true }, orderBy: { reportedAt: 'desc' }, take: 200 }),
+        prisma.taskRequest.findMany({ where: { taskId: id }, orderBy: { createdAt: 'desc' } }),
+        prisma.chatGroup.findMany({ where: { units: { some: { unitId: { in: unitIds } } } }, select: { roomId: true, topic: true } }),
+        prisma.person.findMany({ where: { unitId: { in: unitIds }, chatId: { not: null } }, select: { chatId: true } }),
+      ]);
+      const targets = [...groups.flatMap((g) => [g.topic, ...(g.roomId ? [g.roomId] : [])]), ...contacts.map((c) => c.chatId!)];
+      const [sent, audit] = await Promise.all([
+        // Reminders and answers that named this task, sent to its units.
+        prisma.outbox.findMany({ where: { OR: [{ text: { contains: ref } }, { targetRef: { in: targets }, text: { contains: `第${task.no}项` } }] }, orderBy: { createdAt: 'desc' }, take: 200 }),
+        prisma.auditLog.findMany({
+          where: { OR: [{ entity: 'Task', entityId: String(id) }, { entity: 'Assignment', entityId: { in: task.assignments.map((a) => String(a.id)) } }, { entity: 'TaskRequest', entityId: { in: requests.map((r) => String(r.id)) } }] },
+          orderBy: { at: 'desc' }, take: 200,
+        }),
+      ]);
+      const light = lightsOf([task], clock.now(), calendar).get(id)!;
+      const entries: Entry[] = [];
+      for (const o of sent) entries.push({ at: o.sentAt ?? o.notBefore, tag: o.status === 'sent' ? '已发送' : o.status === 'failed' ? '发送失败' : '待发送', cls: 'out', body: html`<div class="muted">发往 ${o.targetRef}${o.cadence ? `（${o.cadence}）` : ''}</div><div>${o.text.slice(0, 400)}</div>` });
+      for (const u of updates) {
+        if (u.inboundMessage) entries.push({ at: u.inboundMessage.receivedAt, tag: '原始回复', cls: 'in', body: html`<div class="muted">${u.inboundMessage.talkerName ?? u.inboundMessage.talkerId}${u.inboundMessage.roomTopic ? ` 在“${u.inboundMessage.roomTopic}”` : '（私聊）'}</div><div>${u.inboundMessage.text}</div>` });
+        entries.push({ at: u.createdAt, tag: `识别为${KIND[u.kind] ?? u.kind}`, cls: 'bot', body: html`<div>${u.unit?.name ?? ''} ${u.person?.name ?? ''}：${u.status ? TASK_STATE_LABEL[u.status] : ''}${u.percent !== null ? ` ${u.percent}%` : ''}${u.problems ? `；问题：${u.problems}` : ''}${u.nextSteps ? `；下步：${u.nextSteps}` : ''}</div>` });
+      }
+      // The message that made each request (a request row keeps who and when, not the message id).
+      const asked = await Promise.all(requests.map((r) => prisma.inboundMessage.findFirst({ where: { talkerId: r.requestedBy, receivedAt: { lte: r.createdAt, gte: new Date(r.createdAt.getTime() - 10 * 60_000) }, type: 'text' }, orderBy: { receivedAt: 'desc' } })));
+      for (const msg of asked) if (msg && !updates.some((u) => u.inboundMessageId === msg.id)) entries.push({ at: msg.receivedAt, tag: '原始回复', cls: 'in', body: html`<div class="muted">${msg.talkerName ?? msg.talkerId}${msg.roomTopic ? ` 在“${msg.roomTopic}”` : msg.channel === 'console' ? '（管理后台）' : '（私聊）'}</div><div>${msg.text}</div>` });
+      for (const r of requests) {
+        entries.push({ at: r.createdAt, tag: REQ[r.kind], cls: 'req', body: html`<div>${r.requestedBy} 提出${REQ[r.kind]}${r.reason ? `：${r.reason}` : ''}${r.newDeadline ? `，延期至 ${fmtDate(r.newDeadline)}` : ''}${r.evidence.length ? `（佐证 ${r.evidence.length} 份）` : ''} — <b>${REQ_STATUS[r.status]}</b></div>` });
+        if (r.decidedAt) entries.push({ at: r.decidedAt, tag: '决定', cls: 'req', body: html`<div>${r.decidedBy} ${r.status === 'approved' ? '通过' : '退回'}${REQ[r.kind]}${r.decision ? `：${r.decision}` : ''}</div>` });
+      }
+      for (const a of audit) entries.push({ at: a.at, tag: '审计', cls: 'audit', body: html`<div>${a.actor} · ${a.action} · ${a.entity} ${a.entityId ?? ''}</div><div class="muted" style="font-size:12px">${a.before ? `前：${JSON.stringify(a.before)} ` : ''}${a.after ? `后：${JSON.stringify(a.after)}` : ''}</div>` });
+      entries.sort((x, y) => y.at.getTime() - x.at.getTime());
+      ctx.page(ref, html`<p><a href="/tasks">← 督办台账</a></p><h1>${ref} ${task.title ?? ''}</h1>
+<div class="item"><p>${task.text}</p>
+<p>方案：${task.plan.title}　牵头领导：${task.leaders.map((l) => l.person.name).join('、') || '—'}　完成时限：${task.deadline ? fmtDate(task.deadline) : (task.deadlineText ?? '—')}
+　状态：${TASK_STATE_LABEL[task.status]}${task.percent !== null ? ` ${task.percent}%` : ''}　<span class="light ${light}" title="${HEALTH_LABEL[light]}">${HEALTH_SHORT[light]}</span></p>
+${task.milestones.length ? html`<p>节点：${task.milestones.map((ms) => html`<span class="tag">${ms.dueOn ? fmtDate(ms.dueOn) : ms.deadlineText} ${ms.text.slice(0, 30)}${ms.doneAt ? ' ✓' : ''}</span> `)}</p>` : ''}</div>
+<h2>各单位承担情况</h2>
+<table><thead><tr><th>单位</th><th>角色</th><th>状态</th><th>进度</th><th>最近报送</th><th>签收</th><th>销号</th></tr></thead><tbody>
+${task.assignments.map((a) => html`<tr><td><a href="/tasks?unit=${a.unit.id}">${a.unit.name}</a>${a.via ? html` <span class="muted">${a.via}</span>` : ''}</td><td>${ROLE[a.role]}</td><td>${ASSIGNMENT_STATE_LABEL[a.state]}</td><td>${a.percent ?? ''}${a.percent !== null ? '%' : ''}</td><td>${fmtTime(a.lastReportedAt)}</td><td>${a.receivedAt ? fmtTime(a.receivedAt) : html`<span class="muted">未签收</span>`}</td><td>${fmtTime(a.closedAt)}</td></tr>`)}
+</tbody></table>
+<h2>留痕（${entries.length}）</h2>
+<ul class="timeline" id="timeline">${entries.map((e) => html`<li><span class="muted nowrap">${fmtTime(e.at)}</span><span class="tag ${e.cls}">${e.tag}</span><div>${e.body}</div></li>`)}</ul>`);
+    },
+  },
+];
