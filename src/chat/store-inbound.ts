@@ -29,7 +29,8 @@ export interface StoredInbound {
  */
 export async function listUninterpreted(tx: Tx, opts: { take?: number } = {}): Promise<StoredInbound[]> {
   const rows = await tx.inboundMessage.findMany({
-    where: { status: 'received' },
+    // A console action is interpreted by the console while the admin waits, never by the sweep.
+    where: { status: 'received', channel: { not: 'console' } },
     orderBy: { id: 'asc' },
     take: opts.take ?? 500,
   });

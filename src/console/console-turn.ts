@@ -11,15 +11,18 @@ import type { Ctx } from './console-deps.ts';
  * shows it. What the command tells the unit goes through the outbox as in chat; the answer meant for
  * the admin is shown on the page instead of being sent.
  */
-export async function consoleTurn(ctx: Ctx, text: string): Promise<{ turn: ChatTurn; answers: string[] }> {
+export async function consoleTurn(ctx: Ctx, text: string): Promise<{ turn: ChatTurn; answers: string[]; finish: () => Promise<void> }> {
   const { deps } = ctx;
   const now = deps.clock.now();
   const m: IncomingMessage = {
     id: `console:${crypto.randomUUID()}`, channel: 'console', talkerId: ctx.actor, talkerName: ctx.user.name, text, type: 'text', sentAt: now, mentionsSelf: true,
   };
   const stored = await deps.prisma.inboundMessage.create({
-    data: { channel: 'console', messageId: m.id, talkerId: m.talkerId, talkerName: m.talkerName, text, sentAt: now, receivedAt: now, status: 'interpreted' },
+    data: { channel: 'console', messageId: m.id, talkerId: m.talkerId, talkerName: m.talkerName, text, sentAt: now, receivedAt: now, status: 'received' },
   });
+  // Stored as received: the change the action records marks it interpreted in the same transaction
+  // (the work store records nothing for a message already interpreted). The inbound recovery sweep
+  // leaves channel "console" alone; `finish` marks an action that recorded nothing (an error answer).
   const answers: string[] = [];
   const replyKey = `reply:${stored.id}`;
   const work: WorkStore = {
@@ -37,5 +40,8 @@ export async function consoleTurn(ctx: Ctx, text: string): Promise<{ turn: ChatT
   turn.reply = async (t) => {
     answers.push(t);
   };
-  return { turn, answers };
+  const finish = async () => {
+    await deps.prisma.inboundMessage.updateMany({ where: { id: stored.id, status: 'received' }, data: { status: 'interpreted' } });
+  };
+  return { turn, answers, finish };
 }

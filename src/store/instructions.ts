@@ -83,10 +83,11 @@ export interface InstructionView {
  * them. As of `asOf` (default now): reports after it do not count yet, 批示 after it do not exist.
  */
 export async function loadInstructions(prisma: Db, where: { taskId?: number; leaderId?: number; asOf?: Date }): Promise<InstructionView[]> {
-  const asOf = where.asOf ?? new Date(8.64e15);
+  // Without asOf, no upper bound: a far-future date would not survive Prisma's DateTime conversion.
+  const before = where.asOf ? { lt: where.asOf } : {};
   const rows = await prisma.instruction.findMany({
     where: {
-      issuedAt: { lt: asOf },
+      issuedAt: before,
       ...(where.leaderId !== undefined ? { leaderId: where.leaderId } : {}),
       ...(where.taskId !== undefined ? { targets: { some: { taskId: where.taskId } } } : {}),
     },
@@ -98,7 +99,7 @@ export async function loadInstructions(prisma: Db, where: { taskId?: number; lea
   const since = rows.reduce((m, r) => (r.issuedAt < m ? r.issuedAt : m), rows[0]!.issuedAt);
   const [reports, units, parts] = await Promise.all([
     prisma.progressUpdate.findMany({
-      where: { taskId: { in: [...new Set(pairs.map((p) => p.taskId))] }, kind: { in: ['report', 'correction'] }, reportedAt: { gte: since, lt: asOf } },
+      where: { taskId: { in: [...new Set(pairs.map((p) => p.taskId))] }, kind: { in: ['report', 'correction'] }, reportedAt: { gte: since, ...before } },
       select: { id: true, taskId: true, unitId: true, reportedAt: true, text: true, percent: true },
     }),
     prisma.unit.findMany({ where: { id: { in: [...new Set(pairs.map((p) => p.unitId))] } }, select: { id: true, name: true } }),

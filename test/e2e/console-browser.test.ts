@@ -13,6 +13,7 @@ import { loadUnitDirectory } from '../../src/import/load-unit-directory.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import { createPgDatabase } from '../helpers/databases.ts';
+import { recordInstruction } from '../../src/store/instructions.ts';
 
 const until = <T>(fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeout = 10_000) =>
   vi.waitFor(
@@ -164,8 +165,17 @@ describe('web console in a real browser', () => {
     expect(await page.textContent('#audit')).toContain('console:管理员');
     await shot('audit');
 
+    // a leader's 批示 on the task (recorded as the chat or an admin's 代录 would) shows in its 留痕
+    const leader = await app.prisma.person.create({ data: { name: '赵副区长', kind: 'leader', chatId: 'c-zhao' } });
+    const part = await app.prisma.assignment.findFirstOrThrow({ where: { taskId: task.id } });
+    await recordInstruction(app.prisma, {
+      leaderId: leader.id, leaderName: leader.name, issuedAt: clock.now(), text: '请加快推进第2项，周五前报进展', dueOn: '2026-05-15',
+      source: 'proxy', recordedBy: 'console:管理员', inboundMessageId: null, targets: [{ taskId: task.id, unitId: part.unitId, added: false }], outbox: [],
+    });
     await page.goto(`${base}/tasks/${task.id}`);
     await expect.poll(() => page.textContent('#timeline')).toContain('决定');
+    expect(await page.textContent('#timeline')).toContain('领导批示');
+    expect(await page.textContent('#timeline')).toContain('请加快推进第2项');
     expect(await page.textContent('#timeline')).toContain('申请销号 第2项 特色街区已挂牌');
     await shot('task');
     for (const [name, url] of [['dashboard', '/'], ['people', '/people'], ['channel', '/channel']] as const) {

@@ -70,8 +70,8 @@ export const routes: Route[] = [
       const short = (await loadPlanShortNames(prisma)).get(req.task.planId) ?? '';
       const ref = `${short}第${req.task.no}项`;
       // The chat command's own code: the unit's group hears exactly what 复核 / 退办 would tell it.
-      const { turn, answers } = await consoleTurn(ctx, approve ? `复核 ${ref}` : `退办 ${ref} ${reason}`);
-      await decideRequest(turn, ref, approve, reason, req.id);
+      const { turn, answers, finish } = await consoleTurn(ctx, approve ? `复核 ${ref}` : `退办 ${ref} ${reason}`);
+      await decideRequest(turn, ref, approve, reason, req.id).finally(finish);
       const done = (await prisma.taskRequest.findUniqueOrThrow({ where: { id: req.id } })).status !== 'pending';
       ctx.page('待办', await inboxBody(ctx, { text: answers.join(' ') || (done ? '已处理。' : '未处理。'), err: !done }));
     },

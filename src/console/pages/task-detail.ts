@@ -1,5 +1,6 @@
 import { HEALTH_LABEL, HEALTH_SHORT } from '../../domain/health/index.ts';
 import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL, taskRefLabel } from '../../domain/work/index.ts';
+import { instructionsOfTask } from '../../store/instructions.ts';
 import { loadPlanShortNames } from '../../store/plan-short-names.ts';
 import type { Route } from '../create-console.ts';
 import { fmtDate, fmtTime, html, type Html } from '../html.ts';
@@ -37,11 +38,12 @@ export const routes: Route[] = [
       const names = await loadPlanShortNames(prisma, { withArchived: true });
       const ref = taskRefLabel({ planShort: names.get(task.planId) ?? task.plan.title, no: task.no });
       const unitIds = task.assignments.map((a) => a.unitId);
-      const [updates, requests, groups, contacts] = await Promise.all([
+      const [updates, requests, groups, contacts, instructions] = await Promise.all([
         prisma.progressUpdate.findMany({ where: { taskId: id }, include: { unit: { select: { name: true } }, person: { select: { name: true } }, inboundMessage: true }, orderBy: { reportedAt: 'desc' }, take: 200 }),
         prisma.taskRequest.findMany({ where: { taskId: id }, orderBy: { createdAt: 'desc' } }),
         prisma.chatGroup.findMany({ where: { units: { some: { unitId: { in: unitIds } } } }, select: { roomId: true, topic: true } }),
         prisma.person.findMany({ where: { unitId: { in: unitIds }, chatId: { not: null } }, select: { chatId: true } }),
+        instructionsOfTask(prisma, id),
       ]);
       const targets = [...groups.flatMap((g) => [g.topic, ...(g.roomId ? [g.roomId] : [])]), ...contacts.map((c) => c.chatId!)];
       const [sent, audit] = await Promise.all([
@@ -65,6 +67,11 @@ export const routes: Route[] = [
       for (const r of requests) {
         entries.push({ at: r.createdAt, tag: REQ[r.kind], cls: 'req', body: html`<div>${r.requestedBy} 提出${REQ[r.kind]}${r.reason ? `：${r.reason}` : ''}${r.newDeadline ? `，延期至 ${fmtDate(r.newDeadline)}` : ''}${r.evidence.length ? `（佐证 ${r.evidence.length} 份）` : ''} — <b>${REQ_STATUS[r.status]}</b></div>` });
         if (r.decidedAt) entries.push({ at: r.decidedAt, tag: '决定', cls: 'req', body: html`<div>${r.decidedBy} ${r.status === 'approved' ? '通过' : '退回'}${REQ[r.kind]}${r.decision ? `：${r.decision}` : ''}</div>` });
+      }
+      // 领导批示 and, per unit concerned, whether it has answered (its first report since the 批示).
+      for (const i of instructions) {
+        const mine = i.targets.filter((t) => t.taskId === id);
+        entries.push({ at: i.issuedAt, tag: '领导批示', cls: 'req', body: html`<div><b>${i.leaderName}</b>${i.source === 'proxy' ? html` <span class="muted">（${i.recordedBy} 代录）</span>` : ''}：${i.text}${i.dueOn ? `（${i.dueOn}前反馈）` : ''}</div><div class="muted">${mine.map((t) => `${t.unitName}：${t.answeredAt ? `已反馈 ${fmtTime(t.answeredAt)}` : '待反馈'}`).join('；')}</div>` });
       }
       for (const a of audit) entries.push({ at: a.at, tag: '审计', cls: 'audit', body: html`<div>${a.actor} · ${a.action} · ${a.entity} ${a.entityId ?? ''}</div><div class="muted" style="font-size:12px">${a.before ? `前：${JSON.stringify(a.before)} ` : ''}${a.after ? `后：${JSON.stringify(a.after)}` : ''}</div>` });
       entries.sort((x, y) => y.at.getTime() - x.at.getTime());
