@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readDateLine, readDocNumber, restoreOpeningQuote } from '../../src/domain/plan/document-header.ts';
+import { isPublicationNote, readDateLine, readDocNumber, restoreOpeningQuote } from '../../src/domain/plan/document-header.ts';
 import { findMechanisms } from '../../src/domain/plan/mechanisms.ts';
 import { extractRoster } from '../../src/domain/plan/roster.ts';
 
@@ -19,6 +19,13 @@ describe('document particulars, including what a scrape leaves', () => {
   it('a lost opening quote comes back after the place name', () => {
     expect(restoreOpeningQuote('东湖区强攻二季度、确保双过半”行动方案')).toBe('东湖区“强攻二季度、确保双过半”行动方案');
     expect(restoreOpeningQuote('东湖区“强攻二季度”行动方案')).toBe('东湖区“强攻二季度”行动方案');
+  });
+});
+
+describe('a notice\'s publication note', () => {
+  it('is each way a notice says how it is released, and nothing else', () => {
+    for (const t of ['（此件公开发布）', '（此件主动公开）', '(此件依申请公开)', '（此件不予公开）', '（此件发至各街道）']) expect(isPublicationNote(t), t).toBe(true);
+    for (const t of ['（此件公开发布', '此件公开发布', '（一）完善公开发布机制', '（此件）']) expect(isPublicationNote(t), t).toBe(false);
   });
 });
 

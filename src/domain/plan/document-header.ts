@@ -42,6 +42,17 @@ function validDate(y: number, m: number, d: number): string | null {
   return `${y}-${pad(m)}-${pad(d)}`;
 }
 
+/**
+ * A notice's publication note, the bracketed line official notices print after the date to say
+ * whether and how the document is released (此件…公开 / 此件不予公开 / 此件发至…): like the date line,
+ * it closes the notice itself.
+ */
+const PUBLICATION_NOTE = /^[（(]此件(?:主动|依申请)?(?:公开|不予?公开|发至)[^（()）]{0,16}[）)]$/;
+
+export function isPublicationNote(text: string): boolean {
+  return PUBLICATION_NOTE.test(text.trim());
+}
+
 /** "2022年 6月 30日" or the scraped "2022年630" → 2022-06-30. */
 export function readDateLine(text: string): string | null {
   const t = text.trim();

@@ -1,5 +1,5 @@
 import { deadlineInText, extractMilestones, findDateMentions, milestonesFromDeadlineText, normaliseDeadline } from './normalise-deadline.ts';
-import { isFurniture, readDateLine, readDocumentHeader, type SourceLine } from './document-header.ts';
+import { isFurniture, isPublicationNote, readDateLine, readDocumentHeader, type SourceLine } from './document-header.ts';
 import { findMechanisms } from './mechanisms.ts';
 import { newNumberingState, placeMarker, readMarker, type Marker } from './numbering.ts';
 import { emptyResponsibility, findResponsibilitySpans, parseResponsibility, proseMarkup, STARTS_WITH_KEY, type Responsibility } from './responsibility.ts';
@@ -121,10 +121,10 @@ export function parsePlanText(source: SourceLine[], opts: ParseOptions): ParsedP
     // "附件：" / "附件下载：" after the body: what follows lists files, not items.
     if (blocks.length > 0 && /^(附件|附件下载|相关附件|附件列表)\s*[:：]?$/.test(text)) tail = true;
     if (tail) continue;
-    // A notice's date line or "（此件公开发布）" after numbered paragraphs without markup: the notice
+    // A notice's date line or publication note after numbered paragraphs without markup: the notice
     // may end here. What follows starts its own numbering; whether the paragraphs before were a
     // preamble is decided at the end (if a plan with markup follows).
-    if (blocks.length > 0 && (readDateLine(text) || /^[（(]此件公开发布[）)]$/.test(text)) && !anyMarkupYet()) {
+    if (blocks.length > 0 && (readDateLine(text) || isPublicationNote(text)) && !anyMarkupYet()) {
       numbering = newNumberingState();
       open.length = 0;
       noticeEnd = blocks.length;
