@@ -116,10 +116,21 @@ export function createInboundHandler(deps: InboundDeps & { recoverEveryMs?: numb
   }
 
   async function interpret(id: number, m: IncomingMessage): Promise<void> {
+    const attempt = () => retryTransient(() => interpretOnce(id, m), { waits: [100, 500, 2_000], signal: stop.signal });
     try {
-      await retryTransient(() => interpretOnce(id, m), { waits: [100, 500, 2_000], signal: stop.signal });
+      try {
+        await attempt();
+      } catch (e) {
+        // A bug fails the same way twice; an error a database restart raised in a shape we do not
+        // recognise does not. Interpreting is idempotent, so one more try after a pause is safe, and
+        // it keeps a restart from marking a good message failed.
+        if (isTransientDbError(e) || stop.signal.aborted) throw e;
+        logger.warn({ event: 'inbound_retry', id, err: e }, 'interpreting failed; trying once more');
+        await new Promise((r) => setTimeout(r, 1_000));
+        await attempt();
+      }
     } catch (e) {
-      if (isTransientDbError(e)) {
+      if (isTransientDbError(e) || !(await databaseAnswers())) {
         // Still `received`: the recovery sweep interprets it once the database answers again.
         logger.warn({ event: 'inbound_deferred', id, err: e }, 'interpreting deferred: database unavailable');
         return;
@@ -128,6 +139,11 @@ export function createInboundHandler(deps: InboundDeps & { recoverEveryMs?: numb
       logger.error({ event: 'inbound_failed', id, err: e }, 'interpreting an inbound message failed');
       await retryTransient(() => prisma.inboundMessage.update({ where: { id }, data: { status: 'failed', error: error.slice(0, 2000) } })).catch(() => undefined);
     }
+  }
+
+  /** Whether the database answers a trivial query now: an error while it does not is not the message's fault. */
+  function databaseAnswers(): Promise<boolean> {
+    return prisma.$queryRaw`SELECT 1`.then(() => true, () => false);
   }
 
   async function interpretOnce(id: number, m: IncomingMessage): Promise<void> {

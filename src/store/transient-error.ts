@@ -8,7 +8,7 @@ const TRANSIENT_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P
 // PostgreSQL SQLSTATE classes 08 (connection), 53 (resources), 57P (shutdown), 40001/40P01 (retry).
 const TRANSIENT_SQLSTATE = /^(08|53|57P|40001|40P01)/;
 const TRANSIENT_TEXT =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection (?:is )?closed|Can't reach database|terminating connection|the database system is (?:shutting down|starting up)|Unable to start a transaction|Transaction already closed|timeout|ConnectionClosed|DatabaseNotReachable|Client has encountered a connection error/i;
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection (?:is )?closed|Can't reach database|terminating connection|the database system is (?:shutting down|starting up)|Unable to start a transaction|Transaction already closed|timeout|ConnectionClosed|DatabaseNotReachable|Client has encountered a connection error|closed the connection|not yet accepting connections|Client was closed|Connection ended|server login has been failing|Cannot use a pool after calling end/i;
 
 /**
  * Whether an error from the database is worth retrying: the server was down, restarting, busy or

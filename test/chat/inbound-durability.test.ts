@@ -74,6 +74,24 @@ describe.each(DB_KINDS)('inbound durability (%s)', (kind) => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('tries once more after an error it does not recognise: a one-off is interpreted, an error that repeats marks the message failed', async () => {
+    const flaky = (failures: number) => {
+      const work = createPrismaWorkStore(w.prisma);
+      let left = failures;
+      const apply: typeof work.apply = (c) => (left-- > 0 ? Promise.reject(new Error('an error a restart raised in an unknown shape')) : work.apply(c));
+      return createInboundHandler({ prisma: w.prisma, work: { ...work, apply }, clock: w.clock, calendar: undefined as never, logger: silentLogger, dataDir: w.dataDir, admins: [], botName: '督办助手' });
+    };
+    const once = flaky(1);
+    await once.handle(w.incoming({ id: 'odd-1', text: '第1项完成30%' }));
+    const always = flaky(99);
+    await always.handle(w.incoming({ id: 'odd-2', text: '第3项完成50%' }));
+    const rows = await w.prisma.inboundMessage.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [r.messageId, r.status])).toEqual([['odd-1', 'interpreted'], ['odd-2', 'failed']]);
+    expect(rows[1]!.error).toContain('unknown shape');
+    expect((await w.prisma.progressUpdate.findMany()).map((p) => p.percent)).toEqual([30]);
+    await Promise.all([once.close(), always.close()]);
+  });
+
   it('keeps messages in the local spool while the database is unreachable and replays them once it answers', async () => {
     // A database that refuses connections: the same client the app uses, pointed at a closed port.
     const down = new PrismaClient({ adapter: new PrismaPg({ connectionString: 'postgresql://postgres@127.0.0.1:9/none', connectionTimeoutMillis: 200 }) });

@@ -178,6 +178,8 @@ describe.skipIf(!ownPostgresAvailable())('durability under real faults (own Post
       received: byStatus.received ?? 0, failed: byStatus.failed ?? 0, recorded: perMessage.length, recordedTwice: perMessage.filter((r) => r.n > 1).length, confirmations: replies,
     };
     console.log('FAULT inbound', JSON.stringify(summary));
+    // A failed message says why, so a flaky classification is diagnosable from the CI log.
+    for (const r of await p.inboundMessage.findMany({ where: { status: { not: 'interpreted' } }, take: 5 })) console.log('FAULT inbound not interpreted', r.id, r.status, r.error);
     expect(summary).toMatchObject({ emitted: N, stored: N, interpreted: N, received: 0, failed: 0, recorded: N, recordedTwice: 0, confirmations: N });
   }, 240_000);
 });
