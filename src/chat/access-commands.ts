@@ -1,10 +1,11 @@
-import { decideAccessRequest, roleOf } from '../access/decide-access.ts';
+import { decideAccessIn, roleOf } from '../access/decide-access.ts';
 import { PEOPLE_ROLES } from '../import/read-people-file.ts';
 import { canAct } from '../domain/work/index.ts';
 import { denied } from './admin-commands.ts';
 import { adminTargets, type ChatTurn, type Outcome } from './chat-turn.ts';
 import { findUnit } from './find-unit.ts';
 import { writeAudit } from './write-audit.ts';
+import { oncePerMessage } from './once-per-message.ts';
 import type { Tx } from './chat-deps.ts';
 
 const where = (turn: ChatTurn) => ({ channel: turn.m.channel, actorId: turn.m.talkerId, actorName: turn.m.talkerName || null, roomId: turn.m.roomId ?? null, roomTopic: turn.m.roomTopic ?? null });
@@ -32,15 +33,15 @@ export async function register(turn: ChatTurn, unitName: string | null, roleText
   }
   const label = `${unit ? `${unit.name}的` : ''}${role}`;
   const admins = await adminTargets(prisma, turn.deps.admins);
-  await prisma.$transaction(async (tx) => {
+  return oncePerMessage(turn, async (tx) => {
     const req = await tx.accessRequest.create({ data: { kind: 'register', ...where(turn), unitId: unit?.id ?? null, unitName: unit?.name ?? unitName, role, text: turn.m.text, requestedAt: turn.now } });
     await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: 'access.register.request', entity: 'AccessRequest', entityId: req.id, after: { name: turn.m.talkerName, role, unit: unit?.name ?? null, room: turn.m.roomTopic ?? null } });
     await turn.reply(`已收到您的登记申请（编号${req.id}）：${label}。督办室审核通过后会通知您，在此之前您的消息不会记入台账。`, tx);
     for (const [i, target] of admins.entries()) {
       await turn.notify(`admin${i}`, target, `【登记申请${req.id}】${turn.m.talkerName || turn.m.talkerId}（账号 ${turn.m.talkerId}${turn.m.roomTopic ? `，来自“${turn.m.roomTopic}”` : ''}）申请登记为${label}。\n回复“批准 登记 ${req.id}”通过，或“驳回 登记 ${req.id} 理由”驳回；也可在管理后台“待办”中处理。`, [], tx);
     }
+    return { status: 'interpreted', note: `register request ${label}` };
   });
-  return { status: 'interpreted', note: `register request ${label}` };
 }
 
 /** 批准 登记 3 / 驳回 登记 3 理由 / 批准 绑定 4 [单位]: an admin decides, through the same code as the console. */
@@ -57,9 +58,12 @@ export async function decideAccess(turn: ChatTurn, id: number, approve: boolean,
     await turn.reply(`没有找到单位“${text}”，请用单位全称。`);
     return { status: 'interpreted', note: 'access: unit not found' };
   }
-  const r = await decideAccessRequest(prisma, { id, approve, reason: text, actor: turn.m.talkerId, at: turn.now, unitId: unit?.id ?? null });
-  await turn.reply(r.answer);
-  return { status: 'interpreted', note: `access ${id}: ${r.ok ? (approve ? 'approved' : 'rejected') : 'refused'}` };
+  // The decision, the admin's answer and the message's mark in one transaction: a retry decides nothing twice.
+  return oncePerMessage(turn, async (tx) => {
+    const r = await decideAccessIn(tx, { id, approve, reason: text, actor: turn.m.talkerId, at: turn.now, unitId: unit?.id ?? null });
+    await turn.reply(r.answer, tx);
+    return { status: 'interpreted', note: `access ${id}: ${r.ok ? (approve ? 'approved' : 'rejected') : 'refused'}` };
+  });
 }
 
 /**

@@ -4,6 +4,7 @@ import { loadPlanShortNames } from '../store/plan-short-names.ts';
 import type { TaskInfo, WorkItem } from '../ports/work-store.ts';
 import { findUnit } from './find-unit.ts';
 import { writeAudit } from './write-audit.ts';
+import { oncePerMessage } from './once-per-message.ts';
 import { listDeliveryProblems } from '../outbox/delivery-problems.ts';
 import { REMINDERS_PAUSED } from '../settings/reminders-paused.ts';
 
@@ -17,8 +18,7 @@ export async function denied(turn: ChatTurn, what: string): Promise<Outcome> {
 /** 暂停提醒 / 恢复提醒: the Setting the cadence engine reads before sending reminders. */
 export async function setRemindersPaused(turn: ChatTurn, paused: boolean): Promise<Outcome> {
   if (!canAct(turn.sender.actor, 'change_settings').ok) return denied(turn, paused ? '暂停提醒' : '恢复提醒');
-  const { prisma } = turn.deps;
-  await prisma.$transaction(async (tx) => {
+  return oncePerMessage(turn, async (tx) => {
     const before = await tx.setting.findUnique({ where: { key: REMINDERS_PAUSED } });
     await tx.setting.upsert({
       where: { key: REMINDERS_PAUSED },
@@ -27,8 +27,8 @@ export async function setRemindersPaused(turn: ChatTurn, paused: boolean): Promi
     });
     await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: paused ? 'reminders.pause' : 'reminders.resume', entity: 'Setting', entityId: REMINDERS_PAUSED, before: before?.value ?? null, after: paused });
     await turn.reply(paused ? '已暂停各单位的定时提醒（报告照常生成）。发送“恢复提醒”恢复。' : '已恢复定时提醒。', tx);
+    return { status: 'interpreted', note: paused ? 'paused reminders' : 'resumed reminders' };
   });
-  return { status: 'interpreted', note: paused ? 'paused reminders' : 'resumed reminders' };
 }
 
 /** 立即推送: this cycle's reminders now. */
@@ -38,10 +38,15 @@ export async function pushNow(turn: ChatTurn): Promise<Outcome> {
     await turn.reply('当前运行方式不支持立即推送，请在服务器上执行相应命令。');
     return { status: 'interpreted', note: 'pushNow not wired' };
   }
+  // A retry of a push whose record committed (its acknowledgement lost) does not push again.
+  const done = await turn.deps.prisma.inboundMessage.findUnique({ where: { id: turn.inboundId }, select: { status: true } });
+  if (done && done.status !== 'received') return { status: 'interpreted', note: 'already recorded by an earlier attempt' };
   const n = await turn.deps.pushNow();
-  await writeAudit(turn.deps.prisma, { at: turn.now, actor: turn.m.talkerId, action: 'reminders.push_now', entity: 'Schedule', after: { queued: n } });
-  await turn.reply(`已安排立即推送，共${n}条提醒进入发送队列。`);
-  return { status: 'interpreted', note: `push now: ${n}` };
+  return oncePerMessage(turn, async (tx) => {
+    await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: 'reminders.push_now', entity: 'Schedule', after: { queued: n } });
+    await turn.reply(`已安排立即推送，共${n}条提醒进入发送队列。`, tx);
+    return { status: 'interpreted', note: `push now: ${n}` };
+  });
 }
 
 /** 查询 <单位>: a unit's open assignments with their state, progress and when it last reported. */
@@ -90,7 +95,7 @@ export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> 
     await turn.reply(`没有找到单位“${name}”，请用单位全称。`);
     return { status: 'interpreted', note: 'unit not found' };
   }
-  await prisma.$transaction(async (tx) => {
+  return oncePerMessage(turn, async (tx) => {
     const existing =
       (m.roomId ? await tx.chatGroup.findUnique({ where: { roomId: m.roomId } }) : null) ??
       (m.roomTopic ? await tx.chatGroup.findUnique({ where: { topic: m.roomTopic } }) : null);
@@ -102,8 +107,8 @@ export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> 
     if (m.roomId) await tx.accessRequest.updateMany({ where: { kind: 'bind_group', status: 'pending', roomId: m.roomId }, data: { status: 'approved', decidedBy: m.talkerId, decidedAt: turn.now, unitId: unit.id } });
     await writeAudit(tx, { at: turn.now, actor: m.talkerId, action: 'group.bind', entity: 'ChatGroup', entityId: group.id, before: existing ? { roomId: existing.roomId, topic: existing.topic } : null, after: { roomId: group.roomId, topic: group.topic, unit: unit.name } });
     await turn.reply(`已将本群绑定到${unit.name}，今后${unit.name}的提醒会发到本群。`, tx);
+    return { status: 'interpreted', note: `bound to ${unit.name}` };
   });
-  return { status: 'interpreted', note: `bound to ${unit.name}` };
 }
 
 /** 异常消息: the latest messages the bot failed to interpret or refused, so nothing goes unseen. */
@@ -145,10 +150,10 @@ export async function archivePlan(turn: ChatTurn, name: string, archived: boolea
     await turn.reply(`${label}${archived ? '已经归档' : '没有归档'}。`);
     return { status: 'interpreted', note: 'no change' };
   }
-  await prisma.$transaction(async (tx) => {
+  return oncePerMessage(turn, async (tx) => {
     await tx.plan.update({ where: { id: plan.id }, data: { archivedAt: archived ? turn.now : null } });
     await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: archived ? 'plan.archive' : 'plan.restore', entity: 'Plan', entityId: plan.id, before: { archivedAt: plan.archivedAt }, after: { archivedAt: archived ? turn.now : null } });
     await turn.reply(archived ? `已归档${label}：记录保留，不再提醒、催报和通报。发送“恢复方案 ${names.get(plan.id)}”可恢复。` : `已恢复${label}，下一个调度时间点起恢复提醒。`, tx);
+    return { status: 'interpreted', note: `${archived ? 'archived' : 'restored'} plan ${plan.id}` };
   });
-  return { status: 'interpreted', note: `${archived ? 'archived' : 'restored'} plan ${plan.id}` };
 }

@@ -2,6 +2,7 @@ import { canAct } from '../domain/work/index.ts';
 import { isDubanError } from '../errors.ts';
 import type { CadenceLike } from './chat-deps.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
+import { claimMessage } from './once-per-message.ts';
 
 const WEEKDAY = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 
@@ -64,7 +65,8 @@ export async function setCadence(turn: ChatTurn, c: { cadence: string; enabled?:
     ...(c.weekday !== undefined ? { rule: { type: 'weekly' as const, weekday: c.weekday } } : {}),
   };
   try {
-    await engine.setCadence(target.key, patch, turn.m.talkerId);
+    // The change and the message's mark commit together: a retried message changes (and audits) nothing twice.
+    await engine.setCadence(target.key, patch, turn.m.talkerId, (tx) => claimMessage(tx, turn.inboundId));
   } catch (e) {
     await turn.reply(`没有修改：${isDubanError(e) ? e.message : (e as Error).message}`);
     return { status: 'interpreted', note: 'cadence change refused' };

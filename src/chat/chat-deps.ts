@@ -39,5 +39,6 @@ export interface CadenceLike {
 /** What the chat needs from the cadence engine to show and change cadences. */
 export interface CadenceSettings {
   listCadences(): Promise<CadenceLike[]>;
-  setCadence(key: string, patch: { enabled?: boolean; time?: string; rule?: { type: 'weekly'; weekday: number } }, actor: string): Promise<unknown>;
+  /** `claim` runs first inside the change's transaction; false (the message was already handled) writes nothing. */
+  setCadence(key: string, patch: { enabled?: boolean; time?: string; rule?: { type: 'weekly'; weekday: number } }, actor: string, claim?: (tx: Tx) => Promise<boolean>): Promise<unknown>;
 }

@@ -3,6 +3,7 @@ import { denied } from './admin-commands.ts';
 import type { Tx } from './chat-deps.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
 import { writeAudit } from './write-audit.ts';
+import { oncePerMessage } from './once-per-message.ts';
 
 type Found = { id: number; name: string; unitId: number | null; onLeave: boolean; backup: { name: string; chatId: string | null; onLeave: boolean } | null };
 
@@ -29,8 +30,7 @@ export async function setLeave(turn: ChatTurn, name: string | undefined, onLeave
     await turn.reply(`没有查到您的联系人登记，请管理员代为${word}：${word} 姓名`);
     return { status: 'ignored', note: `leave: unknown sender ${turn.m.talkerId}` };
   }
-  const { prisma } = turn.deps;
-  return prisma.$transaction(async (tx) => {
+  return oncePerMessage(turn, async (tx) => {
     const p = await findContact(tx, turn, who);
     if (p === 'ambiguous' || !p) {
       await turn.reply(p ? `有多位联系人叫“${who}”，请在其单位群里发送。` : `没有找到联系人“${who}”。`, tx);
@@ -58,8 +58,7 @@ export async function setLeave(turn: ChatTurn, name: string | undefined, onLeave
 /** 设置B角 <联系人> <B角>: admins name who stands in while a contact is away. */
 export async function setBackup(turn: ChatTurn, contactName: string, backupName: string): Promise<Outcome> {
   if (!canAct(turn.sender.actor, 'change_settings').ok) return denied(turn, '设置B角');
-  const { prisma } = turn.deps;
-  return prisma.$transaction(async (tx) => {
+  return oncePerMessage(turn, async (tx) => {
     const contact = await findContact(tx, turn, contactName);
     const backup = await findContact(tx, turn, backupName);
     const missing = [contact, backup].some((x) => x === null || x === 'ambiguous');

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { InputError } from '../errors.ts';
 import type { IncomingMessage } from '../ports/chat.ts';
+import { refusalText, withKept } from './inbound-files.ts';
 
 /** A message as kept on disk while the database is away. */
 interface SpoolEntry {
@@ -8,6 +10,8 @@ interface SpoolEntry {
   receivedAt: string;
   /** An image or file, saved beside the spool at once: the channel's handle may not outlive the process. */
   file?: string;
+  /** The file was refused (over the size limit): the answer its sender gets once it is read. */
+  refused?: string;
 }
 
 export interface SpooledMessage {
@@ -48,11 +52,7 @@ export function createInboundSpool(dataDir: string) {
 
   const toMessage = (e: SpoolEntry): SpooledMessage => ({
     receivedAt: new Date(e.receivedAt),
-    message: {
-      ...e.m,
-      sentAt: new Date(e.m.sentAt),
-      ...(e.file ? { saveAttachment: async (to: string) => moveInto(e.file!, to) } : {}),
-    },
+    message: withKept({ ...e.m, sentAt: new Date(e.m.sentAt) }, { attachment: e.file ?? null, refused: e.refused ?? null }),
   });
 
   return {
@@ -62,9 +62,17 @@ export function createInboundSpool(dataDir: string) {
       return serial(async () => {
         fs.mkdirSync(dir, { recursive: true });
         let saved: string | undefined;
-        if (m.saveAttachment) saved = await m.saveAttachment(path.join(dir, 'files')).catch(() => undefined);
+        let refused: string | undefined;
+        if (m.saveAttachment) {
+          saved = await m.saveAttachment(path.join(dir, 'files')).catch((e: unknown) => {
+            if (e instanceof InputError) refused = refusalText(e);
+            return undefined;
+          });
+        }
         const { saveAttachment: _drop, ...rest } = m;
-        const entry: SpoolEntry = { m: { ...rest, sentAt: m.sentAt.toISOString() }, receivedAt: receivedAt.toISOString(), ...(saved ? { file: saved } : {}) };
+        const entry: SpoolEntry = {
+          m: { ...rest, sentAt: m.sentAt.toISOString() }, receivedAt: receivedAt.toISOString(), ...(saved ? { file: saved } : {}), ...(refused ? { refused } : {}),
+        };
         const fd = fs.openSync(file, 'a');
         try {
           fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
@@ -77,6 +85,10 @@ export function createInboundSpool(dataDir: string) {
     /** How many messages wait on disk. */
     size(): number {
       return read().length;
+    },
+    /** Who has messages waiting on disk: their later messages wait behind them. */
+    talkers(): Set<string> {
+      return new Set(read().map((e) => e.m.talkerId));
     },
     /**
      * Offers each spooled message to `store` in arrival order. `store` throws while the database is
@@ -111,15 +123,3 @@ export function createInboundSpool(dataDir: string) {
 }
 
 export type InboundSpool = ReturnType<typeof createInboundSpool>;
-
-function moveInto(from: string, dir: string): string {
-  if (!fs.existsSync(from)) return from;
-  fs.mkdirSync(dir, { recursive: true });
-  const to = path.join(dir, path.basename(from));
-  try {
-    fs.renameSync(from, to);
-  } catch {
-    fs.copyFileSync(from, to);
-  }
-  return to;
-}

@@ -1,37 +1,50 @@
 import type { IncomingMessage } from '../ports/chat.ts';
 import type { Tx } from './chat-deps.ts';
+import type { KeptFile } from './inbound-files.ts';
 
 /**
  * Stores a message before anything reads it, in one statement. The unique message id makes a
- * replayed or doubled event a no-op: returns null for a message already stored.
+ * replayed or doubled event a no-op: returns null for a message already stored. An image or file
+ * kept at arrival is recorded with it (`kept`), so interpretation after a crash still has it.
  */
-export async function storeInbound(tx: Pick<Tx, '$queryRaw'>, m: IncomingMessage, receivedAt: Date): Promise<{ id: number } | null> {
+export async function storeInbound(tx: Pick<Tx, '$queryRaw'>, m: IncomingMessage, receivedAt: Date, kept: KeptFile = {}): Promise<{ id: number } | null> {
   // PostgreSQL text cannot hold NUL; a message carrying one is kept without it rather than refused.
   const clean = (s: string) => s.replace(/\u0000/g, '');
   const rows = await tx.$queryRaw<{ id: number }[]>`
-    INSERT INTO "InboundMessage" ("channel", "messageId", "roomId", "roomTopic", "talkerId", "talkerName", "type", "text", "sentAt", "receivedAt", "mentionsSelf")
+    INSERT INTO "InboundMessage" ("channel", "messageId", "roomId", "roomTopic", "talkerId", "talkerName", "type", "text", "sentAt", "receivedAt", "mentionsSelf", "attachment", "error")
     VALUES (${m.channel}, ${m.id}, ${m.roomId ?? null}, ${m.roomTopic ?? null}, ${m.talkerId}, ${m.talkerName ? clean(m.talkerName) : null}, ${m.type}, ${clean(m.text)},
-      ${m.sentAt}, ${receivedAt}, ${!!m.mentionsSelf})
+      ${m.sentAt}, ${receivedAt}, ${!!m.mentionsSelf}, ${kept.attachment ?? null}, ${kept.refused ?? null})
     ON CONFLICT ("messageId") DO NOTHING
     RETURNING "id"`;
   return rows[0] ?? null;
+}
+
+/** Whether a channel message id is stored already (a replay): checked before saving its file again. */
+export async function isStored(tx: Pick<Tx, '$queryRaw'>, messageId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "InboundMessage" WHERE "messageId" = ${messageId}`;
+  return rows.length > 0;
 }
 
 /** A stored message as the pipeline reads it: what a restart interprets exactly as it arrived. */
 export interface StoredInbound {
   id: number;
   message: IncomingMessage;
+  /** Its file as kept at arrival (the channel's handle did not survive the restart). */
+  kept: KeptFile;
 }
 
+const FILE_TYPES = new Set(['image', 'file']);
+
 /**
- * Messages stored but not yet interpreted (a crash, or the database going away between store and
- * interpretation), oldest first.
+ * Messages stored but not yet interpreted (a crash, the database going away between store and
+ * interpretation, or a person's messages waiting behind one in the spool), in arrival order; with
+ * `talkerId`, one person's.
  */
-export async function listUninterpreted(tx: Tx, opts: { take?: number } = {}): Promise<StoredInbound[]> {
+export async function listUninterpreted(tx: Tx, opts: { talkerId?: string; take?: number } = {}): Promise<StoredInbound[]> {
   const rows = await tx.inboundMessage.findMany({
     // A console action is interpreted by the console while the admin waits, never by the sweep.
-    where: { status: 'received', channel: { not: 'console' } },
-    orderBy: { id: 'asc' },
+    where: { status: 'received', channel: { not: 'console' }, ...(opts.talkerId !== undefined ? { talkerId: opts.talkerId } : {}) },
+    orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
     take: opts.take ?? 500,
   });
   return rows.map((r) => ({
@@ -39,10 +52,16 @@ export async function listUninterpreted(tx: Tx, opts: { take?: number } = {}): P
     message: {
       id: r.messageId, channel: r.channel, ...(r.roomId ? { roomId: r.roomId } : {}), ...(r.roomTopic ? { roomTopic: r.roomTopic } : {}),
       talkerId: r.talkerId, talkerName: r.talkerName ?? '', text: r.text, type: r.type as IncomingMessage['type'], sentAt: r.sentAt, mentionsSelf: r.mentionsSelf,
-      // The channel's file handle did not survive the restart; a stored path still counts.
-      ...(r.attachment ? { saveAttachment: async () => r.attachment! } : {}),
     },
+    // A received file message with an error and no file was refused at arrival (too large).
+    kept: FILE_TYPES.has(r.type) ? { attachment: r.attachment, refused: r.attachment ? null : r.error } : {},
   }));
+}
+
+/** Who has stored messages not yet interpreted: the recovery sweep catches each of them up, in order. */
+export async function listWaitingTalkers(tx: Tx): Promise<string[]> {
+  const rows = await tx.inboundMessage.findMany({ where: { status: 'received', channel: { not: 'console' } }, distinct: ['talkerId'], select: { talkerId: true } });
+  return rows.map((r) => r.talkerId);
 }
 
 /** Messages whose interpretation failed, newest first, for admins to look at. */

@@ -64,7 +64,11 @@ export interface CadenceEngine {
   runSlot(cadenceKey: string, slotAt: Date): Promise<SlotResult>;
   /** Admin 立即推送: runs a cadence now, for one unit or all. */
   pushNow(cadenceKey: string, unitId?: number): Promise<SlotResult>;
-  setCadence(key: string, patch: Partial<CadenceSpec>, actor: string): Promise<CadenceSpec>;
+  /**
+   * `claim` runs first inside the change's transaction (chat marks its message there); when it returns
+   * false the change was made by an earlier attempt and nothing is written again.
+   */
+  setCadence(key: string, patch: Partial<CadenceSpec>, actor: string, claim?: (tx: Prisma.TransactionClient) => Promise<boolean>): Promise<CadenceSpec>;
   listCadences(): Promise<CadenceView[]>;
   planUpcoming(from: Date, to: Date): Promise<Slot[]>;
   /**
@@ -215,7 +219,7 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
       return execute(manual, { ...manualSlot(spec, now, specMap(all)), cadenceKey: manual.key }, all, `${manual.key}${unitId ? `_u${unitId}` : ''}`, unitId ? [unitId] : undefined);
     },
 
-    async setCadence(key, patch, actor) {
+    async setCadence(key, patch, actor, claim) {
       const all = await cadences();
       const current = all.find((c) => c.spec.key === key)?.spec;
       // A new cadence needs its whole definition; a partial change to a mistyped key is a typo.
@@ -235,16 +239,17 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
       // grace window) instead of silently skipping the day. A slot that already ran today at the old
       // time is not run again (the tick's one-run-per-day rule). A new cadence starts from now.
       const from = current ? atLocal(toLocalDate(now)) : now;
-      await prisma.$transaction([
-        prisma.schedule.upsert({
+      await prisma.$transaction(async (tx) => {
+        if (claim && !(await claim(tx))) return;
+        await tx.schedule.upsert({
           where: { key },
           create: { key, kind: spec.job, spec: toJson(spec, from), enabled: spec.enabled, updatedBy: actor },
           update: { kind: spec.job, spec: toJson(spec, from), enabled: spec.enabled, updatedBy: actor },
-        }),
-        prisma.auditLog.create({
+        });
+        await tx.auditLog.create({
           data: { actor, action: current ? 'cadence.update' : 'cadence.create', entity: 'Schedule', entityId: key, before: (current ?? Prisma.JsonNull) as Prisma.InputJsonValue, after: spec as unknown as Prisma.InputJsonValue },
-        }),
-      ]);
+        });
+      });
       return spec;
     },
 
