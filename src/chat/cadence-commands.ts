@@ -68,7 +68,9 @@ export async function setCadence(turn: ChatTurn, c: { cadence: string; enabled?:
     // The change and the message's mark commit together: a retried message changes (and audits) nothing twice.
     await engine.setCadence(target.key, patch, turn.m.talkerId, (tx) => claimMessage(tx, turn.inboundId));
   } catch (e) {
-    await turn.reply(`没有修改：${isDubanError(e) ? e.message : (e as Error).message}`);
+    // A refused change is answered; a database error is not the admin's: the message is retried.
+    if (!isDubanError(e)) throw e;
+    await turn.reply(`没有修改：${e.message}`);
     return { status: 'interpreted', note: 'cadence change refused' };
   }
   const updated = (await engine.listCadences()).find((x) => x.key === target.key)!;

@@ -12,8 +12,8 @@ import { recordInstructionOnBehalf } from './instructions.ts';
 import { answerLeaderQuestion } from './leader-questions.ts';
 import { resolveSender } from './resolve-sender.ts';
 import { createInboundSpool } from './inbound-spool.ts';
-import { isStored, listUninterpreted, listWaitingTalkers, storeInbound } from './store-inbound.ts';
-import { hasFile, keepAttachment, moveInto, refusalText, withKept, type KeptFile } from './inbound-files.ts';
+import { listUninterpreted, listWaitingTalkers, storeArrival } from './store-inbound.ts';
+import { moveInto, refusalText, withKept, type KeptFile } from './inbound-files.ts';
 import { finishMessage } from './once-per-message.ts';
 import type { Sender } from './resolve-sender.ts';
 import { isTransientDbError, retryTransient } from '../store/transient-error.ts';
@@ -116,21 +116,11 @@ export function createInboundHandler(deps: InboundDeps & { recoverEveryMs?: numb
     return new Date(lastArrival);
   }
 
-  /** Saves the message's file (once, before storing: a replay is not saved again), then stores both. */
-  async function storeArrival(m: IncomingMessage, receivedAt: Date, kept: { file?: KeptFile }): Promise<{ id: number; kept: KeptFile } | null> {
-    if (hasFile(m) && !kept.file) {
-      if (await isStored(prisma, m.id)) return null;
-      kept.file = await keepAttachment(m, deps.dataDir);
-    }
-    const stored = await storeInbound(prisma, m, receivedAt, kept.file);
-    return stored && { id: stored.id, kept: kept.file ?? {} };
-  }
-
   /** Stored id and kept file, null for a duplicate, 'spooled' when the database could not take it now. */
   async function store(m: IncomingMessage, receivedAt: Date): Promise<{ id: number; kept: KeptFile } | null | 'spooled'> {
     const kept: { file?: KeptFile } = {};
     try {
-      return await retryTransient(() => storeArrival(m, receivedAt, kept), { waits: [50, 250, 1_000], signal: stop.signal });
+      return await retryTransient(() => storeArrival(prisma, deps.dataDir, m, receivedAt, kept), { waits: [50, 250, 1_000], signal: stop.signal });
     } catch (e) {
       logger.warn({ event: 'inbound_spooled', messageId: m.id, err: e }, 'database unavailable: inbound message kept in the local spool');
       await spool.append(kept.file ? withKept(m, kept.file) : m, receivedAt);
@@ -281,7 +271,7 @@ export function createInboundHandler(deps: InboundDeps & { recoverEveryMs?: numb
       try {
         await spool.drain(async ({ message, receivedAt }) => {
           try {
-            await storeArrival(message, receivedAt, {});
+            await storeArrival(prisma, deps.dataDir, message, receivedAt);
           } catch (e) {
             if (isTransientDbError(e)) throw e;
             logger.error({ event: 'inbound_rejected', messageId: message.id, err: e }, 'the database refused a spooled message; kept in rejected.jsonl');

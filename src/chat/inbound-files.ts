@@ -48,8 +48,8 @@ export async function keepAttachment(m: IncomingMessage, dataDir: string): Promi
  * moved (by an attempt that crashed before recording the new path) is found where it went.
  */
 export function moveInto(from: string, dir: string): string {
-  const to = path.join(dir, path.basename(from));
-  if (path.resolve(from) === path.resolve(to)) return to;
+  const to = path.resolve(dir, path.basename(from));
+  if (path.resolve(from) === to) return to;
   if (!fs.existsSync(from)) return fs.existsSync(to) ? to : from;
   fs.mkdirSync(dir, { recursive: true });
   try {

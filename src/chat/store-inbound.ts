@@ -1,6 +1,6 @@
 import type { IncomingMessage } from '../ports/chat.ts';
 import type { Tx } from './chat-deps.ts';
-import type { KeptFile } from './inbound-files.ts';
+import { hasFile, keepAttachment, type KeptFile } from './inbound-files.ts';
 
 /**
  * Stores a message before anything reads it, in one statement. The unique message id makes a
@@ -23,6 +23,22 @@ export async function storeInbound(tx: Pick<Tx, '$queryRaw'>, m: IncomingMessage
 export async function isStored(tx: Pick<Tx, '$queryRaw'>, messageId: string): Promise<boolean> {
   const rows = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "InboundMessage" WHERE "messageId" = ${messageId}`;
   return rows.length > 0;
+}
+
+/**
+ * The pipeline's store step: an image or file is saved first (once: a replay is not saved again;
+ * `kept` carries it across retries), then stored with the message. Returns the row id and the kept
+ * file, or null for a message already stored.
+ */
+export async function storeArrival(
+  tx: Pick<Tx, '$queryRaw'>, dataDir: string, m: IncomingMessage, receivedAt: Date, kept: { file?: KeptFile } = {},
+): Promise<{ id: number; kept: KeptFile } | null> {
+  if (hasFile(m) && !kept.file) {
+    if (await isStored(tx, m.id)) return null;
+    kept.file = await keepAttachment(m, dataDir);
+  }
+  const stored = await storeInbound(tx, m, receivedAt, kept.file);
+  return stored && { id: stored.id, kept: kept.file ?? {} };
 }
 
 /** A stored message as the pipeline reads it: what a restart interprets exactly as it arrived. */

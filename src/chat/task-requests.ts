@@ -52,7 +52,9 @@ export async function requestClose(turn: ChatTurn, ref: string, reason: string):
   }
   // A photo sent shortly before the command counts too: people often send the picture first.
   const recent = await turn.deps.prisma.inboundMessage.findMany({
-    where: { talkerId: turn.m.talkerId, attachment: { not: null }, receivedAt: { gte: new Date(turn.now.getTime() - windowMs(turn)) } },
+    // Files already read as this person's evidence (moved into the evidence folder), not ones still
+    // waiting for their turn (kept at arrival): those attach themselves when read, after this request.
+    where: { talkerId: turn.m.talkerId, attachment: { startsWith: path.resolve(evidenceDir(turn.deps.dataDir)) }, receivedAt: { gte: new Date(turn.now.getTime() - windowMs(turn)) } },
     orderBy: { receivedAt: 'asc' },
     select: { attachment: true },
   });
