@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { FileBox } from 'file-box';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_ATTACHMENT_BYTES } from '../../src/adapters/chat/to-incoming-message.ts';
 import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { createInboundHandler } from '../../src/chat/create-inbound-handler.ts';
 import { storeArrival } from '../../src/chat/store-inbound.ts';
@@ -179,6 +181,18 @@ describe.each(DB_KINDS)('inbound recovery: files, order, once (%s)', (kind) => {
     await h.handle(m);
     expect(m.saves()).toBe(1);
     await h.close();
+  });
+
+  it('refuses a file over the evidence size limit at arrival: the sender is told why in Chinese, nothing is kept', async () => {
+    const big = Buffer.alloc(MAX_ATTACHMENT_BYTES + 1024, 1);
+    await w.say(w.wang, w.rooms.shangwu, FileBox.fromBase64(big.toString('base64'), '现场照片.png'));
+    const row = await w.prisma.inboundMessage.findFirstOrThrow({ where: { type: { in: ['file', 'image'] } } });
+    expect(row).toMatchObject({ status: 'ignored', attachment: null });
+    expect(row.error).toContain('超过佐证材料上限 20 MB');
+    const [reply] = await w.prisma.outbox.findMany();
+    expect(reply!.text).toMatch(/^文件“现场照片\.png”有 20\.0 MB，超过佐证材料上限 20 MB，未保存。请压缩或拆分后重新发送$/);
+    expect(filesIn(arrivals())).toEqual([]);
+    expect(filesIn(evidenceDir(w.dataDir))).toEqual([]);
   });
 
   it('interprets a person’s messages in arrival order across a database outage: later ones wait for the spooled one', async () => {
