@@ -42,6 +42,11 @@ export async function oncePerMessage(turn: ChatTurn, write: (tx: Tx) => Promise<
  */
 export async function finishMessage(turn: ChatTurn, outcome: Outcome): Promise<void> {
   const error = outcomeError(outcome);
+  if (!outcome.note?.startsWith('PERMISSION_DENIED')) {
+    // Nothing to audit: one guarded statement, no transaction (most ignored chatter ends here).
+    await turn.deps.prisma.inboundMessage.updateMany({ where: { id: turn.inboundId, status: 'received' }, data: { status: outcome.status, error } });
+    return;
+  }
   await turn.deps.prisma.$transaction(async (tx) => {
     const n = await tx.$executeRaw`
       UPDATE "InboundMessage" SET "status" = ${outcome.status}::"InboundStatus", "error" = ${error}

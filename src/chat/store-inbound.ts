@@ -4,15 +4,28 @@ import { hasFile, keepAttachment, type KeptFile } from './inbound-files.ts';
 
 /**
  * Stores a message before anything reads it, in one statement. The unique message id makes a
- * replayed or doubled event a no-op: returns null for a message already stored. An image or file
- * kept at arrival is recorded with it (`kept`), so interpretation after a crash still has it.
+ * replayed or doubled event a no-op: returns null for a message already stored.
  */
-export async function storeInbound(tx: Pick<Tx, '$queryRaw'>, m: IncomingMessage, receivedAt: Date, kept: KeptFile = {}): Promise<{ id: number } | null> {
+export async function storeInbound(tx: Pick<Tx, '$queryRaw'>, m: IncomingMessage, receivedAt: Date): Promise<{ id: number } | null> {
   // PostgreSQL text cannot hold NUL; a message carrying one is kept without it rather than refused.
   const clean = (s: string) => s.replace(/\u0000/g, '');
   const rows = await tx.$queryRaw<{ id: number }[]>`
-    INSERT INTO "InboundMessage" ("channel", "messageId", "roomId", "roomTopic", "talkerId", "talkerName", "type", "text", "sentAt", "receivedAt", "mentionsSelf", "attachment", "error")
+    INSERT INTO "InboundMessage" ("channel", "messageId", "roomId", "roomTopic", "talkerId", "talkerName", "type", "text", "sentAt", "receivedAt", "mentionsSelf")
     VALUES (${m.channel}, ${m.id}, ${m.roomId ?? null}, ${m.roomTopic ?? null}, ${m.talkerId}, ${m.talkerName ? clean(m.talkerName) : null}, ${m.type}, ${clean(m.text)},
+      ${m.sentAt}, ${receivedAt}, ${!!m.mentionsSelf})
+    ON CONFLICT ("messageId") DO NOTHING
+    RETURNING "id"`;
+  return rows[0] ?? null;
+}
+
+/**
+ * The same for an image or file message, with what became of its file at arrival (`kept`): saved
+ * (the path) or refused (the answer), so interpretation after a crash still has it. Rare, so plain.
+ */
+export async function storeInboundWithFile(tx: Pick<Tx, '$queryRaw'>, m: IncomingMessage, receivedAt: Date, kept: KeptFile): Promise<{ id: number } | null> {
+  const rows = await tx.$queryRaw<{ id: number }[]>`
+    INSERT INTO "InboundMessage" ("channel", "messageId", "roomId", "roomTopic", "talkerId", "talkerName", "type", "text", "sentAt", "receivedAt", "mentionsSelf", "attachment", "error")
+    VALUES (${m.channel}, ${m.id}, ${m.roomId ?? null}, ${m.roomTopic ?? null}, ${m.talkerId}, ${m.talkerName ? m.talkerName.replace(/\u0000/g, '') : null}, ${m.type}, ${m.text.replace(/\u0000/g, '')},
       ${m.sentAt}, ${receivedAt}, ${!!m.mentionsSelf}, ${kept.attachment ?? null}, ${kept.refused ?? null})
     ON CONFLICT ("messageId") DO NOTHING
     RETURNING "id"`;
@@ -31,13 +44,13 @@ export async function isStored(tx: Pick<Tx, '$queryRaw'>, messageId: string): Pr
  * file, or null for a message already stored.
  */
 export async function storeArrival(
-  tx: Pick<Tx, '$queryRaw'>, dataDir: string, m: IncomingMessage, receivedAt: Date, kept: { file?: KeptFile } = {},
+  tx: Tx, dataDir: string, m: IncomingMessage, receivedAt: Date, kept: { file?: KeptFile } = {},
 ): Promise<{ id: number; kept: KeptFile } | null> {
   if (hasFile(m) && !kept.file) {
     if (await isStored(tx, m.id)) return null;
     kept.file = await keepAttachment(m, dataDir);
   }
-  const stored = await storeInbound(tx, m, receivedAt, kept.file);
+  const stored = kept.file ? await storeInboundWithFile(tx, m, receivedAt, kept.file) : await storeInbound(tx, m, receivedAt);
   return stored && { id: stored.id, kept: kept.file ?? {} };
 }
 
