@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -127,6 +128,27 @@ describe('complete: nothing dropped, repeats kept and warned', () => {
   it.each(['（1000）', '1000、', '1000)'])('a first item numbered %s… continues after 999', (style) => {
     const lines = Array.from({ length: 1001 }, (_, i) => `${style.replace('1000', String(i + 1))}推进第${i + 1}项工作（责任单位：区发改委）`);
     expect(parse(lines.join('\n')).tasks.length).toBe(1001);
+  });
+
+  it('1,000 and 5,000 numbered items are all imported, and 5,000 cost per item what 1,000 do (linear, not quadratic)', () => {
+    const numbered = (n: number) =>
+      ['2026年重点工作任务分解', '一、重点工作', ...Array.from({ length: n }, (_, i) => `${i + 1}. 推进第${i + 1}项重点工作。（牵头单位：区发改委；完成时限：2026年${(i % 12) + 1}月底前）`)].join('\n');
+    const perItem = (n: number) => {
+      const text = numbered(n);
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const plan = parse(text);
+        times.push(performance.now() - t0);
+        expect(plan.tasks.length).toBe(n);
+        expect(plan.tasks.at(-1)!.no).toBe(String(n));
+      }
+      return Math.min(...times) / n;
+    };
+    const small = perItem(1_000);
+    const large = perItem(5_000);
+    // Quadratic work would cost 5x per item at 5,000; the bench (bench/plan-parse-bench.ts) measures it idle.
+    expect(large / small).toBeLessThan(3);
   });
 
   it('a line of 200,000 opening brackets finishes and says there are no tasks', () => {
