@@ -4,7 +4,7 @@ import { interpretReply, type ReplyStatus } from '../domain/reply/index.ts';
 import { applyReport, deriveAfter, isOpen, taskLabel, taskRefLabel, type Assignment, type AssignmentPatch } from '../domain/work/index.ts';
 import type { ChatTarget } from '../ports/chat.ts';
 import type { ProgressRow, TaskInfo, WorkChange } from '../ports/work-store.ts';
-import type { Tx } from './chat-deps.ts';
+import type { InboundDeps, Tx } from './chat-deps.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
 import { describe } from './record-progress.ts';
 
@@ -89,15 +89,18 @@ export function replyText(row: Pick<InboundMessage, 'text' | 'attachment' | 'mes
 /** Where the sender is answered: the group the message came from, else privately. */
 const placeOf = (row: InboundMessage): ChatTarget => (row.roomId || row.roomTopic ? { kind: 'group', ref: row.roomId ?? row.roomTopic! } : { kind: 'person', ref: row.talkerId });
 
+/** What reading a reply needs: the work store and the bot's name (a chat turn or the console). */
+type Reading = { deps: Pick<InboundDeps, 'work' | 'botName'> };
+
 /** The open parts of tasks the reply may be about: the sender's unit's, else the units of the group it came from. */
-export async function candidateWork(turn: Pick<ChatTurn, 'deps'>, origin: Origin) {
+export async function candidateWork(turn: Reading, origin: Origin) {
   const unitIds = origin.unit ? [origin.unit.id] : (origin.group?.units.map((u) => u.id) ?? []);
   const lists = await Promise.all(unitIds.map((id) => turn.deps.work.unitWork(id)));
   return lists.flat();
 }
 
 /** What the bot reads in the reply against the candidate tasks, guessing the sole task as the chat would. */
-export async function botReading(turn: Pick<ChatTurn, 'deps'>, origin: Origin): Promise<ReviewItem[]> {
+export async function botReading(turn: Reading, origin: Origin): Promise<ReviewItem[]> {
   const work = await candidateWork(turn, origin);
   const text = replyText(origin.row);
   // Plan by plan, as the chat reads it: the first plan whose tasks the reply names.
@@ -115,7 +118,7 @@ export async function botReading(turn: Pick<ChatTurn, 'deps'>, origin: Origin): 
 }
 
 /** The bot's reading of the reply's facts alone (percent, status, problem), for an admin who names the task. */
-export function readFacts(turn: Pick<ChatTurn, 'deps'>, origin: Origin): Omit<ReviewItem, 'assignmentId'> {
+export function readFacts(turn: Reading, origin: Origin): Omit<ReviewItem, 'assignmentId'> {
   const r = interpretReply(replyText(origin.row), { tasks: [], botName: turn.deps.botName });
   return { percent: r.percent, status: r.items[0]?.status ?? null, problems: r.items[0]?.problems ?? null, nextSteps: r.items[0]?.nextSteps ?? null };
 }
