@@ -48,6 +48,7 @@ ${items.map(({ row, origin, work, reading, facts, reason }) => {
     const unitOf = (w: WorkItem) => (origin.unit?.id === w.assignment.unitId ? '' : (origin.group?.units.find((u) => u.id === w.assignment.unitId)?.name ?? ''));
     return html`<div class="item" id="reply-${row.id}"><div><b>${REVIEW_REASON_LABEL[reason]}</b>（编号 ${row.id}） · ${names.who(row.talkerId, row.talkerName)} · ${names.where(row.roomId, row.roomTopic)} · ${fmtTime(row.receivedAt)}</div>
 <div style="margin:4px 0">“${replyText(row).slice(0, 300)}”</div>
+${reason === 'unknown_sender' ? html`<div class="muted">发送人不在通讯录中：可在下方“登记 / 绑定申请”中登记此人；这条进展可在此记入任务。</div>` : ''}
 ${reason === 'question' ? '' : html`<div class="muted">机器人的理解：${reading.length ? reading.map((r) => `${label(r.assignmentId)} ${describeItem(r)}`).join('；') : '未能确定是哪项任务'}</div>`}
 <div class="acts">
 ${reason === 'question'

@@ -42,7 +42,7 @@ ${requests.length ? '' : html`<p class="muted">没有待复核的申请。</p>`}
 ${requests.map((r) => {
     const ref = taskRefLabel({ planShort: names.get(r.task.planId) ?? '', no: r.task.no });
     return html`<div class="item" id="req-${r.id}"><div><b>${REQ[r.kind]}申请</b> · <a href="/tasks/${r.task.id}">${ref} ${r.task.title ?? r.task.text.slice(0, 30)}</a></div>
-<div class="muted">${r.unitId !== null ? unitName.get(r.unitId) : ''} ${who.who(r.requestedBy)} · ${fmtTime(r.createdAt)}${r.reason ? `　说明：${r.reason}` : ''}${r.newDeadline ? `　延期至 ${fmtDate(r.newDeadline)}` : ''}${r.kind === 'close' ? `　佐证材料 ${r.evidence.length} 份` : ''}</div>
+<div class="muted">${r.unitId !== null ? `${unitName.get(r.unitId)} ${who.person(r.requestedBy)?.name ?? who.who(r.requestedBy)}` : who.who(r.requestedBy)} · ${fmtTime(r.createdAt)}${r.reason ? `　说明：${r.reason}` : ''}${r.newDeadline ? `　延期至 ${fmtDate(r.newDeadline)}` : ''}${r.kind === 'close' ? `　佐证材料 ${r.evidence.length} 份` : ''}</div>
 <div class="acts"><form hx-post="/inbox/request/${r.id}/approve" hx-target="main"><button>通过</button></form>
 <form hx-post="/inbox/request/${r.id}/return" hx-target="main" style="display:flex;gap:6px"><input name="reason" placeholder="退回原因（必填）" required><button class="warn">退回</button></form></div></div>`;
   })}

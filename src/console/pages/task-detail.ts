@@ -59,6 +59,8 @@ export const routes: Route[] = [
       for (const o of sent) entries.push({ at: o.sentAt ?? o.notBefore, tag: o.status === 'sent' ? '已发送' : o.status === 'failed' ? '发送失败' : '待发送', cls: 'out', body: html`<div class="muted">发往 ${o.targetRef}${o.cadence ? `（${o.cadence}）` : ''}</div><div>${o.text.slice(0, 400)}</div>` });
       for (const u of updates) {
         if (u.inboundMessage) entries.push({ at: u.inboundMessage.receivedAt, tag: '原始回复', cls: 'in', body: html`<div class="muted">${u.inboundMessage.talkerName ?? u.inboundMessage.talkerId}${u.inboundMessage.roomTopic ? ` 在“${u.inboundMessage.roomTopic}”` : '（私聊）'}</div><div>${u.inboundMessage.text}</div>` });
+        // A reply the bot was unsure of, recorded by an admin's decision in the inbox: who decided what.
+        if (u.inboundMessage?.handledAt) entries.push({ at: u.inboundMessage.handledAt, tag: '督办室核定', cls: 'audit', body: html`<div>${u.inboundMessage.handledBy ?? ''} ${u.inboundMessage.handling ?? ''}</div>` });
         entries.push({ at: u.createdAt, tag: `识别为${KIND[u.kind] ?? u.kind}`, cls: 'bot', body: html`<div>${u.unit?.name ?? ''} ${u.person?.name ?? ''}：${u.status ? TASK_STATE_LABEL[u.status] : ''}${u.percent !== null ? ` ${u.percent}%` : ''}${u.problems ? `；问题：${u.problems}` : ''}${u.nextSteps ? `；下步：${u.nextSteps}` : ''}</div>` });
       }
       // The message that made each request (a request row keeps who and when, not the message id).
