@@ -18,7 +18,7 @@ import { isTransientDbError, retryTransient } from '../store/transient-error.ts'
 import { listCadences, setCadence } from './cadence-commands.ts';
 import { setBackup, setLeave } from './contact-commands.ts';
 import { help, myTasks, overdue, weeklyDigest } from './task-lists.ts';
-import { attachEvidence, decideRequest, evidenceDir, requestClose, requestExtension, transferTask } from './task-requests.ts';
+import { attachEvidence, decideRequest, evidenceDir, requestClose, requestExtension, requestTransfer, transferTask } from './task-requests.ts';
 
 export type { InboundDeps } from './chat-deps.ts';
 
@@ -40,6 +40,7 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     case 'approve': return decideRequest(turn, c.taskRef, true, c.note);
     case 'return': return decideRequest(turn, c.taskRef, false, c.reason);
     case 'transfer': return transferTask(turn, c.taskRef, c.unit, c.from);
+    case 'requestTransfer': return requestTransfer(turn, c.taskRef, c.unit, c.reason);
     case 'pause': return setRemindersPaused(turn, true);
     case 'resume': return setRemindersPaused(turn, false);
     case 'pushNow': return pushNow(turn);

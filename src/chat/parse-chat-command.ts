@@ -12,6 +12,7 @@ export type ChatCommand =
   | { name: 'approve'; taskRef: string; note: string }
   | { name: 'return'; taskRef: string; reason: string }
   | { name: 'transfer'; taskRef: string; unit: string; from?: string }
+  | { name: 'requestTransfer'; taskRef: string; unit: string; reason: string }
   | { name: 'pause' }
   | { name: 'resume' }
   | { name: 'pushNow' }
@@ -39,6 +40,8 @@ const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [/^(逾期|逾期任务|超期任务)$/, () => ({ name: 'overdue' })],
   [new RegExp(`^申请销号\\s*${NO}(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'requestClose', taskRef: m[1]!, reason: (m[2] ?? '').trim() })],
   [new RegExp(`^申请延期\\s*${NO}[\\s:：,，]+(\\S+?)(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'requestExtension', taskRef: m[1]!, date: m[2]!, reason: (m[3] ?? '').trim() })],
+  // 申请转办 3 区住建局 征收工作由住建局负责: a unit asks the office to move its part to another unit.
+  [new RegExp(`^申请转办\\s*${NO}[\\s:：,，]+(\\S+?)(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'requestTransfer', taskRef: m[1]!, unit: m[2]!, reason: (m[3] ?? '').trim() })],
   [/^(本周汇总|周汇总|本周情况)$/, () => ({ name: 'weeklyDigest' })],
   [new RegExp(`^复核\\s*${NO}(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'approve', taskRef: m[1]!, note: (m[2] ?? '').trim() })],
   [new RegExp(`^退办\\s*${NO}(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'return', taskRef: m[1]!, reason: (m[2] ?? '').trim() })],

@@ -19,7 +19,7 @@ async function inboxBody(ctx: Ctx, notice?: { text: string; err?: boolean }) {
   const since = new Date(ctx.deps.clock.now().getTime() - 14 * 86400_000);
   const [waiting, requests, access, unsure, names, units] = await Promise.all([
     waitingReplies(ctx),
-    prisma.taskRequest.findMany({ where: { status: 'pending', kind: { in: ['close', 'extension'] }, task: { plan: { archivedAt: null } } }, include: { task: { select: { id: true, no: true, planId: true, title: true, text: true } } }, orderBy: { createdAt: 'asc' }, take: 200 }),
+    prisma.taskRequest.findMany({ where: { status: 'pending', task: { plan: { archivedAt: null } } }, include: { task: { select: { id: true, no: true, planId: true, title: true, text: true } } }, orderBy: { createdAt: 'asc' }, take: 200 }),
     prisma.accessRequest.findMany({ where: { status: 'pending' }, orderBy: { requestedAt: 'asc' }, take: 200 }),
     // Messages the bot refused or failed on, from the last two weeks (what waits for an admin is above).
     prisma.inboundMessage.findMany({ where: { channel: { not: 'console' }, OR: [{ status: 'failed' }, { status: 'ignored', error: { not: null } }], receivedAt: { gte: since }, NOT: { text: { startsWith: '登记' } } }, orderBy: { receivedAt: 'desc' }, take: 50 }),
@@ -37,12 +37,12 @@ async function inboxBody(ctx: Ctx, notice?: { text: string; err?: boolean }) {
   const unitSelect = (cur: number | null) => html`<select name="unit"><option value="">（选择单位）</option>${units.map((u) => html`<option value="${u.id}" ${u.id === cur ? 'selected' : ''}>${u.name}</option>`)}</select>`;
   return html`<h1>待办</h1>${notice ? html`<div class="notice ${notice.err ? 'err' : ''}" id="notice">${notice.text}</div>` : ''}
 ${await repliesSection(ctx, waiting, who)}
-<h2>销号 / 延期申请（${requests.length}）</h2>
+<h2>销号 / 延期 / 转办申请（${requests.length}）</h2>
 ${requests.length ? '' : html`<p class="muted">没有待复核的申请。</p>`}
 ${requests.map((r) => {
     const ref = taskRefLabel({ planShort: names.get(r.task.planId) ?? '', no: r.task.no });
     return html`<div class="item" id="req-${r.id}"><div><b>${REQ[r.kind]}申请</b> · <a href="/tasks/${r.task.id}">${ref} ${r.task.title ?? r.task.text.slice(0, 30)}</a></div>
-<div class="muted">${r.unitId !== null ? `${unitName.get(r.unitId)} ${who.person(r.requestedBy)?.name ?? who.who(r.requestedBy)}` : who.who(r.requestedBy)} · ${fmtTime(r.createdAt)}${r.reason ? `　说明：${r.reason}` : ''}${r.newDeadline ? `　延期至 ${fmtDate(r.newDeadline)}` : ''}${r.kind === 'close' ? `　佐证材料 ${r.evidence.length} 份` : ''}</div>
+<div class="muted">${r.unitId !== null ? `${unitName.get(r.unitId)} ${who.person(r.requestedBy)?.name ?? who.who(r.requestedBy)}` : who.who(r.requestedBy)} · ${fmtTime(r.createdAt)}${r.reason ? `　说明：${r.reason}` : ''}${r.newDeadline ? `　延期至 ${fmtDate(r.newDeadline)}` : ''}${r.kind === 'transfer' ? `　申请转由 ${r.toUnitId !== null ? (unitName.get(r.toUnitId) ?? '') : '（未指明）'} 办理` : ''}${r.kind === 'close' ? `　佐证材料 ${r.evidence.length} 份` : ''}</div>
 <div class="acts"><form hx-post="/inbox/request/${r.id}/approve" hx-target="main"><button>通过</button></form>
 <form hx-post="/inbox/request/${r.id}/return" hx-target="main" style="display:flex;gap:6px"><input name="reason" placeholder="退回原因（必填）" required><button class="warn">退回</button></form></div></div>`;
   })}
