@@ -155,7 +155,7 @@ describe('web console in a real browser', () => {
     await page.goto(`${base}/inbox`);
     await expect.poll(() => page.textContent(`#req-${req.id}`)).toContain('销号申请');
     // people by name, not chat id
-    expect(await page.textContent(`#req-${req.id}`)).toContain('李娜（区商务局）');
+    expect(await page.textContent(`#req-${req.id}`)).toContain('区商务局 李娜');
     expect(await page.textContent(`#req-${req.id}`)).not.toContain('c-lina');
     await page.click(`#req-${req.id} button:has-text("通过")`);
     await expect.poll(() => page.textContent('#notice')).toContain('已通过');
@@ -234,6 +234,16 @@ describe('web console in a real browser', () => {
     const told = await heard('督办室已更正并记录');
     expect(told.text).toContain('进度30%；滞后；问题：场地尚未落实');
     expect(await app.prisma.auditLog.count({ where: { action: { in: ['reply.answer', 'reply.correct'] }, actor: 'console:管理员' } })).toBe(2);
+    // a unit's 转办 request, approved in the inbox: the same 转办 as the chat's, both groups told
+    lina.say('申请转办 第1项 区发展和改革委员会 以旧换新补贴由发改委统筹').to(room);
+    const transfer = await until(() => app.prisma.taskRequest.findFirst({ where: { kind: 'transfer', status: 'pending' } }));
+    await page.goto(`${base}/inbox`);
+    await expect.poll(() => page.textContent(`#req-${transfer.id}`)).toContain('申请转由 区发展和改革委员会 办理');
+    await page.click(`#req-${transfer.id} button:has-text("通过")`);
+    await expect.poll(() => page.textContent('#notice')).toContain('转办至区发展和改革委员会');
+    expect(await app.prisma.taskRequest.findUniqueOrThrow({ where: { id: transfer.id } })).toMatchObject({ status: 'approved', decidedBy: 'console:管理员' });
+    await app.sender.flushOnce();
+    await heard('督办室已同意');
     // the task's 留痕 shows the original reply and the office's decision
     await page.goto(`${base}/tasks/${task.id}`);
     await expect.poll(() => page.textContent('#timeline')).toContain('督办室核定');
