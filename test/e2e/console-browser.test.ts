@@ -191,7 +191,7 @@ describe('web console in a real browser', () => {
     expect(await page.textContent('main')).toContain('已登录');
   }, 60_000);
 
-  it('answers a forwarded question and corrects an unsure report from the inbox; the group hears both', async () => {
+  it('from the inbox: answers a forwarded question, corrects and confirms unsure reports, dismisses chatter, approves a 转办; the group hears each', async () => {
     const heard = (text: string) => until(() => seen.find((m) => m.talker === 'bot' && m.room === 'shangwu@chatroom' && m.text.includes(text)));
     // a question to the office, a report from someone not in the 通讯录, and a 延期 request: all wait in the inbox
     lina.say('@督办助手 第1项的专场活动可以和区里的消费节合并举办吗？', [botContact]).to(room);
@@ -234,6 +234,23 @@ describe('web console in a real browser', () => {
     const told = await heard('督办室已更正并记录');
     expect(told.text).toContain('进度30%；滞后；问题：场地尚未落实');
     expect(await app.prisma.auditLog.count({ where: { action: { in: ['reply.answer', 'reply.correct'] }, actor: 'console:管理员' } })).toBe(2);
+    // another one confirmed as the bot read it, and chatter said to the bot dismissed with a reason
+    zhou.say('第1项已累计举办专场活动4场，完成40%').to(room);
+    const second = await until(() => app.prisma.inboundMessage.findFirst({ where: { talkerId: 'c-zhou', status: 'needs_admin' } }));
+    lina.say('@督办助手 哈哈好的', [botContact]).to(room);
+    const chatter = await until(() => app.prisma.inboundMessage.findFirst({ where: { talkerId: 'c-lina', status: 'needs_admin' } }));
+    await page.goto(`${base}/inbox`);
+    await page.click(`#reply-${second.id} button:has-text("确认")`);
+    await expect.poll(() => page.textContent('#notice')).toContain(`已确认编号 ${second.id} 的消息`);
+    await page.fill(`#reply-${chatter.id} input[name=reason]`, '闲聊，无需处理');
+    await page.click(`#reply-${chatter.id} button:has-text("不予处理")`);
+    await expect.poll(() => page.textContent('#notice')).toContain('已标记为不予处理');
+    expect(await page.locator('[id^=reply-]').count()).toBe(0);
+    expect(await app.prisma.inboundMessage.findUniqueOrThrow({ where: { id: chatter.id } })).toMatchObject({ status: 'ignored', handling: '不予处理：闲聊，无需处理' });
+    expect(await app.prisma.progressUpdate.findFirstOrThrow({ where: { inboundMessageId: second.id } })).toMatchObject({ kind: 'report', taskId: task.id });
+    await app.sender.flushOnce();
+    await heard('督办室已确认并记录');
+
     // a unit's 转办 request, approved in the inbox: the same 转办 as the chat's, both groups told
     lina.say('申请转办 第1项 区发展和改革委员会 以旧换新补贴由发改委统筹').to(room);
     const transfer = await until(() => app.prisma.taskRequest.findFirst({ where: { kind: 'transfer', status: 'pending' } }));

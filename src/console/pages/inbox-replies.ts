@@ -35,19 +35,25 @@ export async function repliesSection(ctx: Ctx, rows: WaitingRow[], names: ChatNa
     const origin = originOf(row, names);
     const key = origin.unit ? `u${origin.unit.id}` : `g${origin.group?.units.map((u) => u.id).join(',') ?? ''}`;
     if (!workCache.has(key)) workCache.set(key, candidateWork(ctx, origin));
-    const [work, reading] = await Promise.all([workCache.get(key)!, botReading(ctx, origin)]);
-    return { row, origin, work, reading, facts: readFacts(ctx, origin), reason: reviewReason(row.error) };
+    const [work, reading, later] = await Promise.all([
+      workCache.get(key)!,
+      botReading(ctx, origin),
+      // Reports the same person got recorded since: after the bot asked, they often just resend with the number.
+      ctx.deps.prisma.progressUpdate.count({ where: { kind: { not: 'receipt' }, inboundMessage: { talkerId: row.talkerId, receivedAt: { gt: row.receivedAt } } } }),
+    ]);
+    return { row, origin, work, reading, later, facts: readFacts(ctx, origin), reason: reviewReason(row.error) };
   }));
   return html`<h2 id="replies">待处理的回复（${rows.length}）</h2>
 <p class="muted">机器人没有把握的回复（单位提问、以文件报送、追问后仍不能确定任务、未能识别、未登记人员报送）在此等待处理，处理前不记入台账。确认或更正后，单位群会收到与聊天中相同的回复。</p>
 ${rows.length ? '' : html`<p class="muted">没有待处理的回复。</p>`}
-${items.map(({ row, origin, work, reading, facts, reason }) => {
+${items.map(({ row, origin, work, reading, later, facts, reason }) => {
     const label = (id: number) => { const w = work.find((x) => x.assignment.id === id); return w ? `${taskLabel(w.task)}（${origin.group?.units.find((u) => u.id === w.assignment.unitId)?.name ?? origin.unit?.name ?? ''}）` : `任务分工 ${id}`; };
     const pre = reading[0] ?? { ...facts, assignmentId: -1 };
     const checked = new Set(reading.map((r) => r.assignmentId));
     const unitOf = (w: WorkItem) => (origin.unit?.id === w.assignment.unitId ? '' : (origin.group?.units.find((u) => u.id === w.assignment.unitId)?.name ?? ''));
     return html`<div class="item" id="reply-${row.id}"><div><b>${REVIEW_REASON_LABEL[reason]}</b>（编号 ${row.id}） · ${names.who(row.talkerId, row.talkerName)} · ${names.where(row.roomId, row.roomTopic)} · ${fmtTime(row.receivedAt)}</div>
 <div style="margin:4px 0">“${replyText(row).slice(0, 300)}”</div>
+${later && reason !== 'question' ? html`<div class="muted">此后该发送人已有 ${later} 条报送记入台账；如已重新报送，可“不予处理”（原因：已重新报送）。</div>` : ''}
 ${reason === 'unknown_sender' ? html`<div class="muted">发送人不在通讯录中：可在下方“登记 / 绑定申请”中登记此人；这条进展可在此记入任务。</div>` : ''}
 ${reason === 'question' ? '' : html`<div class="muted">机器人的理解：${reading.length ? reading.map((r) => `${label(r.assignmentId)} ${describeItem(r)}`).join('；') : '未能确定是哪项任务'}</div>`}
 <div class="acts">
