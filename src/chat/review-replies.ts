@@ -124,16 +124,20 @@ export function readFacts(turn: Reading, origin: Origin): Omit<ReviewItem, 'assi
 }
 
 /**
- * Marks the message handled, only if it still waits: two admins (or the console and the chat)
- * acting on one message, the second is told it was handled.
+ * Applies an admin's decision as the change of the waiting message itself: the store writes it only
+ * if that message is not yet interpreted and marks it interpreted in the same transaction, so two
+ * admins (or the console and the chat) acting at once record it once, and the second is told. Then
+ * who decided what is noted on the message (the audit row, written with the change, has it too).
  */
-async function claim(turn: ChatTurn, id: number, status: 'interpreted' | 'ignored', handling: string): Promise<boolean> {
-  const r = await turn.deps.prisma.inboundMessage.updateMany({ where: { id, status: 'needs_admin' }, data: { status, handledAt: turn.now, handledBy: turn.m.talkerId, handling: handling.slice(0, 500) } });
-  return r.count === 1;
-}
-
-async function unclaim(turn: ChatTurn, id: number): Promise<void> {
-  await turn.deps.prisma.inboundMessage.updateMany({ where: { id, handledBy: turn.m.talkerId, handledAt: turn.now }, data: { status: 'needs_admin', handledAt: null, handledBy: null, handling: null } });
+async function decide(turn: ChatTurn, origin: Origin, change: WorkChange, handling: string): Promise<boolean> {
+  const r = await turn.deps.work.apply({ ...change, inboundId: origin.row.id });
+  if (r.alreadyRecorded) return false;
+  await turn.deps.prisma.inboundMessage.update({
+    where: { id: origin.row.id },
+    // The store's mark clears `error`; the reason it waited stays on the row for the 留痕.
+    data: { handledAt: turn.now, handledBy: turn.m.talkerId, handling: handling.slice(0, 500), error: origin.row.error },
+  });
+  return true;
 }
 
 function deny(turn: ChatTurn): Promise<Outcome> {
@@ -202,10 +206,6 @@ export async function recordReviewed(turn: ChatTurn, id: number, action: ReviewA
     return { status: 'interpreted', note: `review of ${id}: nothing to record` };
   }
   const verb = ACTION_LABEL[action];
-  if (!(await claim(turn, id, 'interpreted', `${verb}：${lines.join(' ').replace(/^· /, '')}`))) {
-    await turn.reply(handledAnswer(id));
-    return { status: 'interpreted', note: `review of ${id}: already handled` };
-  }
   const change: WorkChange = {
     assignments: [...patches].map(([aid, patch]) => ({ id: aid, patch })),
     tasks: [...new Set(progress.map((p) => p.taskId))].map((taskId) => {
@@ -227,11 +227,9 @@ export async function recordReviewed(turn: ChatTurn, id: number, action: ReviewA
     turn.replyItem(`已${verb}编号 ${id} 的消息，记入台账（${unitNames}）：\n${lines.join('\n')}${refused.length ? `\n未记录（已销号）：${refused.join('、')}` : ''}`),
     turn.notifyItem('unit', placeOf(origin.row), `${heading}（${unitNames}）您报送的“${quote}”：\n${lines.join('\n')}${ask}\n如有误，请回复“更正 第${tasks.get(progress[0]!.taskId)!.no}项 50%”这样的内容。`, [origin.row.talkerId]),
   ];
-  try {
-    await work.apply(change);
-  } catch (e) {
-    await unclaim(turn, id);
-    throw e;
+  if (!(await decide(turn, origin, change, `${verb}：${lines.map((l) => l.replace(/^· /, '')).join('；')}`))) {
+    await turn.reply(handledAnswer(id));
+    return { status: 'interpreted', note: `review of ${id}: already handled` };
   }
   return { status: 'interpreted', note: `review ${action} of ${id}` };
 }
@@ -251,21 +249,16 @@ export async function answerWaiting(turn: ChatTurn, id: number, answer: string):
   const text = replyText(origin.row);
   const quote = text.length > 60 ? `${text.slice(0, 60)}…` : text;
   const who = origin.person?.name ?? origin.row.talkerName ?? '';
-  if (!(await claim(turn, id, 'interpreted', `答复：${answer}`))) {
+  const sent = await decide(turn, origin, {
+    audit: [{ at: turn.now, actor: turn.m.talkerId, action: 'reply.answer', entity: 'InboundMessage', entityId: id, before: { text, from: who }, after: { answer } }],
+    outbox: [
+      turn.replyItem(`已将答复转告${who}${origin.row.roomTopic ? `（${origin.row.roomTopic}）` : ''}。`),
+      turn.notifyItem('answer', placeOf(origin.row), `【督办室答复】${who}您好，您的问题“${quote}”，督办室答复：${answer.trim()}`, [origin.row.talkerId]),
+    ],
+  }, `答复：${answer.trim()}`);
+  if (!sent) {
     await turn.reply(handledAnswer(id));
     return { status: 'interpreted', note: `answer to ${id}: already handled` };
-  }
-  try {
-    await turn.deps.work.apply({
-      audit: [{ at: turn.now, actor: turn.m.talkerId, action: 'reply.answer', entity: 'InboundMessage', entityId: id, before: { text, from: who }, after: { answer } }],
-      outbox: [
-        turn.replyItem(`已将答复转告${who}${origin.row.roomTopic ? `（${origin.row.roomTopic}）` : ''}。`),
-        turn.notifyItem('answer', placeOf(origin.row), `【督办室答复】${who}您好，您的问题“${quote}”，督办室答复：${answer.trim()}`, [origin.row.talkerId]),
-      ],
-    });
-  } catch (e) {
-    await unclaim(turn, id);
-    throw e;
   }
   return { status: 'interpreted', note: `answered ${id}` };
 }
@@ -278,18 +271,14 @@ export async function dismissWaiting(turn: ChatTurn, id: number, reason: string)
     return { status: 'interpreted', note: 'dismiss without reason' };
   }
   const origin = await loadOrigin(turn.deps.prisma, id);
-  if (!origin || !(await claim(turn, id, 'ignored', `不予处理：${reason.trim()}`))) {
+  // Marked interpreted like every decision (the store's guard against a second one); `handling` says it was 不予处理.
+  const done = origin && origin.row.status === 'needs_admin' && (await decide(turn, origin, {
+    audit: [{ at: turn.now, actor: turn.m.talkerId, action: 'reply.dismiss', entity: 'InboundMessage', entityId: id, before: { text: replyText(origin.row) }, after: { reason: reason.trim() } }],
+    outbox: [turn.replyItem(`编号 ${id} 的消息已标记为不予处理（${reason.trim()}）。`)],
+  }, `不予处理：${reason.trim()}`));
+  if (!done) {
     await turn.reply(handledAnswer(id));
     return { status: 'interpreted', note: `dismiss ${id}: not waiting` };
-  }
-  try {
-    await turn.deps.work.apply({
-      audit: [{ at: turn.now, actor: turn.m.talkerId, action: 'reply.dismiss', entity: 'InboundMessage', entityId: id, before: { text: replyText(origin.row) }, after: { reason: reason.trim() } }],
-      outbox: [turn.replyItem(`编号 ${id} 的消息已标记为不予处理（${reason.trim()}）。`)],
-    });
-  } catch (e) {
-    await unclaim(turn, id);
-    throw e;
   }
   return { status: 'interpreted', note: `dismissed ${id}` };
 }

@@ -98,16 +98,19 @@ describe.each(DB_KINDS)('reviewing unsure replies (%s)', (kind) => {
     expect(reading.map((r) => r.assignmentId).sort()).toEqual([(await assignmentOf(1)).id, (await assignmentOf(4)).id].sort());
 
     await w.clock.advance(86400_000);
-    const turn = await adminTurn();
-    expect(await recordReviewed(turn, msg.id, 'confirm', reading)).toMatchObject({ status: 'interpreted' });
+    // two admins confirm it at once (the console and the chat): it is recorded once
+    const [turn, other] = [await adminTurn(), await adminTurn()];
+    await Promise.all([recordReviewed(turn, msg.id, 'confirm', reading), recordReviewed(other, msg.id, 'confirm', reading)]);
     const rows = await w.prisma.progressUpdate.findMany({ orderBy: { taskId: 'asc' } });
     expect(rows.map((r) => r.taskId)).toEqual([w.tasks[1]!.id, w.tasks[4]!.id]);
     for (const r of rows) expect(r).toMatchObject({ kind: 'report', personId: w.pWang.id, inboundMessageId: msg.id, reportedAt: sentAt, text: '[文件] 区商务局第2项、第5项进展.docx' });
     expect(await assignmentOf(1)).toMatchObject({ state: 'not_started', lastReportedAt: sentAt });
-    const told = (await outbox()).find((o) => o.idempotencyKey === `notify:${turn.inboundId}:unit`)!;
+    const tells = (await outbox()).filter((o) => /^notify:\d+:unit$/.test(o.idempotencyKey));
+    expect(tells).toHaveLength(1);
+    const told = tells[0]!;
     expect(told).toMatchObject({ targetRef: w.rooms.shangwu.id, mentions: [w.wang.id] });
     expect(told.text).toMatch(/^督办室已确认并记录（区商务局）您报送的“\[文件\] 区商务局第2项、第5项进展\.docx”：\n· 《测试》第2项/);
-    expect(await w.prisma.inboundMessage.findUniqueOrThrow({ where: { id: msg.id } })).toMatchObject({ status: 'interpreted', handledBy: w.admin.id });
+    expect(await w.prisma.inboundMessage.findUniqueOrThrow({ where: { id: msg.id } })).toMatchObject({ status: 'interpreted', handledBy: w.admin.id, error: expect.stringMatching(/^NEEDS_ADMIN: file report/) });
     expect(await w.prisma.auditLog.count({ where: { action: 'reply.confirm', entityId: String(msg.id) } })).toBe(1);
 
     // a second admin acting on it is told it was handled; nothing is recorded twice
@@ -161,7 +164,9 @@ describe.each(DB_KINDS)('reviewing unsure replies (%s)', (kind) => {
     await dismissWaiting(turn, msg.id, '');
     expect((await w.prisma.inboundMessage.findUniqueOrThrow({ where: { id: msg.id } })).status).toBe('needs_admin');
     await dismissWaiting(turn, msg.id, '闲聊，无需处理');
-    expect(await w.prisma.inboundMessage.findUniqueOrThrow({ where: { id: msg.id } })).toMatchObject({ status: 'ignored', handling: '不予处理：闲聊，无需处理' });
+    // marked decided (interpreted, the store's guard against a second decision); what was decided is on the row
+    expect(await w.prisma.inboundMessage.findUniqueOrThrow({ where: { id: msg.id } })).toMatchObject({ status: 'interpreted', handling: '不予处理：闲聊，无需处理', handledBy: w.admin.id });
+    await recordReviewed(await adminTurn(), msg.id, 'correct', [{ assignmentId: (await assignmentOf(0)).id, percent: 10, status: null, problems: null }]);
     const added = (await outbox()).slice(before);
     expect(added.every((o) => o.targetRef === w.rooms.office.id)).toBe(true);
     expect(await w.prisma.auditLog.findFirst({ where: { action: 'reply.dismiss' } })).toMatchObject({ entityId: String(msg.id) });

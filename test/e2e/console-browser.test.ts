@@ -246,7 +246,7 @@ describe('web console in a real browser', () => {
     await page.click(`#reply-${chatter.id} button:has-text("不予处理")`);
     await expect.poll(() => page.textContent('#notice')).toContain('已标记为不予处理');
     expect(await page.locator('[id^=reply-]').count()).toBe(0);
-    expect(await app.prisma.inboundMessage.findUniqueOrThrow({ where: { id: chatter.id } })).toMatchObject({ status: 'ignored', handling: '不予处理：闲聊，无需处理' });
+    expect(await app.prisma.inboundMessage.findUniqueOrThrow({ where: { id: chatter.id } })).toMatchObject({ status: 'interpreted', handling: '不予处理：闲聊，无需处理' });
     expect(await app.prisma.progressUpdate.findFirstOrThrow({ where: { inboundMessageId: second.id } })).toMatchObject({ kind: 'report', taskId: task.id });
     await app.sender.flushOnce();
     await heard('督办室已确认并记录');
