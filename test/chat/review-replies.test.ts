@@ -159,6 +159,9 @@ describe.each(DB_KINDS)('reviewing unsure replies (%s)', (kind) => {
     const msg = await lastInbound();
     expect(msg.status).toBe('needs_admin');
     expect(reviewReason(msg.error)).toBe('not_understood');
+    // an admin asking 异常消息 in chat learns that replies wait for the office
+    await w.say(w.admin, w.bot, '异常消息');
+    expect((await outbox()).at(-1)!.text).toContain('另有1条回复待督办室处理');
     const before = (await outbox()).length;
     const turn = await adminTurn();
     await dismissWaiting(turn, msg.id, '');
