@@ -28,20 +28,21 @@ export async function loadChatNames(prisma: PrismaClient, chatIds: readonly (str
   ]);
   const byChat = new Map(people.map((p) => [p.chatId!, { id: p.id, name: p.name, kind: p.kind, unit: p.unit } satisfies KnownPerson]));
   const byRoom = new Map(groups.map((g) => [g.roomId!, { topic: g.topic, units: g.units.map((u) => u.unit) } satisfies KnownGroup]));
+  /** 李娜（区商务局）; 王敏（管理后台） for a console account; 路人甲（未登记） for a stranger. */
+  const who = (chatId: string, reportedName?: string | null): string => {
+    if (chatId.startsWith('console:')) return `${chatId.slice('console:'.length)}（管理后台）`;
+    const p = byChat.get(chatId);
+    if (p) return `${p.name}（${p.unit?.name ?? KIND_LABEL[p.kind] ?? '已登记'}）`;
+    return `${reportedName || '未知发送人'}（未登记）`;
+  };
   return {
     person: (chatId: string): KnownPerson | null => byChat.get(chatId) ?? null,
     group: (roomId: string | null): KnownGroup | null => (roomId ? (byRoom.get(roomId) ?? null) : null),
-    /** 李娜（区商务局）; 王敏（管理后台） for a console account; 路人甲（未登记） for a stranger. */
-    who(chatId: string, reportedName?: string | null): string {
-      if (chatId.startsWith('console:')) return `${chatId.slice('console:'.length)}（管理后台）`;
-      const p = byChat.get(chatId);
-      if (p) return `${p.name}（${p.unit?.name ?? KIND_LABEL[p.kind] ?? '已登记'}）`;
-      return `${reportedName || '未知发送人'}（未登记）`;
-    },
+    who,
+    /** Who did something on record: a person or console account by name; any other actor (cli, system) as written. */
+    actor: (id: string): string => (id.startsWith('console:') || byChat.has(id) ? who(id) : id),
     /** The group's topic as the directory has it, else as the channel reported it; 私聊 for none. */
-    where(roomId: string | null, topic: string | null): string {
-      return (roomId ? byRoom.get(roomId)?.topic : undefined) ?? topic ?? (roomId ? '未登记的群' : '私聊');
-    },
+    where: (roomId: string | null, topic: string | null): string => (roomId ? byRoom.get(roomId)?.topic : undefined) ?? topic ?? (roomId ? '未登记的群' : '私聊'),
   };
 }
 

@@ -265,6 +265,10 @@ describe('web console in a real browser', () => {
     await page.goto(`${base}/tasks/${task.id}`);
     await expect.poll(() => page.textContent('#timeline')).toContain('督办室核定');
     expect(await page.textContent('#timeline')).toContain('第1项已举办专场活动3场');
+    // by name, not chat id: the stranger as the channel named him, the admin by account
+    expect(await page.textContent('#timeline')).toContain('周强（未登记） 在“区商务局督办群”');
+    expect(await page.textContent('#timeline')).toContain('管理员（管理后台） 更正：');
+    expect(await page.textContent('#timeline')).not.toContain('c-zhou');
   }, 60_000);
 
   it('duban admin invite gives another one-time link; a read-only account cannot write', async () => {
