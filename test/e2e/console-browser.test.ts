@@ -56,11 +56,11 @@ describe('web console in a real browser', () => {
   let botContact: ReturnType<NonNullable<App['chat']['mocker']>['createContact']>;
   let zhou: ReturnType<NonNullable<App['chat']['mocker']>['createContact']>;
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-console-e2e-'));
 
   beforeAll(async () => {
     const pg = await createPgDatabase();
     drop = pg.drop;
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-console-e2e-'));
     const config = loadConfig({ env: {}, overrides: { databaseUrl: pg.url, dataDir, httpPort: await freePort(), sendPerMinute: 0, sendJitterMs: 0, logLevel: 'silent' } });
     app = await createApp(config, { clock, logger: silentLogger });
     await syncUnitDirectory(app.prisma, loadUnitDirectory(config.unitsFile));
@@ -250,6 +250,19 @@ describe('web console in a real browser', () => {
     expect(await app.prisma.progressUpdate.findFirstOrThrow({ where: { inboundMessageId: second.id } })).toMatchObject({ kind: 'report', taskId: task.id });
     await app.sender.flushOnce();
     await heard('督办室已确认并记录');
+
+    // a file a unit sent can be opened by the admin; a row pointing outside the evidence folder cannot
+    const evidence = path.join(dataDir, 'evidence');
+    fs.mkdirSync(evidence, { recursive: true });
+    fs.writeFileSync(path.join(evidence, 'f-9-第1项进展.docx'), '进展材料');
+    const mk = (messageId: string, attachment: string) => app.prisma.inboundMessage.create({ data: { messageId, talkerId: 'c-lina', text: '', type: 'file', sentAt: clock.now(), status: 'interpreted', attachment } });
+    const [good, evil] = [await mk('f-9', path.join(evidence, 'f-9-第1项进展.docx')), await mk('f-10', path.join(evidence, '..', 'secret.txt'))];
+    fs.writeFileSync(path.join(dataDir, 'secret.txt'), '不在佐证目录');
+    const file = await page.request.get(`${base}/inbox/file/${good.id}`);
+    expect(file.status()).toBe(200);
+    expect(await file.text()).toBe('进展材料');
+    expect(file.headers()['content-disposition']).toContain(encodeURIComponent('第1项进展.docx'));
+    expect((await page.request.get(`${base}/inbox/file/${evil.id}`)).status()).toBe(404);
 
     // a unit's 转办 request, approved in the inbox: the same 转办 as the chat's, both groups told
     lina.say('申请转办 第1项 区发展和改革委员会 以旧换新补贴由发改委统筹').to(room);

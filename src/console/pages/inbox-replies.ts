@@ -52,7 +52,7 @@ ${items.map(({ row, origin, work, reading, later, facts, reason }) => {
     const checked = new Set(reading.map((r) => r.assignmentId));
     const unitOf = (w: WorkItem) => (origin.unit?.id === w.assignment.unitId ? '' : (origin.group?.units.find((u) => u.id === w.assignment.unitId)?.name ?? ''));
     return html`<div class="item" id="reply-${row.id}"><div><b>${REVIEW_REASON_LABEL[reason]}</b>（编号 ${row.id}） · ${names.who(row.talkerId, row.talkerName)} · ${names.where(row.roomId, row.roomTopic)} · ${fmtTime(row.receivedAt)}</div>
-<div style="margin:4px 0">“${replyText(row).slice(0, 300)}”</div>
+<div style="margin:4px 0">“${replyText(row).slice(0, 300)}”${row.attachment ? html` <a href="/inbox/file/${row.id}" target="_blank">查看文件</a>` : ''}</div>
 ${later && reason !== 'question' ? html`<div class="muted">此后该发送人已有 ${later} 条报送记入台账；如已重新报送，可“不予处理”（原因：已重新报送）。</div>` : ''}
 ${reason === 'unknown_sender' ? html`<div class="muted">发送人不在通讯录中：可在下方“登记 / 绑定申请”中登记此人；这条进展可在此记入任务。</div>` : ''}
 ${reason === 'question' ? '' : html`<div class="muted">机器人的理解：${reading.length ? reading.map((r) => `${label(r.assignmentId)} ${describeItem(r)}`).join('；') : '未能确定是哪项任务'}</div>`}

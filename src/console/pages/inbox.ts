@@ -6,6 +6,7 @@ import { loadPlanShortNames } from '../../store/plan-short-names.ts';
 import { answerWaiting, botReading, dismissWaiting, loadOrigin, readFacts, recordReviewed } from '../../chat/review-replies.ts';
 import { loadChatNames } from '../chat-names.ts';
 import { consoleTurn } from '../console-turn.ts';
+import { fileRoutes } from './inbox-files.ts';
 import { readRecordForm, repliesSection, waitingReplies } from './inbox-replies.ts';
 import type { Ctx } from '../console-deps.ts';
 import type { Route } from '../create-console.ts';
@@ -42,7 +43,7 @@ ${requests.length ? '' : html`<p class="muted">没有待复核的申请。</p>`}
 ${requests.map((r) => {
     const ref = taskRefLabel({ planShort: names.get(r.task.planId) ?? '', no: r.task.no });
     return html`<div class="item" id="req-${r.id}"><div><b>${REQ[r.kind]}申请</b> · <a href="/tasks/${r.task.id}">${ref} ${r.task.title ?? r.task.text.slice(0, 30)}</a></div>
-<div class="muted">${r.unitId !== null ? `${unitName.get(r.unitId)} ${who.person(r.requestedBy)?.name ?? who.who(r.requestedBy)}` : who.who(r.requestedBy)} · ${fmtTime(r.createdAt)}${r.reason ? `　说明：${r.reason}` : ''}${r.newDeadline ? `　延期至 ${fmtDate(r.newDeadline)}` : ''}${r.kind === 'transfer' ? `　申请转由 ${r.toUnitId !== null ? (unitName.get(r.toUnitId) ?? '') : '（未指明）'} 办理` : ''}${r.kind === 'close' ? `　佐证材料 ${r.evidence.length} 份` : ''}</div>
+<div class="muted">${r.unitId !== null ? `${unitName.get(r.unitId)} ${who.person(r.requestedBy)?.name ?? who.who(r.requestedBy)}` : who.who(r.requestedBy)} · ${fmtTime(r.createdAt)}${r.reason ? `　说明：${r.reason}` : ''}${r.newDeadline ? `　延期至 ${fmtDate(r.newDeadline)}` : ''}${r.kind === 'transfer' ? `　申请转由 ${r.toUnitId !== null ? (unitName.get(r.toUnitId) ?? '') : '（未指明）'} 办理` : ''}${r.kind === 'close' ? `　佐证材料 ${r.evidence.length} 份` : ''}${r.evidence.map((_, i) => html`　<a href="/inbox/evidence/${r.id}/${i}" target="_blank">材料${i + 1}</a>`)}</div>
 <div class="acts"><form hx-post="/inbox/request/${r.id}/approve" hx-target="main"><button>通过</button></form>
 <form hx-post="/inbox/request/${r.id}/return" hx-target="main" style="display:flex;gap:6px"><input name="reason" placeholder="退回原因（必填）" required><button class="warn">退回</button></form></div></div>`;
   })}
@@ -63,6 +64,7 @@ ${unsure.map((m) => html`<tr><td class="nowrap">${fmtTime(m.receivedAt)}</td><td
 }
 
 export const routes: Route[] = [
+  ...fileRoutes,
   { method: 'GET', path: /^\/inbox$/, run: async (ctx) => ctx.page('待办', await inboxBody(ctx)) },
   {
     method: 'POST',
