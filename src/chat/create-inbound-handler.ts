@@ -10,7 +10,7 @@ import { parseChatCommand, type ChatCommand } from './parse-chat-command.ts';
 import { recordProgress } from './record-progress.ts';
 import { recordInstructionOnBehalf } from './instructions.ts';
 import { answerLeaderQuestion } from './leader-questions.ts';
-import { answerWaiting } from './review-replies.ts';
+import { answerWaiting, listWaiting } from './review-replies.ts';
 import { resolveSender } from './resolve-sender.ts';
 import { createInboundSpool } from './inbound-spool.ts';
 import { listUninterpreted, storeInbound } from './store-inbound.ts';
@@ -58,6 +58,7 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     case 'register': return register(turn, c.unit, c.role);
     case 'decideAccess': return decideAccess(turn, c.id, c.approve, c.text, c.kind);
     case 'answerWaiting': return answerWaiting(turn, c.id, c.text);
+    case 'listWaiting': return listWaiting(turn);
   }
 }
 

@@ -282,3 +282,19 @@ export async function dismissWaiting(turn: ChatTurn, id: number, reason: string)
   }
   return { status: 'interpreted', note: `dismissed ${id}` };
 }
+
+/** 待办: the replies waiting for the office, oldest first, with the 编号 that 答复 takes. */
+export async function listWaiting(turn: ChatTurn): Promise<Outcome> {
+  if (!turn.sender.isAdmin) return deny(turn);
+  const rows = await turn.deps.prisma.inboundMessage.findMany({ where: { status: 'needs_admin' }, orderBy: { receivedAt: 'asc' }, take: 10 });
+  const total = rows.length < 10 ? rows.length : await turn.deps.prisma.inboundMessage.count({ where: { status: 'needs_admin' } });
+  if (!rows.length) {
+    await turn.reply('没有待督办室处理的回复。');
+    return { status: 'interpreted', note: 'waiting listed: none' };
+  }
+  const people = await turn.deps.prisma.person.findMany({ where: { chatId: { in: rows.map((r) => r.talkerId) } }, select: { chatId: true, name: true, unit: { select: { name: true } } } });
+  const who = (r: InboundMessage) => { const p = people.find((x) => x.chatId === r.talkerId); return p ? `${p.unit?.name ?? ''}${p.name}` : `${r.talkerName ?? ''}（未登记）`; };
+  const line = (r: InboundMessage) => { const t = replyText(r); return `· 编号${r.id}【${REVIEW_REASON_LABEL[reviewReason(r.error)]}】${who(r)}：${t.length > 40 ? `${t.slice(0, 40)}…` : t}`; };
+  await turn.reply(`待督办室处理的回复${total}条${total > rows.length ? `（最早的${rows.length}条）` : ''}：\n${rows.map(line).join('\n')}\n回复“答复 编号 内容”答复发送人；确认、更正或指定任务请在管理后台“待办”中处理。`);
+  return { status: 'interpreted', note: `waiting listed: ${total}` };
+}

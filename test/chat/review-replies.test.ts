@@ -57,6 +57,9 @@ describe.each(DB_KINDS)('reviewing unsure replies (%s)', (kind) => {
     expect((await outbox()).at(-1)!.text).toContain('只有督办室管理员');
     expect((await w.prisma.inboundMessage.findUniqueOrThrow({ where: { id: q.id } })).status).toBe('needs_admin');
 
+    // 待办 in the office group lists it with the 编号 that 答复 takes
+    await w.say(w.admin, w.rooms.office, '待办');
+    expect((await outbox()).at(-1)!.text).toContain(`待督办室处理的回复1条：\n· 编号${q.id}【单位提问】区商务局王科长：第3项的时限能不能延后？`);
     await w.clock.advance(3600_000);
     await w.say(w.admin, w.rooms.office, `答复 ${q.id} 可以，请按程序提出延期申请`);
     const rows = await outbox();
