@@ -221,6 +221,13 @@ describe('web console in a real browser', () => {
     await app.sender.flushOnce();
     expect((await heard('督办室答复：可以合并')).text).toContain('第1项的专场活动');
 
+    // a forged form naming another unit's task is refused: only the parts the form offered
+    const csrf = (JSON.parse((await page.getAttribute('body', 'hx-headers'))!) as Record<string, string>)['x-csrf-token']!;
+    const other = await app.prisma.assignment.findFirstOrThrow({ where: { task: { no: '3' } } });
+    const forged = await page.request.post(`${base}/inbox/reply/${report.id}/record`, { headers: { 'x-csrf-token': csrf, 'hx-request': 'true' }, form: { work: String(other.id), percent: '90' } });
+    expect(forged.status()).toBe(400);
+    expect(await forged.text()).toContain('所选任务不属于发送人所在单位');
+    expect((await app.prisma.inboundMessage.findUniqueOrThrow({ where: { id: report.id } })).status).toBe('needs_admin');
     await page.click(`#reply-${report.id} summary:has-text("更正")`);
     await page.fill(`#reply-${report.id} input[name=percent]`, '30');
     await page.selectOption(`#reply-${report.id} select[name=status]`, 'lagging');

@@ -3,7 +3,7 @@ import { decideRequest } from '../../chat/task-requests.ts';
 import { PEOPLE_ROLES } from '../../import/read-people-file.ts';
 import { taskRefLabel } from '../../domain/work/index.ts';
 import { loadPlanShortNames } from '../../store/plan-short-names.ts';
-import { answerWaiting, botReading, dismissWaiting, loadOrigin, readFacts, recordReviewed } from '../../chat/review-replies.ts';
+import { answerWaiting, botReading, candidateWork, dismissWaiting, loadOrigin, readFacts, recordReviewed } from '../../chat/review-replies.ts';
 import { loadChatNames } from '../chat-names.ts';
 import { consoleTurn } from '../console-turn.ts';
 import { fileRoutes } from './inbox-files.ts';
@@ -102,6 +102,9 @@ export const routes: Route[] = [
       } else if (m[2] === 'record') {
         const form = readRecordForm(f);
         if ('error' in form) return ctx.page('待办', await inboxBody(ctx, { text: form.error, err: true }), 400);
+        // Only the parts the form offered: the sender's unit's open tasks, or those of the group's units.
+        const offered = new Set((await candidateWork(ctx, origin)).map((w) => w.assignment.id));
+        if (form.ids.some((a) => !offered.has(a))) return ctx.page('待办', await inboxBody(ctx, { text: '所选任务不属于发送人所在单位或所在群绑定的单位，或已销号，请刷新后重选。', err: true }), 400);
         // The bot's own facts on a task the admin named is 指定任务; anything the admin changed is an 更正.
         const facts = readFacts(ctx, origin);
         const same = facts.percent === form.facts.percent && facts.status === form.facts.status && (facts.problems ?? null) === form.facts.problems;
