@@ -126,7 +126,10 @@ export async function listFailures(turn: ChatTurn): Promise<Outcome> {
   const outLine = (o: (typeof undelivered)[number]) =>
     `· ${o.status === 'superseded' ? '已过时未发' : '发送失败'} ${o.cadence ?? '回复'} → ${o.targetRef}：${o.text.slice(0, 30)}\n  ${(o.lastError ?? '').slice(0, 80)}`;
   const inText = rows.length ? `最近${rows.length}条异常消息：\n${rows.map(line).join('\n')}` : '没有异常消息。';
-  await turn.reply(undelivered.length ? `${inText}\n未送达的消息${undelivered.length}条：\n${undelivered.map(outLine).join('\n')}` : inText);
+  // Replies waiting for an admin are not failures, but an admin asking what went wrong should know they wait.
+  const waiting = await turn.deps.prisma.inboundMessage.count({ where: { status: 'needs_admin' } });
+  const waitText = waiting ? `\n另有${waiting}条回复待督办室处理（单位提问、待审阅材料、未能确定的报送），请在管理后台“待办”中处理。` : '';
+  await turn.reply(`${undelivered.length ? `${inText}\n未送达的消息${undelivered.length}条：\n${undelivered.map(outLine).join('\n')}` : inText}${waitText}`);
   return { status: 'interpreted', note: 'failures listed' };
 }
 

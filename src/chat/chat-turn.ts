@@ -6,11 +6,12 @@ import type { WorkStore } from '../ports/work-store.ts';
 
 /** The result of handling one inbound message, kept on its InboundMessage row. */
 export interface Outcome {
-  status: 'interpreted' | 'ignored';
+  /** `needs_admin`: the message waits in the admins' inbox and nothing is recorded from it until one acts. */
+  status: 'interpreted' | 'ignored' | 'needs_admin';
   /**
    * Why it was ignored (permission, unknown group), visible to admins. A note that starts with
    * `PERMISSION_DENIED` or `NEEDS_ADMIN` (a question forwarded, a file awaiting review) is kept on the
-   * row's `error` so the admins' inbox lists it; InboundStatus has no status of its own for it.
+   * row's `error`, which the admins' inbox shows as the reason.
    */
   note?: string;
 }

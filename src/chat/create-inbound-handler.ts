@@ -10,6 +10,7 @@ import { parseChatCommand, type ChatCommand } from './parse-chat-command.ts';
 import { recordProgress } from './record-progress.ts';
 import { recordInstructionOnBehalf } from './instructions.ts';
 import { answerLeaderQuestion } from './leader-questions.ts';
+import { answerWaiting, listWaiting } from './review-replies.ts';
 import { resolveSender } from './resolve-sender.ts';
 import { createInboundSpool } from './inbound-spool.ts';
 import { listUninterpreted, listWaitingTalkers, storeArrival } from './store-inbound.ts';
@@ -20,7 +21,7 @@ import { isTransientDbError, retryTransient } from '../store/transient-error.ts'
 import { listCadences, setCadence } from './cadence-commands.ts';
 import { setBackup, setLeave } from './contact-commands.ts';
 import { help, myTasks, overdue, weeklyDigest } from './task-lists.ts';
-import { attachEvidence, decideRequest, evidenceDir, requestClose, requestExtension, transferTask } from './task-requests.ts';
+import { attachEvidence, decideRequest, evidenceDir, requestClose, requestExtension, requestTransfer, transferTask } from './task-requests.ts';
 
 export type { InboundDeps } from './chat-deps.ts';
 
@@ -42,6 +43,7 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     case 'approve': return decideRequest(turn, c.taskRef, true, c.note);
     case 'return': return decideRequest(turn, c.taskRef, false, c.reason);
     case 'transfer': return transferTask(turn, c.taskRef, c.unit, c.from);
+    case 'requestTransfer': return requestTransfer(turn, c.taskRef, c.unit, c.reason);
     case 'pause': return setRemindersPaused(turn, true);
     case 'resume': return setRemindersPaused(turn, false);
     case 'pushNow': return pushNow(turn);
@@ -58,6 +60,8 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     case 'leaderQuestion': return answerLeaderQuestion(turn, c.question).then((o) => o ?? recordProgress(turn, c.text));
     case 'register': return register(turn, c.unit, c.role);
     case 'decideAccess': return decideAccess(turn, c.id, c.approve, c.text, c.kind);
+    case 'answerWaiting': return answerWaiting(turn, c.id, c.text);
+    case 'listWaiting': return listWaiting(turn);
   }
 }
 

@@ -12,6 +12,7 @@ export type ChatCommand =
   | { name: 'approve'; taskRef: string; note: string }
   | { name: 'return'; taskRef: string; reason: string }
   | { name: 'transfer'; taskRef: string; unit: string; from?: string }
+  | { name: 'requestTransfer'; taskRef: string; unit: string; reason: string }
   | { name: 'pause' }
   | { name: 'resume' }
   | { name: 'pushNow' }
@@ -27,7 +28,9 @@ export type ChatCommand =
   | { name: 'proxyInstruction'; leader: string; text: string }
   | { name: 'leaderQuestion'; question: LeaderQuestion; text: string }
   | { name: 'register'; unit: string | null; role: string }
-  | { name: 'decideAccess'; kind: 'register' | 'bind_group'; id: number; approve: boolean; text: string };
+  | { name: 'decideAccess'; kind: 'register' | 'bind_group'; id: number; approve: boolean; text: string }
+  | { name: 'answerWaiting'; id: number; text: string }
+  | { name: 'listWaiting' };
 
 // A task reference: an optional plan name (《政府工作报告》 / 重大项目), then the number (第2项, 二, 3).
 const NO = '((?:《[^》]{1,30}》)?\\s*(?:[\\u4e00-\\u9fa5A-Za-z][\\u4e00-\\u9fa5A-Za-z0-9#]{1,17}?)?\\s*第?\\s*[0-9一二三四五六七八九十百两]{1,6}(?:\\.[0-9]{1,3})*\\s*[项号条]?)';
@@ -38,6 +41,8 @@ const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [/^(逾期|逾期任务|超期任务)$/, () => ({ name: 'overdue' })],
   [new RegExp(`^申请销号\\s*${NO}(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'requestClose', taskRef: m[1]!, reason: (m[2] ?? '').trim() })],
   [new RegExp(`^申请延期\\s*${NO}[\\s:：,，]+(\\S+?)(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'requestExtension', taskRef: m[1]!, date: m[2]!, reason: (m[3] ?? '').trim() })],
+  // 申请转办 3 区住建局 征收工作由住建局负责: a unit asks the office to move its part to another unit.
+  [new RegExp(`^申请转办\\s*${NO}[\\s:：,，]+(\\S+?)(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'requestTransfer', taskRef: m[1]!, unit: m[2]!, reason: (m[3] ?? '').trim() })],
   [/^(本周汇总|周汇总|本周情况)$/, () => ({ name: 'weeklyDigest' })],
   [new RegExp(`^复核\\s*${NO}(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'approve', taskRef: m[1]!, note: (m[2] ?? '').trim() })],
   [new RegExp(`^退办\\s*${NO}(?:[\\s:：,，]+([\\s\\S]*))?$`), (m) => ({ name: 'return', taskRef: m[1]!, reason: (m[2] ?? '').trim() })],
@@ -56,6 +61,9 @@ const RULES: [RegExp, (m: RegExpExecArray) => ChatCommand][] = [
   [/^登记\s*(\S+?)(?:\s+(\S+))?\s*$/, (m) => (m[2] ? { name: 'register', unit: m[1]!, role: m[2] } : { name: 'register', unit: null, role: m[1]! })],
   // 批准 登记 3 / 驳回 登记 3 理由 / 批准 绑定 4 [单位]: an admin decides an access request by its number.
   [/^(批准|驳回)\s*(登记|绑定)\s*(?:申请)?\s*#?(\d{1,9})(?:[\s:：,，]+([\s\S]*))?$/, (m) => ({ name: 'decideAccess', approve: m[1] === '批准', kind: m[2] === '登记' ? 'register' : 'bind_group', id: Number(m[3]), text: (m[4] ?? '').trim() })],
+  [/^(待办|待办消息|待处理消息)$/, () => ({ name: 'listWaiting' })],
+  // 答复 12 可以，按新时限报送: an admin answers the forwarded question numbered 12 (the notice shows the 编号).
+  [/^答复\s*(?:编号)?\s*#?(\d{1,9})(?:[\s:：,，]+([\s\S]*))?$/, (m) => ({ name: 'answerWaiting', id: Number(m[1]), text: (m[2] ?? '').trim() })],
   [/^(提醒设置|调度设置|推送设置)$/, () => ({ name: 'listCadences' })],
   [/^(启用|停用)提醒\s*(\S+)$/, (m) => ({ name: 'setCadence', cadence: m[2]!, enabled: m[1] === '启用' })],
   [/^设置提醒\s*(\S+)\s+(?:时间\s*)?(\d{1,2}):(\d{2})$/, (m) => ({ name: 'setCadence', cadence: m[1]!, time: `${m[2]!.padStart(2, '0')}:${m[3]}` })],

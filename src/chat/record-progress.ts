@@ -5,12 +5,13 @@ import {
   ASSIGNMENT_STATE_LABEL, applyReceipt, applyReport, canAct, deriveAfter, namesPlan, taskLabel, taskRefLabel, whichPlanQuestion, type Assignment, type AssignmentPatch,
 } from '../domain/work/index.ts';
 import type { ProgressRow, WorkChange, WorkItem } from '../ports/work-store.ts';
+import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import { adminTargets, NEEDS_ADMIN, type ChatTurn, type Outcome } from './chat-turn.ts';
 import { recordLeaderInstruction } from './instructions.ts';
 
 const HINT = '发送“帮助”查看用法；报送进展请回复如：第3项 已完成60%，存在资金缺口。';
 
-function describe(item: ReplyItem, state: Assignment['state'] | undefined, kind: ReplyKind): string {
+export function describe(item: ReplyItem, state: Assignment['state'] | undefined, kind: ReplyKind): string {
   if (kind === 'no_change') return `本期无新进展${state ? `（保持${ASSIGNMENT_STATE_LABEL[state]}）` : ''}`;
   if (kind === 'file') return `收到进展材料，待督办室审阅${state ? `（目前${ASSIGNMENT_STATE_LABEL[state]}）` : ''}`;
   const parts: string[] = [];
@@ -68,7 +69,7 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
       const where = sender.group?.units.map((u) => u.name).join('、');
       await turn.reply(`${m.talkerName || '您'}不在${where ? `${where}的` : '任何单位的'}联络人名单中，这条进展暂未记入台账，已转督办室处理。如需登记，请发送“登记 单位全称 联络员”，或请督办室在通讯录中登记。`);
     }
-    return { status: 'ignored', note: `PERMISSION_DENIED: ${m.talkerName} (${m.talkerId}) is not a unit contact` };
+    return { status: 'needs_admin', note: `PERMISSION_DENIED: ${m.talkerName} (${m.talkerId}) is not a unit contact` };
   }
 
   const unit = sender.unit;
@@ -83,8 +84,10 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
   // A file that names none of the unit's tasks is only kept (it may be evidence); nothing to answer.
   if (sharedFileName(text) && !reads.some((x) => x.r.kind === 'file')) return { status: 'ignored', note: 'attachment kept; no close request to attach it to' };
   if (!reads.some((x) => x.r.isProgressReport)) {
-    if (addressed) await turn.reply(`没有看懂这条消息。${HINT}`);
-    return { status: 'ignored', note: 'not a progress report' };
+    if (!addressed) return { status: 'ignored', note: 'not a progress report' };
+    // Said to the bot and not understood: an admin may read what the bot could not.
+    await turn.reply(`没有看懂这条消息。${HINT}`);
+    return { status: 'needs_admin', note: `${NEEDS_ADMIN}: not understood` };
   }
   const confident = reads.filter((x) => x.r.isProgressReport && x.r.confidence === 'high' && x.r.items.length > 0);
   // "这周没有新进展" naming no task: nothing moved on any of the unit's tasks, whatever the plan.
@@ -93,7 +96,7 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
     const options = confident.map((x) => x.ws.find((w) => w.task.no === x.r.items[0]!.taskNo)!.task);
     const question = whichPlanQuestion(options);
     await turn.reply(question);
-    return { status: 'interpreted', note: `asked back: ${question}` };
+    return { status: 'needs_admin', note: `${NEEDS_ADMIN}: asked back: ${question}` };
   }
   if (confident.length === 0) {
     const sample = reads[0]?.ws[0]?.task;
@@ -102,7 +105,7 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
         ? `请问这是哪一项任务的进展？本单位有${reads.length}个方案的任务，请写明方案简称和编号，如“${sample.planShort}第${sample.no}项 …”。`
         : (reads.find((x) => x.r.isProgressReport && x.r.question)?.r.question ?? `请问这是哪一项任务的进展？${HINT}`);
     await turn.reply(question);
-    return { status: 'interpreted', note: 'asked back: ' + question };
+    return { status: 'needs_admin', note: `${NEEDS_ADMIN}: asked back: ${question}` };
   }
   const chosen = noChangeOnAll ? confident : [confident[0]!];
   const r = chosen[0]!.r;
@@ -157,14 +160,15 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
   const refs = items.map((x) => taskRefLabel(x.w.task)).join('、');
   if (kind === 'file') {
     // The content is the office's to read: the file is on the inbound row; admins are told where.
+    // Nothing is recorded until an admin confirms it in the inbox: only the answers are queued
+    // (idempotent keys), so the message stays unrecorded and a re-run after a crash sends nothing twice.
     const name = (sharedFileName(text) ?? text).slice(0, 120);
     const admins = await adminTargets(deps.prisma, deps.admins);
-    change.outbox = [
+    await enqueueOutbox(deps.prisma, [
       turn.replyItem(`已收到（${unit.name}）${refs}的进展材料《${name}》，已转督办室审阅。\n${lines.join('\n')}\n如需同时报进度，请回复如：第${firstRef.no}项 已完成60%。`),
-      ...admins.map((target, i) => turn.notifyItem(`admin${i}`, target, `【进展材料待审阅】${unit.name} ${sender.person?.name ?? m.talkerName ?? m.talkerId} 报送${refs}的进展材料《${name}》，请审阅后录入进度。`)),
-    ];
-    await deps.work.apply(change);
-    return { status: 'interpreted', note: `${NEEDS_ADMIN}: file report awaiting review: ${refs}: ${name}` };
+      ...admins.map((target, i) => turn.notifyItem(`admin${i}`, target, `【进展材料待审阅】（编号 ${turn.inboundId}）${unit.name} ${sender.person?.name ?? m.talkerName ?? m.talkerId} 报送${refs}的进展材料《${name}》，请在管理后台“待办”中确认或更正后记入台账。`)),
+    ]);
+    return { status: 'needs_admin', note: `${NEEDS_ADMIN}: file report awaiting review: ${refs}: ${name}` };
   }
   change.outbox = [
     turn.replyItem(`${r.isCorrection ? '已更正' : '已记录'}（${unit.name}）：\n${lines.join('\n')}${ask}${undo}\n如有误，请回复“更正 第${firstRef.no}项 50%”这样的内容。`),
@@ -199,13 +203,12 @@ async function forwardQuestion(turn: ChatTurn, text: string, { ws, r }: { ws: Wo
   const who = sender.person?.name ?? m.talkerName ?? m.talkerId;
   const about = named.length ? `（关于${named.join('、')}）` : '';
   const admins = await adminTargets(deps.prisma, deps.admins);
-  await deps.work.apply({
-    outbox: [
-      turn.replyItem(`您的问题${about}已转督办室，答复后会通知您。`),
-      ...admins.map((target, i) => turn.notifyItem(`admin${i}`, target, `【单位提问】${sender.unit!.name} ${who}${about}：${text.slice(0, 300)}\n请直接答复该单位。`)),
-    ],
-  });
-  return { status: 'interpreted', note: `${NEEDS_ADMIN}: question forwarded to admins${about}` };
+  // Queued without recording anything: the question waits in the inbox (needs_admin) until answered.
+  await enqueueOutbox(deps.prisma, [
+    turn.replyItem(`您的问题${about}已转督办室，答复后会通知您。`),
+    ...admins.map((target, i) => turn.notifyItem(`admin${i}`, target, `【单位提问】（编号 ${turn.inboundId}）${sender.unit!.name} ${who}${about}：${text.slice(0, 300)}\n回复“答复 ${turn.inboundId} 答复内容”即转告提问人，或在管理后台“待办”中答复。`)),
+  ]);
+  return { status: 'needs_admin', note: `${NEEDS_ADMIN}: question forwarded to admins${about}` };
 }
 
 /**

@@ -133,6 +133,48 @@ export async function requestExtension(turn: ChatTurn, ref: string, dateText: st
   return { status: 'interpreted', note: `extension request for ${taskRefLabel(w.task)}` };
 }
 
+/**
+ * 申请转办 <ref> <单位> <原因>: a unit says another unit should carry its part of a task. It waits
+ * for an admin: 转办 (or 复核) moves it, 退办 returns it with a reason. Nothing moves before.
+ */
+export async function requestTransfer(turn: ChatTurn, ref: string, unitName: string, reason: string): Promise<Outcome> {
+  const found = await findOwnWork(turn, ref);
+  if (!found.ok) return refuse(turn, found.answer);
+  const w = found.value;
+  const refText = cmdRef(w.task);
+  const to = await findUnit(turn.deps.prisma, unitName);
+  if (!to) {
+    await turn.reply(`没有找到单位“${unitName}”，请用单位全称：申请转办 ${refText} 单位全称 原因。`);
+    return { status: 'interpreted', note: 'transfer request: unit not found' };
+  }
+  const all = (await turn.deps.work.assignmentsOf([w.task.taskId])).get(w.task.taskId) ?? [];
+  if (all.some((a) => a.unitId === to.id)) {
+    await turn.reply(`${taskLabel(w.task)}已由${to.name}承担，无需转办。`);
+    return { status: 'interpreted', note: 'transfer request to a unit already on the task' };
+  }
+  if (!reason) {
+    await turn.reply(`请说明转办原因：申请转办 ${refText} ${to.name} 原因。`);
+    return { status: 'interpreted', note: 'transfer request without reason' };
+  }
+  const unit = turn.sender.unit!;
+  if ((await turn.deps.work.pendingRequests(w.task.taskId, 'transfer')).some((r) => r.assignmentId === w.assignment.id)) {
+    await turn.reply(`${taskLabel(w.task)}已有待复核的转办申请，请等待督办室复核。`);
+    return { status: 'interpreted', note: 'transfer request already pending' };
+  }
+  const admins = await adminTargets(turn.deps.prisma, turn.deps.admins);
+  await turn.deps.work.apply({
+    newRequests: [{ taskId: w.task.taskId, assignmentId: w.assignment.id, unitId: unit.id, kind: 'transfer', requestedBy: actorOf(turn), reason, evidence: [], newDeadline: null, toUnitId: to.id, at: turn.now }],
+    audit: [{ at: turn.now, actor: actorOf(turn), action: 'request.transfer', entity: 'Assignment', entityId: w.assignment.id, after: { task: taskRefLabel(w.task), from: unit.name, to: to.name, reason } }],
+    outbox: [
+      turn.replyItem(`已提交将${taskLabel(w.task)}（${unit.name}承担部分）转由${to.name}办理的申请，等待督办室复核。`),
+      ...admins.map((target, i) =>
+        turn.notifyItem(`admin${i}`, target, `【转办申请】${unit.name} ${whoOf(turn)} 申请将${taskLabel(w.task)}转由${to.name}办理，原因：${reason}。\n回复“复核 ${refText} ${unit.name}”同意转办，或“退办 ${refText} ${unit.name} 原因”退回。`),
+      ),
+    ],
+  });
+  return { status: 'interpreted', note: `transfer request for ${taskRefLabel(w.task)} to ${to.name}` };
+}
+
 function deny(turn: ChatTurn, what: string): Promise<Outcome> {
   return turn.reply(`只有督办室管理员可以${what}。`).then(() => ({ status: 'ignored' as const, note: `PERMISSION_DENIED: ${what} by ${turn.m.talkerId}` }));
 }
@@ -147,14 +189,15 @@ async function pickRequest(turn: ChatTurn, pending: RequestRow[], note: string, 
     const req = pending.find((r) => r.id === requestId);
     return req ? { req, note } : { answer: `该申请已不在待复核状态（可能已在群里处理），请刷新页面。` };
   }
-  if (pending.length === 1) return { req: pending[0]!, note };
   const names = await unitNames(turn, pending.flatMap((r) => (r.unitId !== null ? [r.unitId] : [])));
   const unitName = (r: RequestRow) => (r.unitId !== null ? (names.get(r.unitId) ?? `单位${r.unitId}`) : r.requestedBy);
   const hit = pending.filter((r) => { const n = unitName(r); return note.startsWith(n) || note.startsWith(n.replace(/^区/, '')); });
+  // The unit named before the reason (退办 第3项 区商务局 原因) is not part of the reason, even when only one waits.
   if (hit.length === 1) {
     const n = unitName(hit[0]!);
     return { req: hit[0]!, note: note.slice(note.startsWith(n) ? n.length : n.length - 1).trim() };
   }
+  if (pending.length === 1) return { req: pending[0]!, note };
   const kind = (r: RequestRow) => (r.kind === 'close' ? '销号' : r.kind === 'extension' ? '延期' : '转办');
   return { answer: `该任务有${pending.length}个待复核申请：${pending.map((r) => `${unitName(r)}（${kind(r)}）`).join('、')}。请在编号后写明单位，如“复核 ${ref} ${unitName(pending[0]!)}”。` };
 }
@@ -163,15 +206,15 @@ async function pickRequest(turn: ChatTurn, pending: RequestRow[], note: string, 
 export async function decideRequest(turn: ChatTurn, ref: string, approve: boolean, noteText: string, requestId?: number): Promise<Outcome> {
   if (!canAct(turn.sender.actor, 'decide_request').ok) return deny(turn, approve ? '复核申请' : '退办申请');
   const { work } = turn.deps;
-  const found = await findTaskForAdmin(turn, ref, async (t) => (await work.pendingRequests(t.taskId)).some((r) => r.kind !== 'transfer'));
+  const found = await findTaskForAdmin(turn, ref, async (t) => (await work.pendingRequests(t.taskId)).length > 0);
   if (!found.ok) {
     await turn.reply(found.answer);
     return { status: 'interpreted', note: 'task not found' };
   }
   const task = found.value;
-  const pending = (await work.pendingRequests(task.taskId)).filter((r) => r.kind !== 'transfer');
+  const pending = await work.pendingRequests(task.taskId);
   if (!pending.length) {
-    await turn.reply(`${taskRefLabel(task)}没有待复核的销号或延期申请。`);
+    await turn.reply(`${taskRefLabel(task)}没有待复核的销号、延期或转办申请。`);
     return { status: 'interpreted', note: 'no pending request' };
   }
   const picked = await pickRequest(turn, pending, noteText, cmdRef(task), requestId);
@@ -184,6 +227,16 @@ export async function decideRequest(turn: ChatTurn, ref: string, approve: boolea
     await turn.reply(`请写明退办原因：退办 ${cmdRef(task)} 原因。`);
     return { status: 'interpreted', note: 'return without reason' };
   }
+  if (approve && req.kind === 'transfer') {
+    // Approving a unit's 转办 request is the 转办 itself, from that unit to the one it named.
+    const row = await turn.deps.prisma.taskRequest.findUniqueOrThrow({ where: { id: req.id }, select: { toUnitId: true } });
+    const names = await unitNames(turn, [row.toUnitId ?? -1, req.unitId ?? -1]);
+    if (row.toUnitId === null || !names.get(row.toUnitId) || req.unitId === null || !names.get(req.unitId)) {
+      await turn.reply(`${taskRefLabel(task)}的转办申请缺少转出或转入单位，请用“转办 ${cmdRef(task)} 原单位 新单位”办理。`);
+      return { status: 'interpreted', note: 'transfer request without units' };
+    }
+    return transferTask(turn, cmdRef(task), names.get(row.toUnitId)!, names.get(req.unitId)!);
+  }
   const all = (await work.assignmentsOf([task.taskId])).get(task.taskId) ?? [];
   const assignment = all.find((a) => a.id === req.assignmentId) ?? all.find((a) => a.unitId === req.unitId) ?? null;
   if (approve && req.kind === 'close' && assignment && assignment.state !== 'reported_done') {
@@ -195,7 +248,7 @@ export async function decideRequest(turn: ChatTurn, ref: string, approve: boolea
   const derived = deriveAfter(all, patches, { state: task.state, percent: task.percent, closedAt: null });
   // The task closed: the parts that did not hold it open (责任 under a 牵头, 参加) close with it.
   const withTask = closeWithTask(all, patches, derived, turn.now);
-  const kindLabel = req.kind === 'close' ? '销号' : '延期';
+  const kindLabel = req.kind === 'close' ? '销号' : req.kind === 'extension' ? '延期' : '转办';
   const unitName = req.unitId !== null ? ((await unitNames(turn, [req.unitId])).get(req.unitId) ?? '') : '';
   let outcome = '';
   if (approve && req.kind === 'close') outcome = derived.state === 'closed' ? `${unitName}承担部分已销号，任务整体销号` : `${unitName}承担部分已销号（任务其余责任单位仍在办理）`;
@@ -262,21 +315,32 @@ export async function transferTask(turn: ChatTurn, ref: string, unitName: string
   // The new unit starts its part afresh: the old unit's progress and its pending requests stay with the old unit's record.
   const patch: AssignmentPatch = { unitId: to.id, state: 'not_started', percent: null, lastReportedAt: null, receivedAt: null, closedAt: null, via: `转办自${fromUnit?.name ?? '原单位'}` };
   const pending = (await turn.deps.work.pendingRequests(task.taskId)).filter((r) => r.assignmentId === from.id || (r.assignmentId === null && r.unitId === from.unitId));
+  // The unit's own 转办 request to this unit, if it made one: approved by this 转办, which it records.
+  const asked = pending.filter((r) => r.kind === 'transfer');
+  const askedTo = asked.length ? await turn.deps.prisma.taskRequest.findMany({ where: { id: { in: asked.map((r) => r.id) }, toUnitId: to.id }, select: { id: true } }) : [];
+  const granted = pending.find((r) => askedTo.some((x) => x.id === r.id));
   const derived = deriveAfter(all, new Map([[from.id, patch]]), { state: task.state, percent: task.percent, closedAt: null });
   await turn.deps.work.apply({
     assignments: [{ id: from.id, patch }],
     tasks: [{ id: task.taskId, derived }],
-    decided: pending.map((r) => ({ id: r.id, status: 'returned' as const, by: turn.m.talkerId, at: turn.now, decision: `已转办至${to.name}，申请作废` })),
-    newRequests: [{
+    decided: pending.map((r) => (r === granted
+      ? { id: r.id, status: 'approved' as const, by: turn.m.talkerId, at: turn.now, decision: `转办至${to.name}` }
+      : { id: r.id, status: 'returned' as const, by: turn.m.talkerId, at: turn.now, decision: `已转办至${to.name}，申请作废` })),
+    newRequests: granted ? [] : [{
       taskId: task.taskId, assignmentId: from.id, unitId: from.unitId, kind: 'transfer', status: 'approved', requestedBy: turn.m.talkerId, reason: null, evidence: [],
       newDeadline: null, toUnitId: to.id, decidedBy: turn.m.talkerId, decision: `转办至${to.name}`, at: turn.now,
     }],
-    audit: [{ at: turn.now, actor: turn.m.talkerId, action: 'assignment.transfer', entity: 'Assignment', entityId: from.id, before: { unit: fromUnit?.name ?? null, role: from.role }, after: { unit: to.name } }],
+    audit: [
+      { at: turn.now, actor: turn.m.talkerId, action: 'assignment.transfer', entity: 'Assignment', entityId: from.id, before: { unit: fromUnit?.name ?? null, role: from.role }, after: { unit: to.name } },
+      ...(granted ? [{ at: turn.now, actor: turn.m.talkerId, action: 'request.approve', entity: 'TaskRequest', entityId: granted.id, before: { status: 'pending' }, after: { status: 'approved', to: to.name } }] : []),
+    ],
     outbox: [
       turn.replyItem(`已将${taskLabel(task)}由${fromUnit?.name ?? '原单位'}转办至${to.name}。`),
       ...(await unitTargets(turn.deps.prisma, to.id)).map((target, i) =>
         turn.notifyItem(`to${i}`, target, `【转办】督办室将${taskLabel(task)}转由${to.name}办理，请及时报送进展（回复“${cmdRef(task)} 进展情况”）。`),
       ),
+      ...(granted ? (await unitTargets(turn.deps.prisma, from.unitId)).map((target, i) =>
+        turn.notifyItem(`from${i}`, target, `督办室已同意${taskLabel(task)}的转办申请：改由${to.name}办理。`, target.kind === 'group' ? [granted.requestedBy] : [])) : []),
     ],
   });
   return { status: 'interpreted', note: `transfer ${taskRefLabel(task)} to ${to.name}` };

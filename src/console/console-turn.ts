@@ -27,9 +27,11 @@ export async function consoleTurn(ctx: Ctx, text: string): Promise<{ turn: ChatT
   const replyKey = `reply:${stored.id}`;
   const work: WorkStore = {
     ...deps.work,
-    apply: (change) => {
-      for (const o of change.outbox ?? []) if (o.idempotencyKey === replyKey) answers.push(o.text);
-      return deps.work.apply({ ...change, outbox: (change.outbox ?? []).filter((o) => o.idempotencyKey !== replyKey) });
+    apply: async (change) => {
+      const r = await deps.work.apply({ ...change, outbox: (change.outbox ?? []).filter((o) => o.idempotencyKey !== replyKey) });
+      // A change that found its message already recorded wrote nothing: its answer is not true either.
+      if (!r.alreadyRecorded) for (const o of change.outbox ?? []) if (o.idempotencyKey === replyKey) answers.push(o.text);
+      return r;
     },
   };
   const inboundDeps: InboundDeps = { prisma: deps.prisma, work, clock: deps.clock, calendar: deps.calendar, logger: deps.logger, dataDir: deps.dataDir, admins: deps.admins, botName: deps.botName };

@@ -105,7 +105,7 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect(await assignmentOf(2, w.units.shangwu.id)).toMatchObject({ percent: null, state: 'not_started', lastReportedAt: null });
     expect(await taskRow(2)).toMatchObject({ percent: null, status: 'not_started', lastReportedAt: null });
     const [inbound] = await w.prisma.inboundMessage.findMany();
-    expect(inbound!.status).toBe('ignored');
+    expect(inbound!.status).toBe('needs_admin');
     expect(inbound!.error).toMatch(/^PERMISSION_DENIED/);
     const [reply] = await w.prisma.outbox.findMany();
     expect(reply!.text).toContain('路人甲不在区商务局的联络人名单中');
@@ -142,7 +142,7 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect(await assignmentOf(4, w.units.shangwu.id)).toMatchObject({ state: 'not_started', percent: null, lastReportedAt: null });
     expect((await taskRow(4)).status).toBe('not_started');
     const [inbound] = await w.prisma.inboundMessage.findMany();
-    expect(inbound).toMatchObject({ status: 'ignored', talkerId: w.zhao.id });
+    expect(inbound).toMatchObject({ status: 'needs_admin', talkerId: w.zhao.id });
     expect(inbound!.error).toMatch(/^PERMISSION_DENIED/);
     const [reply] = await w.prisma.outbox.findMany();
     expect(reply!.text).toContain('赵干事不在区商务局的联络人名单中');
@@ -195,7 +195,7 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect(await w.prisma.progressUpdate.count()).toBe(0);
     expect(await assignmentOf(1, w.units.shangwu.id)).toMatchObject({ state: 'not_started', lastReportedAt: null });
     const [inbound] = await w.prisma.inboundMessage.findMany();
-    expect(inbound!.status).toBe('ignored');
+    expect(inbound!.status).toBe('needs_admin');
     expect(inbound!.error).toMatch(/^PERMISSION_DENIED/);
     expect((await w.prisma.outbox.findFirstOrThrow()).text).toContain('陈晨不在区商务局的联络人名单中');
   });

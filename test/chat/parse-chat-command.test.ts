@@ -35,6 +35,12 @@ describe('parseChatCommand', () => {
     expect(p('设置提醒 周汇总 星期日')).toEqual({ name: 'setCadence', cadence: '周汇总', weekday: 7 });
     expect(p('停用提醒 催报')).toEqual({ name: 'setCadence', cadence: '催报', enabled: false });
     expect(p('启用提醒 催报')).toEqual({ name: 'setCadence', cadence: '催报', enabled: true });
+    expect(p('申请转办 第3项 区住建局 征收工作由住建局负责')).toEqual({ name: 'requestTransfer', taskRef: '第3项', unit: '区住建局', reason: '征收工作由住建局负责' });
+    expect(p('申请转办 重大项目2 区住建局')).toEqual({ name: 'requestTransfer', taskRef: '重大项目2', unit: '区住建局', reason: '' });
+    expect(p('待办')).toEqual({ name: 'listWaiting' });
+    expect(p('答复 12 可以，按新时限报送')).toEqual({ name: 'answerWaiting', id: 12, text: '可以，按新时限报送' });
+    expect(p('答复编号#７：请用新表')).toEqual({ name: 'answerWaiting', id: 7, text: '请用新表' });
+    expect(p('@督办助手 答复 3')).toEqual({ name: 'answerWaiting', id: 3, text: '' });
   });
   it('leaves reports and chatter to the reply reader', () => {
     expect(p('第3项已完成60%')).toBeNull();

@@ -8,7 +8,8 @@ import { openChatWorld, openSharedDatabase, type ChatWorld } from './chat-world.
 /**
  * The kinds of reply beyond a plain report, through the wechaty mock and a real database:
  * "没有新进展" is recorded as a report that changes nothing, a question goes to the admins (office
- * group) and is marked for their inbox, a file named for tasks is a report awaiting review.
+ * group) and waits in their inbox, a file named for tasks is a report awaiting review (recorded only
+ * once an admin confirms it: test/chat/review-replies.test.ts).
  */
 describe.each(DB_KINDS)('reply kinds in the chat (%s)', (kind) => {
   let db: Database;
@@ -60,9 +61,10 @@ describe.each(DB_KINDS)('reply kinds in the chat (%s)', (kind) => {
     expect(reply!.text).toContain('已转督办室');
     expect(reply!.text).not.toContain('没有看懂');
     expect(notice).toMatchObject({ targetKind: 'group', targetRef: w.rooms.office.id });
-    expect(notice!.text).toMatch(/【单位提问】区商务局 王科长（关于《测试》第3项）：第3项的时限能不能延后？/);
     const inbound = await lastInbound();
-    expect(inbound.status).toBe('interpreted');
+    expect(notice!.text).toContain(`【单位提问】（编号 ${inbound.id}）区商务局 王科长（关于《测试》第3项）：第3项的时限能不能延后？`);
+    expect(notice!.text).toContain(`回复“答复 ${inbound.id} 答复内容”`);
+    expect(inbound.status).toBe('needs_admin');
     expect(inbound.error).toMatch(/^NEEDS_ADMIN: question forwarded/);
   });
 
@@ -73,7 +75,7 @@ describe.each(DB_KINDS)('reply kinds in the chat (%s)', (kind) => {
     await w.say(w.wang, w.rooms.shangwu, '@督办助手 这个表怎么填', true);
     const rows = await outbox();
     expect(rows.map((r) => r.targetRef)).toEqual([w.rooms.shangwu.id, w.rooms.office.id]);
-    expect((await lastInbound()).error).toMatch(/^NEEDS_ADMIN/);
+    expect(await lastInbound()).toMatchObject({ status: 'needs_admin', error: expect.stringMatching(/^NEEDS_ADMIN/) });
   });
 
   /** A file as the wechaty adapter delivers it: saved as "<message id>-<name, unsafe characters as _>". */
@@ -88,26 +90,22 @@ describe.each(DB_KINDS)('reply kinds in the chat (%s)', (kind) => {
       },
     }));
 
-  it('takes a file named for tasks as a report awaiting review, and keeps other files without answering', async () => {
+  it('takes a file named for tasks as a report awaiting review (nothing recorded yet), and keeps other files without answering', async () => {
     await sendFile('file-1', '区商务局第2项、第5项进展.docx');
-    const rows = await w.prisma.progressUpdate.findMany({ orderBy: { taskId: 'asc' } });
-    expect(rows.map((r) => r.taskId)).toEqual([w.tasks[1]!.id, w.tasks[4]!.id]);
-    for (const r of rows) {
-      expect(r).toMatchObject({ kind: 'report', percent: null, status: null });
-      expect(r.text).toMatch(/^\[文件\] 区商务局第2项_第5项进展\.docx（待督办室审阅）$/);
-    }
-    // nothing moves but the date of the last report
-    expect(await assignmentOf(1)).toMatchObject({ state: 'not_started', percent: null, lastReportedAt: w.clock.now() });
+    // nothing is recorded until an admin confirms it in the inbox
+    expect(await w.prisma.progressUpdate.count()).toBe(0);
+    expect(await assignmentOf(1)).toMatchObject({ state: 'not_started', percent: null, lastReportedAt: null });
     const [reply, notice] = await outbox();
     expect(reply!.text).toContain('的进展材料《区商务局第2项_第5项进展.docx》，已转督办室审阅');
     expect(notice).toMatchObject({ targetRef: w.rooms.office.id });
-    expect(notice!.text).toContain('【进展材料待审阅】区商务局 王科长 报送《测试》第2项、《测试》第5项的进展材料');
     const inbound = await lastInbound();
+    expect(notice!.text).toContain(`【进展材料待审阅】（编号 ${inbound.id}）区商务局 王科长 报送《测试》第2项、《测试》第5项的进展材料`);
     expect(inbound.attachment).toMatch(/进展\.docx$/);
+    expect(inbound.status).toBe('needs_admin');
     expect(inbound.error).toMatch(/^NEEDS_ADMIN: file report awaiting review/);
 
     await sendFile('file-2', '工作总结.docx');
-    expect(await w.prisma.progressUpdate.count()).toBe(2);
+    expect(await w.prisma.progressUpdate.count()).toBe(0);
     expect(await outbox()).toHaveLength(2);
     expect(await lastInbound()).toMatchObject({ status: 'ignored', error: null });
   });

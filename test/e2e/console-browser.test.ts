@@ -53,12 +53,14 @@ describe('web console in a real browser', () => {
   let mocker: NonNullable<App['chat']['mocker']>;
   let lina: ReturnType<NonNullable<App['chat']['mocker']>['createContact']>;
   let room: ReturnType<NonNullable<App['chat']['mocker']>['createRoom']>;
+  let botContact: ReturnType<NonNullable<App['chat']['mocker']>['createContact']>;
+  let zhou: ReturnType<NonNullable<App['chat']['mocker']>['createContact']>;
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-console-e2e-'));
 
   beforeAll(async () => {
     const pg = await createPgDatabase();
     drop = pg.drop;
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-console-e2e-'));
     const config = loadConfig({ env: {}, overrides: { databaseUrl: pg.url, dataDir, httpPort: await freePort(), sendPerMinute: 0, sendJitterMs: 0, logLevel: 'silent' } });
     app = await createApp(config, { clock, logger: silentLogger });
     await syncUnitDirectory(app.prisma, loadUnitDirectory(config.unitsFile));
@@ -71,7 +73,9 @@ describe('web console in a real browser', () => {
     mocker = app.chat.mocker!;
     const bot = mocker.createContact({ id: 'bot', name: '督办助手' });
     lina = mocker.createContact({ id: 'c-lina', name: '李娜' });
-    room = mocker.createRoom({ id: 'shangwu@chatroom', topic: '区商务局督办群', memberIdList: [bot.id, lina.id] });
+    botContact = bot;
+    zhou = mocker.createContact({ id: 'c-zhou', name: '周强' }); // in the group, not in the 通讯录
+    room = mocker.createRoom({ id: 'shangwu@chatroom', topic: '区商务局督办群', memberIdList: [bot.id, lina.id, zhou.id] });
     mocker.puppet.on('message', ({ messageId }) => {
       const m = mocker.messagePayload(messageId);
       seen.push({ ...(m.roomId ? { room: m.roomId } : {}), talker: m.talkerId, text: m.text ?? '' });
@@ -150,7 +154,9 @@ describe('web console in a real browser', () => {
     const req = await until(() => app.prisma.taskRequest.findFirst({ where: { taskId: task.id, status: 'pending' } }));
     await page.goto(`${base}/inbox`);
     await expect.poll(() => page.textContent(`#req-${req.id}`)).toContain('销号申请');
-    await shot('inbox');
+    // people by name, not chat id
+    expect(await page.textContent(`#req-${req.id}`)).toContain('区商务局 李娜');
+    expect(await page.textContent(`#req-${req.id}`)).not.toContain('c-lina');
     await page.click(`#req-${req.id} button:has-text("通过")`);
     await expect.poll(() => page.textContent('#notice')).toContain('已通过');
     expect(await app.prisma.taskRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({ status: 'approved', decidedBy: 'console:管理员' });
@@ -183,6 +189,106 @@ describe('web console in a real browser', () => {
       await shot(name);
     }
     expect(await page.textContent('main')).toContain('已登录');
+  }, 60_000);
+
+  it('from the inbox: answers a forwarded question, corrects and confirms unsure reports, dismisses chatter, approves a 转办; the group hears each', async () => {
+    const heard = (text: string) => until(() => seen.find((m) => m.talker === 'bot' && m.room === 'shangwu@chatroom' && m.text.includes(text)));
+    // a question to the office, a report from someone not in the 通讯录, and a 延期 request: all wait in the inbox
+    lina.say('@督办助手 第1项的专场活动可以和区里的消费节合并举办吗？', [botContact]).to(room);
+    const question = await until(() => app.prisma.inboundMessage.findFirst({ where: { talkerId: 'c-lina', status: 'needs_admin' } }));
+    zhou.say('第1项已举办专场活动3场').to(room);
+    const report = await until(() => app.prisma.inboundMessage.findFirst({ where: { talkerId: 'c-zhou', status: 'needs_admin' } }));
+    lina.say('申请延期 第1项 2027-03-31 场地改造推迟').to(room);
+    await until(() => app.prisma.taskRequest.findFirst({ where: { kind: 'extension', status: 'pending' } }));
+    expect(await app.prisma.progressUpdate.count({ where: { inboundMessageId: { in: [question.id, report.id] } } })).toBe(0);
+    await app.sender.flushOnce();
+    // the office's notice shows the 编号 the chat command answers by
+    const notice = await until(() => app.prisma.outbox.findFirst({ where: { text: { startsWith: `【单位提问】（编号 ${question.id}）` } } }));
+    expect(notice.text).toContain(`答复 ${question.id}`);
+
+    await page.goto(`${base}/inbox`);
+    await expect.poll(() => page.textContent(`#reply-${question.id}`)).toContain('单位提问');
+    expect(await page.textContent(`#reply-${question.id}`)).toContain('李娜（区商务局）');
+    expect(await page.textContent(`#reply-${question.id}`)).toContain('区商务局督办群');
+    expect(await page.textContent(`#reply-${report.id}`)).toContain('周强（未登记）');
+    expect(await page.textContent(`#reply-${report.id}`)).toContain('机器人的理解：《');
+    await shot('inbox');
+
+    await page.fill(`#reply-${question.id} input[name=answer]`, '可以合并，请在活动方案中写明');
+    await page.click(`#reply-${question.id} button:has-text("答复")`);
+    await expect.poll(() => page.textContent('#notice')).toContain('已将答复转告李娜');
+    expect(await page.locator(`#reply-${question.id}`).count()).toBe(0);
+    await app.sender.flushOnce();
+    expect((await heard('督办室答复：可以合并')).text).toContain('第1项的专场活动');
+
+    // a forged form naming another unit's task is refused: only the parts the form offered
+    const csrf = (JSON.parse((await page.getAttribute('body', 'hx-headers'))!) as Record<string, string>)['x-csrf-token']!;
+    const other = await app.prisma.assignment.findFirstOrThrow({ where: { task: { no: '3' } } });
+    const forged = await page.request.post(`${base}/inbox/reply/${report.id}/record`, { headers: { 'x-csrf-token': csrf, 'hx-request': 'true' }, form: { work: String(other.id), percent: '90' } });
+    expect(forged.status()).toBe(400);
+    expect(await forged.text()).toContain('所选任务不属于发送人所在单位');
+    expect((await app.prisma.inboundMessage.findUniqueOrThrow({ where: { id: report.id } })).status).toBe('needs_admin');
+    await page.click(`#reply-${report.id} summary:has-text("更正")`);
+    await page.fill(`#reply-${report.id} input[name=percent]`, '30');
+    await page.selectOption(`#reply-${report.id} select[name=status]`, 'lagging');
+    await page.fill(`#reply-${report.id} input[name=problems]`, '场地尚未落实');
+    await page.click(`#reply-${report.id} button:has-text("按更正记录")`);
+    await expect.poll(() => page.textContent('#notice')).toContain(`已更正编号 ${report.id} 的消息`);
+    const task = await app.prisma.task.findFirstOrThrow({ where: { no: '1' } });
+    expect(await app.prisma.progressUpdate.findFirstOrThrow({ where: { inboundMessageId: report.id } })).toMatchObject({ kind: 'correction', taskId: task.id, percent: 30, status: 'lagging', problems: '场地尚未落实' });
+    expect(await app.prisma.inboundMessage.findUniqueOrThrow({ where: { id: report.id } })).toMatchObject({ status: 'interpreted', handledBy: 'console:管理员' });
+    await app.sender.flushOnce();
+    const told = await heard('督办室已更正并记录');
+    expect(told.text).toContain('进度30%；滞后；问题：场地尚未落实');
+    expect(await app.prisma.auditLog.count({ where: { action: { in: ['reply.answer', 'reply.correct'] }, actor: 'console:管理员' } })).toBe(2);
+    // another one confirmed as the bot read it, and chatter said to the bot dismissed with a reason
+    zhou.say('第1项已累计举办专场活动4场，完成40%').to(room);
+    const second = await until(() => app.prisma.inboundMessage.findFirst({ where: { talkerId: 'c-zhou', status: 'needs_admin' } }));
+    lina.say('@督办助手 哈哈好的', [botContact]).to(room);
+    const chatter = await until(() => app.prisma.inboundMessage.findFirst({ where: { talkerId: 'c-lina', status: 'needs_admin' } }));
+    await page.goto(`${base}/inbox`);
+    await page.click(`#reply-${second.id} button:has-text("确认")`);
+    await expect.poll(() => page.textContent('#notice')).toContain(`已确认编号 ${second.id} 的消息`);
+    await page.fill(`#reply-${chatter.id} input[name=reason]`, '闲聊，无需处理');
+    await page.click(`#reply-${chatter.id} button:has-text("不予处理")`);
+    await expect.poll(() => page.textContent('#notice')).toContain('已标记为不予处理');
+    expect(await page.locator('[id^=reply-]').count()).toBe(0);
+    expect(await app.prisma.inboundMessage.findUniqueOrThrow({ where: { id: chatter.id } })).toMatchObject({ status: 'interpreted', handling: '不予处理：闲聊，无需处理' });
+    expect(await app.prisma.progressUpdate.findFirstOrThrow({ where: { inboundMessageId: second.id } })).toMatchObject({ kind: 'report', taskId: task.id });
+    await app.sender.flushOnce();
+    await heard('督办室已确认并记录');
+
+    // a file a unit sent can be opened by the admin; a row pointing outside the evidence folder cannot
+    const evidence = path.join(dataDir, 'evidence');
+    fs.mkdirSync(evidence, { recursive: true });
+    fs.writeFileSync(path.join(evidence, 'f-9-第1项进展.docx'), '进展材料');
+    const mk = (messageId: string, attachment: string) => app.prisma.inboundMessage.create({ data: { messageId, talkerId: 'c-lina', text: '', type: 'file', sentAt: clock.now(), status: 'interpreted', attachment } });
+    const [good, evil] = [await mk('f-9', path.join(evidence, 'f-9-第1项进展.docx')), await mk('f-10', path.join(evidence, '..', 'secret.txt'))];
+    fs.writeFileSync(path.join(dataDir, 'secret.txt'), '不在佐证目录');
+    const file = await page.request.get(`${base}/inbox/file/${good.id}`);
+    expect(file.status()).toBe(200);
+    expect(await file.text()).toBe('进展材料');
+    expect(file.headers()['content-disposition']).toContain(encodeURIComponent('第1项进展.docx'));
+    expect((await page.request.get(`${base}/inbox/file/${evil.id}`)).status()).toBe(404);
+
+    // a unit's 转办 request, approved in the inbox: the same 转办 as the chat's, both groups told
+    lina.say('申请转办 第1项 区发展和改革委员会 以旧换新补贴由发改委统筹').to(room);
+    const transfer = await until(() => app.prisma.taskRequest.findFirst({ where: { kind: 'transfer', status: 'pending' } }));
+    await page.goto(`${base}/inbox`);
+    await expect.poll(() => page.textContent(`#req-${transfer.id}`)).toContain('申请转由 区发展和改革委员会 办理');
+    await page.click(`#req-${transfer.id} button:has-text("通过")`);
+    await expect.poll(() => page.textContent('#notice')).toContain('转办至区发展和改革委员会');
+    expect(await app.prisma.taskRequest.findUniqueOrThrow({ where: { id: transfer.id } })).toMatchObject({ status: 'approved', decidedBy: 'console:管理员' });
+    await app.sender.flushOnce();
+    await heard('督办室已同意');
+    // the task's 留痕 shows the original reply and the office's decision
+    await page.goto(`${base}/tasks/${task.id}`);
+    await expect.poll(() => page.textContent('#timeline')).toContain('督办室核定');
+    expect(await page.textContent('#timeline')).toContain('第1项已举办专场活动3场');
+    // by name, not chat id: the stranger as the channel named him, the admin by account
+    expect(await page.textContent('#timeline')).toContain('周强（未登记） 在“区商务局督办群”');
+    expect(await page.textContent('#timeline')).toContain('管理员（管理后台） 更正：');
+    expect(await page.textContent('#timeline')).not.toContain('c-zhou');
   }, 60_000);
 
   it('duban admin invite gives another one-time link; a read-only account cannot write', async () => {

@@ -2,6 +2,7 @@ import { HEALTH_LABEL, HEALTH_SHORT } from '../../domain/health/index.ts';
 import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL, taskRefLabel } from '../../domain/work/index.ts';
 import { instructionsOfTask } from '../../store/instructions.ts';
 import { loadPlanShortNames } from '../../store/plan-short-names.ts';
+import { loadChatNames } from '../chat-names.ts';
 import type { Route } from '../create-console.ts';
 import { fmtDate, fmtTime, html, type Html } from '../html.ts';
 import { lightsOf } from '../task-lights.ts';
@@ -55,25 +56,36 @@ export const routes: Route[] = [
         }),
       ]);
       const light = lightsOf([task], clock.now(), calendar).get(id)!;
-      const entries: Entry[] = [];
-      for (const o of sent) entries.push({ at: o.sentAt ?? o.notBefore, tag: o.status === 'sent' ? '已发送' : o.status === 'failed' ? '发送失败' : '待发送', cls: 'out', body: html`<div class="muted">发往 ${o.targetRef}${o.cadence ? `（${o.cadence}）` : ''}</div><div>${o.text.slice(0, 400)}</div>` });
-      for (const u of updates) {
-        if (u.inboundMessage) entries.push({ at: u.inboundMessage.receivedAt, tag: '原始回复', cls: 'in', body: html`<div class="muted">${u.inboundMessage.talkerName ?? u.inboundMessage.talkerId}${u.inboundMessage.roomTopic ? ` 在“${u.inboundMessage.roomTopic}”` : '（私聊）'}</div><div>${u.inboundMessage.text}</div>` });
-        entries.push({ at: u.createdAt, tag: `识别为${KIND[u.kind] ?? u.kind}`, cls: 'bot', body: html`<div>${u.unit?.name ?? ''} ${u.person?.name ?? ''}：${u.status ? TASK_STATE_LABEL[u.status] : ''}${u.percent !== null ? ` ${u.percent}%` : ''}${u.problems ? `；问题：${u.problems}` : ''}${u.nextSteps ? `；下步：${u.nextSteps}` : ''}</div>` });
-      }
       // The message that made each request (a request row keeps who and when, not the message id).
       const asked = await Promise.all(requests.map((r) => prisma.inboundMessage.findFirst({ where: { talkerId: r.requestedBy, receivedAt: { lte: r.createdAt, gte: new Date(r.createdAt.getTime() - 10 * 60_000) }, type: 'text' }, orderBy: { receivedAt: 'desc' } })));
-      for (const msg of asked) if (msg && !updates.some((u) => u.inboundMessageId === msg.id)) entries.push({ at: msg.receivedAt, tag: '原始回复', cls: 'in', body: html`<div class="muted">${msg.talkerName ?? msg.talkerId}${msg.roomTopic ? ` 在“${msg.roomTopic}”` : msg.channel === 'console' ? '（管理后台）' : '（私聊）'}</div><div>${msg.text}</div>` });
+      // People and groups by name (李娜（区商务局）, the group's topic), not by chat id.
+      const inbound = [...updates.flatMap((u) => (u.inboundMessage ? [u.inboundMessage] : [])), ...asked.filter((m) => m !== null)];
+      const who = await loadChatNames(
+        prisma,
+        [...inbound.flatMap((m) => [m.talkerId, m.handledBy]), ...requests.flatMap((r) => [r.requestedBy, r.decidedBy]), ...audit.map((a) => a.actor), ...sent.filter((o) => o.targetKind === 'person').map((o) => o.targetRef)],
+        [...inbound.map((m) => m.roomId), ...sent.filter((o) => o.targetKind === 'group').map((o) => o.targetRef)],
+      );
+      const said = (m: { talkerId: string; talkerName: string | null; roomId: string | null; roomTopic: string | null; channel: string }) =>
+        `${who.who(m.talkerId, m.talkerName)}${m.roomId || m.roomTopic ? ` 在“${who.where(m.roomId, m.roomTopic)}”` : m.channel === 'console' ? '' : '（私聊）'}`;
+      const entries: Entry[] = [];
+      for (const o of sent) entries.push({ at: o.sentAt ?? o.notBefore, tag: o.status === 'sent' ? '已发送' : o.status === 'failed' ? '发送失败' : '待发送', cls: 'out', body: html`<div class="muted">发往 ${o.targetKind === 'group' ? (who.group(o.targetRef)?.topic ?? o.targetRef) : who.who(o.targetRef)}${o.cadence ? `（${o.cadence}）` : ''}</div><div>${o.text.slice(0, 400)}</div>` });
+      for (const u of updates) {
+        if (u.inboundMessage) entries.push({ at: u.inboundMessage.receivedAt, tag: '原始回复', cls: 'in', body: html`<div class="muted">${said(u.inboundMessage)}</div><div>${u.inboundMessage.text}</div>` });
+        // A reply the bot was unsure of, recorded by an admin's decision in the inbox: who decided what.
+        if (u.inboundMessage?.handledAt) entries.push({ at: u.inboundMessage.handledAt, tag: '督办室核定', cls: 'audit', body: html`<div>${u.inboundMessage.handledBy ? who.actor(u.inboundMessage.handledBy) : ''} ${u.inboundMessage.handling ?? ''}</div>` });
+        entries.push({ at: u.createdAt, tag: `识别为${KIND[u.kind] ?? u.kind}`, cls: 'bot', body: html`<div>${u.unit?.name ?? ''} ${u.person?.name ?? ''}：${u.status ? TASK_STATE_LABEL[u.status] : ''}${u.percent !== null ? ` ${u.percent}%` : ''}${u.problems ? `；问题：${u.problems}` : ''}${u.nextSteps ? `；下步：${u.nextSteps}` : ''}</div>` });
+      }
+      for (const msg of asked) if (msg && !updates.some((u) => u.inboundMessageId === msg.id)) entries.push({ at: msg.receivedAt, tag: '原始回复', cls: 'in', body: html`<div class="muted">${said(msg)}</div><div>${msg.text}</div>` });
       for (const r of requests) {
-        entries.push({ at: r.createdAt, tag: REQ[r.kind], cls: 'req', body: html`<div>${r.requestedBy} 提出${REQ[r.kind]}${r.reason ? `：${r.reason}` : ''}${r.newDeadline ? `，延期至 ${fmtDate(r.newDeadline)}` : ''}${r.evidence.length ? `（佐证 ${r.evidence.length} 份）` : ''} — <b>${REQ_STATUS[r.status]}</b></div>` });
-        if (r.decidedAt) entries.push({ at: r.decidedAt, tag: '决定', cls: 'req', body: html`<div>${r.decidedBy} ${r.status === 'approved' ? '通过' : '退回'}${REQ[r.kind]}${r.decision ? `：${r.decision}` : ''}</div>` });
+        entries.push({ at: r.createdAt, tag: REQ[r.kind], cls: 'req', body: html`<div>${who.who(r.requestedBy)} 提出${REQ[r.kind]}${r.reason ? `：${r.reason}` : ''}${r.newDeadline ? `，延期至 ${fmtDate(r.newDeadline)}` : ''}${r.evidence.length ? `（佐证 ${r.evidence.length} 份）` : ''} — <b>${REQ_STATUS[r.status]}</b></div>` });
+        if (r.decidedAt) entries.push({ at: r.decidedAt, tag: '决定', cls: 'req', body: html`<div>${r.decidedBy ? who.actor(r.decidedBy) : ''} ${r.status === 'approved' ? '通过' : '退回'}${REQ[r.kind]}${r.decision ? `：${r.decision}` : ''}</div>` });
       }
       // 领导批示 and, per unit concerned, whether it has answered (its first report since the 批示).
       for (const i of instructions) {
         const mine = i.targets.filter((t) => t.taskId === id);
         entries.push({ at: i.issuedAt, tag: '领导批示', cls: 'req', body: html`<div><b>${i.leaderName}</b>${i.source === 'proxy' ? html` <span class="muted">（${i.recordedBy} 代录）</span>` : ''}：${i.text}${i.dueOn ? `（${i.dueOn}前反馈）` : ''}</div><div class="muted">${mine.map((t) => `${t.unitName}：${t.answeredAt ? `已反馈 ${fmtTime(t.answeredAt)}` : '待反馈'}`).join('；')}</div>` });
       }
-      for (const a of audit) entries.push({ at: a.at, tag: '审计', cls: 'audit', body: html`<div>${a.actor} · ${a.action} · ${a.entity} ${a.entityId ?? ''}</div><div class="muted" style="font-size:12px">${a.before ? `前：${JSON.stringify(a.before)} ` : ''}${a.after ? `后：${JSON.stringify(a.after)}` : ''}</div>` });
+      for (const a of audit) entries.push({ at: a.at, tag: '审计', cls: 'audit', body: html`<div>${who.actor(a.actor)} · ${a.action} · ${a.entity} ${a.entityId ?? ''}</div><div class="muted" style="font-size:12px">${a.before ? `前：${JSON.stringify(a.before)} ` : ''}${a.after ? `后：${JSON.stringify(a.after)}` : ''}</div>` });
       entries.sort((x, y) => y.at.getTime() - x.at.getTime());
       ctx.page(ref, html`<p><a href="/tasks">← 督办台账</a></p><h1>${ref} ${task.title ?? ''}</h1>
 <div class="item"><p>${task.text}</p>
