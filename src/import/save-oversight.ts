@@ -1,17 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { rosterOverseesPlan } from '../domain/plan/roster.ts';
-import type { RosterEntry } from '../domain/plan/plan-types.ts';
 
 type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
-
-/** The plan's roster people who oversee the whole plan (组长, 常务副组长 …), replacing what an earlier import of it said. */
-export async function saveRosterOversight(tx: Tx, planId: number, roster: readonly RosterEntry[], personIds: ReadonlyMap<string, number>): Promise<void> {
-  await tx.oversight.deleteMany({ where: { planId, source: 'plan' } });
-  const rows = roster
-    .filter((r) => rosterOverseesPlan(r.role) && personIds.has(r.name))
-    .map((r) => ({ personId: personIds.get(r.name)!, planId, unitId: null, role: r.role!, source: 'plan' }));
-  if (rows.length) await tx.oversight.createMany({ data: rows });
-}
 
 /**
  * A leader's units from the people directory (分管领导 / 挂点领导 / 牵头领导 with a 单位): the tasks
