@@ -67,6 +67,7 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
     }
     const lines: Line[] = [];
     const rules = new Map<number, Rule[]>();
+    let tableSeen = false;
     for (let p = 1; p <= doc.numPages; p++) {
       if (now() - started > limits.maxPdfMillis) {
         throw new InputError('IMPORT_INVALID', `${document} 读取超时：${Math.round(limits.maxPdfMillis / 1000)} 秒内只读完 ${p - 1}/${doc.numPages} 页`, '文件可能过大或结构异常；请导出为 .xlsx/.docx，或拆分后再导入');
@@ -80,8 +81,12 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
         const size = Math.hypot(a!, b!) || it.height || 10;
         items.push({ x: x!, right: x! + it.width, y: y!, size, str: it.str });
       }
-      lines.push(...toLines(p, items));
-      rules.set(p, horizontalRules(await page.getOperatorList(), pdfjs.OPS));
+      const pageLines = toLines(p, items);
+      lines.push(...pageLines);
+      // The drawing is read only from the page where a table's header appears on (a plan in running
+      // text never pays for it).
+      tableSeen ||= pageLines.some(isHeaderLine);
+      if (tableSeen) rules.set(p, horizontalRules(await page.getOperatorList(), pdfjs.OPS));
       page.cleanup();
     }
     if (lines.length === 0) {
@@ -190,16 +195,19 @@ function rowBoundaries(rules: ReadonlyMap<number, Rule[]>, x1: number, x2: numbe
   return out;
 }
 
+/** A ledger's header: two or more column names, the task column among them. */
+function isHeaderLine(l: Line): boolean {
+  const cols = l.items.map((it) => columnOf(it.str.trim()));
+  return cols.filter(Boolean).length >= 2 && cols.includes('text');
+}
+
 /**
  * When a line holds two or more column names with the task column among them: table rows, with the
  * lines above the header as one-cell rows (the title). Column bounds lie half-way between
  * neighbouring header cells.
  */
 function tableRows(lines: Line[], rules: ReadonlyMap<number, Rule[]>): TableRow[] | null {
-  const headerAt = lines.findIndex((l) => {
-    const cols = l.items.map((it) => columnOf(it.str.trim()));
-    return cols.filter(Boolean).length >= 2 && cols.includes('text');
-  });
+  const headerAt = lines.findIndex(isHeaderLine);
   if (headerAt < 0) return null;
   const header = lines[headerAt]!.items;
   const names = header.map((it) => it.str.trim());
