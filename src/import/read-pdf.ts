@@ -195,6 +195,66 @@ function rowBoundaries(rules: ReadonlyMap<number, Rule[]>, x1: number, x2: numbe
   return out;
 }
 
+/** A heading across the table (一、产业发展): one cell, a chapter or section numeral. */
+function isHeading(cells: string[], text: string): boolean {
+  return cells.filter(Boolean).length === 1 && /^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]/.test(text);
+}
+
+/**
+ * Rows of a numbered table with no rules to go by, from where its lines sit: between two numbered
+ * lines the rows part at the widest gap (cell padding on both sides of the border), so the upper
+ * lines of a tall cell whose number is printed half-way down go with that number, as they would
+ * with top-aligned cells (where the widest gap is just above the next number). Lines right above a
+ * page's first number go with it only when no wider than a line apart (else they continue the row
+ * of the page before); lines between a heading (or the header printed again) and the next number
+ * are that number's. Returns a row key for each line it places; headings and lines it cannot place
+ * are left to the caller.
+ */
+function rowsByGaps(lines: Line[], isAnchor: (l: Line) => boolean, isHeadingLine: (l: Line) => boolean): Map<Line, string> {
+  const out = new Map<Line, string>();
+  const pages = new Map<number, Line[]>();
+  for (const l of lines) (pages.get(l.page) ?? pages.set(l.page, []).get(l.page)!).push(l);
+  for (const [page, ls] of pages) {
+    const gaps = ls.slice(1).map((l, i) => ls[i]!.y - l.y).filter((g) => g > 0.5);
+    if (gaps.length === 0) continue;
+    // The usual distance between lines (the median: centred short cells add half-steps).
+    const pitch = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!;
+    const markers = ls.flatMap((l, i) => (isAnchor(l) ? [{ i, anchor: true }] : isHeadingLine(l) ? [{ i, anchor: false }] : []));
+    const key = (i: number) => `gap:${page}:${i}`;
+    for (const m of markers) if (m.anchor) out.set(ls[m.i]!, key(m.i));
+    const first = markers[0];
+    if (first?.anchor) {
+      // Above the page's first number: the top of its row only if the lines run on without a wider gap.
+      let k = first.i;
+      while (k > 0 && ls[k - 1]!.y - ls[k]!.y <= pitch * 1.2 && !isHeadingLine(ls[k - 1]!)) out.set(ls[--k]!, key(first.i));
+    }
+    markers.forEach((a, n) => {
+      const b = markers[n + 1];
+      const end = b ? b.i : ls.length;
+      if (!a.anchor) {
+        if (b?.anchor) for (let k = a.i + 1; k < end; k++) out.set(ls[k]!, key(b.i));
+        return;
+      }
+      if (!b?.anchor) {
+        for (let k = a.i + 1; k < end; k++) out.set(ls[k]!, key(a.i));
+        return;
+      }
+      // Part at the widest gap; on a tie, the lowest (the top-aligned reading).
+      let split = b.i;
+      let widest = -1;
+      for (let k = a.i + 1; k <= b.i; k++) {
+        const gap = ls[k - 1]!.y - ls[k]!.y;
+        if (gap >= widest - 0.25) {
+          widest = Math.max(widest, gap);
+          split = k;
+        }
+      }
+      for (let k = a.i + 1; k < b.i; k++) out.set(ls[k]!, key(k < split ? a.i : b.i));
+    });
+  }
+  return out;
+}
+
 /** A ledger's header: two or more column names, the task column among them. */
 function isHeaderLine(l: Line): boolean {
   const cols = l.items.map((it) => columnOf(it.str.trim()));
@@ -248,11 +308,13 @@ function tableRows(lines: Line[], rules: ReadonlyMap<number, Rule[]>): TableRow[
     }
   }
   const headerBand = bandOf(lines[headerAt]!);
+  // Without usable rules, a numbered table's rows are told apart by the gaps between lines.
+  const gapBand = numbered ? rowsByGaps(body.filter((l) => distrusted.has(l.page) || !boundaries.has(l.page)), (l) => /^\d+$/.test(cellsOf(l)[0]!.trim()), (l) => isHeaderLine(l) || isHeading(cellsOf(l), lineText(l))) : new Map<Line, string>();
   // Units of reading: a band's lines together, or a single line where there are no usable rules.
   const units: { text: string; parts: string[][] }[] = [];
   let unitBand: string | null = null;
   for (const line of body) {
-    const band = distrusted.has(line.page) ? null : bandOf(line);
+    const band = (distrusted.has(line.page) ? null : bandOf(line)) ?? gapBand.get(line) ?? null;
     // The header's own second line ("完成" / "时限").
     if (band !== null && band === headerBand) continue;
     const cells = cellsOf(line);
@@ -277,7 +339,7 @@ function tableRows(lines: Line[], rules: ReadonlyMap<number, Rule[]>): TableRow[
     if (joined.filter((c, k) => c.replace(/\s+/g, '') === names[k]).length >= 2) continue;
     const startsRow = numbered ? /^\d+$/.test(joined[0]!.trim()) : joined[textCol]!.trim() !== '' && (cur == null || joined.filter(Boolean).length >= 2);
     // A heading across the table (一、产业发展): its own one-cell row.
-    const heading = joined.filter(Boolean).length === 1 && /^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]/.test(text);
+    const heading = isHeading(joined, text);
     if (heading) {
       flush();
       rows.push({ row: rows.length + 1, cells: [text] });

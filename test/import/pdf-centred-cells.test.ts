@@ -21,9 +21,12 @@ describe('PDF table rows with vertically centred cells', () => {
     for (const r of got) expect(r.cells[1]).toMatch(/。$/);
   });
 
-  it('reads the same rows whether the cells are centred or top-aligned', async () => {
-    const centred = await rows(centredLedger({ rules: true }));
-    const top = await rows(centredLedger({ rules: true, valign: 'top' }));
-    expect(centred.map((r) => r.cells)).toEqual(top.map((r) => r.cells));
+  it('reads the same rows whether the cells are centred or top-aligned, ruled or not', async () => {
+    const ruled = (await rows(centredLedger({ rules: true }))).map((r) => r.cells);
+    expect(ruled).toHaveLength(19);
+    // Without rules the rows part at the widest gap between two numbered lines.
+    for (const [rules, valign] of [[true, 'top'], [false, 'middle'], [false, 'top']] as const) {
+      expect((await rows(centredLedger({ rules, valign }))).map((r) => r.cells), `${rules ? 'ruled' : 'unruled'}, ${valign}`).toEqual(ruled);
+    }
   });
 });
