@@ -143,9 +143,11 @@ async function rawInsert(planId: number): Promise<{ ms: number; rows: number }> 
   return { ms: performance.now() - t0, rows };
 }
 
+/** Back to an empty plan, dead rows vacuumed so later measurements do not pay for earlier rounds. */
 async function deletePlan(id: number) {
   await db.prisma.plan.delete({ where: { id } });
   await db.prisma.auditLog.deleteMany({});
+  await db.prisma.$executeRawUnsafe('VACUUM ANALYZE');
 }
 
 interface SaveFigures { first: number; again: number; edited?: number; baseline: number; trips: number; rows: number; report: Awaited<ReturnType<typeof savePlan>> }
