@@ -177,7 +177,7 @@ async function saveRounds(plan: ParsedPlan, rounds: number, edit?: (p: ParsedPla
 const ratio = (a: number, b: number) => `×${(a / b).toFixed(1)}`;
 
 try {
-  console.log(`saving into ${db.kind}${pgdb ? '' : ' (no PostgreSQL reachable)'}; medians of ${ROUNDS} interleaved rounds; baseline = one raw INSERT of the same rows, rolled back\n`);
+  console.log(`saving into ${db.kind}${pgdb || process.env.BENCH_DB === 'pglite' ? '' : ' (no PostgreSQL reachable)'}; medians of ${ROUNDS} interleaved rounds; baseline = one raw INSERT of the same rows, rolled back\n`);
 
   // ---- seeds: parse + save, each within 100 ms ----
   console.log('seeds (budget: parse + first save < 100 ms each):');
