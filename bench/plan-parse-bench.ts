@@ -74,7 +74,7 @@ for (const [name, make, sizes] of [
 }
 
 console.log('\nother formats (read + parse, median of 5):');
-for (const f of ['d19_ledger_table.pdf', 'd21_text_plan.pdf', 'd20_legacy_word.doc', 'd16_pipe_rows.txt', 'd14_traditional_keyless.txt']) {
+for (const f of ['d19_ledger_table.pdf', 'd22_centred_cells.pdf', 'd21_text_plan.pdf', 'd20_legacy_word.doc', 'd16_pipe_rows.txt', 'd14_traditional_keyless.txt']) {
   const file = path.join(FIXTURES, f);
   const tasks = (await importPlanFile(file, { directory })).tasks.length;
   console.log(`  ${f.padEnd(32)} ${String(tasks).padStart(4)} tasks ${fmt(await medianAsync(5, () => importPlanFile(file, { directory }))).padStart(10)}`);

@@ -9,8 +9,10 @@ import type { ImportLimits } from './import-limits.ts';
  * The text layer of a PDF (pdfjs-dist), laid out again as lines, and — when a line holds a ledger's
  * column names — as table rows: each text item goes to the column whose header sits above it, and a
  * row starts where the 序号 column has a number (or, without one, where the task column starts a new
- * cell), so a PDF ledger goes through the same table parser as .xlsx and .docx. A PDF without a text
- * layer (a scan) is refused with a hint, never read as empty.
+ * cell), so a PDF ledger goes through the same table parser as .xlsx and .docx. Where the table is
+ * ruled, its horizontal rules bound the rows instead: a cell printed vertically centred beside a
+ * tall one (its 序号 half-way down the row) then lands in its own row, not the one above. A PDF
+ * without a text layer (a scan) is refused with a hint, never read as empty.
  */
 
 export type PdfContent = { kind: 'table'; rows: TableRow[] } | { kind: 'text'; text: string };
@@ -27,6 +29,13 @@ interface Line {
   page: number;
   y: number;
   items: Item[];
+}
+
+/** A horizontal stretch of a drawn line or a rectangle's edge, in page coordinates. */
+interface Rule {
+  y: number;
+  x1: number;
+  x2: number;
 }
 
 const pdfjsDir = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
@@ -57,6 +66,8 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
       throw new InputError('IMPORT_INVALID', `${document} 有 ${doc.numPages} 页，超过导入上限 ${limits.maxPdfPages} 页`, '把任务台账单独导出为 PDF 或 .xlsx 后再导入');
     }
     const lines: Line[] = [];
+    const rules = new Map<number, Rule[]>();
+    let tableSeen = false;
     for (let p = 1; p <= doc.numPages; p++) {
       if (now() - started > limits.maxPdfMillis) {
         throw new InputError('IMPORT_INVALID', `${document} 读取超时：${Math.round(limits.maxPdfMillis / 1000)} 秒内只读完 ${p - 1}/${doc.numPages} 页`, '文件可能过大或结构异常；请导出为 .xlsx/.docx，或拆分后再导入');
@@ -70,13 +81,18 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
         const size = Math.hypot(a!, b!) || it.height || 10;
         items.push({ x: x!, right: x! + it.width, y: y!, size, str: it.str });
       }
-      lines.push(...toLines(p, items));
+      const pageLines = toLines(p, items);
+      lines.push(...pageLines);
+      // The drawing is read only from the page where a table's header appears on (a plan in running
+      // text never pays for it).
+      tableSeen ||= pageLines.some(isHeaderLine);
+      if (tableSeen) rules.set(p, horizontalRules(await page.getOperatorList(), pdfjs.OPS));
       page.cleanup();
     }
     if (lines.length === 0) {
       throw new InputError('IMPORT_INVALID', `${document} 没有文字层（可能是扫描件或图片），无法读取任务`, '请用 OCR 识别成文字，或向发文单位索取 Word/Excel 版本');
     }
-    const rows = tableRows(lines);
+    const rows = tableRows(lines, rules);
     if (rows) return { kind: 'table', rows };
     return { kind: 'text', text: lines.map(lineText).join('\n') };
   } finally {
@@ -109,16 +125,149 @@ function lineText(line: Line): string {
   return out.trim();
 }
 
+type OperatorList = { fnArray: number[]; argsArray: unknown[] };
+type Matrix = [number, number, number, number, number, number];
+
+/**
+ * The horizontal segments a page draws (table borders: stroked lines, or thin filled rectangles as
+ * some writers print them, or rectangle outlines), with the current transform applied. Curves are
+ * skipped; a row border only needs its height and horizontal extent.
+ */
+function horizontalRules(ops: OperatorList, OPS: Record<string, number>): Rule[] {
+  const out: Rule[] = [];
+  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+  const stack: Matrix[] = [];
+  const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i];
+    const args = ops.argsArray[i] as unknown[] | null;
+    if (fn === OPS.save) stack.push(ctm);
+    else if (fn === OPS.restore) ctm = stack.pop() ?? ctm;
+    else if (fn === OPS.transform && args) {
+      const [a, b, c, d, e, f] = args as number[];
+      ctm = [a! * ctm[0] + b! * ctm[2], a! * ctm[1] + b! * ctm[3], c! * ctm[0] + d! * ctm[2], c! * ctm[1] + d! * ctm[3], e! * ctm[0] + f! * ctm[2] + ctm[4], e! * ctm[1] + f! * ctm[3] + ctm[5]];
+    } else if (fn === OPS.constructPath && args && args[0] !== OPS.endPath) {
+      // pdfjs 5: [paint operator, [path as DrawOPS codes and coordinates], bounding box].
+      const path = (args[1] as ArrayLike<number>[] | undefined)?.[0];
+      if (!path) continue;
+      let start: [number, number] | null = null;
+      let prev: [number, number] | null = null;
+      const edge = (p: [number, number], q: [number, number]) => {
+        if (Math.abs(p[1] - q[1]) < 0.5 && Math.abs(p[0] - q[0]) > 3) out.push({ y: (p[1] + q[1]) / 2, x1: Math.min(p[0], q[0]), x2: Math.max(p[0], q[0]) });
+      };
+      for (let k = 0; k < path.length; ) {
+        const op = path[k]!;
+        if (op === 0 || op === 1) {
+          const pt = apply(ctm, path[k + 1]!, path[k + 2]!);
+          if (op === 0) start = pt;
+          else if (prev) edge(prev, pt);
+          prev = pt;
+          k += 3;
+        } else if (op === 2) {
+          prev = apply(ctm, path[k + 5]!, path[k + 6]!);
+          k += 7;
+        } else if (op === 3) {
+          prev = apply(ctm, path[k + 3]!, path[k + 4]!);
+          k += 5;
+        } else {
+          if (prev && start) edge(prev, start);
+          prev = start;
+          k += 1;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Row boundaries of the table on each page: heights where a rule crosses the task column, merged
+ * when closer than 2 points (a thin filled rectangle has two edges), top to bottom.
+ */
+function rowBoundaries(rules: ReadonlyMap<number, Rule[]>, x1: number, x2: number): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const [page, list] of rules) {
+    const ys = list.filter((r) => r.x1 <= x1 + 2 && r.x2 >= x2 - 2).map((r) => r.y).sort((a, b) => b - a);
+    const merged: number[] = [];
+    for (const y of ys) if (merged.length === 0 || merged[merged.length - 1]! - y > 2) merged.push(y);
+    if (merged.length >= 3) out.set(page, merged);
+  }
+  return out;
+}
+
+/** A heading across the table (一、产业发展): one cell, a chapter or section numeral. */
+function isHeading(cells: string[], text: string): boolean {
+  return cells.filter(Boolean).length === 1 && /^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]/.test(text);
+}
+
+/**
+ * Rows of a numbered table with no rules to go by, from where its lines sit: between two numbered
+ * lines the rows part at the widest gap (cell padding on both sides of the border), so the upper
+ * lines of a tall cell whose number is printed half-way down go with that number, as they would
+ * with top-aligned cells (where the widest gap is just above the next number). Lines right above a
+ * page's first number go with it only when no wider than a line apart (else they continue the row
+ * of the page before); lines between a heading (or the header printed again) and the next number
+ * are that number's. Returns a row key for each line it places; headings and lines it cannot place
+ * are left to the caller.
+ */
+function rowsByGaps(lines: Line[], isAnchor: (l: Line) => boolean, isHeadingLine: (l: Line) => boolean): Map<Line, string> {
+  const out = new Map<Line, string>();
+  const pages = new Map<number, Line[]>();
+  for (const l of lines) (pages.get(l.page) ?? pages.set(l.page, []).get(l.page)!).push(l);
+  for (const [page, ls] of pages) {
+    const gaps = ls.slice(1).map((l, i) => ls[i]!.y - l.y).filter((g) => g > 0.5);
+    if (gaps.length === 0) continue;
+    // The usual distance between lines (the median: centred short cells add half-steps).
+    const pitch = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!;
+    const markers = ls.flatMap((l, i) => (isAnchor(l) ? [{ i, anchor: true }] : isHeadingLine(l) ? [{ i, anchor: false }] : []));
+    const key = (i: number) => `gap:${page}:${i}`;
+    for (const m of markers) if (m.anchor) out.set(ls[m.i]!, key(m.i));
+    const first = markers[0];
+    if (first?.anchor) {
+      // Above the page's first number: the top of its row only if the lines run on without a wider gap.
+      let k = first.i;
+      while (k > 0 && ls[k - 1]!.y - ls[k]!.y <= pitch * 1.2 && !isHeadingLine(ls[k - 1]!)) out.set(ls[--k]!, key(first.i));
+    }
+    markers.forEach((a, n) => {
+      const b = markers[n + 1];
+      const end = b ? b.i : ls.length;
+      if (!a.anchor) {
+        if (b?.anchor) for (let k = a.i + 1; k < end; k++) out.set(ls[k]!, key(b.i));
+        return;
+      }
+      if (!b?.anchor) {
+        for (let k = a.i + 1; k < end; k++) out.set(ls[k]!, key(a.i));
+        return;
+      }
+      // Part at the widest gap; on a tie, the lowest (the top-aligned reading).
+      let split = b.i;
+      let widest = -1;
+      for (let k = a.i + 1; k <= b.i; k++) {
+        const gap = ls[k - 1]!.y - ls[k]!.y;
+        if (gap >= widest - 0.25) {
+          widest = Math.max(widest, gap);
+          split = k;
+        }
+      }
+      for (let k = a.i + 1; k < b.i; k++) out.set(ls[k]!, key(k < split ? a.i : b.i));
+    });
+  }
+  return out;
+}
+
+/** A ledger's header: two or more column names, the task column among them. */
+function isHeaderLine(l: Line): boolean {
+  const cols = l.items.map((it) => columnOf(it.str.trim()));
+  return cols.filter(Boolean).length >= 2 && cols.includes('text');
+}
+
 /**
  * When a line holds two or more column names with the task column among them: table rows, with the
  * lines above the header as one-cell rows (the title). Column bounds lie half-way between
  * neighbouring header cells.
  */
-function tableRows(lines: Line[]): TableRow[] | null {
-  const headerAt = lines.findIndex((l) => {
-    const cols = l.items.map((it) => columnOf(it.str.trim()));
-    return cols.filter(Boolean).length >= 2 && cols.includes('text');
-  });
+function tableRows(lines: Line[], rules: ReadonlyMap<number, Rule[]>): TableRow[] | null {
+  const headerAt = lines.findIndex(isHeaderLine);
   if (headerAt < 0) return null;
   const header = lines[headerAt]!.items;
   const names = header.map((it) => it.str.trim());
@@ -131,6 +280,51 @@ function tableRows(lines: Line[]): TableRow[] | null {
   };
   const numbered = columnOf(names[0]!) === 'no';
   const textCol = Math.max(0, names.findIndex((n) => columnOf(n) === 'text'));
+  const cellsOf = (line: Line) => {
+    const cells: string[][] = names.map(() => []);
+    for (const it of line.items) cells[columnAt(it.x, it.right)]!.push(it.str);
+    return cells.map((c) => c.join(''));
+  };
+  // The rows as the rules draw them: a band between two rules that cross the task column's text.
+  const taskLeft = header[textCol]!.x;
+  const boundaries = rowBoundaries(rules, taskLeft, Math.min(header[textCol]!.right, bounds[textCol] ?? Infinity));
+  const bandOf = (line: Line): string | null => {
+    const b = boundaries.get(line.page);
+    const i = b ? b.findIndex((y) => y < line.y) : -1;
+    return i > 0 ? `${line.page}:${i}` : null;
+  };
+  const body = lines.slice(headerAt + 1).filter((l) => !isFurniture(lineText(l)));
+  // Rules that do not separate numbered rows (an outer frame only) say nothing about rows: a page
+  // where one band holds two numbers is read from text positions alone.
+  const distrusted = new Set<number>();
+  if (numbered) {
+    const seen = new Map<string, number>();
+    for (const l of body) {
+      const band = bandOf(l);
+      if (band && /^\d+$/.test(cellsOf(l)[0]!.trim())) {
+        seen.set(band, (seen.get(band) ?? 0) + 1);
+        if (seen.get(band)! > 1) distrusted.add(l.page);
+      }
+    }
+  }
+  const headerBand = bandOf(lines[headerAt]!);
+  // Without usable rules, a numbered table's rows are told apart by the gaps between lines.
+  const gapBand = numbered ? rowsByGaps(body.filter((l) => distrusted.has(l.page) || !boundaries.has(l.page)), (l) => /^\d+$/.test(cellsOf(l)[0]!.trim()), (l) => isHeaderLine(l) || isHeading(cellsOf(l), lineText(l))) : new Map<Line, string>();
+  // Units of reading: a band's lines together, or a single line where there are no usable rules.
+  const units: { text: string; parts: string[][] }[] = [];
+  let unitBand: string | null = null;
+  for (const line of body) {
+    const band = (distrusted.has(line.page) ? null : bandOf(line)) ?? gapBand.get(line) ?? null;
+    // The header's own second line ("完成" / "时限").
+    if (band !== null && band === headerBand) continue;
+    const cells = cellsOf(line);
+    const last = units[units.length - 1];
+    if (band !== null && band === unitBand && last) {
+      last.text += lineText(line);
+      cells.forEach((c, k) => c && last.parts[k]!.push(c));
+    } else units.push({ text: lineText(line), parts: cells.map((c) => (c ? [c] : [])) });
+    unitBand = band;
+  }
   const rows: TableRow[] = lines.slice(0, headerAt).map((l, i) => ({ row: i + 1, cells: [lineText(l)] }));
   rows.push({ row: headerAt + 1, cells: names });
   let cur: string[][] | null = null;
@@ -139,17 +333,13 @@ function tableRows(lines: Line[]): TableRow[] | null {
     if (cur) rows.push({ row: rows.length + 1, cells: cur.map((parts) => parts.join('')) });
     cur = null;
   };
-  for (const line of lines.slice(headerAt + 1)) {
-    const text = lineText(line);
-    if (isFurniture(text)) continue;
-    const cells: string[][] = names.map(() => []);
-    for (const it of line.items) cells[columnAt(it.x, it.right)]!.push(it.str);
-    const joined = cells.map((c) => c.join(''));
+  for (const { text, parts } of units) {
+    const joined = parts.map((c) => c.join(''));
     // The header printed again on each page.
     if (joined.filter((c, k) => c.replace(/\s+/g, '') === names[k]).length >= 2) continue;
     const startsRow = numbered ? /^\d+$/.test(joined[0]!.trim()) : joined[textCol]!.trim() !== '' && (cur == null || joined.filter(Boolean).length >= 2);
     // A heading across the table (一、产业发展): its own one-cell row.
-    const heading = joined.filter(Boolean).length === 1 && /^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]/.test(text);
+    const heading = isHeading(joined, text);
     if (heading) {
       flush();
       rows.push({ row: rows.length + 1, cells: [text] });
@@ -159,9 +349,7 @@ function tableRows(lines: Line[]): TableRow[] | null {
       flush();
       cur = names.map(() => [] as string[]);
     }
-    joined.forEach((c, k) => {
-      if (c) cur![k]!.push(c);
-    });
+    parts.forEach((c, k) => cur![k]!.push(...c));
   }
   flush();
   return rows;

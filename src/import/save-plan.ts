@@ -1,11 +1,13 @@
-import { saveRosterOversight } from './save-oversight.ts';
 import crypto from 'node:crypto';
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { AssignmentRole, ParsedPlan, ParsedSection, ParsedTask } from '../domain/plan/plan-types.ts';
-import { syncAssignments, type AssignmentSyncReport } from './sync-assignments.ts';
-import { insertMilestones, insertTaskLeaders, insertTasks, insertTaskUnits, updateTasks, type MilestoneWrite, type TaskUnitWrite, type TaskWrite } from './bulk-write.ts';
-
-type Tx = Prisma.TransactionClient;
+import { rosterOverseesPlan } from '../domain/plan/roster.ts';
+import { bulkTransaction, type BulkQuery } from '../store/bulk-sql.ts';
+import { collectiveMembers, diffAssignments, type AssignmentSyncReport } from './sync-assignments.ts';
+import {
+  allocateIds, applyPlanWrites, EMPTY_SNAPSHOT, findPlan, loadPlanSnapshot, upsertLeaders, upsertUnits, writePlanRow,
+  type MilestoneWrite, type PlanWrites, type StoredSection, type TaskUnitWrite, type TaskWrite,
+} from './bulk-write.ts';
 
 export interface SavePlanOptions {
   /** Who imported: a chat id, "cli", "demo". Goes to the audit log. */
@@ -37,14 +39,6 @@ export interface PlanChangeReport {
 const ROLES: AssignmentRole[] = ['lead', 'responsible', 'participating'];
 const ROLE_FIELD: Record<AssignmentRole, string> = { lead: 'leadUnits', responsible: 'responsibleUnits', participating: 'participatingUnits' };
 
-function toDate(d: string | null): Date | null {
-  return d ? new Date(`${d}T00:00:00.000Z`) : null;
-}
-
-function fromDate(d: Date | null): string | null {
-  return d ? d.toISOString().slice(0, 10) : null;
-}
-
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -56,55 +50,92 @@ export function planContentHash(plan: ParsedPlan): string {
 
 /**
  * Writes a parsed plan: Plan (by sourceDocument), Sections, Tasks (by planId+no), Milestones, Units
- * (resolved names), leaders and roster people, and each task's units and leaders. Re-importing the
- * same document updates rows in place and reports what changed; progress already recorded (status,
- * percent, ProgressUpdate rows) is never touched, and a task that left the document but has
- * progress is kept.
+ * (resolved names), leaders and roster people, and each task's units, leaders and assignments.
+ * Re-importing the same document updates rows in place and reports what changed; progress already
+ * recorded (status, percent, ProgressUpdate rows, assignment states) is never touched, and a task
+ * that left the document but has history is kept.
+ *
+ * Set-based (issue 14): one transaction of about ten statements whatever the plan's size — find
+ * the plan, write its row, units, leaders, one snapshot of what is stored, ids for new rows, and
+ * every other write in one statement (bulk-write.ts). The comparison between the document and the
+ * snapshot is done here, in memory.
  */
 export async function savePlan(prisma: PrismaClient, plan: ParsedPlan, opts: SavePlanOptions): Promise<PlanChangeReport> {
-  return prisma.$transaction((tx) => saveInTx(tx, plan, opts), { timeout: 600_000, maxWait: 60_000 });
+  return bulkTransaction(prisma, (sql) => saveInTx(sql, plan, opts));
 }
 
-async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promise<PlanChangeReport> {
+async function saveInTx(sql: BulkQuery, plan: ParsedPlan, opts: SavePlanOptions): Promise<PlanChangeReport> {
   // The same plan under a new file name (a revised draft, the exported ledger): same 文号, or same
   // title and year (a ledger that prints no year matches on the title).
-  const existingPlan =
-    (await tx.plan.findUnique({ where: { sourceDocument: plan.document } })) ??
-    (plan.docNumber ? await tx.plan.findFirst({ where: { docNumber: plan.docNumber }, orderBy: { id: 'asc' } }) : null) ??
-    (await tx.plan.findFirst({ where: { title: plan.title, ...(plan.year != null ? { year: plan.year } : {}) }, orderBy: { id: 'asc' } }));
+  const existingPlan = await findPlan(sql, { document: plan.document, docNumber: plan.docNumber || null, title: plan.title, year: plan.year ?? null });
   // A ledger carries no 文号, issuer or mechanisms: re-importing one must not wipe them.
-  const planData = {
+  const contentHash = planContentHash(plan);
+  const planId = await writePlanRow(sql, existingPlan?.id ?? null, {
+    sourceDocument: plan.document,
     title: plan.title,
     issuer: plan.issuer ?? existingPlan?.issuer ?? null,
     docNumber: plan.docNumber ?? existingPlan?.docNumber ?? null,
-    issuedOn: toDate(plan.issuedOn) ?? existingPlan?.issuedOn ?? null,
+    issuedOn: plan.issuedOn ?? existingPlan?.issuedOn ?? null,
     year: plan.year ?? existingPlan?.year ?? null,
     mechanisms: plan.mechanisms.length > 0 ? plan.mechanisms : (existingPlan?.mechanisms ?? []),
-    contentHash: planContentHash(plan),
+    contentHash,
+  });
+
+  const tasks = dedupeByNo(plan.tasks);
+  const wantedUnits = new Map<string, { name: string; kind: string; aliases: string[] }>();
+  for (const t of plan.tasks) for (const u of t.units) if (u.resolved) wantedUnits.set(u.resolved.name, { name: u.resolved.name, kind: u.resolved.kind, aliases: u.resolved.aliases });
+  const units = await upsertUnits(sql, [...wantedUnits.values()], collectiveMembers(tasks).filter((n) => !wantedUnits.has(n)));
+  const roster = new Map(plan.roster.map((r) => [r.name, r]));
+  const leaderNames = [...new Set([...plan.tasks.flatMap((t) => t.leaders), ...plan.roster.map((r) => r.name)])];
+  const people = await upsertLeaders(sql, leaderNames.map((name) => ({ name, roster: roster.has(name), title: roster.get(name)?.title ?? null, role: roster.get(name)?.role ?? null })));
+
+  const stored = existingPlan ? await loadPlanSnapshot(sql, planId, tasks.map((t) => t.no)) : EMPTY_SNAPSHOT;
+  const sections = diffSections(plan.sections, stored.sections);
+  const byNo = new Map(stored.tasks.map((t) => [t.no, t]));
+  const fresh = tasks.filter((t) => !byNo.has(t.no));
+  const ids = await allocateIds(sql, sections.fresh.length, fresh.length);
+  const sectionIds = new Map(sections.kept);
+  sections.fresh.forEach((s, i) => sectionIds.set(s.key, ids.sections[i]!));
+  const taskIds = new Map(stored.tasks.map((t) => [t.no, t.id]));
+  fresh.forEach((t, i) => taskIds.set(t.no, ids.tasks[i]!));
+
+  const writes: PlanWrites = {
+    planId,
+    sections: {
+      prune: sections.prune,
+      update: sections.update,
+      insert: sections.fresh.map((s, i) => ({ id: ids.sections[i]!, parentId: s.parentKey ? sectionIds.get(s.parentKey)! : null, level: s.level, ordinal: s.ordinal, label: s.label, title: s.title })),
+    },
+    tasks: { insert: [], update: [], delete: [] },
+    taskUnits: { insert: [], update: [], delete: [] },
+    leaders: { insert: [], delete: [] },
+    milestones: { replace: [], insert: [] },
+    oversight: plan.roster.filter((r) => rosterOverseesPlan(r.role) && people.ids.has(r.name)).map((r) => ({ personId: people.ids.get(r.name)!, role: r.role! })),
+    assignments: { insert: [], update: [], delete: [], retire: [] },
+    audit: { actor: opts.actor, action: existingPlan ? 'plan.reimport' : 'plan.import', before: undefined, after: null },
   };
-  const dbPlan = existingPlan
-    ? await tx.plan.update({ where: { id: existingPlan.id }, data: { ...planData, sourceDocument: plan.document } })
-    : await tx.plan.create({ data: { sourceDocument: plan.document, ...planData } });
-  const planId = dbPlan.id;
 
-  const unitIds = await saveUnits(tx, plan);
-  const { personIds, created: leadersCreated } = await savePeople(tx, plan);
-  await saveRosterOversight(tx, planId, plan.roster, personIds);
-  const { sectionIds, pruneSections, oldSections } = await saveSections(tx, planId, plan.sections);
-
-  const existing = await loadExisting(tx, planId);
-  const byNo = new Map(existing.map((t) => [t.no, t]));
   const sectionPath = new Map<number, string[]>();
+  const sectionByKey = new Map(plan.sections.map((s) => [s.key, s]));
   for (const s of plan.sections) {
-    const id = sectionIds.get(s.key)!;
     const path: string[] = [];
-    for (let k: string | null = s.key; k; k = plan.sections.find((x) => x.key === k)?.parentKey ?? null) {
-      path.unshift(plan.sections.find((x) => x.key === k)!.title);
-    }
-    sectionPath.set(id, path);
+    for (let cur: ParsedSection | undefined = s; cur; cur = cur.parentKey ? sectionByKey.get(cur.parentKey) : undefined) path.unshift(cur.title);
+    sectionPath.set(sectionIds.get(s.key)!, path);
   }
+  const oldSectionTitle = new Map(stored.sections.map((s) => [s.id, s.title]));
 
-  const report: PlanChangeReport = { planId, created: !existingPlan, previousDocument: existingPlan && existingPlan.sourceDocument !== plan.document ? existingPlan.sourceDocument : null, added: [], changed: [], removed: [], unchanged: 0, unitsCreated: unitIds.created, leadersCreated, assignments: { created: 0, updated: 0, removed: 0, collectives: new Map() } };
+  const report: PlanChangeReport = {
+    planId,
+    created: !existingPlan,
+    previousDocument: existingPlan && existingPlan.sourceDocument !== plan.document ? existingPlan.sourceDocument : null,
+    added: fresh.map((t) => t.no),
+    changed: [],
+    removed: [],
+    unchanged: 0,
+    unitsCreated: [...wantedUnits.keys()].filter((n) => units.created.has(n)),
+    leadersCreated: leaderNames.filter((n) => people.created.has(n)),
+    assignments: { created: 0, updated: 0, removed: 0, collectives: new Map() },
+  };
   const taskRow = (t: ParsedTask): TaskWrite => ({
     sectionId: t.sectionKey ? (sectionIds.get(t.sectionKey) ?? null) : null,
     seq: t.seq,
@@ -115,21 +146,6 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
     deadlineKind: t.deadline.kind,
     recurrence: t.deadline.recurrence,
   });
-
-  // New tasks in one statement; their ids come back for the child rows.
-  const fresh = dedupeByNo(plan.tasks).filter((t) => !byNo.has(t.no));
-  const createdRows = await insertTasks(tx, planId, fresh.map((t) => ({ no: t.no, ...taskRow(t) })));
-  const taskIds = new Map(createdRows.map((r) => [r.no, r.id]));
-  report.added = fresh.map((t) => t.no);
-
-  const unitRows: TaskUnitWrite[] = [];
-  const leaderRows: { taskId: number; personId: number }[] = [];
-  const milestoneRows: MilestoneWrite[] = [];
-  const taskUpdates: (TaskWrite & { id: number })[] = [];
-  const dropUnitIds: number[] = [];
-  const dropLeaderKeys: { taskId: number; personId: number }[] = [];
-  const dropMilestoneTasks: number[] = [];
-
   const desiredUnits = (t: ParsedTask, taskId: number) => {
     const seen = new Set<string>();
     return t.units
@@ -139,141 +155,107 @@ async function saveInTx(tx: Tx, plan: ParsedPlan, opts: SavePlanOptions): Promis
         seen.add(k);
         return true;
       })
-      .map((u): TaskUnitWrite => ({ taskId, role: u.role, rawName: u.rawName, unitId: u.resolved ? (unitIds.ids.get(u.resolved.name) ?? null) : null, collective: u.collective, ordinal: u.ordinal }));
+      .map((u): TaskUnitWrite => ({ taskId, role: u.role, rawName: u.rawName, unitId: u.resolved ? (units.ids.get(u.resolved.name) ?? null) : null, collective: u.collective, ordinal: u.ordinal }));
   };
-  const desiredLeaders = (t: ParsedTask) => [...new Set(t.leaders)].map((n) => personIds.get(n)!).filter((id) => id != null);
-  const milestoneData = (t: ParsedTask, taskId: number, done: Map<string, Date | null>) =>
+  const desiredLeaders = (t: ParsedTask) => [...new Set(t.leaders)].map((n) => people.ids.get(n)!).filter((id) => id != null);
+  const milestoneData = (t: ParsedTask, taskId: number, done: Map<string, string | null>) =>
     t.milestones.map((m): MilestoneWrite => ({ taskId, dueOn: m.dueOn, deadlineText: m.deadlineText, text: m.text, doneAt: done.get(`${m.deadlineText}|${m.text}`) ?? null }));
 
   for (const t of fresh) {
     const id = taskIds.get(t.no)!;
-    unitRows.push(...desiredUnits(t, id));
-    leaderRows.push(...desiredLeaders(t).map((personId) => ({ taskId: id, personId })));
-    milestoneRows.push(...milestoneData(t, id, new Map()));
+    writes.tasks.insert.push({ id, no: t.no, ...taskRow(t) });
+    writes.taskUnits.insert.push(...desiredUnits(t, id));
+    writes.leaders.insert.push(...desiredLeaders(t).map((personId) => ({ taskId: id, personId })));
+    writes.milestones.insert.push(...milestoneData(t, id, new Map()));
   }
 
-  for (const t of dedupeByNo(plan.tasks)) {
+  const group = <T extends { taskId: number }>(rows: T[]) => {
+    const m = new Map<number, T[]>();
+    for (const r of rows) (m.get(r.taskId) ?? m.set(r.taskId, []).get(r.taskId)!).push(r);
+    return m;
+  };
+  const storedUnits = group(stored.units);
+  const storedLeaders = group(stored.leaders);
+  const storedMilestones = group(stored.milestones);
+
+  for (const t of tasks) {
     const old = byNo.get(t.no);
     if (!old) continue;
+    const oldUnits = storedUnits.get(old.id) ?? [];
+    const oldLeaders = storedLeaders.get(old.id) ?? [];
+    const oldMilestones = storedMilestones.get(old.id) ?? [];
     const row = taskRow(t);
     const fields: FieldChange[] = [];
     const cmp = (field: string, before: unknown, after: unknown) => {
       if (!same(before, after)) fields.push({ field, before, after });
     };
-    cmp('sections', old.sectionId ? (sectionPath.get(old.sectionId) ?? oldSectionPath(oldSections.get(old.sectionId) ?? null)) : [], t.sectionKey ? (sectionPath.get(row.sectionId!) ?? []) : []);
+    const oldTitle = old.sectionId ? oldSectionTitle.get(old.sectionId) : undefined;
+    cmp('sections', old.sectionId ? (sectionPath.get(old.sectionId) ?? (oldTitle !== undefined ? [oldTitle] : [])) : [], t.sectionKey ? (sectionPath.get(row.sectionId!) ?? []) : []);
     cmp('title', old.title, row.title);
     cmp('text', old.text, row.text);
-    cmp('deadline', fromDate(old.deadline), t.deadline.date);
+    cmp('deadline', old.deadline, t.deadline.date);
     cmp('deadlineText', old.deadlineText, row.deadlineText);
     cmp('deadlineKind', old.deadlineKind, row.deadlineKind);
     cmp('recurrence', old.recurrence, row.recurrence);
-    cmp('leaders', old.leaders.map((l) => l.person.name).sort(), [...new Set(t.leaders)].sort());
+    cmp('leaders', oldLeaders.map((l) => l.name).sort(), [...new Set(t.leaders)].sort());
     const want = desiredUnits(t, old.id);
     for (const role of ROLES) {
-      cmp(ROLE_FIELD[role], old.units.filter((u) => u.role === role).sort((a, b) => a.ordinal - b.ordinal).map((u) => u.rawName), want.filter((u) => u.role === role).map((u) => u.rawName));
+      cmp(ROLE_FIELD[role], oldUnits.filter((u) => u.role === role).sort((a, b) => a.ordinal - b.ordinal).map((u) => u.rawName), want.filter((u) => u.role === role).map((u) => u.rawName));
     }
-    cmp('milestones', old.milestones.map((m) => `${m.deadlineText}|${m.text}`), t.milestones.map((m) => `${m.deadlineText}|${m.text}`));
+    cmp('milestones', oldMilestones.map((m) => `${m.deadlineText}|${m.text}`), t.milestones.map((m) => `${m.deadlineText}|${m.text}`));
 
     const rowChanged = !same(
-      { s: old.sectionId, q: old.seq, ti: old.title, x: old.text, d: fromDate(old.deadline), dt: old.deadlineText, k: old.deadlineKind, r: old.recurrence },
-      { s: row.sectionId, q: row.seq, ti: row.title, x: row.text, d: t.deadline.date, dt: row.deadlineText, k: row.deadlineKind, r: row.recurrence },
+      { s: old.sectionId, q: old.seq, ti: old.title, x: old.text, d: old.deadline, dt: old.deadlineText, k: old.deadlineKind, r: old.recurrence },
+      { s: row.sectionId, q: row.seq, ti: row.title, x: row.text, d: row.deadline, dt: row.deadlineText, k: row.deadlineKind, r: row.recurrence },
     );
-    if (rowChanged) taskUpdates.push({ id: old.id, ...row });
+    if (rowChanged) writes.tasks.update.push({ id: old.id, ...row });
 
     // Units: keyed by role + name as written.
-    const oldUnits = new Map(old.units.map((u) => [`${u.role}|${u.rawName}`, u]));
+    const byKey = new Map(oldUnits.map((u) => [`${u.role}|${u.rawName}`, u]));
     for (const u of want) {
-      const prev = oldUnits.get(`${u.role}|${u.rawName}`);
-      if (!prev) unitRows.push(u);
+      const prev = byKey.get(`${u.role}|${u.rawName}`);
+      if (!prev) writes.taskUnits.insert.push(u);
       else {
-        oldUnits.delete(`${u.role}|${u.rawName}`);
-        if (prev.unitId !== u.unitId || prev.collective !== u.collective || prev.ordinal !== u.ordinal) {
-          await tx.taskUnit.update({ where: { id: prev.id }, data: { unitId: u.unitId, collective: u.collective, ordinal: u.ordinal } });
-        }
+        byKey.delete(`${u.role}|${u.rawName}`);
+        if (prev.unitId !== u.unitId || prev.collective !== u.collective || prev.ordinal !== u.ordinal) writes.taskUnits.update.push({ id: prev.id, unitId: u.unitId, collective: u.collective, ordinal: u.ordinal });
       }
     }
-    dropUnitIds.push(...[...oldUnits.values()].map((u) => u.id));
+    writes.taskUnits.delete.push(...[...byKey.values()].map((u) => u.id));
 
     const wantLeaders = new Set(desiredLeaders(t));
-    for (const l of old.leaders) if (!wantLeaders.has(l.personId)) dropLeaderKeys.push({ taskId: old.id, personId: l.personId });
-    for (const p of wantLeaders) if (!old.leaders.some((l) => l.personId === p)) leaderRows.push({ taskId: old.id, personId: p });
+    for (const l of oldLeaders) if (!wantLeaders.has(l.personId)) writes.leaders.delete.push({ taskId: old.id, personId: l.personId });
+    for (const p of wantLeaders) if (!oldLeaders.some((l) => l.personId === p)) writes.leaders.insert.push({ taskId: old.id, personId: p });
 
-    if (fields.some((f) => f.field === 'milestones') || !same(old.milestones.map((m) => fromDate(m.dueOn)), t.milestones.map((m) => m.dueOn))) {
-      dropMilestoneTasks.push(old.id);
-      milestoneRows.push(...milestoneData(t, old.id, new Map(old.milestones.map((m) => [`${m.deadlineText}|${m.text}`, m.doneAt]))));
+    if (fields.some((f) => f.field === 'milestones') || !same(oldMilestones.map((m) => m.dueOn), t.milestones.map((m) => m.dueOn))) {
+      writes.milestones.replace.push(old.id);
+      writes.milestones.insert.push(...milestoneData(t, old.id, new Map(oldMilestones.map((m) => [`${m.deadlineText}|${m.text}`, m.doneAt]))));
     }
     if (fields.length > 0) report.changed.push({ no: t.no, fields });
     else report.unchanged++;
   }
 
   const keepNos = new Set(plan.tasks.map((t) => t.no));
-  const gone = existing.filter((t) => !keepNos.has(t.no));
-  const goneIds = gone.map((t) => t.id);
-  const withHistory = new Set<number>();
-  if (goneIds.length) {
-    for (const r of await tx.progressUpdate.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
-    for (const r of await tx.taskRequest.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
-    for (const r of await tx.escalation.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
-    for (const r of await tx.instructionTarget.findMany({ where: { taskId: { in: goneIds } }, select: { taskId: true }, distinct: ['taskId'] })) withHistory.add(r.taskId);
-  }
-  const deletable = gone.filter((t) => !withHistory.has(t.id));
-  report.removed = gone.map((t) => ({ no: t.no, kept: !deletable.includes(t) }));
+  const gone = stored.tasks.filter((t) => !keepNos.has(t.no));
+  writes.tasks.delete = gone.filter((t) => !stored.withHistory.has(t.id)).map((t) => t.id);
+  report.removed = gone.map((t) => ({ no: t.no, kept: stored.withHistory.has(t.id) }));
 
-  if (dropUnitIds.length) await tx.taskUnit.deleteMany({ where: { id: { in: dropUnitIds } } });
-  for (const k of dropLeaderKeys) await tx.taskLeader.delete({ where: { taskId_personId: k } });
-  if (dropMilestoneTasks.length) await tx.milestone.deleteMany({ where: { taskId: { in: dropMilestoneTasks } } });
-  if (deletable.length) await tx.task.deleteMany({ where: { id: { in: deletable.map((t) => t.id) } } });
-  await updateTasks(tx, taskUpdates);
-  await insertTaskUnits(tx, unitRows);
-  await insertTaskLeaders(tx, leaderRows);
-  await insertMilestones(tx, milestoneRows);
-  await pruneSections();
-  const allTaskIds = new Map([...existing.map((t) => [t.no, t.id] as const), ...taskIds]);
-  report.assignments = await syncAssignments(tx, dedupeByNo(plan.tasks), allTaskIds, unitIds.ids);
+  const assignments = diffAssignments(tasks, taskIds, units.ids, stored.assignments, stored.movedAway);
+  writes.assignments = assignments.writes;
+  report.assignments = assignments.report;
 
-  await tx.auditLog.create({
-    data: {
-      actor: opts.actor,
-      action: existingPlan ? 'plan.reimport' : 'plan.import',
-      entity: 'Plan',
-      entityId: String(planId),
-      before: existingPlan ? { tasks: existing.length, contentHash: existingPlan.contentHash } : undefined,
-      after: {
-        document: plan.document,
-        tasks: plan.tasks.length,
-        added: report.added,
-        changed: report.changed.map((c) => ({ no: c.no, fields: c.fields.map((f) => f.field) })),
-        removed: report.removed,
-        contentHash: planData.contentHash,
-      } as Prisma.InputJsonValue,
-    },
-  });
-  return report;
-}
-
-/**
- * The plan's current tasks with their units, leaders and milestones — one query per table, joined
- * in memory (IN-lists of thousands of ids are slow on PGlite).
- */
-async function loadExisting(tx: Tx, planId: number) {
-  // Sequential: a transaction holds one connection, and pg refuses overlapping queries on it.
-  const tasks = await tx.task.findMany({ where: { planId }, orderBy: { seq: 'asc' } });
-  const units = await tx.taskUnit.findMany({ where: { task: { planId } } });
-  const leaders = await tx.taskLeader.findMany({ where: { task: { planId } }, select: { taskId: true, personId: true, person: { select: { name: true } } } });
-  const milestones = await tx.milestone.findMany({ where: { task: { planId } }, orderBy: { id: 'asc' } });
-  const group = <T extends { taskId: number }>(rows: T[]) => {
-    const m = new Map<number, T[]>();
-    for (const r of rows) (m.get(r.taskId) ?? m.set(r.taskId, []).get(r.taskId)!).push(r);
-    return m;
+  writes.audit.before = existingPlan ? { tasks: stored.tasks.length, contentHash: existingPlan.contentHash } : undefined;
+  writes.audit.after = {
+    document: plan.document,
+    tasks: plan.tasks.length,
+    added: report.added,
+    changed: report.changed.map((c) => ({ no: c.no, fields: c.fields.map((f) => f.field) })),
+    removed: report.removed,
+    contentHash,
   };
-  const u = group(units);
-  const l = group(leaders);
-  const ms = group(milestones);
-  return tasks.map((t) => ({ ...t, units: u.get(t.id) ?? [], leaders: l.get(t.id) ?? [], milestones: ms.get(t.id) ?? [] }));
-}
-
-function oldSectionPath(section: { title: string } | null): string[] {
-  return section ? [section.title] : [];
+  const applied = await applyPlanWrites(sql, writes);
+  report.assignments.created = applied.assignmentsCreated;
+  report.assignments.removed = applied.assignmentsRemoved;
+  return report;
 }
 
 function dedupeByNo(tasks: ParsedTask[]): ParsedTask[] {
@@ -281,80 +263,41 @@ function dedupeByNo(tasks: ParsedTask[]): ParsedTask[] {
   return tasks.filter((t) => (seen.has(t.no) ? false : (seen.add(t.no), true)));
 }
 
-async function saveUnits(tx: Tx, plan: ParsedPlan): Promise<{ ids: Map<string, number>; created: string[] }> {
-  const wanted = new Map<string, { kind: string; aliases: string[] }>();
-  for (const t of plan.tasks) for (const u of t.units) if (u.resolved) wanted.set(u.resolved.name, { kind: u.resolved.kind, aliases: u.resolved.aliases });
-  const names = [...wanted.keys()];
-  const found = names.length ? await tx.unit.findMany({ where: { name: { in: names } } }) : [];
-  const ids = new Map(found.map((u) => [u.name, u.id]));
-  for (const u of found) {
-    const w = wanted.get(u.name)!;
-    // The directory is the authority on kinds and aliases.
-    if (u.kind !== w.kind || !same(u.aliases, w.aliases)) await tx.unit.update({ where: { id: u.id }, data: { kind: w.kind, aliases: w.aliases } });
-  }
-  const missing = names.filter((n) => !ids.has(n));
-  if (missing.length) {
-    const rows = await tx.unit.createManyAndReturn({ data: missing.map((name) => ({ name, ...wanted.get(name)! })), select: { id: true, name: true } });
-    for (const r of rows) ids.set(r.name, r.id);
-  }
-  return { ids, created: missing };
-}
-
-async function savePeople(tx: Tx, plan: ParsedPlan): Promise<{ personIds: Map<string, number>; created: string[] }> {
-  const roster = new Map(plan.roster.map((r) => [r.name, r]));
-  const names = [...new Set([...plan.tasks.flatMap((t) => t.leaders), ...plan.roster.map((r) => r.name)])];
-  const found = names.length ? await tx.person.findMany({ where: { kind: 'leader', name: { in: names }, unitId: null } }) : [];
-  const personIds = new Map<string, number>();
-  for (const p of found) {
-    if (personIds.has(p.name)) continue;
-    personIds.set(p.name, p.id);
-    const r = roster.get(p.name);
-    if (r && (r.title !== p.title || r.role !== p.role)) await tx.person.update({ where: { id: p.id }, data: { title: r.title ?? p.title, role: r.role ?? p.role } });
-  }
-  const missing = names.filter((n) => !personIds.has(n));
-  if (missing.length) {
-    const rows = await tx.person.createManyAndReturn({
-      data: missing.map((name) => ({ name, kind: 'leader' as const, title: roster.get(name)?.title ?? null, role: roster.get(name)?.role ?? null })),
-      select: { id: true, name: true },
-    });
-    for (const r of rows) personIds.set(r.name, r.id);
-  }
-  return { personIds, created: missing };
-}
-
-/** Sections keyed by their numbering path; kept rows keep their ids so tasks need no rewrite. */
-async function saveSections(tx: Tx, planId: number, sections: ParsedSection[]) {
-  const old = await tx.section.findMany({ where: { planId } });
+/**
+ * Sections keyed by their numbering path (labels): a stored one under the same path and parent
+ * keeps its id, so its tasks need no rewrite; the rest are new, and stored ones left over are
+ * pruned. Ordinals are unique among siblings: a clash (a renumbered document) takes the next free
+ * one, counting every stored row (pruned ones are deleted in the same statement as the inserts).
+ */
+function diffSections(sections: readonly ParsedSection[], old: readonly StoredSection[]) {
   const oldById = new Map(old.map((s) => [s.id, s]));
-  const keyOf = (s: (typeof old)[number]): string => {
+  const keyOf = (s: StoredSection): string => {
     const parts: string[] = [];
-    for (let cur: (typeof old)[number] | undefined = s; cur; cur = cur.parentId ? oldById.get(cur.parentId) : undefined) parts.unshift(cur.label);
+    for (let cur: StoredSection | undefined = s; cur; cur = cur.parentId ? oldById.get(cur.parentId) : undefined) parts.unshift(cur.label);
     return parts.join('/');
   };
   const oldByKey = new Map(old.map((s) => [keyOf(s), s]));
-  const sectionIds = new Map<string, number>();
-  const used = new Set<number>();
+  const kept = new Map<string, number>();
+  const update: { id: number; level: number; ordinal: number; title: string }[] = [];
+  const fresh: ParsedSection[] = [];
+  const taken = new Set(old.map((s) => `${s.parentId}|${s.ordinal}`));
   for (const s of sections) {
-    const parentId = s.parentKey ? (sectionIds.get(s.parentKey) ?? null) : null;
+    // A new parent's children are new too: only a kept parent has an id to compare with.
+    const parentId = s.parentKey ? (kept.get(s.parentKey) ?? null) : null;
     const prev = oldByKey.get(s.key);
-    if (prev && prev.parentId === parentId) {
-      if (prev.title !== s.title || prev.level !== s.level || prev.ordinal !== s.ordinal) {
-        await tx.section.update({ where: { id: prev.id }, data: { title: s.title, level: s.level, ordinal: s.ordinal } });
-      }
-      sectionIds.set(s.key, prev.id);
-      used.add(prev.id);
+    if (prev && prev.parentId === parentId && (s.parentKey === null || kept.has(s.parentKey))) {
+      if (prev.title !== s.title || prev.level !== s.level || prev.ordinal !== s.ordinal) update.push({ id: prev.id, level: s.level, ordinal: s.ordinal, title: s.title });
+      taken.add(`${parentId}|${s.ordinal}`);
+      kept.set(s.key, prev.id);
     } else {
-      // Ordinals are unique among siblings; a clash (a renumbered document) takes the next free one.
+      // Siblings under a new parent cannot clash with stored rows; under a kept parent (or at the top) they can.
+      const scope = s.parentKey && !kept.has(s.parentKey) ? `new:${s.parentKey}` : String(parentId);
       let ordinal = s.ordinal;
-      while (await tx.section.findFirst({ where: { planId, parentId, ordinal }, select: { id: true } })) ordinal += 1000;
-      const row = await tx.section.create({ data: { planId, parentId, level: s.level, ordinal, label: s.label, title: s.title } });
-      sectionIds.set(s.key, row.id);
-      used.add(row.id);
+      while (taken.has(`${scope}|${ordinal}`)) ordinal += 1000;
+      taken.add(`${scope}|${ordinal}`);
+      fresh.push({ ...s, ordinal });
     }
   }
-  const pruneSections = async () => {
-    const unused = old.filter((s) => !used.has(s.id)).map((s) => s.id);
-    if (unused.length) await tx.section.deleteMany({ where: { id: { in: unused } } });
-  };
-  return { sectionIds, pruneSections, oldSections: oldById };
+  const used = new Set(kept.values());
+  return { kept, update, fresh, prune: old.filter((s) => !used.has(s.id)).map((s) => s.id) };
 }

@@ -27,3 +27,27 @@ export function bulkQuery(prisma: Pick<PrismaClient, '$queryRawUnsafe'>): BulkQu
   if (pool) return async (text, params = []) => (await pool.query(text, params)).rows;
   return (text, params = []) => prisma.$queryRawUnsafe(text, ...params);
 }
+
+/**
+ * Runs `fn` in one transaction on a connection of the bulk pool: a handful of set-based statements
+ * (plan import) without Prisma's interactive-transaction timer, which a busy machine trips. A client
+ * built elsewhere falls back to Prisma's interactive transaction with a generous timeout.
+ */
+export async function bulkTransaction<T>(prisma: PrismaClient, fn: (sql: BulkQuery) => Promise<T>): Promise<T> {
+  const pool = pools.get(prisma);
+  if (!pool) return prisma.$transaction((tx) => fn(bulkQuery(tx)), { timeout: 600_000, maxWait: 60_000 });
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const value = await fn(async (text, params = []) => (await client.query(text, params)).rows);
+    await client.query('COMMIT');
+    return value;
+  } catch (e) {
+    // A connection that cannot even roll back is dropped from the pool rather than reused.
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
