@@ -22,9 +22,14 @@ export const routes: Route[] = [
   {
     method: 'GET',
     path: /^\/tasks\/(\d+)$/,
+    leader: true,
     async run(ctx, m) {
       const { prisma, clock, calendar } = ctx.deps;
       const id = Number(m[1]);
+      // A leader's account opens only the tasks they lead or oversee (an unknown id is refused the same way).
+      if (ctx.taskScope && !(await prisma.task.count({ where: { AND: [{ id }, ctx.taskScope] } }))) {
+        return ctx.page('无权查看', html`<p><a href="/tasks">← 督办台账</a></p><div class="notice err">无权查看：这项任务不是您牵头或分管的任务。</div>`, 403);
+      }
       const task = await prisma.task.findUnique({
         where: { id },
         include: {
@@ -40,7 +45,7 @@ export const routes: Route[] = [
       const unitIds = task.assignments.map((a) => a.unitId);
       const [updates, requests, groups, contacts, instructions] = await Promise.all([
         prisma.progressUpdate.findMany({ where: { taskId: id }, include: { unit: { select: { name: true } }, person: { select: { name: true } }, inboundMessage: true }, orderBy: { reportedAt: 'desc' }, take: 200 }),
-        prisma.taskRequest.findMany({ where: { taskId: id }, orderBy: { createdAt: 'desc' } }),
+        prisma.taskRequest.findMany({ where: { taskId: id }, orderBy: { createdAt: 'desc' }, take: 200 }),
         prisma.chatGroup.findMany({ where: { units: { some: { unitId: { in: unitIds } } } }, select: { roomId: true, topic: true } }),
         prisma.person.findMany({ where: { unitId: { in: unitIds }, chatId: { not: null } }, select: { chatId: true } }),
         instructionsOfTask(prisma, id),
@@ -62,7 +67,12 @@ export const routes: Route[] = [
         entries.push({ at: u.createdAt, tag: `识别为${KIND[u.kind] ?? u.kind}`, cls: 'bot', body: html`<div>${u.unit?.name ?? ''} ${u.person?.name ?? ''}：${u.status ? TASK_STATE_LABEL[u.status] : ''}${u.percent !== null ? ` ${u.percent}%` : ''}${u.problems ? `；问题：${u.problems}` : ''}${u.nextSteps ? `；下步：${u.nextSteps}` : ''}</div>` });
       }
       // The message that made each request (a request row keeps who and when, not the message id).
-      const asked = await Promise.all(requests.map((r) => prisma.inboundMessage.findFirst({ where: { talkerId: r.requestedBy, receivedAt: { lte: r.createdAt, gte: new Date(r.createdAt.getTime() - 10 * 60_000) }, type: 'text' }, orderBy: { receivedAt: 'desc' } })));
+      // One query for all of them (a bounded page, whatever the number of requests), the latest per request picked here.
+      const window = (r: (typeof requests)[number]) => ({ from: new Date(r.createdAt.getTime() - 10 * 60_000), to: r.createdAt });
+      const candidates = requests.length
+        ? await prisma.inboundMessage.findMany({ where: { type: 'text', OR: requests.map((r) => ({ talkerId: r.requestedBy, receivedAt: { lte: window(r).to, gte: window(r).from } })) }, orderBy: { receivedAt: 'desc' }, take: 500 })
+        : [];
+      const asked = requests.map((r) => candidates.find((c) => c.talkerId === r.requestedBy && c.receivedAt <= window(r).to && c.receivedAt >= window(r).from) ?? null);
       for (const msg of asked) if (msg && !updates.some((u) => u.inboundMessageId === msg.id)) entries.push({ at: msg.receivedAt, tag: '原始回复', cls: 'in', body: html`<div class="muted">${msg.talkerName ?? msg.talkerId}${msg.roomTopic ? ` 在“${msg.roomTopic}”` : msg.channel === 'console' ? '（管理后台）' : '（私聊）'}</div><div>${msg.text}</div>` });
       for (const r of requests) {
         entries.push({ at: r.createdAt, tag: REQ[r.kind], cls: 'req', body: html`<div>${r.requestedBy} 提出${REQ[r.kind]}${r.reason ? `：${r.reason}` : ''}${r.newDeadline ? `，延期至 ${fmtDate(r.newDeadline)}` : ''}${r.evidence.length ? `（佐证 ${r.evidence.length} 份）` : ''} — <b>${REQ_STATUS[r.status]}</b></div>` });
