@@ -183,6 +183,8 @@ describe('console: schedules, templates, leader accounts, lights', () => {
     await wb.xlsx.load(await xlsx.arrayBuffer());
     const nos = wb.worksheets[0]!.getColumn(2).values.slice(2);
     expect(nos).toEqual(['1', '3', '5']);
+    const first = wb.worksheets[0]!.getRow(2);
+    expect([4, 5, 6, 7].map((c) => first.getCell(c).value)).toEqual(['赵副区长', '牵头：区住建局（未启动）', '2026-11-20', '红灯']);
 
     // An admin sees them all; a leader account not tied to anyone sees none.
     const admin = await signIn('王敏');

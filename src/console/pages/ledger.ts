@@ -42,11 +42,30 @@ function whereOf(f: Filters, today: string, scope: Prisma.TaskWhereInput | null)
 }
 
 const LEDGER_ORDER: Prisma.TaskOrderByWithRelationInput[] = [{ planId: 'asc' }, { seq: 'asc' }];
-const EXPORT_BATCH = 1000;
-const EXPORT_INCLUDE = {
-  leaders: { select: { person: { select: { name: true } } } },
-  assignments: { select: { role: true, state: true, percent: true, unit: { select: { name: true } } }, orderBy: [{ role: 'asc' }, { id: 'asc' }] },
-} as const satisfies Prisma.TaskInclude;
+const EXPORT_BATCH = 2000;
+
+interface ExportRow {
+  id: number;
+  planId: number;
+  no: string;
+  text: string;
+  deadline: Date | null;
+  deadlineText: string | null;
+  status: keyof typeof TASK_STATE_LABEL;
+  percent: number | null;
+  lastReportedAt: Date | null;
+  leaders: string | null;
+  parts: [keyof typeof ROLE, keyof typeof ASSIGNMENT_STATE_LABEL, number | null, string][] | null;
+}
+
+/** One batch of export rows as one flat query: leaders and units folded into each row, in 台账 order. */
+function exportRows(prisma: Ctx['deps']['prisma'], ids: number[]): Promise<ExportRow[]> {
+  return prisma.$queryRaw<ExportRow[]>`
+    SELECT t.id, t."planId", t.no, t.text, t.deadline, t."deadlineText", t.status::text AS status, t.percent, t."lastReportedAt",
+      (SELECT string_agg(pe.name, '、' ORDER BY pe.id) FROM "TaskLeader" l JOIN "Person" pe ON pe.id = l."personId" WHERE l."taskId" = t.id) AS leaders,
+      (SELECT json_agg(json_build_array(a.role::text, a.state::text, a.percent, u.name) ORDER BY a.role, a.id) FROM "Assignment" a JOIN "Unit" u ON u.id = a."unitId" WHERE a."taskId" = t.id) AS parts
+    FROM "Task" t WHERE t.id = ANY(${ids}::int[]) ORDER BY t."planId", t.seq`;
+}
 
 const ROW_INCLUDE = {
   plan: { select: { id: true } },
@@ -148,15 +167,14 @@ ${f.page < pages ? html`<a href="/tasks?${qs(f, { page: f.page + 1 })}" hx-get="
       ws.getRow(1).font = { bold: true };
       ws.getRow(1).commit();
       try {
-      for (let i = 0; i < ids.length; i += EXPORT_BATCH) {
-        const rows = await prisma.task.findMany({ where: { id: { in: ids.slice(i, i + EXPORT_BATCH) } }, include: EXPORT_INCLUDE, orderBy: LEDGER_ORDER });
-        for (const t of rows) {
-          ws.addRow([names.get(t.planId) ?? '', t.no, t.text, t.leaders.map((l) => l.person.name).join('、'), t.assignments.map((a) => `${ROLE[a.role]}：${a.unit.name}（${ASSIGNMENT_STATE_LABEL[a.state]}${a.percent !== null ? ` ${a.percent}%` : ''}）`).join('\n'),
-            t.deadline ? fmtDate(t.deadline) : (t.deadlineText ?? ''), HEALTH_SHORT[all.lights.get(t.id)!], TASK_STATE_LABEL[t.status], t.percent ?? '', fmtTime(t.lastReportedAt)]).commit();
+        for (let i = 0; i < ids.length; i += EXPORT_BATCH) {
+          for (const t of await exportRows(prisma, ids.slice(i, i + EXPORT_BATCH))) {
+            ws.addRow([names.get(t.planId) ?? '', t.no, t.text, t.leaders ?? '', (t.parts ?? []).map(([role, state, percent, unit]) => `${ROLE[role]}：${unit}（${ASSIGNMENT_STATE_LABEL[state]}${percent !== null ? ` ${percent}%` : ''}）`).join('\n'),
+              t.deadline ? fmtDate(t.deadline) : (t.deadlineText ?? ''), HEALTH_SHORT[all.lights.get(t.id)!], TASK_STATE_LABEL[t.status], t.percent ?? '', fmtTime(t.lastReportedAt)]).commit();
+          }
         }
-      }
-      ws.commit();
-      await wb.commit();
+        ws.commit();
+        await wb.commit();
       } catch (e) {
         ctx.res.destroy(e as Error); // headers are gone: a cut download, never a truncated file that looks whole
         throw e;
