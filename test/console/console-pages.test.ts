@@ -186,8 +186,15 @@ describe('console: schedules, templates, leader accounts, lights', () => {
     const first = wb.worksheets[0]!.getRow(2);
     expect([4, 5, 6, 7].map((c) => first.getCell(c).value)).toEqual(['赵副区长', '牵头：区住建局（未启动）', '2026-11-20', '红灯']);
 
-    // An admin sees them all; a leader account not tied to anyone sees none.
+    // An admin sees them all, and can give a leader a read-only link from the people page (audited as the admin).
     const admin = await signIn('王敏');
+    const qian = await db.prisma.person.findFirstOrThrow({ where: { name: '钱副区长' } });
+    const invited = await (await admin.post(`/people/leaders/${qian.id}/invite`, {})).text();
+    const link = /\/login\/([A-Za-z0-9_-]{20,64})/.exec(invited)![1]!;
+    expect(await redeemLoginLink(db.prisma, link, clock.now(), 'test')).not.toBeNull();
+    expect(await db.prisma.consoleAccount.findUniqueOrThrow({ where: { name: '钱副区长' } })).toMatchObject({ role: 'leader', personId: qian.id });
+    expect(await db.prisma.auditLog.findFirst({ where: { action: 'console.invite', actor: 'console:王敏' } })).not.toBeNull();
+    // A leader account not tied to anyone sees none.
     expect(await (await admin.get('/tasks')).text()).toContain('共 5 项');
     await db.prisma.consoleAccount.create({ data: { name: '旧只读', role: 'leader' } });
     expect(await (await (await signIn('旧只读')).get('/tasks')).text()).toContain('共 0 项');
