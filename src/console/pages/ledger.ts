@@ -60,11 +60,15 @@ interface ExportRow {
 
 /** One batch of export rows as one flat query: leaders and units folded into each row, in 台账 order. */
 function exportRows(prisma: Ctx['deps']['prisma'], ids: number[]): Promise<ExportRow[]> {
+  // Grouped joins, not a sub-select per row: PostgreSQL runs the per-row form ~4× slower here.
   return prisma.$queryRaw<ExportRow[]>`
-    SELECT t.id, t."planId", t.no, t.text, t.deadline, t."deadlineText", t.status::text AS status, t.percent, t."lastReportedAt",
-      (SELECT string_agg(pe.name, '、' ORDER BY pe.id) FROM "TaskLeader" l JOIN "Person" pe ON pe.id = l."personId" WHERE l."taskId" = t.id) AS leaders,
-      (SELECT json_agg(json_build_array(a.role::text, a.state::text, a.percent, u.name) ORDER BY a.role, a.id) FROM "Assignment" a JOIN "Unit" u ON u.id = a."unitId" WHERE a."taskId" = t.id) AS parts
-    FROM "Task" t WHERE t.id = ANY(${ids}::int[]) ORDER BY t."planId", t.seq`;
+    SELECT t.id, t."planId", t.no, t.text, t.deadline, t."deadlineText", t.status::text AS status, t.percent, t."lastReportedAt", ld.leaders, pa.parts
+    FROM "Task" t
+    LEFT JOIN (SELECT l."taskId", string_agg(pe.name, '、' ORDER BY pe.id) AS leaders FROM "TaskLeader" l JOIN "Person" pe ON pe.id = l."personId"
+      WHERE l."taskId" = ANY(${ids}::int[]) GROUP BY l."taskId") ld ON ld."taskId" = t.id
+    LEFT JOIN (SELECT a."taskId", json_agg(json_build_array(a.role::text, a.state::text, a.percent, u.name) ORDER BY a.role, a.id) AS parts FROM "Assignment" a JOIN "Unit" u ON u.id = a."unitId"
+      WHERE a."taskId" = ANY(${ids}::int[]) GROUP BY a."taskId") pa ON pa."taskId" = t.id
+    WHERE t.id = ANY(${ids}::int[]) ORDER BY t."planId", t.seq`;
 }
 
 const ROW_INCLUDE = {
