@@ -12,8 +12,9 @@ import { silentLogger } from '../../src/log/create-logger.ts';
 import { templatesLoader } from '../../src/messages/load-templates.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import { loadTemplateOverrides } from '../../src/settings/message-templates.ts';
-import { openDatabase, type Database } from '../../src/store/open-database.ts';
+import type { Database } from '../../src/store/open-database.ts';
 import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
+import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
 
 const day = (d: string) => new Date(`${d}T00:00:00Z`);
 
@@ -21,13 +22,13 @@ const day = (d: string) => new Date(`${d}T00:00:00Z`);
  * The console over HTTP against a real (embedded) database and the real cadence engine: editing
  * cadences and templates as an admin, and a leader's read-only account seeing only their tasks.
  */
-describe('console: schedules, templates, leader accounts, lights', () => {
+describe.each(DB_KINDS)('console on %s: schedules, templates, leader accounts, lights', (kind) => {
   let db: Database;
   let server: HealthServer;
   let base: string;
   const clock = new ManualClock('2026-11-30T02:00:00Z'); // a Monday, 10:00 in Beijing
   const calendar = createCalendar();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-console-pages-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `duban-console-pages-${kind}-`));
   const templatesFile = path.join(dir, 'templates.json');
   const ids: Record<string, number> = {};
   let zhao: number;
@@ -46,7 +47,7 @@ describe('console: schedules, templates, leader accounts, lights', () => {
 
   beforeAll(async () => {
     fs.copyFileSync('config/templates.json', templatesFile);
-    db = await openDatabase({ dataDir: 'memory://' });
+    db = await openTestDatabase(kind);
     const p = db.prisma;
     const plan = await p.plan.create({ data: { sourceDocument: 'p.docx', title: '促消费工作方案', shortName: '促消费', issuedOn: day('2026-01-05') } });
     const [u1, u2] = [await p.unit.create({ data: { name: '区商务局', kind: 'department' } }), await p.unit.create({ data: { name: '区住建局', kind: 'department' } })];
