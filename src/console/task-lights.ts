@@ -1,6 +1,6 @@
 import { addDays, toLocalDate, weekday, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
-import { memoCalendar, taskHealth, type Health } from '../domain/health/index.ts';
+import { memoCalendar, taskHealth, type Health, type HealthCalendar } from '../domain/health/index.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 
 /** The columns one task's light is computed from. */
@@ -29,10 +29,19 @@ export interface LightInput {
   milestones: { dueOn: string | null; doneOn: string | null; text?: string }[];
 }
 
+// The calendar is loaded once per process, so its answers hold for every request: one memo per
+// calendar and day, and a request does not start by walking the calendar again for every deadline.
+const memos = new WeakMap<WorkCalendar, { day: LocalDate; cal: HealthCalendar }>();
+function dayMemo(calendar: WorkCalendar, today: LocalDate): HealthCalendar {
+  let m = memos.get(calendar);
+  if (!m || m.day !== today) memos.set(calendar, (m = { day: today, cal: memoCalendar(calendar) }));
+  return m.cal;
+}
+
 /** The one way the console turns the record into a light: the pure rule of domain/health, as of today. */
 function lightRule(now: Date, calendar: WorkCalendar): (t: LightInput) => Health {
   const today = toLocalDate(now);
-  const cal = memoCalendar(calendar);
+  const cal = dayMemo(calendar, today);
   const cycleStart = cycleStartOf(today);
   return (t) => taskHealth({ status: t.status, deadline: t.deadline, startOn: t.startOn, percent: t.percent, milestones: t.milestones, lastReportedOn: t.lastOn }, today, cal, { cycleStart }).health;
 }
