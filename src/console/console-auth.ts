@@ -62,9 +62,7 @@ export async function issueLoginLink(prisma: PrismaClient, name: string, opts: {
 
 /** The leader a `duban admin invite … --leader 姓名` names: exactly one Person of kind leader, or a clear error. */
 export async function findLeaderByName(prisma: PrismaClient, name: string): Promise<{ id: number; name: string }> {
-  const found = await prisma.person.findMany({ where: { kind: 'leader', OR: [{ name }, { chatName: name }] }, select: { id: true, name: true, title: true }, orderBy: { id: 'asc' } });
-  const exact = found.filter((p) => p.name === name);
-  const hits = exact.length ? exact : found;
+  const hits = await prisma.person.findMany({ where: { kind: 'leader', name }, select: { id: true, name: true, title: true }, orderBy: { id: 'asc' } });
   if (hits.length === 1) return hits[0]!;
   if (!hits.length) throw new InputError('NOT_FOUND', `通讯录中没有名为“${name}”的领导`, '先在通讯录中登记该领导（角色：牵头领导或分管领导），再运行 duban admin invite');
   throw new InputError('IMPORT_INVALID', `通讯录中有 ${hits.length} 位名为“${name}”的领导：${hits.map((p) => `${p.name}${p.title ? `（${p.title}）` : ''} 编号${p.id}`).join('、')}`, '请先在通讯录中区分他们（例如补充职务）');
