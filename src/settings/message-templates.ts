@@ -17,10 +17,16 @@ export async function loadTemplateOverrides(prisma: Pick<PrismaClient, 'setting'
 }
 
 /** The templates as the engine will use them: the file's texts with the console's edits laid over. */
-export async function currentTemplates(prisma: Pick<PrismaClient, 'setting'>, file: string): Promise<{ templates: Templates; overrides: TemplateOverrides; file: Templates }> {
+export async function currentTemplates(
+  prisma: Pick<PrismaClient, 'setting'>,
+  file: string,
+): Promise<{ templates: Templates; overrides: TemplateOverrides; file: Templates; cadenceOwn: string[] }> {
   const text = fs.readFileSync(file, 'utf8');
   const overrides = await loadTemplateOverrides(prisma);
-  return { templates: parseTemplates(text, file, new Map(), overrides), overrides, file: parseTemplates(text, file) };
+  const fromFile = parseTemplates(text, file);
+  // Entries of the file named by a cadence key: that cadence's own texts, laid over its kind's.
+  const cadenceOwn = Object.keys(JSON.parse(text) as object).filter((k) => !(k in TEMPLATE_FIELDS));
+  return { templates: parseTemplates(text, file, new Map(), overrides), overrides, file: fromFile, cadenceOwn };
 }
 
 /**

@@ -47,6 +47,8 @@ async function schedulesPage(ctx: Ctx, notice?: { text: string; err?: boolean; k
     prisma.slotRun.findMany({ orderBy: { slotAt: 'desc' }, take: 20 }),
     templatesFile ? currentTemplates(prisma, templatesFile).catch((e: unknown) => e as Error) : Promise.resolve(null),
   ]);
+  // Cadences with their own entry in the file (templatesFor lays it over the kind's texts).
+  const own = tpl && !(tpl instanceof Error) && list ? tpl.cadenceOwn.filter((k) => list.some((c) => c.key === k)) : [];
   const note = notice ? html`<div id="notice" class="notice ${notice.err ? 'err' : ''}">${notice.text}</div>` : '';
   const cadenceRows = list
     ? list.map((c) => html`<tr id="cadence-${c.key}"><td><b>${c.title}</b><div class="muted">${c.key}</div></td>
@@ -77,7 +79,7 @@ ${c.rule.type === 'weekly' ? html`<label>星期<select name="weekday">${WEEKDAYS
   ctx.page('调度与模板', html`<h1>调度与模板</h1>${note}
 <h2>调度</h2><p class="muted">修改在下一个时点生效，无需重启；与督办室群里的“设置提醒”命令、<code>duban cadence set</code> 效果相同，并记入审计日志。</p>
 <table><thead><tr><th>名称</th><th colspan="5">设置</th></tr></thead><tbody>${cadenceRows}</tbody></table>
-<h2>消息模板</h2><p class="muted">在后台修改的文本保存在数据库中，覆盖配置文件 ${templatesFile ?? ''} 的同名字段；下一个时点起使用。</p>${templates}
+<h2>消息模板</h2><p class="muted">在后台修改的文本保存在数据库中，覆盖配置文件 ${templatesFile ?? ''} 的同名字段；下一个时点起使用。${own.length ? `配置文件中为 ${own.join('、')} 写了专用模板，这些调度以专用模板为准。` : ''}</p>${templates}
 <h2>最近的调度执行</h2><table><thead><tr><th>调度</th><th>时间点</th><th>结果</th><th>说明</th></tr></thead><tbody>
 ${runs.map((r) => html`<tr><td>${r.cadenceKey}</td><td>${r.slotAt.toISOString().slice(0, 16).replace('T', ' ')}</td><td>${r.state}</td><td class="muted">${r.note ?? ''}</td></tr>`)}</tbody></table>`, status);
 }
