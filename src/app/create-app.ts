@@ -60,7 +60,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   // The web console shares the health server's port: one listener, loopback by default.
   const webConsole = createConsole({
     prisma, work, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName, unitsFile: config.unitsFile,
-    chatStatus: () => chat.status(), chatChannel: chat.channel,
+    chatStatus: () => chat.status(), chatChannel: chat.channel, cadences: engine, templatesFile: config.templatesFile,
   });
 
   // On channels that must be spoken to before they can be pushed to, an @ from an unbound group asks an admin to bind it.

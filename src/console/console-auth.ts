@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { writeAudit } from '../chat/write-audit.ts';
+import { InputError } from '../errors.ts';
 
 const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
@@ -31,20 +32,40 @@ export interface ConsoleUser {
   role: string;
   csrf: string;
   hasPassword: boolean;
+  /** The leader (Person) a read-only account speaks for. */
+  personId: number | null;
+  personName: string | null;
 }
 
 /**
- * A one-time login link for `name` (created as an admin account when new). Only the hash is kept;
- * the link works once, within LOGIN_LINK_HOURS.
+ * A one-time login link for `name` (created when new). Only the hash is kept; the link works once,
+ * within LOGIN_LINK_HOURS. With `leader` (a Person of kind leader) the account is that leader's
+ * read-only view of the tasks they lead or oversee; an existing account is re-tied (audited).
  */
-export async function issueLoginLink(prisma: PrismaClient, name: string, opts: { now: Date; actor: string; role?: 'admin' | 'leader' }): Promise<string> {
+export async function issueLoginLink(prisma: PrismaClient, name: string, opts: { now: Date; actor: string; role?: 'admin' | 'leader'; leader?: { id: number } }): Promise<string> {
   return prisma.$transaction(async (tx) => {
-    const account = (await tx.consoleAccount.findUnique({ where: { name } })) ?? (await tx.consoleAccount.create({ data: { name, role: opts.role ?? 'admin' } }));
+    const role = opts.leader ? 'leader' : (opts.role ?? 'admin');
+    let account = await tx.consoleAccount.findUnique({ where: { name } });
+    if (!account) {
+      account = await tx.consoleAccount.create({ data: { name, role, personId: opts.leader?.id ?? null } });
+    } else if (opts.leader && (account.role !== 'leader' || account.personId !== opts.leader.id)) {
+      const before = { role: account.role, personId: account.personId };
+      account = await tx.consoleAccount.update({ where: { id: account.id }, data: { role: 'leader', personId: opts.leader.id } });
+      await writeAudit(tx, { at: opts.now, actor: opts.actor, action: 'console.account_update', entity: 'ConsoleAccount', entityId: account.id, before, after: { role: account.role, personId: account.personId } });
+    }
     const token = newToken();
     await tx.consoleToken.create({ data: { tokenHash: digest(token), kind: 'login', accountId: account.id, expiresAt: new Date(opts.now.getTime() + LOGIN_LINK_HOURS * 3600_000) } });
-    await writeAudit(tx, { at: opts.now, actor: opts.actor, action: 'console.invite', entity: 'ConsoleAccount', entityId: account.id, after: { name, role: account.role } });
+    await writeAudit(tx, { at: opts.now, actor: opts.actor, action: 'console.invite', entity: 'ConsoleAccount', entityId: account.id, after: { name, role: account.role, personId: account.personId } });
     return token;
   });
+}
+
+/** The leader a `duban admin invite … --leader 姓名` names: exactly one Person of kind leader, or a clear error. */
+export async function findLeaderByName(prisma: PrismaClient, name: string): Promise<{ id: number; name: string }> {
+  const hits = await prisma.person.findMany({ where: { kind: 'leader', name }, select: { id: true, name: true, title: true }, orderBy: { id: 'asc' } });
+  if (hits.length === 1) return hits[0]!;
+  if (!hits.length) throw new InputError('NOT_FOUND', `通讯录中没有名为“${name}”的领导`, '先在通讯录中登记该领导（角色：牵头领导或分管领导），再运行 duban admin invite');
+  throw new InputError('IMPORT_INVALID', `通讯录中有 ${hits.length} 位名为“${name}”的领导：${hits.map((p) => `${p.name}${p.title ? `（${p.title}）` : ''} 编号${p.id}`).join('、')}`, '请先在通讯录中区分他们（例如补充职务）');
 }
 
 /**
@@ -82,9 +103,10 @@ export async function loginWithPassword(prisma: PrismaClient, name: string, pw: 
 
 export async function sessionUser(prisma: PrismaClient, token: string | undefined, now: Date): Promise<ConsoleUser | null> {
   if (!token) return null;
-  const row = await prisma.consoleToken.findUnique({ where: { tokenHash: digest(token) }, include: { account: true } });
+  const row = await prisma.consoleToken.findUnique({ where: { tokenHash: digest(token) }, include: { account: { include: { person: { select: { name: true } } } } } });
   if (!row || row.kind !== 'session' || row.expiresAt <= now || row.account.disabledAt) return null;
-  return { id: row.account.id, name: row.account.name, role: row.account.role, csrf: row.csrf!, hasPassword: !!row.account.passwordHash };
+  const a = row.account;
+  return { id: a.id, name: a.name, role: a.role, csrf: row.csrf!, hasPassword: !!a.passwordHash, personId: a.personId, personName: a.person?.name ?? null };
 }
 
 export async function endSession(prisma: PrismaClient, token: string | undefined): Promise<void> {

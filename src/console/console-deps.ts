@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { CadenceEngine } from '../engine/create-cadence-engine.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../log/create-logger.ts';
 import type { ChatStatus } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -21,6 +22,10 @@ export interface ConsoleDeps {
   unitsFile: string;
   chatStatus(): ChatStatus;
   chatChannel: string;
+  /** The cadence engine the chat's 设置提醒 and `duban cadence set` use; without it the 调度 page is read-only. */
+  cadences?: Pick<CadenceEngine, 'listCadences' | 'setCadence'>;
+  /** config/templates.json: the message texts' defaults, which console edits are laid over. */
+  templatesFile?: string;
 }
 
 export interface Ctx {
@@ -32,6 +37,8 @@ export interface Ctx {
   /** The audit actor: console:<account name>. */
   actor: string;
   htmx: boolean;
+  /** For a leader's read-only account, the tasks they lead or oversee; null for an admin (everything). */
+  taskScope: Prisma.TaskWhereInput | null;
   form?: FormData;
   /** Renders a page body in the frame. */
   page(title: string, body: Html, status?: number): void;

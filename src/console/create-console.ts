@@ -15,8 +15,11 @@ import { routes as planRoutes } from './pages/plan-import.ts';
 import { routes as auditRoutes } from './pages/audit.ts';
 import { routes as channelRoutes } from './pages/channel.ts';
 import { routes as reportRoutes } from './pages/reports.ts';
+import { routes as scheduleRoutes } from './pages/schedules.ts';
+import { leaderTaskWhere } from '../store/leader-task-scope.ts';
 
-export type Route = { method: 'GET' | 'POST'; path: RegExp; write?: boolean; run(ctx: Ctx, m: RegExpExecArray): Promise<void> };
+/** `leader`: a leader's read-only account may open it (scoped to their tasks by ctx.taskScope); other pages are the office's. */
+export type Route = { method: 'GET' | 'POST'; path: RegExp; write?: boolean; leader?: boolean; run(ctx: Ctx, m: RegExpExecArray): Promise<void> };
 
 const COOKIE = 'duban_session';
 const require = createRequire(import.meta.url);
@@ -28,7 +31,7 @@ let htmxJs: Buffer | undefined;
  * false for one it does not (/healthz stays the health server's).
  */
 export function createConsole(deps: ConsoleDeps) {
-  const all: Route[] = [...dashboardRoutes, ...ledgerRoutes, ...taskRoutes, ...inboxRoutes, ...peopleRoutes, ...planRoutes, ...auditRoutes, ...channelRoutes, ...reportRoutes];
+  const all: Route[] = [...dashboardRoutes, ...ledgerRoutes, ...taskRoutes, ...inboxRoutes, ...peopleRoutes, ...planRoutes, ...auditRoutes, ...channelRoutes, ...reportRoutes, ...scheduleRoutes];
   const from = (req: http.IncomingMessage) => req.socket.remoteAddress ?? '';
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
@@ -76,6 +79,7 @@ export function createConsole(deps: ConsoleDeps) {
       const htmx = req.headers['hx-request'] === 'true';
       const ctx: Ctx = {
         deps, req, res, url, user, htmx, actor: `console:${user.name}`,
+        taskScope: user.role === 'admin' ? null : await leaderTaskWhere(deps.prisma, user.personId),
         page: (title, body, status = 200) => sendHtml(res, htmx && req.headers['hx-boosted'] !== 'true' ? body : layout(body, { title, user, path: url.pathname }), status),
       };
       if (req.method === 'POST') {
@@ -110,6 +114,10 @@ export function createConsole(deps: ConsoleDeps) {
         if (!m) continue;
         if ((r.write || r.method === 'POST') && user.role !== 'admin') {
           ctx.page('无权限', html`<div class="notice err">只读账户不能进行此操作。</div>`, 403);
+          return true;
+        }
+        if (user.role !== 'admin' && !r.leader) {
+          ctx.page('无权查看', html`<div class="notice err">无权查看：此页面仅督办室管理员可用。</div>`, 403);
           return true;
         }
         await r.run(ctx, m);

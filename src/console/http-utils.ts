@@ -61,11 +61,16 @@ export function redirect(res: http.ServerResponse, to: string, headers: Record<s
 }
 
 export function sendFile(res: http.ServerResponse, data: Buffer | string, type: string, filename?: string): void {
+  startFile(res, type, filename);
+  res.end(data);
+}
+
+/** The headers of a download whose body is streamed after (a large export written as it is read). */
+export function startFile(res: http.ServerResponse, type: string, filename?: string): void {
   res.writeHead(200, {
     'content-type': type,
     'cache-control': 'no-store',
     ...SECURITY_HEADERS,
     ...(filename ? { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(filename)}` } : {}),
   });
-  res.end(data);
 }

@@ -1,6 +1,8 @@
 import { html, type Html } from './html.ts';
 import type { ConsoleUser } from './console-auth.ts';
 
+/** The screens; a leader's read-only account sees LEADER_NAV (its own tasks). */
+const LEADER_NAV = new Set(['/', '/tasks']);
 const NAV: [string, string][] = [
   ['/', '驾驶舱'],
   ['/tasks', '督办台账'],
@@ -50,11 +52,11 @@ export interface PageOpts {
 
 /** The page frame: header with the screens, the user, and htmx carrying the CSRF token on every request. */
 export function layout(body: Html, o: PageOpts): Html {
-  const nav = NAV.map(([href, label]) => html`<a href="${href}" class="${(href === '/' ? o.path === '/' : o.path.startsWith(href)) ? 'on' : ''}">${label}</a>`);
+  const nav = (o.user?.role === 'admin' ? NAV : NAV.filter(([href]) => LEADER_NAV.has(href))).map(([href, label]) => html`<a href="${href}" class="${(href === '/' ? o.path === '/' : o.path.startsWith(href)) ? 'on' : ''}">${label}</a>`);
   return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${o.title} · 督办助手</title><style>${CSS}</style><script src="/static/htmx.min.js"></script></head>
 <body${o.user ? html` hx-headers='{"x-csrf-token":"${o.user.csrf}"}'` : ''}>
-<header><span class="brand">督办助手</span>${o.user ? html`<nav hx-boost="true">${nav}</nav><span class="me">${o.user.name}（${o.user.role === 'admin' ? '管理员' : '只读'}） <a href="/account" style="color:#fff">账户</a>
+<header><span class="brand">督办助手</span>${o.user ? html`<nav hx-boost="true">${nav}</nav><span class="me">${o.user.name}（${o.user.role === 'admin' ? '管理员' : `只读${o.user.personName ? `：${o.user.personName}` : ''}`}） <a href="/account" style="color:#fff">账户</a>
 <form method="post" action="/logout" style="display:inline"><input type="hidden" name="_csrf" value="${o.user.csrf}"><button>退出</button></form></span>` : ''}</header>
 <main>${body}</main></body></html>`;
 }

@@ -20,6 +20,8 @@ import { planCountdown, planLaggingReport, planReminderRound } from './plan-unit
 import { defaultReportBuilders, type ReportBuilders } from './report-builders.ts';
 import { loadAdminChatIds, loadUnitDirectory } from './unit-directory.ts';
 import { areRemindersPaused } from '../settings/reminders-paused.ts';
+// The console's edits of message texts, laid over config/templates.json at every slot.
+import { loadTemplateOverrides } from '../settings/message-templates.ts';
 
 export interface CadenceEngineOptions {
   prisma: PrismaClient;
@@ -145,7 +147,7 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
       const ctx: PlanContext = {
         prisma,
         calendar,
-        templates: loadTemplates(new Map(all.map((c) => [c.spec.key, c.spec.job]))),
+        templates: loadTemplates(new Map(all.map((c) => [c.spec.key, c.spec.job])), await loadTemplateOverrides(prisma)),
         spec,
         slot,
         dir,
@@ -327,7 +329,7 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
   async function reportMissed(missed: SlotRef[], all: StoredCadence[], now: Date): Promise<void> {
     const title = new Map(all.map((c) => [c.spec.key, c.spec.title]));
     const list = missed.map((m) => `- ${title.get(m.cadenceKey) ?? m.cadenceKey}：${slotLabel(m.slotAt)}`).join('\n');
-    const templates = loadTemplates(new Map(all.map((c) => [c.spec.key, c.spec.job])));
+    const templates = loadTemplates(new Map(all.map((c) => [c.spec.key, c.spec.job])), await loadTemplateOverrides(prisma));
     const text = renderTemplate(templates.admin.missed, { list });
     const id = crypto.createHash('sha1').update(missed.map((m) => `${m.cadenceKey}@${slotStamp(m.slotAt)}`).join(',')).digest('hex').slice(0, 12);
     const admins = await loadAdminChatIds(prisma, opts.admins ?? []);

@@ -34,7 +34,7 @@ export type Templates = { [K in TemplateKind]: TemplateSet<K> } & { byCadence: R
 const fileSchema = z.record(z.string(), z.record(z.string(), z.string()));
 
 /** Reads and checks the templates file; `cadenceJobs` maps extra cadence keys to the job whose fields they fill. */
-export function parseTemplates(text: string, where: string, cadenceJobs: ReadonlyMap<string, string> = new Map()): Templates {
+export function parseTemplates(text: string, where: string, cadenceJobs: ReadonlyMap<string, string> = new Map(), overrides: TemplateOverrides = {}): Templates {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -43,7 +43,8 @@ export function parseTemplates(text: string, where: string, cadenceJobs: Readonl
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) throw new InputError('CADENCE_INVALID', `消息模板文件 ${where} 格式不对：应为 {"类别": {"字段": "文本"}}`, undefined);
-  const data = parsed.data;
+  const data = { ...parsed.data };
+  for (const [name, fields] of Object.entries(overrides)) data[name] = { ...(data[name] ?? {}), ...fields };
   const out: Record<string, Record<string, string>> = { byCadence: {} };
   for (const [kind, fields] of Object.entries(TEMPLATE_FIELDS)) {
     const entry = data[kind];
@@ -73,37 +74,47 @@ function checkEntry(
       if (complete) throw new InputError('CADENCE_INVALID', `消息模板文件 ${where}：“${name}”缺少字段“${field}”`, `可用占位符：${allowed.map((a) => `{${a}}`).join(' ')}`);
       continue;
     }
-    const bad = placeholdersOf(t).filter((p) => !allowed.includes(p));
-    if (bad.length) {
-      throw new InputError(
-        'CADENCE_INVALID',
-        `消息模板文件 ${where}：“${name}.${field}”使用了未知占位符 ${bad.map((b) => `{${b}}`).join(' ')}`,
-        `该字段可用的占位符：${allowed.map((a) => `{${a}}`).join(' ') || '（无）'}`,
-      );
-    }
+    const bad = unknownPlaceholders(t, allowed);
+    if (bad) throw new InputError('CADENCE_INVALID', `消息模板文件 ${where}：“${name}.${field}”${bad.message}`, bad.hint);
   }
   return entry;
 }
+
+/**
+ * The one check of a template text against the placeholders its field may use (the file at load, the
+ * console's editor as one types): null when every placeholder is known.
+ */
+export function unknownPlaceholders(text: string, allowed: readonly string[]): { names: string[]; message: string; hint: string } | null {
+  const names = placeholdersOf(text).filter((p) => !allowed.includes(p));
+  if (!names.length) return null;
+  return { names, message: `使用了未知占位符 ${names.map((b) => `{${b}}`).join(' ')}`, hint: `该字段可用的占位符：${allowed.map((a) => `{${a}}`).join(' ') || '（无）'}` };
+}
+
+/** Texts an admin changed in the console, by kind (or cadence key) and field; they win over the file's. */
+export type TemplateOverrides = Record<string, Record<string, string>>;
 
 /** The template set for one cadence: its own overrides on top of its job's defaults. */
 export function templatesFor<K extends TemplateKind>(t: Templates, kind: K, cadenceKey: string): TemplateSet<K> {
   return { ...t[kind], ...(t.byCadence[cadenceKey] ?? {}) } as TemplateSet<K>;
 }
 
-/** Re-reads the file when it changed, so an admin's edit applies at the next slot without restart. */
-export function templatesLoader(file: string): (cadenceJobs?: ReadonlyMap<string, string>) => Templates {
-  let cache: { mtimeMs: number; jobsSig: string; value: Templates } | undefined;
-  return (cadenceJobs = new Map()) => {
+/**
+ * Re-reads the file when it changed, so an admin's edit applies at the next slot without restart.
+ * `overrides` (the console's edits, from the database) are laid over the file's texts and checked with them.
+ */
+export function templatesLoader(file: string): (cadenceJobs?: ReadonlyMap<string, string>, overrides?: TemplateOverrides) => Templates {
+  let cache: { mtimeMs: number; sig: string; value: Templates } | undefined;
+  return (cadenceJobs = new Map(), overrides = {}) => {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(file);
     } catch (e) {
       throw new InputError('CADENCE_INVALID', `找不到消息模板文件 ${file}`, '检查配置项 templatesFile（DUBAN_TEMPLATES_FILE）', { cause: e });
     }
-    const jobsSig = JSON.stringify([...cadenceJobs]);
-    if (cache && cache.mtimeMs === stat.mtimeMs && cache.jobsSig === jobsSig) return cache.value;
-    const value = parseTemplates(fs.readFileSync(file, 'utf8'), file, cadenceJobs);
-    cache = { mtimeMs: stat.mtimeMs, jobsSig, value };
+    const sig = JSON.stringify([[...cadenceJobs], overrides]);
+    if (cache && cache.mtimeMs === stat.mtimeMs && cache.sig === sig) return cache.value;
+    const value = parseTemplates(fs.readFileSync(file, 'utf8'), file, cadenceJobs, overrides);
+    cache = { mtimeMs: stat.mtimeMs, sig, value };
     return value;
   };
 }

@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { firstAdminLink, issueLoginLink } from '../../src/console/console-auth.ts';
+import { findLeaderByName, firstAdminLink, issueLoginLink } from '../../src/console/console-auth.ts';
 import { savePeople } from '../../src/import/save-people.ts';
 import { syncUnitDirectory } from '../../src/import/sync-unit-directory.ts';
 import { loadUnitDirectory } from '../../src/import/load-unit-directory.ts';
@@ -191,6 +191,21 @@ describe('web console in a real browser', () => {
     expect(await page.textContent('main')).toContain('已登录');
   }, 60_000);
 
+  it('edits a cadence and a message template (live preview) as the chat command would', async () => {
+    await page.goto(`${base}/schedules`);
+    const row = page.locator('#cadence-weekly_reminder');
+    await row.locator('select[name=weekday]').selectOption('2');
+    await row.locator('input[name=time]').fill('08:30');
+    await row.locator('button').click();
+    await expect.poll(() => page.textContent('#notice')).toContain('已修改周调度提醒：每周二 08:30');
+    expect((await app.engine.listCadences()).find((c) => c.key === 'weekly_reminder')).toMatchObject({ time: '08:30', rule: { weekday: 2 }, updatedBy: 'console:管理员' });
+    // typing in a template shows the message as a unit would read it, and names an unknown placeholder
+    await page.fill('#tpl-reminder textarea[name=header]', '【{title}】{unit}：请于{due}前报送 {count} 项{dept}');
+    await expect.poll(() => page.textContent('#preview-reminder')).toContain('【周调度提醒】区商务局：请于12月4日（周五）17:00前报送 2 项{dept}');
+    expect(await page.textContent('#preview-reminder')).toContain('使用了未知占位符 {dept}');
+    await shot('schedules');
+  }, 30_000);
+
   it('from the inbox: answers a forwarded question, corrects and confirms unsure reports, dismisses chatter, approves a 转办; the group hears each', async () => {
     const heard = (text: string) => until(() => seen.find((m) => m.talker === 'bot' && m.room === 'shangwu@chatroom' && m.text.includes(text)));
     // a question to the office, a report from someone not in the 通讯录, and a 延期 request: all wait in the inbox
@@ -291,14 +306,23 @@ describe('web console in a real browser', () => {
     expect(await page.textContent('#timeline')).not.toContain('c-zhou');
   }, 60_000);
 
-  it('duban admin invite gives another one-time link; a read-only account cannot write', async () => {
-    const token = await issueLoginLink(app.prisma, '张副区长', { now: clock.now(), actor: 'cli', role: 'leader' });
-    const res = await fetch(`${base}/login/${token}`, { redirect: 'manual' });
-    expect(res.status).toBe(303);
-    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-    const session = await app.prisma.consoleToken.findFirstOrThrow({ where: { kind: 'session', account: { name: '张副区长' } } });
-    const post = await fetch(`${base}/inbox/access/1/approve`, { method: 'POST', headers: { cookie, 'x-csrf-token': session.csrf!, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+  it('a leader\'s account (duban admin invite … --leader) sees only that leader\'s tasks and cannot write', async () => {
+    const leader = await findLeaderByName(app.prisma, '李强');
+    const token = await issueLoginLink(app.prisma, '李强', { now: clock.now(), actor: 'cli', leader });
+    await page.click('header form[action="/logout"] button');
+    await page.goto(`${base}/login/${token}`);
+    await page.goto(`${base}/tasks`);
+    await expect.poll(() => page.textContent('.pager')).toContain('共 1 项');
+    expect(await page.textContent('tbody')).toContain('推行惠企政策免申即享');
+    expect(await page.locator('header nav a').count()).toBe(2);
+    await shot('leader');
+    const other = await app.prisma.task.findFirstOrThrow({ where: { no: '2' } });
+    await page.goto(`${base}/tasks/${other.id}`);
+    await expect.poll(() => page.textContent('main')).toContain('无权查看');
+    // a write with this session's own CSRF token is refused all the same
+    const cookie = (await browser.cookies()).find((c) => c.name === 'duban_session')!;
+    const session = await app.prisma.consoleToken.findFirstOrThrow({ where: { kind: 'session', account: { name: '李强' } } });
+    const post = await fetch(`${base}/inbox/access/1/approve`, { method: 'POST', headers: { cookie: `duban_session=${cookie.value}`, 'x-csrf-token': session.csrf!, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
     expect(post.status).toBe(403);
-    expect((await fetch(`${base}/tasks`, { headers: { cookie } })).status).toBe(200);
   }, 30_000);
 });

@@ -53,17 +53,4 @@ ${parts.map((r) => html`<h2>${r.title}</h2><div class="grid2"><pre>${r.text}</pr
       sendFile(ctx.res, fs.readFileSync(file), type, path.extname(name) === '.png' ? undefined : name);
     },
   },
-  {
-    method: 'GET',
-    path: /^\/schedules$/,
-    async run(ctx) {
-      const rows = await ctx.deps.prisma.schedule.findMany({ orderBy: { key: 'asc' } });
-      const runs = await ctx.deps.prisma.slotRun.findMany({ orderBy: { slotAt: 'desc' }, take: 30 });
-      ctx.page('调度与模板', html`<h1>调度与模板</h1><div class="notice">本页只读。修改调度请在督办室群里发送“提醒设置”“设置提醒 周调度 08:30”等命令，或编辑配置文件后重启。</div>
-<h2>调度</h2><table><thead><tr><th>名称</th><th>类别</th><th>启用</th><th>设置</th><th>修改人</th></tr></thead><tbody>
-${rows.map((s) => html`<tr><td>${s.key}</td><td>${s.kind}</td><td>${s.enabled ? '是' : '否'}</td><td style="font-size:12px"><code>${JSON.stringify(s.spec)}</code></td><td>${s.updatedBy ?? ''}</td></tr>`)}</tbody></table>
-<h2>最近的调度执行</h2><table><thead><tr><th>调度</th><th>时间点</th><th>结果</th><th>说明</th></tr></thead><tbody>
-${runs.map((r) => html`<tr><td>${r.cadenceKey}</td><td>${r.slotAt.toISOString().slice(0, 16).replace('T', ' ')}</td><td>${r.state}</td><td class="muted">${r.note ?? ''}</td></tr>`)}</tbody></table>`);
-    },
-  },
 ];

@@ -23,9 +23,14 @@ export const routes: Route[] = [
   {
     method: 'GET',
     path: /^\/tasks\/(\d+)$/,
+    leader: true,
     async run(ctx, m) {
       const { prisma, clock, calendar } = ctx.deps;
       const id = Number(m[1]);
+      // A leader's account opens only the tasks they lead or oversee (an unknown id is refused the same way).
+      if (ctx.taskScope && !(await prisma.task.count({ where: { AND: [{ id }, ctx.taskScope] } }))) {
+        return ctx.page('无权查看', html`<p><a href="/tasks">← 督办台账</a></p><div class="notice err">无权查看：这项任务不是您牵头或分管的任务。</div>`, 403);
+      }
       const task = await prisma.task.findUnique({
         where: { id },
         include: {
@@ -41,7 +46,7 @@ export const routes: Route[] = [
       const unitIds = task.assignments.map((a) => a.unitId);
       const [updates, requests, groups, contacts, instructions] = await Promise.all([
         prisma.progressUpdate.findMany({ where: { taskId: id }, include: { unit: { select: { name: true } }, person: { select: { name: true } }, inboundMessage: true }, orderBy: { reportedAt: 'desc' }, take: 200 }),
-        prisma.taskRequest.findMany({ where: { taskId: id }, orderBy: { createdAt: 'desc' } }),
+        prisma.taskRequest.findMany({ where: { taskId: id }, orderBy: { createdAt: 'desc' }, take: 200 }),
         prisma.chatGroup.findMany({ where: { units: { some: { unitId: { in: unitIds } } } }, select: { roomId: true, topic: true } }),
         prisma.person.findMany({ where: { unitId: { in: unitIds }, chatId: { not: null } }, select: { chatId: true } }),
         instructionsOfTask(prisma, id),
@@ -57,7 +62,12 @@ export const routes: Route[] = [
       ]);
       const light = lightsOf([task], clock.now(), calendar).get(id)!;
       // The message that made each request (a request row keeps who and when, not the message id).
-      const asked = await Promise.all(requests.map((r) => prisma.inboundMessage.findFirst({ where: { talkerId: r.requestedBy, receivedAt: { lte: r.createdAt, gte: new Date(r.createdAt.getTime() - 10 * 60_000) }, type: 'text' }, orderBy: { receivedAt: 'desc' } })));
+      // One query for all of them (a bounded page, whatever the number of requests), the latest per request picked here.
+      const window = (r: (typeof requests)[number]) => ({ from: new Date(r.createdAt.getTime() - 10 * 60_000), to: r.createdAt });
+      const candidates = requests.length
+        ? await prisma.inboundMessage.findMany({ where: { type: 'text', OR: requests.map((r) => ({ talkerId: r.requestedBy, receivedAt: { lte: window(r).to, gte: window(r).from } })) }, orderBy: { receivedAt: 'desc' }, take: 500 })
+        : [];
+      const asked = requests.map((r) => candidates.find((c) => c.talkerId === r.requestedBy && c.receivedAt <= window(r).to && c.receivedAt >= window(r).from) ?? null);
       // People and groups by name (李娜（区商务局）, the group's topic), not by chat id.
       const inbound = [...updates.flatMap((u) => (u.inboundMessage ? [u.inboundMessage] : [])), ...asked.filter((m) => m !== null)];
       const who = await loadChatNames(
