@@ -1,12 +1,22 @@
 // Reply ingest: store → understand → record → confirmation queued, through the real inbound
-// handler, at 10,000 tasks / 300 units (and 1,000 tasks, to show the cost per reply does not grow
-// with the plan), with 1 / 16 / 32 concurrent senders, on embedded PGlite and on Postgres — side by
-// side with the baseline in the same run: raw single-row INSERTs through the same client.
-// BENCH_INGEST_MESSAGES sets messages per configuration (default 300).
+// handler, with 1 / 16 / 32 concurrent senders, at 1k / 5k / 10k / 20k tasks over 300 units (cost
+// per reply must not grow with the plan), on embedded PGlite and on Postgres — each configuration
+// side by side with the baseline in the same run: raw single-row INSERTs through the same client.
+// Prints the round trips per reply (every statement the pg client sends, BEGIN/COMMIT included)
+// and, at the end, the growth table.
+//
+// BENCH_INGEST_MESSAGES   messages per configuration (default 96)
+// BENCH_INGEST_SIZES      task counts, comma-separated (default 1000,5000,10000,20000)
+// BENCH_INGEST_SENDERS    concurrent senders, comma-separated (default 1,16,32)
+// BENCH_INGEST_ONLY       'pglite' | 'postgres'
+// BENCH_INGEST_BEFORE     another checkout of this repository (e.g. `git worktree add /tmp/before <commit>`):
+//                         its inbound handler and work store are measured too, on the same database,
+//                         interleaved with this one's, so one run gives before/after ratios.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { createCalendar } from '../src/adapters/calendar/create-calendar.ts';
 import { createInboundHandler } from '../src/chat/create-inbound-handler.ts';
 import type { PrismaClient } from '../src/generated/prisma/client.ts';
@@ -16,8 +26,36 @@ import { openDatabase } from '../src/store/open-database.ts';
 import { createPrismaWorkStore } from '../src/store/prisma-work-store.ts';
 import { freshPostgres } from './fresh-postgres.ts';
 
-const N = Number(process.env.BENCH_INGEST_MESSAGES ?? 300);
+const N = Number(process.env.BENCH_INGEST_MESSAGES ?? 96);
+const SIZES = (process.env.BENCH_INGEST_SIZES ?? '1000,5000,10000,20000').split(',').map(Number);
+const SENDERS = (process.env.BENCH_INGEST_SENDERS ?? '1,16,32').split(',').map(Number);
+const BEFORE = process.env.BENCH_INGEST_BEFORE;
 const UNITS = 300;
+
+// Every statement any pg client sends (Prisma's adapter and the bulk path both use pg): the round trips.
+let statements = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements++;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
+type Handler = { handle: ReturnType<typeof createInboundHandler>['handle']; close(): Promise<void> };
+interface Code {
+  name: string;
+  handler(prisma: PrismaClient, dataDir: string): Handler;
+}
+
+const deps = (prisma: PrismaClient, dataDir: string, work: unknown) =>
+  ({ prisma, work, clock: systemClock, calendar: createCalendar(), logger: silentLogger, dataDir, admins: [], botName: '督办助手' }) as Parameters<typeof createInboundHandler>[0];
+
+const codes: Code[] = [{ name: 'this', handler: (prisma, dir) => createInboundHandler(deps(prisma, dir, createPrismaWorkStore(prisma))) }];
+if (BEFORE) {
+  const root = path.resolve(BEFORE);
+  const h = (await import(path.join(root, 'src/chat/create-inbound-handler.ts'))) as { createInboundHandler: typeof createInboundHandler };
+  const w = (await import(path.join(root, 'src/store/prisma-work-store.ts'))) as { createPrismaWorkStore: (p: PrismaClient) => unknown };
+  codes.unshift({ name: 'before', handler: (prisma, dir) => h.createInboundHandler(deps(prisma, dir, w.createPrismaWorkStore(prisma))) });
+}
 
 /** One plan of `tasks` tasks; task i belongs to unit i % 300; one contact and one group per unit. */
 async function seed(prisma: PrismaClient, tasks: number): Promise<void> {
@@ -30,77 +68,132 @@ async function seed(prisma: PrismaClient, tasks: number): Promise<void> {
     SELECT ${plan.id}, i::text, i, '重点工作' || i, '推进第' || i || '项重点工作，按期完成。', now() FROM generate_series(1, ${tasks}) i`);
   await prisma.$executeRawUnsafe(`INSERT INTO "Assignment" ("taskId", "unitId", "role", "updatedAt")
     SELECT t."id", (SELECT min("id") FROM "Unit") + (t."seq" % ${UNITS}), 'lead', now() FROM "Task" t`);
+  // As right after a plan import: the planner has no statistics for the new rows yet (autovacuum
+  // analyses later). A query plan that walks the plan shows here.
 }
 
-const pct = (xs: number[], p: number) => xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
-async function run(label: string, url: string | undefined, tasks: number, senderCounts: number[]): Promise<void> {
+interface Measure {
+  rate: number;
+  p50: number;
+  p99: number;
+  /** Statements per reply. */
+  rt: number;
+}
+interface Row {
+  db: string;
+  tasks: number;
+  raw: number;
+  by: Map<string, Map<number, Measure>>;
+}
+
+let seq = 0;
+async function measureReplies(handler: Handler, minUnit: number, tasks: number, senders: number): Promise<Measure> {
+  const lat: number[] = [];
+  const s0 = statements;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: senders }, async (_, s) => {
+      const unitIdx = (s * 37) % UNITS; // distinct units, spread over the plan
+      const unitId = minUnit + unitIdx;
+      for (let k = 0; k < Math.ceil(N / senders); k++) {
+        const no = unitIdx + UNITS * (k % Math.floor(tasks / UNITS)) || UNITS; // a task of this unit
+        const a = performance.now();
+        await handler.handle({
+          id: `bench-${seq++}`, channel: 'wechaty', roomId: `room-${unitId}`, roomTopic: `单位${unitIdx + 1}工作群`, talkerId: `wx-${unitId}`, talkerName: `联络员${unitId}`,
+          text: `第${no}项已完成${(k % 9) * 10 + 10}%，存在资金缺口`, type: 'text', sentAt: new Date(), mentionsSelf: false,
+        });
+        lat.push(performance.now() - a);
+      }
+    }),
+  );
+  const ms = performance.now() - t0;
+  return { rate: (lat.length / ms) * 1000, p50: pct(lat, 50), p99: pct(lat, 99), rt: (statements - s0) / lat.length };
+}
+
+async function rawInserts(prisma: PrismaClient): Promise<number> {
+  const r0 = performance.now();
+  for (let i = 0; i < N; i++) await prisma.$executeRaw`INSERT INTO bench_raw (k, body, at) VALUES (${`k${seq++}`}, ${'第3项已完成60%，存在资金缺口'}, ${new Date()})`;
+  return (N / (performance.now() - r0)) * 1000;
+}
+
+async function run(label: string, url: string | undefined, tasks: number): Promise<Row> {
   const db = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-ingest-'));
+  const row: Row = { db: label, tasks, raw: 0, by: new Map(codes.map((c) => [c.name, new Map()])) };
   try {
     await seed(db.prisma, tasks);
     const minUnit = (await db.prisma.unit.findFirstOrThrow({ orderBy: { id: 'asc' } })).id;
-    // Baseline: N single-row INSERTs, one after another, through the same client.
     await db.prisma.$executeRawUnsafe('CREATE TABLE bench_raw (id serial primary key, k text unique, body text, at timestamp(3))');
-    const r0 = performance.now();
-    for (let i = 0; i < N; i++) await db.prisma.$executeRaw`INSERT INTO bench_raw (k, body, at) VALUES (${`k${i}`}, ${'第3项已完成60%，存在资金缺口'}, ${new Date()})`;
-    const rawRate = (N / (performance.now() - r0)) * 1000;
-    const handler = createInboundHandler({
-      prisma: db.prisma, work: createPrismaWorkStore(db.prisma), clock: systemClock, calendar: createCalendar(), logger: silentLogger, dataDir, admins: [], botName: '督办助手',
-    });
-    let seq = 0;
-    for (const senders of senderCounts) {
-      const lat: number[] = [];
-      const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: senders }, async (_, s) => {
-          const unitIdx = (s * 37) % UNITS; // distinct units, spread over the plan
-          const unitId = minUnit + unitIdx;
-          for (let k = 0; k < Math.ceil(N / senders); k++) {
-            const no = unitIdx + UNITS * (k % Math.floor(tasks / UNITS)) || UNITS; // a task of this unit
-            const id = `bench-${seq++}`;
-            const a = performance.now();
-            await handler.handle({
-              id, channel: 'wechaty', roomId: `room-${unitId}`, roomTopic: `单位${unitIdx + 1}工作群`, talkerId: `wx-${unitId}`, talkerName: `联络员${unitId}`,
-              text: `第${no}项已完成${(k % 9) * 10 + 10}%，存在资金缺口`, type: 'text', sentAt: new Date(), mentionsSelf: false,
-            });
-            lat.push(performance.now() - a);
-          }
-        }),
-      );
-      const ms = performance.now() - t0;
-      const rate = (lat.length / ms) * 1000;
-      console.log(
-        `${label}, ${tasks} tasks, ${String(senders).padStart(2)} sender(s): ${rate.toFixed(0)} replies/s (${((rate / rawRate) * 100).toFixed(0)} % of raw INSERT ${rawRate.toFixed(0)}/s), p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`,
-      );
+    const handlers = codes.map((c) => ({ c, h: c.handler(db.prisma, dataDir) }));
+    const raws: number[] = [];
+    for (const senders of SENDERS) {
+      // Interleaved: the baseline, then each code, for every sender count.
+      raws.push(await rawInserts(db.prisma));
+      for (const { c, h } of handlers) {
+        const m = await measureReplies(h, minUnit, tasks, senders);
+        row.by.get(c.name)!.set(senders, m);
+        const raw = raws[raws.length - 1]!;
+        console.log(
+          `${label}, ${tasks} tasks, ${c.name}, ${String(senders).padStart(2)} sender(s): ${m.rate.toFixed(0)} replies/s (${((m.rate / raw) * 100).toFixed(0)} % of raw INSERT ${raw.toFixed(0)}/s), ` +
+            `p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, ${m.rt.toFixed(1)} round trips/reply`,
+        );
+      }
     }
+    row.raw = raws.reduce((a, b) => a + b, 0) / raws.length;
+    for (const { h } of handlers) await h.close();
     const counts = await db.prisma.inboundMessage.groupBy({ by: ['status'], _count: true });
     const progress = await db.prisma.progressUpdate.count();
     const replies = await db.prisma.outbox.count({ where: { idempotencyKey: { startsWith: 'reply:' } } });
-    console.log(`  check: ${seq} sent; inbound ${counts.map((c) => `${c.status} ${c._count}`).join(', ')}; ${progress} progress rows; ${replies} confirmations queued`);
-    await handler.close();
+    console.log(`  check: inbound ${counts.map((c) => `${c.status} ${c._count}`).join(', ')}; ${progress} progress rows; ${replies} confirmations queued`);
   } finally {
     await db.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  return row;
 }
 
+const rows: Row[] = [];
 const only = process.env.BENCH_INGEST_ONLY; // 'pglite' | 'postgres'
-if (only !== 'postgres') {
-  await run('PGlite', undefined, 10_000, [1, 16, 32]);
-  await run('PGlite', undefined, 1_000, [1]);
-}
-if (only !== 'pglite') {
-  for (const tasks of [10_000, 1_000]) {
+for (const tasks of SIZES) {
+  if (only !== 'postgres') rows.push(await run('PGlite', undefined, tasks));
+  if (only !== 'pglite') {
     const p = await freshPostgres();
     if (!p) {
       console.log('Postgres: not reachable, skipped');
-      break;
+      continue;
     }
     try {
-      await run('Postgres', p.url, tasks, tasks === 10_000 ? [1, 16, 32] : [1]);
+      rows.push(await run('Postgres', p.url, tasks));
     } finally {
       await p.drop();
+    }
+  }
+}
+
+// The growth table: per database, tasks down, senders across; each rate also as a share of the
+// raw INSERT rate measured in the same configuration.
+console.log('\nGrowth (replies/s, % of raw single-row INSERT in the same run, p99 ms, round trips per reply):');
+for (const db of [...new Set(rows.map((r) => r.db))]) {
+  for (const c of codes) {
+    console.log(`\n${db}${codes.length > 1 ? ` — ${c.name}` : ''}`);
+    console.log(`| tasks | raw INSERT/s | ${SENDERS.map((s) => `${s} sender${s > 1 ? 's' : ''}`).join(' | ')} | round trips |`);
+    console.log(`| --- | --- | ${SENDERS.map(() => '---').join(' | ')} | --- |`);
+    for (const r of rows.filter((x) => x.db === db)) {
+      const ms = r.by.get(c.name)!;
+      const cells = SENDERS.map((s) => {
+        const m = ms.get(s)!;
+        return `${m.rate.toFixed(0)}/s ${((m.rate / r.raw) * 100).toFixed(0)} % p99 ${m.p99.toFixed(0)}`;
+      });
+      console.log(`| ${r.tasks} | ${r.raw.toFixed(0)} | ${cells.join(' | ')} | ${ms.get(SENDERS[0]!)!.rt.toFixed(1)} |`);
+    }
+  }
+  if (codes.length > 1) {
+    console.log(`\n${db} — this ÷ before (replies/s, same run)`);
+    for (const r of rows.filter((x) => x.db === db)) {
+      const ratio = SENDERS.map((s) => `${s}: ${(r.by.get('this')!.get(s)!.rate / r.by.get('before')!.get(s)!.rate).toFixed(2)}×`);
+      console.log(`  ${r.tasks} tasks: ${ratio.join(', ')}`);
     }
   }
 }
