@@ -44,7 +44,12 @@ export async function applyInOneStatement(query: BulkQuery, change: WorkChange, 
   const nowIso = now.toISOString();
   // Patches are applied in order, as the locking path does one UPDATE after another; a patch names
   // only the columns it sets (a column absent from it keeps its value, a null clears it).
-  const set = (col: string, type: string) => Prisma.raw(`"${col}" = CASE WHEN x."p" ? '${col}' THEN (x."p"->>'${col}')::${type} ELSE a."${col}" END`);
+  // Each row is found by its key (= ANY of the ids) and its values looked up by id in one JSON
+  // object: a join with the JSON rows let the planner hash-join a scan of the whole table.
+  const patchById = Object.fromEntries(patchRows.map((r) => [r.id, r.p]));
+  const taskById = Object.fromEntries(taskRows.map((r) => [r.id, r]));
+  const set = (col: string, type: string) => Prisma.raw(`"${col}" = CASE WHEN j."all" -> a."id"::text ? '${col}' THEN (j."all" -> a."id"::text ->> '${col}')::${type} ELSE a."${col}" END`);
+  const task = (col: string, type: string) => Prisma.raw(`(j."all" -> t."id"::text ->> '${col}')::${type}`);
   const sql = Prisma.sql`
     WITH l AS MATERIALIZED (SELECT "id" FROM "Task" WHERE "id" = ANY(${taskIds}::int[]) ORDER BY "id" FOR UPDATE),
     cur AS MATERIALIZED (
@@ -61,21 +66,20 @@ export async function applyInOneStatement(query: BulkQuery, change: WorkChange, 
     ua AS (
       UPDATE "Assignment" a SET ${set('state', '"AssignmentState"')}, ${set('percent', 'int')}, ${set('lastReportedAt', 'timestamp(3)')},
         ${set('receivedAt', 'timestamp(3)')}, ${set('closedAt', 'timestamp(3)')}, ${set('unitId', 'int')}, ${set('via', 'text')}, "updatedAt" = ${nowIso}::timestamp(3)
-      FROM json_to_recordset(${JSON.stringify(patchRows)}::json) AS x("id" int, "p" jsonb)
-      WHERE a."id" = x."id" AND EXISTS (SELECT 1 FROM go) RETURNING a."id"),
+      FROM (SELECT ${JSON.stringify(patchById)}::jsonb AS "all") j
+      WHERE a."id" = ANY(${[...byId.keys()]}::int[]) AND EXISTS (SELECT 1 FROM go) RETURNING a."id"),
     ut AS (
       UPDATE "Task" t SET
-        "status" = CASE WHEN x."derived" THEN x."status"::"TaskStatus" ELSE t."status" END,
-        "percent" = CASE WHEN x."derived" THEN x."percent" ELSE t."percent" END,
-        "closedAt" = CASE WHEN x."derived" THEN x."closedAt"::timestamp(3) ELSE t."closedAt" END,
-        "lastReportedAt" = COALESCE(x."reported"::timestamp(3), t."lastReportedAt"),
-        "deadline" = COALESCE(x."deadline"::date, t."deadline"),
-        "deadlineKind" = CASE WHEN x."deadline" IS NOT NULL THEN 'date' ELSE t."deadlineKind" END,
-        "deadlineText" = CASE WHEN x."deadline" IS NOT NULL THEN x."deadlineText" ELSE t."deadlineText" END,
+        "status" = CASE WHEN ${task('derived', 'boolean')} THEN ${task('status', '"TaskStatus"')} ELSE t."status" END,
+        "percent" = CASE WHEN ${task('derived', 'boolean')} THEN ${task('percent', 'int')} ELSE t."percent" END,
+        "closedAt" = CASE WHEN ${task('derived', 'boolean')} THEN ${task('closedAt', 'timestamp(3)')} ELSE t."closedAt" END,
+        "lastReportedAt" = COALESCE(${task('reported', 'timestamp(3)')}, t."lastReportedAt"),
+        "deadline" = COALESCE(${task('deadline', 'date')}, t."deadline"),
+        "deadlineKind" = CASE WHEN ${task('deadline', 'text')} IS NOT NULL THEN 'date' ELSE t."deadlineKind" END,
+        "deadlineText" = CASE WHEN ${task('deadline', 'text')} IS NOT NULL THEN ${task('deadlineText', 'text')} ELSE t."deadlineText" END,
         "updatedAt" = ${nowIso}::timestamp(3)
-      FROM json_to_recordset(${JSON.stringify(taskRows)}::json)
-        AS x("id" int, "derived" boolean, "status" text, "percent" int, "closedAt" text, "reported" text, "deadline" text, "deadlineText" text)
-      WHERE t."id" = x."id" AND EXISTS (SELECT 1 FROM go) RETURNING t."id"),
+      FROM (SELECT ${JSON.stringify(taskById)}::jsonb AS "all") j
+      WHERE t."id" = ANY(${taskRows.map((r) => r.id)}::int[]) AND EXISTS (SELECT 1 FROM go) RETURNING t."id"),
     pu AS (
       INSERT INTO "ProgressUpdate" ("taskId", "unitId", "personId", "kind", "reportedAt", "text", "percent", "status", "problems", "nextSteps", "inboundMessageId", "createdAt")
       SELECT x."taskId", x."unitId", x."personId", x."kind", x."at"::timestamp(3), x."text", x."percent", x."status"::"TaskStatus", x."problems", x."nextSteps", x."inboundMessageId", ${nowIso}::timestamp(3)
