@@ -17,6 +17,7 @@ export async function storeInbound(tx: Pick<Tx, '$queryRawUnsafe'>, m: IncomingM
      ON CONFLICT ("messageId") DO NOTHING
      RETURNING "id"`,
     [m.channel, m.id, m.roomId ?? null, m.roomTopic ?? null, m.talkerId, m.talkerName ? clean(m.talkerName) : null, m.type, clean(m.text), m.sentAt.toISOString(), receivedAt.toISOString(), !!m.mentionsSelf],
+    { prepared: true },
   );
   return rows[0] ? { id: Number(rows[0].id) } : null;
 }

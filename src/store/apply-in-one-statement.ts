@@ -88,7 +88,7 @@ export async function applyInOneStatement(query: BulkQuery, change: WorkChange, 
       WHERE EXISTS (SELECT 1 FROM go) RETURNING 1)
     ${change.outbox?.length ? Prisma.sql`, ob AS (${outboxInsert(change.outbox, Prisma.sql`EXISTS (SELECT 1 FROM go)`)} RETURNING 1)` : Prisma.empty}
     SELECT (SELECT "ok" FROM ok) AS "ok", EXISTS (SELECT 1 FROM m) AS "marked", (SELECT count(*) FROM ua)::int AS "assignments", (SELECT count(*) FROM ut)::int AS "tasks", (SELECT count(*) FROM pu)::int AS "progress"`;
-  const [r] = await query<{ ok: boolean; marked: boolean; assignments: number; tasks: number; progress: number }>(sql.text, sql.values);
+  const [r] = await query<{ ok: boolean; marked: boolean; assignments: number; tasks: number; progress: number }>(sql.text, sql.values, { prepared: true });
   if (!r?.ok) return null;
   if (inboundId !== null && !r.marked) return { requestIds: [], alreadyRecorded: true };
   return { requestIds: [] };

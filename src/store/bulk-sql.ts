@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 
@@ -8,13 +9,17 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
  * Small queries keep using Prisma. The pool is the very one Prisma's adapter uses, so an embedded
  * database's single connection is still shared in turn, never interleaved.
  */
-export type BulkQuery = <T extends Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+export type BulkQuery = <T extends Record<string, unknown>>(text: string, params?: unknown[], opts?: { prepared?: boolean }) => Promise<T[]>;
 
-const pools = new WeakMap<object, pg.Pool>();
+const pools = new WeakMap<object, { pool: pg.Pool; prepare: boolean }>();
 
-/** Called by openDatabase for the client it builds on `pool`. */
-export function registerBulkPool(prisma: PrismaClient, pool: pg.Pool): void {
-  pools.set(prisma, pool);
+/**
+ * Called by openDatabase for the client it builds on `pool`. `prepare`: whether named statements
+ * may be kept per connection — not on embedded PGlite, whose one session outlives the pool's
+ * connections (a reconnected client would prepare a name the session already has).
+ */
+export function registerBulkPool(prisma: PrismaClient, pool: pg.Pool, prepare = false): void {
+  pools.set(prisma, { pool, prepare });
 }
 
 /**
@@ -23,7 +28,26 @@ export function registerBulkPool(prisma: PrismaClient, pool: pg.Pool): void {
  * A client built elsewhere (a transaction client, a test's own) falls back to Prisma's raw query.
  */
 export function bulkQuery(prisma: Pick<PrismaClient, '$queryRawUnsafe'>): BulkQuery {
-  const pool = pools.get(prisma);
-  if (pool) return async (text, params = []) => (await pool.query(text, params)).rows;
+  const bulk = pools.get(prisma);
+  if (bulk) {
+    const { pool, prepare } = bulk;
+    return async (text, params = [], opts) => (await pool.query(prepare && opts?.prepared ? { name: statementName(text), text, values: params } : { text, values: params })).rows;
+  }
   return (text, params = []) => prisma.$queryRawUnsafe(text, ...params);
+}
+
+const names = new Map<string, string>();
+
+/**
+ * `prepared`: a statement every message runs (the inbound read, a reply's write) is parsed and
+ * planned once per connection, not each time — planning the joined read cost several times its
+ * execution. The name is the text's hash, so a statement of another shape never takes its plan.
+ */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `duban_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    if (names.size < 1_000) names.set(text, name);
+  }
+  return name;
 }

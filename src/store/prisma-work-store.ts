@@ -24,6 +24,7 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
       const [row] = await query<{ plans: PlanNameRow[] | null; rows: Parameters<typeof toWorkItems>[1] }>(
         `SELECT ${PLANS_JSON_SQL} AS "plans", ${workJsonSql('ARRAY[$1::int]', '$2::boolean', 'false')} AS "rows"`,
         [unitId, !!opts.withClosed],
+        { prepared: true },
       );
       return toWorkItems(row?.plans ?? null, row?.rows ?? null);
     },
@@ -54,6 +55,7 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
           CASE WHEN cardinality((SELECT "ids" FROM units)) > 0 THEN ${PLANS_JSON_SQL} END AS "plans",
           ${workJsonSql('(SELECT "ids" FROM units)::int[]', 'false', 'true')} AS "rows"`,
         [talkerId, roomId, topic],
+        { prepared: true },
       );
       return {
         byRoom: row?.byRoom ?? null,
