@@ -38,15 +38,16 @@ export async function applyInOneStatement(query: BulkQuery, change: WorkChange, 
   for (const [id, at] of reported) if (!tasks.some((t) => t.id === id)) taskRows.push({ id, derived: false, status: null, percent: null, closedAt: null, reported: iso(at), deadline: null, deadlineText: null });
   const basis = tasks.flatMap((t) => t.basis!.map((a) => ({ id: a.id, taskId: a.taskId, unitId: a.unitId, role: a.role, state: a.state, percent: a.percent, closedAt: iso(a.closedAt) })));
   const taskIds = tasks.map((t) => t.id);
-  const patchRows = patches.map(({ id, patch }) => ({ id, p: Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])) }));
   const progress = (change.progress ?? []).map((p) => ({ ...p, at: p.at.toISOString() }));
   const inboundId = change.inboundId ?? null;
   const nowIso = now.toISOString();
-  // Patches are applied in order, as the locking path does one UPDATE after another; a patch names
-  // only the columns it sets (a column absent from it keeps its value, a null clears it).
+  // Patches of one assignment are merged in order, as the locking path applies one UPDATE after
+  // another; a patch names only the columns it sets (absent keeps the value, null clears it).
   // Each row is found by its key (= ANY of the ids) and its values looked up by id in one JSON
   // object: a join with the JSON rows let the planner hash-join a scan of the whole table.
-  const patchById = Object.fromEntries(patchRows.map((r) => [r.id, r.p]));
+  const patchById = Object.fromEntries(
+    [...byId].map(([id, p]) => [id, Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]))]),
+  );
   const taskById = Object.fromEntries(taskRows.map((r) => [r.id, r]));
   const set = (col: string, type: string) => Prisma.raw(`"${col}" = CASE WHEN j."all" -> a."id"::text ? '${col}' THEN (j."all" -> a."id"::text ->> '${col}')::${type} ELSE a."${col}" END`);
   const task = (col: string, type: string) => Prisma.raw(`(j."all" -> t."id"::text ->> '${col}')::${type}`);

@@ -20,6 +20,10 @@ const pools = new WeakMap<object, { pool: pg.Pool; prepare: boolean }>();
  */
 export function registerBulkPool(prisma: PrismaClient, pool: pg.Pool, prepare = false): void {
   pools.set(prisma, { pool, prepare });
+  // A connection this path left idle in the pool has no listener of Prisma's: when the server ends
+  // it (a restart, a dropped database), the pool raises 'error', which unheard would end the
+  // process. The pool has already dropped that connection; the next query opens another.
+  pool.on('error', () => {});
 }
 
 /**
