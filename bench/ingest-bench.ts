@@ -5,7 +5,9 @@
 // Prints the round trips per reply (every statement the pg client sends, BEGIN/COMMIT included)
 // and, at the end, the growth table.
 //
-// BENCH_INGEST_MESSAGES   messages per configuration (default 96)
+// BENCH_INGEST_MESSAGES   messages per configuration (default 96), sent in BENCH_INGEST_ROUNDS rounds
+//                         (default 4): each round runs the baseline and every code once, and the
+//                         ratios are medians of the rounds' ratios (a busy machine moves all alike)
 // BENCH_INGEST_SIZES      task counts, comma-separated (default 1000,5000,10000,20000)
 // BENCH_INGEST_SENDERS    concurrent senders, comma-separated (default 1,16,32)
 // BENCH_INGEST_ONLY       'pglite' | 'postgres'
@@ -27,6 +29,7 @@ import { createPrismaWorkStore } from '../src/store/prisma-work-store.ts';
 import { freshPostgres } from './fresh-postgres.ts';
 
 const N = Number(process.env.BENCH_INGEST_MESSAGES ?? 96);
+const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 4);
 const SIZES = (process.env.BENCH_INGEST_SIZES ?? '1000,5000,10000,20000').split(',').map(Number);
 const SENDERS = (process.env.BENCH_INGEST_SENDERS ?? '1,16,32').split(',').map(Number);
 const BEFORE = process.env.BENCH_INGEST_BEFORE;
@@ -76,6 +79,8 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 interface Measure {
   rate: number;
+  /** Median over the rounds of (this rate ÷ the raw INSERT rate of the same round). */
+  ofRaw: number;
   p50: number;
   p99: number;
   /** Statements per reply. */
@@ -88,8 +93,11 @@ interface Row {
   by: Map<string, Map<number, Measure>>;
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 let seq = 0;
-async function measureReplies(handler: Handler, minUnit: number, tasks: number, senders: number): Promise<Measure> {
+/** `count` replies from `senders` people at once: replies/s, latencies, statements sent. */
+async function sendReplies(handler: Handler, minUnit: number, tasks: number, senders: number, count: number): Promise<{ rate: number; lat: number[]; statements: number }> {
   const lat: number[] = [];
   const s0 = statements;
   const t0 = performance.now();
@@ -97,8 +105,8 @@ async function measureReplies(handler: Handler, minUnit: number, tasks: number, 
     Array.from({ length: senders }, async (_, s) => {
       const unitIdx = (s * 37) % UNITS; // distinct units, spread over the plan
       const unitId = minUnit + unitIdx;
-      for (let k = 0; k < Math.ceil(N / senders); k++) {
-        const no = unitIdx + UNITS * (k % Math.floor(tasks / UNITS)) || UNITS; // a task of this unit
+      for (let k = 0; k < Math.ceil(count / senders); k++) {
+        const no = unitIdx + UNITS * ((seq + k) % Math.floor(tasks / UNITS)) || UNITS; // a task of this unit
         const a = performance.now();
         await handler.handle({
           id: `bench-${seq++}`, channel: 'wechaty', roomId: `room-${unitId}`, roomTopic: `单位${unitIdx + 1}工作群`, talkerId: `wx-${unitId}`, talkerName: `联络员${unitId}`,
@@ -108,14 +116,13 @@ async function measureReplies(handler: Handler, minUnit: number, tasks: number, 
       }
     }),
   );
-  const ms = performance.now() - t0;
-  return { rate: (lat.length / ms) * 1000, p50: pct(lat, 50), p99: pct(lat, 99), rt: (statements - s0) / lat.length };
+  return { rate: (lat.length / (performance.now() - t0)) * 1000, lat, statements: statements - s0 };
 }
 
-async function rawInserts(prisma: PrismaClient): Promise<number> {
+async function rawInserts(prisma: PrismaClient, count: number): Promise<number> {
   const r0 = performance.now();
-  for (let i = 0; i < N; i++) await prisma.$executeRaw`INSERT INTO bench_raw (k, body, at) VALUES (${`k${seq++}`}, ${'第3项已完成60%，存在资金缺口'}, ${new Date()})`;
-  return (N / (performance.now() - r0)) * 1000;
+  for (let i = 0; i < count; i++) await prisma.$executeRaw`INSERT INTO bench_raw (k, body, at) VALUES (${`k${seq++}`}, ${'第3项已完成60%，存在资金缺口'}, ${new Date()})`;
+  return (count / (performance.now() - r0)) * 1000;
 }
 
 async function run(label: string, url: string | undefined, tasks: number): Promise<Row> {
@@ -128,20 +135,35 @@ async function run(label: string, url: string | undefined, tasks: number): Promi
     await db.prisma.$executeRawUnsafe('CREATE TABLE bench_raw (id serial primary key, k text unique, body text, at timestamp(3))');
     const handlers = codes.map((c) => ({ c, h: c.handler(db.prisma, dataDir) }));
     const raws: number[] = [];
+    const perRound = Math.max(1, Math.round(N / ROUNDS));
     for (const senders of SENDERS) {
-      // Interleaved: the baseline, then each code, for every sender count.
-      raws.push(await rawInserts(db.prisma));
-      for (const { c, h } of handlers) {
-        const m = await measureReplies(h, minUnit, tasks, senders);
+      // Interleaved in rounds: the baseline, then each code, then again.
+      const got = new Map(codes.map((c) => [c.name, { rates: [] as number[], ofRaw: [] as number[], lat: [] as number[], statements: 0 }]));
+      const rawRates: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const raw = await rawInserts(db.prisma, perRound);
+        rawRates.push(raw);
+        for (const { c, h } of handlers) {
+          const r = await sendReplies(h, minUnit, tasks, senders, perRound);
+          const g = got.get(c.name)!;
+          g.rates.push(r.rate);
+          g.ofRaw.push(r.rate / raw);
+          g.lat.push(...r.lat);
+          g.statements += r.statements;
+        }
+      }
+      raws.push(median(rawRates));
+      for (const c of codes) {
+        const g = got.get(c.name)!;
+        const m: Measure = { rate: median(g.rates), ofRaw: median(g.ofRaw), p50: pct(g.lat, 50), p99: pct(g.lat, 99), rt: g.statements / g.lat.length };
         row.by.get(c.name)!.set(senders, m);
-        const raw = raws[raws.length - 1]!;
         console.log(
-          `${label}, ${tasks} tasks, ${c.name}, ${String(senders).padStart(2)} sender(s): ${m.rate.toFixed(0)} replies/s (${((m.rate / raw) * 100).toFixed(0)} % of raw INSERT ${raw.toFixed(0)}/s), ` +
+          `${label}, ${tasks} tasks, ${c.name}, ${String(senders).padStart(2)} sender(s): ${m.rate.toFixed(0)} replies/s (${(m.ofRaw * 100).toFixed(0)} % of raw INSERT ${median(rawRates).toFixed(0)}/s), ` +
             `p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, ${m.rt.toFixed(1)} round trips/reply`,
         );
       }
     }
-    row.raw = raws.reduce((a, b) => a + b, 0) / raws.length;
+    row.raw = median(raws);
     for (const { h } of handlers) await h.close();
     const counts = await db.prisma.inboundMessage.groupBy({ by: ['status'], _count: true });
     const progress = await db.prisma.progressUpdate.count();
@@ -174,7 +196,7 @@ for (const tasks of SIZES) {
 
 // The growth table: per database, tasks down, senders across; each rate also as a share of the
 // raw INSERT rate measured in the same configuration.
-console.log('\nGrowth (replies/s, % of raw single-row INSERT in the same run, p99 ms, round trips per reply):');
+console.log('\nGrowth (median replies/s; median % of the raw single-row INSERT rate of the same round; p99 ms; round trips per reply):');
 for (const db of [...new Set(rows.map((r) => r.db))]) {
   for (const c of codes) {
     console.log(`\n${db}${codes.length > 1 ? ` — ${c.name}` : ''}`);
@@ -184,13 +206,13 @@ for (const db of [...new Set(rows.map((r) => r.db))]) {
       const ms = r.by.get(c.name)!;
       const cells = SENDERS.map((s) => {
         const m = ms.get(s)!;
-        return `${m.rate.toFixed(0)}/s ${((m.rate / r.raw) * 100).toFixed(0)} % p99 ${m.p99.toFixed(0)}`;
+        return `${m.rate.toFixed(0)}/s ${(m.ofRaw * 100).toFixed(0)} % p99 ${m.p99.toFixed(0)}`;
       });
       console.log(`| ${r.tasks} | ${r.raw.toFixed(0)} | ${cells.join(' | ')} | ${ms.get(SENDERS[0]!)!.rt.toFixed(1)} |`);
     }
   }
   if (codes.length > 1) {
-    console.log(`\n${db} — this ÷ before (replies/s, same run)`);
+    console.log(`\n${db} — this ÷ before (median replies/s over the rounds, same run)`);
     for (const r of rows.filter((x) => x.db === db)) {
       const ratio = SENDERS.map((s) => `${s}: ${(r.by.get('this')!.get(s)!.rate / r.by.get('before')!.get(s)!.rate).toFixed(2)}×`);
       console.log(`  ${r.tasks} tasks: ${ratio.join(', ')}`);
