@@ -11,6 +11,9 @@
 // BENCH_INGEST_SIZES      task counts, comma-separated (default 1000,5000,10000,20000)
 // BENCH_INGEST_SENDERS    concurrent senders, comma-separated (default 1,16,32)
 // BENCH_INGEST_ONLY       'pglite' | 'postgres'
+// BENCH_INGEST_UNIT_TASKS the senders' units hold this many tasks whatever the plan's size (the rest
+//                         goes to the other units). Unset, each unit holds tasks/300, as in issue 14's
+//                         measurement — then the plan's size and the sender's own work grow together.
 // BENCH_INGEST_BEFORE     another checkout of this repository (e.g. `git worktree add /tmp/before <commit>`):
 //                         its inbound handler and work store are measured too, on the same database,
 //                         interleaved with this one's, so one run gives before/after ratios.
@@ -34,6 +37,10 @@ const SIZES = (process.env.BENCH_INGEST_SIZES ?? '1000,5000,10000,20000').split(
 const SENDERS = (process.env.BENCH_INGEST_SENDERS ?? '1,16,32').split(',').map(Number);
 const BEFORE = process.env.BENCH_INGEST_BEFORE;
 const UNITS = 300;
+const UNIT_TASKS = process.env.BENCH_INGEST_UNIT_TASKS ? Number(process.env.BENCH_INGEST_UNIT_TASKS) : undefined;
+const MAX_SENDERS = Math.max(...SENDERS);
+/** The unit index of sender s: distinct units, spread over the plan. */
+const senderUnit = (s: number) => (s * 37) % UNITS;
 
 // Every statement any pg client sends (Prisma's adapter and the bulk path both use pg): the round trips.
 let statements = 0;
@@ -71,6 +78,15 @@ async function seed(prisma: PrismaClient, tasks: number): Promise<void> {
     SELECT ${plan.id}, i::text, i, '重点工作' || i, '推进第' || i || '项重点工作，按期完成。', now() FROM generate_series(1, ${tasks}) i`);
   await prisma.$executeRawUnsafe(`INSERT INTO "Assignment" ("taskId", "unitId", "role", "updatedAt")
     SELECT t."id", (SELECT min("id") FROM "Unit") + (t."seq" % ${UNITS}), 'lead', now() FROM "Task" t`);
+  if (UNIT_TASKS !== undefined) {
+    // The senders' units keep their first UNIT_TASKS tasks; the rest of theirs go to the other units.
+    const min = (await prisma.unit.findFirstOrThrow({ orderBy: { id: 'asc' } })).id;
+    const senders = [...new Set(Array.from({ length: MAX_SENDERS }, (_, s) => min + senderUnit(s)))];
+    const others = Array.from({ length: UNITS }, (_, i) => min + i).filter((u) => !senders.includes(u));
+    await prisma.$executeRawUnsafe(`UPDATE "Assignment" a SET "unitId" = (ARRAY[${others.join(',')}]::int[])[1 + a."id" % ${others.length}]
+      FROM (SELECT "id", row_number() OVER (PARTITION BY "unitId" ORDER BY "taskId") AS n FROM "Assignment" WHERE "unitId" = ANY(ARRAY[${senders.join(',')}])) r
+      WHERE a."id" = r."id" AND r.n > ${UNIT_TASKS}`);
+  }
   // As right after a plan import: the planner has no statistics for the new rows yet (autovacuum
   // analyses later). A query plan that walks the plan shows here.
 }
@@ -103,10 +119,11 @@ async function sendReplies(handler: Handler, minUnit: number, tasks: number, sen
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: senders }, async (_, s) => {
-      const unitIdx = (s * 37) % UNITS; // distinct units, spread over the plan
+      const unitIdx = senderUnit(s);
       const unitId = minUnit + unitIdx;
+      const own = UNIT_TASKS ?? Math.floor(tasks / UNITS); // the unit's tasks: no = unitIdx + 300 j
       for (let k = 0; k < Math.ceil(count / senders); k++) {
-        const no = unitIdx + UNITS * ((seq + k) % Math.floor(tasks / UNITS)) || UNITS; // a task of this unit
+        const no = unitIdx + UNITS * ((seq + k) % own) || UNITS; // a task of this unit
         const a = performance.now();
         await handler.handle({
           id: `bench-${seq++}`, channel: 'wechaty', roomId: `room-${unitId}`, roomTopic: `单位${unitIdx + 1}工作群`, talkerId: `wx-${unitId}`, talkerName: `联络员${unitId}`,
@@ -196,7 +213,8 @@ for (const tasks of SIZES) {
 
 // The growth table: per database, tasks down, senders across; each rate also as a share of the
 // raw INSERT rate measured in the same configuration.
-console.log('\nGrowth (median replies/s; median % of the raw single-row INSERT rate of the same round; p99 ms; round trips per reply):');
+console.log(`\nEach sender's unit holds ${UNIT_TASKS === undefined ? 'tasks ÷ 300 tasks (grows with the plan)' : `${UNIT_TASKS} tasks whatever the plan's size`}.`);
+console.log('Growth (median replies/s; median % of the raw single-row INSERT rate of the same round; p99 ms; round trips per reply):');
 for (const db of [...new Set(rows.map((r) => r.db))]) {
   for (const c of codes) {
     console.log(`\n${db}${codes.length > 1 ? ` — ${c.name}` : ''}`);

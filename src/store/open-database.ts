@@ -37,7 +37,7 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const migration = await migrate(opts.databaseUrl, opts.migrationsDir);
-    const { prisma, end } = clientOn({ connectionString: opts.databaseUrl }, true);
+    const { prisma, end } = clientOn({ connectionString: opts.databaseUrl });
     return { prisma, kind: 'postgres', url: opts.databaseUrl, migration, close: once(async () => { await prisma.$disconnect(); await end(); }) };
   }
   return openEmbedded(opts);
@@ -89,10 +89,10 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
 }
 
 /** A Prisma client on a pool of our own, which the bulk path (bulk-sql.ts) shares. */
-function clientOn(config: pg.PoolConfig, prepare = false): { prisma: PrismaClient; end: () => Promise<void> } {
+function clientOn(config: pg.PoolConfig): { prisma: PrismaClient; end: () => Promise<void> } {
   const pool = new pg.Pool(config);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  registerBulkPool(prisma, pool, prepare);
+  registerBulkPool(prisma, pool);
   return { prisma, end: once(() => pool.end()) };
 }
 
