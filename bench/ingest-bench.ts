@@ -121,7 +121,7 @@ async function sendReplies(handler: Handler, minUnit: number, tasks: number, sen
     Array.from({ length: senders }, async (_, s) => {
       const unitIdx = senderUnit(s);
       const unitId = minUnit + unitIdx;
-      const own = UNIT_TASKS ?? Math.floor(tasks / UNITS); // the unit's tasks: no = unitIdx + 300 j
+      const own = Math.min(UNIT_TASKS ?? Infinity, Math.floor(tasks / UNITS)); // the unit's tasks: no = unitIdx + 300 j
       for (let k = 0; k < Math.ceil(count / senders); k++) {
         const no = unitIdx + UNITS * ((seq + k) % own) || UNITS; // a task of this unit
         const a = performance.now();
