@@ -53,9 +53,18 @@ export function createTurn(deps: InboundDeps, m: IncomingMessage, inboundId: num
   });
   // Every change this turn applies carries the message id: applied at most once per message.
   let recorded = false;
+  // The open work read with the sender answers for their units until this turn records something.
+  let readWithSender = sender.work ?? null;
   const work: WorkStore = {
     ...deps.work,
+    unitWork(unitId, opts) {
+      if (readWithSender && !opts?.withClosed && readWithSender.unitIds.includes(unitId)) {
+        return Promise.resolve(readWithSender.items.filter((w) => w.assignment.unitId === unitId));
+      }
+      return deps.work.unitWork(unitId, opts);
+    },
     async apply(change) {
+      readWithSender = null;
       const r = await deps.work.apply({ inboundId, ...change });
       recorded = true;
       return r;

@@ -201,7 +201,7 @@ export function createInboundHandler(deps: InboundDeps & { recoverEveryMs?: numb
   }
 
   async function interpretOnce(id: number, m: IncomingMessage, kept: KeptFile): Promise<void> {
-    const sender = await resolveSender(prisma, m, deps.admins, clock.now());
+    const sender = await resolveSender(prisma, deps.work, m, deps.admins, clock.now());
     const turn = createTurn(deps, m, id, sender);
     let outcome: Outcome;
     if (m.type === 'image' || m.type === 'file') {

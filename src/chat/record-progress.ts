@@ -148,7 +148,8 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
     tasks: taskIds.map((id) => {
       const own = items.filter((x) => x.w.task.taskId === id).map((x) => x.w.assignment);
       const w = items.find((x) => x.w.task.taskId === id)!.w;
-      return { id, derived: deriveAfter(own, patches, { state: w.task.state, percent: w.task.percent, closedAt: null }) };
+      // The task's parts as read (when the read had them) let the store write it all in one statement.
+      return { id, derived: deriveAfter(own, patches, { state: w.task.state, percent: w.task.percent, closedAt: null }), ...(w.taskParts ? { basis: w.taskParts } : {}) };
     }),
     progress,
   };

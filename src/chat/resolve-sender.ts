@@ -1,6 +1,7 @@
 import { isAdminIdentity, type Actor } from '../domain/work/index.ts';
 import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import type { IncomingMessage } from '../ports/chat.ts';
+import type { GroupRow, WorkItem, WorkStore } from '../ports/work-store.ts';
 import type { Tx } from './chat-deps.ts';
 import { adminTargets } from './admin-targets.ts';
 
@@ -13,25 +14,14 @@ export interface Sender {
   isAdmin: boolean;
   isLeader: boolean;
   group: { id: number; topic: string; units: { id: number; name: string }[] } | null;
+  /**
+   * The open work of the units in `unitIds` (the person's own and those they are B角 for), read
+   * with the sender; the turn answers unitWork for them from it until it records something.
+   */
+  work?: { unitIds: number[]; items: WorkItem[] };
 }
 
 type UnitRef = { id: number; name: string };
-interface GroupRow {
-  id: number;
-  topic: string;
-  roomId: string | null;
-  units: UnitRef[];
-}
-interface PersonRow {
-  id: number;
-  name: string;
-  kind: string;
-  unitId: number | null;
-  chatId: string | null;
-  isAdmin: boolean;
-  unit: UnitRef | null;
-  backupFor: UnitRef[];
-}
 
 /**
  * Who wrote, by the chat identity an admin registered (Person.chatId) and nothing else: a display
@@ -45,29 +35,16 @@ interface PersonRow {
  * an admin re-binds it with “绑定 单位名” in the group (or approves the request in the console).
  * A group an admin configured by topic only (no room id yet) learns its room id from the first
  * message, as configured; that is audited too.
+ *
+ * The read is the work store's (inboundContext): with the sender come their units' open tasks, so a
+ * reply costs one read before it is understood.
  */
-export async function resolveSender(tx: Tx, m: IncomingMessage, admins: readonly string[], at: Date = new Date()): Promise<Sender> {
+export async function resolveSender(tx: Tx, work: WorkStore, m: IncomingMessage, admins: readonly string[], at: Date = new Date()): Promise<Sender> {
   const roomId = m.roomId ?? null;
   const topic = m.roomTopic ?? null;
-  const [row] = await tx.$queryRaw<{ byRoom: GroupRow | null; byTopic: GroupRow | null; person: PersonRow | null }[]>`
-    WITH g AS (
-      SELECT g."id", g."topic", g."roomId",
-        COALESCE((SELECT json_agg(json_build_object('id', u."id", 'name', u."name") ORDER BY u."id")
-                  FROM "GroupUnit" gu JOIN "Unit" u ON u."id" = gu."unitId" WHERE gu."groupId" = g."id"), '[]'::json) AS "units"
-      FROM "ChatGroup" g
-      WHERE (${roomId}::text IS NOT NULL AND g."roomId" = ${roomId}::text) OR (${topic}::text IS NOT NULL AND g."topic" = ${topic}::text)
-    )
-    SELECT
-      (SELECT row_to_json(g) FROM g WHERE g."roomId" = ${roomId}::text LIMIT 1) AS "byRoom",
-      (SELECT row_to_json(g) FROM g WHERE g."topic" = ${topic}::text LIMIT 1) AS "byTopic",
-      (SELECT json_build_object('id', p."id", 'name', p."name", 'kind', p."kind", 'unitId', p."unitId", 'chatId', p."chatId", 'isAdmin', p."isAdmin",
-        'unit', (SELECT json_build_object('id', u."id", 'name', u."name") FROM "Unit" u WHERE u."id" = p."unitId"),
-        'backupFor', COALESCE((SELECT json_agg(json_build_object('id', u."id", 'name', u."name") ORDER BY b."id")
-                               FROM "Person" b JOIN "Unit" u ON u."id" = b."unitId" WHERE b."backupId" = p."id"), '[]'::json))
-       FROM "Person" p WHERE p."chatId" = ${m.talkerId}) AS "person"`;
-
-  let g: GroupRow | null = row?.byRoom ?? null;
-  if (!g && row?.byTopic) {
+  const row = await work.inboundContext({ talkerId: m.talkerId, roomId, topic });
+  let g: GroupRow | null = row.byRoom;
+  if (!g && row.byTopic) {
     const known = row.byTopic;
     if (!roomId) g = known; // a channel that names groups by topic only
     else if (!known.roomId) g = await learnRoomId(tx, known, roomId, m, at);
@@ -75,7 +52,7 @@ export async function resolveSender(tx: Tx, m: IncomingMessage, admins: readonly
   }
   const group = g && { id: g.id, topic: g.topic, units: g.units };
 
-  const person = row?.person ?? null;
+  const person = row.person;
   const units = person && person.kind !== 'leader' ? [person.unit, ...person.backupFor].filter((u): u is UnitRef => !!u) : [];
   const unique = [...new Map(units.map((u) => [u.id, u])).values()];
   // In a unit's group, a B角 of several units acts for the unit the group serves.
@@ -89,6 +66,7 @@ export async function resolveSender(tx: Tx, m: IncomingMessage, admins: readonly
     isAdmin,
     isLeader,
     group,
+    work: { unitIds: row.workUnitIds, items: row.work },
   };
 }
 

@@ -1,21 +1,26 @@
 import type { IncomingMessage } from '../ports/chat.ts';
 import type { Tx } from './chat-deps.ts';
+import { bulkQuery } from '../store/bulk-sql.ts';
 import { hasFile, keepAttachment, type KeptFile } from './inbound-files.ts';
 
 /**
  * Stores a message before anything reads it, in one statement. The unique message id makes a
- * replayed or doubled event a no-op: returns null for a message already stored.
+ * replayed or doubled event a no-op: returns null for a message already stored. Straight on the pool
+ * (bulk-sql.ts): every message passes here, and Prisma's raw path compiles the query each time.
  */
-export async function storeInbound(tx: Pick<Tx, '$queryRaw'>, m: IncomingMessage, receivedAt: Date): Promise<{ id: number } | null> {
+export async function storeInbound(tx: Pick<Tx, '$queryRawUnsafe'>, m: IncomingMessage, receivedAt: Date): Promise<{ id: number } | null> {
   // PostgreSQL text cannot hold NUL; a message carrying one is kept without it rather than refused.
   const clean = (s: string) => s.replace(/\u0000/g, '');
-  const rows = await tx.$queryRaw<{ id: number }[]>`
-    INSERT INTO "InboundMessage" ("channel", "messageId", "roomId", "roomTopic", "talkerId", "talkerName", "type", "text", "sentAt", "receivedAt", "mentionsSelf")
-    VALUES (${m.channel}, ${m.id}, ${m.roomId ?? null}, ${m.roomTopic ?? null}, ${m.talkerId}, ${m.talkerName ? clean(m.talkerName) : null}, ${m.type}, ${clean(m.text)},
-      ${m.sentAt}, ${receivedAt}, ${!!m.mentionsSelf})
-    ON CONFLICT ("messageId") DO NOTHING
-    RETURNING "id"`;
-  return rows[0] ?? null;
+  // Timestamps go as ISO text and are kept as UTC wall time, as Prisma keeps them.
+  const rows = await bulkQuery(tx)<{ id: number }>(
+    `INSERT INTO "InboundMessage" ("channel", "messageId", "roomId", "roomTopic", "talkerId", "talkerName", "type", "text", "sentAt", "receivedAt", "mentionsSelf")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamp(3), $10::timestamp(3), $11)
+     ON CONFLICT ("messageId") DO NOTHING
+     RETURNING "id"`,
+    [m.channel, m.id, m.roomId ?? null, m.roomTopic ?? null, m.talkerId, m.talkerName ? clean(m.talkerName) : null, m.type, clean(m.text), m.sentAt.toISOString(), receivedAt.toISOString(), !!m.mentionsSelf],
+    { prepared: true },
+  );
+  return rows[0] ? { id: Number(rows[0].id) } : null;
 }
 
 /**

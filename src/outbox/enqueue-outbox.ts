@@ -27,8 +27,11 @@ export async function enqueueOutbox(db: Tx, items: OutboxItem[]): Promise<number
   return db.$executeRaw(outboxInsert(items));
 }
 
-/** The INSERT for these rows, to run alone or as a step of a larger statement (see recordSlot). */
-export function outboxInsert(items: OutboxItem[]): Prisma.Sql {
+/**
+ * The INSERT for these rows, to run alone or as a step of a larger statement (see recordSlot, and
+ * applyInOneStatement, which passes `when`: the rows are written only if that condition holds).
+ */
+export function outboxInsert(items: OutboxItem[], when: Prisma.Sql = Prisma.sql`TRUE`): Prisma.Sql {
   const rows = JSON.stringify(
     items.map((m) => ({
       k: m.idempotencyKey, tk: m.target.kind, tr: m.target.ref, t: m.text, m: m.mentions ?? [], a: m.attachment ?? null,
@@ -40,5 +43,6 @@ export function outboxInsert(items: OutboxItem[]): Prisma.Sql {
     INSERT INTO "Outbox" ("idempotencyKey", "targetKind", "targetRef", "text", "mentions", "attachment", "cadence", "slotAt", "notBefore", "updatedAt")
     SELECT x.k, x.tk, x.tr, x.t, ARRAY(SELECT json_array_elements_text(x.m)), x.a, x.c, x.s::timestamp(3), COALESCE(x.nb::timestamp(3), now() AT TIME ZONE 'UTC'), now() AT TIME ZONE 'UTC'
     FROM json_to_recordset(${rows}::json) AS x(k text, tk text, tr text, t text, m json, a text, c text, s text, nb text)
+    WHERE ${when}
     ON CONFLICT ("idempotencyKey") DO NOTHING`;
 }

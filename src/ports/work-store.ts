@@ -14,6 +14,47 @@ export interface TaskInfo extends TaskRef {
 export interface WorkItem {
   assignment: Assignment;
   task: TaskInfo;
+  /**
+   * Every unit's part of the task as read with the item, when the read fetched them (inboundContext):
+   * what a change passes back as `basis`, so the store can write it in one statement.
+   */
+  taskParts?: Assignment[];
+}
+
+type UnitRef = { id: number; name: string };
+
+/** A chat group as stored, with the units it serves. */
+export interface GroupRow {
+  id: number;
+  topic: string;
+  roomId: string | null;
+  units: UnitRef[];
+}
+
+/** A registered person as the sender check needs them: their unit, and the units they are B角 for. */
+export interface PersonRow {
+  id: number;
+  name: string;
+  kind: string;
+  unitId: number | null;
+  chatId: string | null;
+  isAdmin: boolean;
+  unit: UnitRef | null;
+  backupFor: UnitRef[];
+}
+
+/**
+ * Everything an inbound message needs read before it is understood, in one round trip: the group
+ * by room id and by topic, the person by chat id, and the open work of every unit the person could
+ * report for (their own and those they are B角 for), each task with all its parts.
+ */
+export interface InboundContext {
+  byRoom: GroupRow | null;
+  byTopic: GroupRow | null;
+  person: PersonRow | null;
+  /** The units whose open work is in `work` (also when they have none). */
+  workUnitIds: number[];
+  work: WorkItem[];
 }
 
 export interface RequestRow {
@@ -79,7 +120,17 @@ export interface WorkChange {
   inboundId?: number;
   assignments?: Array<{ id: number; patch: AssignmentPatch }>;
   /** The tasks' derived state (and an approved new deadline), recomputed by the rules. */
-  tasks?: Array<{ id: number; derived: DerivedTask; deadline?: { date: LocalDate; text: string } }>;
+  tasks?: Array<{
+    id: number;
+    derived: DerivedTask;
+    deadline?: { date: LocalDate; text: string };
+    /**
+     * All the task's parts as the caller read them, before its patches (WorkItem.taskParts). When
+     * every task has one and they are still so, the store writes the change in one statement;
+     * otherwise it locks the tasks and reads them again. The result is the same either way.
+     */
+    basis?: readonly Assignment[];
+  }>;
   progress?: ProgressRow[];
   newRequests?: NewRequest[];
   decided?: Array<{ id: number; status: 'approved' | 'returned'; by: string; at: Date; decision: string | null }>;
@@ -95,6 +146,8 @@ export interface WorkChange {
 export interface WorkStore {
   /** A unit's assignments on tasks of active plans (open ones unless `withClosed`), in plan and task order. */
   unitWork(unitId: number, opts?: { withClosed?: boolean }): Promise<WorkItem[]>;
+  /** Who wrote and where, and their units' open work: one read for an inbound message (see InboundContext). */
+  inboundContext(q: { talkerId: string; roomId: string | null; topic: string | null }): Promise<InboundContext>;
   /** Every task of the active plans, in plan and task order. */
   activeTasks(): Promise<TaskInfo[]>;
   /** One task of an active plan. */

@@ -1,63 +1,69 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import { deriveTask, uniqueShortNames, type Assignment, type AssignmentPatch, type TaskState } from '../domain/work/index.ts';
+import { deriveTask, type Assignment, type AssignmentPatch } from '../domain/work/index.ts';
 import { loadPlanShortNames } from './plan-short-names.ts';
 import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
-import type { RequestRow, TaskInfo, WorkItem, WorkStore } from '../ports/work-store.ts';
+import type { GroupRow, PersonRow, RequestRow, WorkStore } from '../ports/work-store.ts';
+import { bulkQuery } from './bulk-sql.ts';
+import { applyInOneStatement, fitsOneStatement } from './apply-in-one-statement.ts';
+import { isoDate, PLANS_JSON_SQL, toAssignment, toTaskInfo as toInfo, toWorkItems, workJsonSql, type AssignmentRow, type PlanNameRow, type TaskRow } from './work-read-sql.ts';
 
-const isoDate = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 const json = (v: unknown): Prisma.InputJsonValue | undefined => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue));
-
-interface TaskRow {
-  id: number;
-  planId: number;
-  no: string;
-  title: string | null;
-  text: string;
-  deadline: Date | string | null;
-  deadlineKind: string;
-  deadlineText: string | null;
-  status: TaskState;
-  percent: number | null;
-}
 
 /** The WorkStore on Prisma (PostgreSQL or PGlite through the same driver adapter). */
 export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
   const shortNames = () => loadPlanShortNames(prisma);
-  const toInfo = (t: TaskRow, names: Map<number, string>): TaskInfo => ({
-    taskId: t.id,
-    planId: t.planId,
-    planShort: names.get(t.planId) ?? `方案${t.planId}`,
-    no: t.no,
-    title: t.title,
-    text: t.text,
-    deadline: t.deadlineKind === 'date' ? isoDate(t.deadline) : null,
-    deadlineText: t.deadlineText,
-    state: t.status,
-    percent: t.percent,
-  });
+  // The per-message reads and writes go straight to the pool: no query compiled per call.
+  const query = bulkQuery(prisma);
   const taskSelect = { id: true, planId: true, no: true, title: true, text: true, deadline: true, deadlineKind: true, deadlineText: true, status: true, percent: true } as const;
   const activePlan = { plan: { archivedAt: null } } as const;
 
   return {
     async unitWork(unitId, opts = {}) {
-      // The hot path of every reply: one joined statement, not Prisma's include (two queries and a
-      // query plan built per call). Cost grows with the unit's own work, not the plan's size.
-      const withClosed = !!opts.withClosed;
-      // The active plans (for their unique short names) ride along in the same round trip.
-      const [row] = await prisma.$queryRaw<{ plans: PlanNameRow[] | null; rows: (AssignmentRow & { task: TaskRow })[] | null }[]>`
+      // The hot path of every command on one's own tasks: one statement straight on the pool (no
+      // query compiled per call), the active plans' names riding along.
+      const [row] = await query<{ plans: PlanNameRow[] | null; rows: Parameters<typeof toWorkItems>[1] }>(
+        `SELECT ${PLANS_JSON_SQL} AS "plans", ${workJsonSql('ARRAY[$1::int]', '$2::boolean', 'false')} AS "rows"`,
+        [unitId, !!opts.withClosed],
+        { prepared: true },
+      );
+      return toWorkItems(row?.plans ?? null, row?.rows ?? null);
+    },
+    async inboundContext({ talkerId, roomId, topic }) {
+      // The sender, the group and the open work of every unit the sender reports for (each task with
+      // all its parts, the basis of a one-statement apply): one round trip per message.
+      const [row] = await query<{ byRoom: GroupRow | null; byTopic: GroupRow | null; person: PersonRow | null; plans: PlanNameRow[] | null; rows: Parameters<typeof toWorkItems>[1] }>(
+        `WITH g AS (
+          SELECT g."id", g."topic", g."roomId",
+            COALESCE((SELECT json_agg(json_build_object('id', u."id", 'name', u."name") ORDER BY u."id")
+                      FROM "GroupUnit" gu JOIN "Unit" u ON u."id" = gu."unitId" WHERE gu."groupId" = g."id"), '[]'::json) AS "units"
+          FROM "ChatGroup" g
+          WHERE ($2::text IS NOT NULL AND g."roomId" = $2::text) OR ($3::text IS NOT NULL AND g."topic" = $3::text)
+        ),
+        per AS MATERIALIZED (SELECT * FROM "Person" WHERE "chatId" = $1::text),
+        units AS MATERIALIZED (
+          SELECT ARRAY(SELECT "unitId" FROM per WHERE "unitId" IS NOT NULL
+                       UNION SELECT b."unitId" FROM "Person" b WHERE b."backupId" IN (SELECT "id" FROM per) AND b."unitId" IS NOT NULL) AS "ids")
         SELECT
-          (SELECT json_agg(json_build_object('id', p."id", 'title', p."title", 'shortName', p."shortName", 'year', p."year") ORDER BY p."id")
-             FROM "Plan" p WHERE p."archivedAt" IS NULL) AS "plans",
-          (SELECT json_agg(r ORDER BY r."planId", r."seq") FROM (
-             SELECT a."id", a."taskId", a."unitId", a."role", a."state", a."percent", a."lastReportedAt", a."receivedAt", a."closedAt", t."planId", t."seq",
-               json_build_object('id', t."id", 'planId', t."planId", 'no', t."no", 'title', t."title", 'text', t."text", 'deadline', t."deadline",
-                 'deadlineKind', t."deadlineKind", 'deadlineText', t."deadlineText", 'status', t."status", 'percent', t."percent") AS "task"
-             FROM "Assignment" a JOIN "Task" t ON t."id" = a."taskId" JOIN "Plan" p ON p."id" = t."planId"
-             WHERE a."unitId" = ${unitId} AND p."archivedAt" IS NULL AND (${withClosed} OR a."state" <> 'closed')) r) AS "rows"`;
-      const names = uniqueShortNames(row?.plans ?? []);
-      // json carries timestamps as text: back to Dates, as the model API would give them.
-      const rows = (row?.rows ?? []).map((r) => ({ ...r, lastReportedAt: toDate(r.lastReportedAt), receivedAt: toDate(r.receivedAt), closedAt: toDate(r.closedAt) }));
-      return rows.map(({ task, ...a }): WorkItem => ({ assignment: toAssignment(a), task: toInfo(task, names) }));
+          (SELECT row_to_json(g) FROM g WHERE g."roomId" = $2::text LIMIT 1) AS "byRoom",
+          (SELECT row_to_json(g) FROM g WHERE g."topic" = $3::text LIMIT 1) AS "byTopic",
+          (SELECT json_build_object('id', p."id", 'name', p."name", 'kind', p."kind", 'unitId', p."unitId", 'chatId', p."chatId", 'isAdmin', p."isAdmin",
+            'unit', (SELECT json_build_object('id', u."id", 'name', u."name") FROM "Unit" u WHERE u."id" = p."unitId"),
+            'backupFor', COALESCE((SELECT json_agg(json_build_object('id', u."id", 'name', u."name") ORDER BY b."id")
+                                   FROM "Person" b JOIN "Unit" u ON u."id" = b."unitId" WHERE b."backupId" = p."id"), '[]'::json))
+           FROM per p) AS "person",
+          (SELECT "ids" FROM units) AS "unitIds",
+          CASE WHEN cardinality((SELECT "ids" FROM units)) > 0 THEN ${PLANS_JSON_SQL} END AS "plans",
+          ${workJsonSql('(SELECT "ids" FROM units)::int[]', 'false', 'true')} AS "rows"`,
+        [talkerId, roomId, topic],
+        { prepared: true },
+      );
+      return {
+        byRoom: row?.byRoom ?? null,
+        byTopic: row?.byTopic ?? null,
+        person: row?.person ?? null,
+        workUnitIds: ((row as { unitIds?: number[] } | undefined)?.unitIds ?? []).map(Number),
+        work: toWorkItems(row?.plans ?? null, row?.rows ?? null),
+      };
     },
     async activeTasks() {
       const [names, rows] = await Promise.all([
@@ -107,6 +113,11 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
       return r ? toRequest(r) : null;
     },
     async apply(change) {
+      // A reply's change whose tasks' parts are still as read: one statement, no transaction held open.
+      if (fitsOneStatement(change)) {
+        const done = await applyInOneStatement(query, change, new Date());
+        if (done) return done;
+      }
       return prisma.$transaction(async (tx) => {
         // Two units of one task reporting at once must not each derive the task from the other's old
         // state: lock the tasks, then derive again from what is stored, inside the transaction.
@@ -202,39 +213,13 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
   };
 }
 
-interface PlanNameRow {
-  id: number;
-  title: string;
-  shortName: string | null;
-  year: number | null;
-}
-
-/** A timestamp(3) column read through JSON: UTC wall time without a zone. */
-const toDate = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`));
-
 /** The assignment columns a patch may set (AssignmentPatch), by their names in the table. */
 const ASSIGNMENT_COLUMNS = { state: 1, percent: 1, lastReportedAt: 1, receivedAt: 1, closedAt: 1, unitId: 1, via: 1 } as const;
-
-interface AssignmentRow {
-  id: number;
-  taskId: number;
-  unitId: number;
-  role: Assignment['role'];
-  state: Assignment['state'];
-  percent: number | null;
-  lastReportedAt: Date | null;
-  receivedAt: Date | null;
-  closedAt: Date | null;
-}
 
 function selectAssignments(db: Pick<PrismaClient, '$queryRaw'>, taskIds: number[]): Promise<AssignmentRow[]> {
   return db.$queryRaw<AssignmentRow[]>`
     SELECT "id", "taskId", "unitId", "role"::text AS "role", "state"::text AS "state", "percent", "lastReportedAt", "receivedAt", "closedAt"
     FROM "Assignment" WHERE "taskId" = ANY(${taskIds}) ORDER BY "id"`;
-}
-
-function toAssignment(a: { id: number; taskId: number; unitId: number; role: Assignment['role']; state: Assignment['state']; percent: number | null; lastReportedAt: Date | null; receivedAt: Date | null; closedAt: Date | null }): Assignment {
-  return { id: a.id, taskId: a.taskId, unitId: a.unitId, role: a.role, state: a.state, percent: a.percent, lastReportedAt: a.lastReportedAt, receivedAt: a.receivedAt, closedAt: a.closedAt };
 }
 
 function toRequest(r: { id: number; taskId: number; assignmentId: number | null; unitId: number | null; kind: RequestRow['kind']; requestedBy: string; reason: string | null; evidence: string[]; newDeadline: Date | null; createdAt: Date }): RequestRow {

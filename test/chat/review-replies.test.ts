@@ -42,8 +42,9 @@ describe.each(DB_KINDS)('reviewing unsure replies (%s)', (kind) => {
   async function adminTurn(text = '（管理后台操作）') {
     const m = w.incoming({ id: `admin-${++n}`, roomId: w.rooms.office.id, roomTopic: '督办室工作群', talkerId: w.admin.id, talkerName: '李主任', text });
     const stored = (await storeInbound(w.prisma, m, w.clock.now()))!;
-    const sender = await resolveSender(w.prisma, m, [], w.clock.now());
-    const deps = { prisma: w.prisma, work: createPrismaWorkStore(w.prisma), clock: w.clock, calendar: createCalendar({}), logger: silentLogger, dataDir: w.dataDir, admins: [], botName: '督办助手' };
+    const work = createPrismaWorkStore(w.prisma);
+    const sender = await resolveSender(w.prisma, work, m, [], w.clock.now());
+    const deps = { prisma: w.prisma, work, clock: w.clock, calendar: createCalendar({}), logger: silentLogger, dataDir: w.dataDir, admins: [], botName: '督办助手' };
     return createTurn(deps, m, stored.id, sender);
   }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/open-database.ts';
 import type { WorkStore } from '../../src/ports/work-store.ts';
+import type { Assignment } from '../../src/domain/work/index.ts';
 import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
 import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
 
@@ -106,5 +107,59 @@ describe.each(DB_KINDS)('work store conformance: %s', (kind) => {
     expect(await db.prisma.progressUpdate.count()).toBe(1);
     expect(await db.prisma.inboundMessage.findUniqueOrThrow({ where: { id: msg.id } })).toMatchObject({ status: 'interpreted' });
     expect((await store.unitWork(ids.unitA))[0]!.assignment).toMatchObject({ percent: 50, state: 'in_progress', lastReportedAt: at });
+  });
+
+  it('reads a sender, their group and their units’ open work (each task with all its parts) in one go', async () => {
+    const p = db.prisma;
+    const group = await p.chatGroup.create({ data: { topic: '商务局群', roomId: 'room-a', units: { create: [{ unitId: ids.unitA }] } } });
+    const b = await p.person.create({ data: { name: '李四', kind: 'contact', unitId: ids.unitB, chatId: 'wx-b' } });
+    await p.person.create({ data: { name: '张三', kind: 'contact', unitId: ids.unitA, chatId: 'wx-a', backupId: null } });
+    await p.person.update({ where: { id: b.id }, data: { backupId: (await p.person.findUniqueOrThrow({ where: { chatId: 'wx-a' } })).id } });
+    const ctx = await store.inboundContext({ talkerId: 'wx-a', roomId: 'room-a', topic: '商务局群' });
+    expect(ctx.byRoom).toMatchObject({ id: group.id, units: [{ id: ids.unitA, name: '区商务局' }] });
+    expect(ctx.person).toMatchObject({ name: '张三', unit: { id: ids.unitA }, backupFor: [{ id: ids.unitB, name: '区发改委' }] });
+    expect(ctx.workUnitIds.sort()).toEqual([ids.unitA, ids.unitB].sort());
+    // the same items unitWork lists, and the other unit's part of 重大重点项目第二项 with them
+    const own = ctx.work.filter((w) => w.assignment.unitId === ids.unitA);
+    expect(own.map(({ taskParts, ...w }) => w)).toEqual(await store.unitWork(ids.unitA));
+    expect(own[0]!.taskParts!.map((a) => a.id)).toEqual([ids.a1A, ids.a1B]);
+    expect(ctx.work.filter((w) => w.assignment.unitId === ids.unitB).map((w) => w.assignment.id)).toEqual([ids.a1B]);
+    const stranger = await store.inboundContext({ talkerId: 'wx-x', roomId: null, topic: '商务局群' });
+    expect(stranger).toMatchObject({ byRoom: null, byTopic: { id: group.id }, person: null, workUnitIds: [], work: [] });
+  });
+
+  it('writes a reply against the parts it read; parts changed since are derived from what is stored', async () => {
+    const p = db.prisma;
+    await p.assignment.update({ where: { id: ids.a1B }, data: { role: 'lead' } }); // two lead units hold 第二项
+    const msg = (id: string) => p.inboundMessage.create({ data: { messageId: id, talkerId: 'wx', text: '第二项完成50%', sentAt: at } }).then((r) => r.id);
+    const change = (inboundId: number, basis: Assignment[], percent: number) => ({
+      inboundId,
+      assignments: [{ id: ids.a1A, patch: { percent, state: 'in_progress' as const, lastReportedAt: at } }],
+      tasks: [{ id: ids.t1, derived: { state: 'in_progress' as const, percent, closedAt: null }, basis }],
+      progress: [{ taskId: ids.t1, unitId: ids.unitA, personId: null, kind: 'report' as const, at, text: `完成${percent}%`, percent, status: 'in_progress' as const, problems: null, nextSteps: null, inboundMessageId: inboundId }],
+      outbox: [{ idempotencyKey: `reply:${inboundId}`, target: { kind: 'group' as const, ref: 'g' }, text: '已记录' }],
+    });
+    const parts = async () => (await store.assignmentsOf([ids.t1])).get(ids.t1)!;
+    // as read: written, the task derived from both leads (50 and 0)
+    const m1 = await msg('m-1');
+    expect(await store.apply(change(m1, await parts(), 50))).toEqual({ requestIds: [] });
+    expect(await p.task.findUniqueOrThrow({ where: { id: ids.t1 } })).toMatchObject({ status: 'in_progress', percent: 25, lastReportedAt: at });
+    expect(await p.inboundMessage.findUniqueOrThrow({ where: { id: m1 } })).toMatchObject({ status: 'interpreted' });
+    expect(await p.outbox.count()).toBe(1);
+    // the same message again, with what is stored now as its basis: nothing written twice
+    expect(await store.apply(change(m1, await parts(), 50))).toEqual({ requestIds: [], alreadyRecorded: true });
+    expect(await p.progressUpdate.count()).toBe(1);
+    // the other lead reported 受阻 after this reply's read: the task follows what is stored, not the stale read
+    const stale = await parts();
+    await p.assignment.update({ where: { id: ids.a1B }, data: { state: 'blocked', percent: 30 } });
+    const m2 = await msg('m-2');
+    expect(await store.apply(change(m2, stale, 70))).toEqual({ requestIds: [] });
+    expect(await p.task.findUniqueOrThrow({ where: { id: ids.t1 } })).toMatchObject({ status: 'blocked', percent: 50 });
+    expect((await parts()).find((a) => a.id === ids.a1A)).toMatchObject({ percent: 70, state: 'in_progress' });
+    expect(await p.progressUpdate.count()).toBe(2);
+    expect(await p.outbox.count()).toBe(2);
+    // a stale basis for a message already recorded: still nothing twice
+    expect(await store.apply(change(m2, stale, 70))).toEqual({ requestIds: [], alreadyRecorded: true });
+    expect(await p.progressUpdate.count()).toBe(2);
   });
 });
