@@ -12,7 +12,8 @@ import { writeReportFile } from './write-report-file.ts';
 
 /** The 月通报 for the month of `date` (from the 1st up to `date`): text, and with outDir a PNG, .docx and .xlsx. */
 export async function buildMonthlyBulletin(prisma: Db, opts: ReportOptions): Promise<MonthlyBulletin> {
-  const data = await loadReportData(prisma, opts);
+  // The bulletin counts reports and reads none of their text.
+  const data = await loadReportData(prisma, { ...opts, texts: false });
   const model = bulletinModel(data, opts.calendar);
   const text = bulletinText(model);
   const out: MonthlyBulletin = { text, parts: splitForWeChat(text) };
