@@ -40,10 +40,19 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   });
   assertConfigFiles(config);
   await assertRedisReachable(config.redisUrl);
+  // Adapters are imported lazily (wechaty alone takes seconds), and not at all for a test's own chat.
+  // The adapter loads while the database opens: the one waits on files while the other computes.
+  const chatting = deps.chat ? Promise.resolve(deps.chat) : createChat(config, logger, clock);
+  chatting.catch(() => undefined); // awaited below; a database that fails to open must not leave it unhandled
   const db: Database = await openDatabase(config);
   const prisma = db.prisma;
-  // Adapters are imported lazily (wechaty alone takes seconds), and not at all for a test's own chat.
-  const chat: AppChat = deps.chat ?? (await createChat(config, logger, clock));
+  let chat: AppChat;
+  try {
+    chat = await chatting;
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
   const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(filesDir(config.dataDir), 'reports') });
   const work = createPrismaWorkStore(prisma);
   const inbound = createInboundHandler({
