@@ -31,20 +31,20 @@ export function isInitialised(dir: string): boolean {
 }
 
 /** Opens PGlite on `dir`; a fresh folder starts from the base tarball when there is one. */
-export async function createEmbedded(dir: string): Promise<PGlite> {
-  const base = embeddedBaseFile();
+export async function createEmbedded(dir: string, base = embeddedBaseFile()): Promise<PGlite> {
   // An in-memory database (tests, simulate) is always fresh, so it gains the most.
-  if ((dir === 'memory://' || !isInitialised(dir)) && fs.existsSync(base)) {
+  const fresh = dir === 'memory://' || !isInitialised(dir);
+  if (fresh && fs.existsSync(base)) {
     return PGlite.create(dir, { loadDataDir: new Blob([fs.readFileSync(base)]) });
   }
   const db = await PGlite.create(dir);
-  if (dir !== 'memory://' && !fs.existsSync(base)) await saveBase(db).catch(() => undefined); // a cache: failing to write it only costs the next fresh start
+  // Only a folder initdb has just made is a base: an existing one holds the schema and data.
+  if (fresh && dir !== 'memory://' && !fs.existsSync(base)) await saveBase(db, base).catch(() => undefined); // a cache: failing to write it only costs the next fresh start
   return db;
 }
 
 /** Writes the base tarball from a database that has just been initialised (nothing in it yet). */
-export async function saveBase(db: PGlite): Promise<string> {
-  const file = embeddedBaseFile();
+export async function saveBase(db: PGlite, file = embeddedBaseFile()): Promise<string> {
   const blob = await db.dumpDataDir('gzip');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
