@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
 import { assertConfigFiles } from '../config/assert-config-files.ts';
@@ -10,7 +11,6 @@ import { createCalendar } from '../adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
 import { assertRedisReachable, chatCheck, databaseCheck, redisCheck } from '../health/health-checks.ts';
 import { startHealthServer, type HealthServer } from '../health/health-server.ts';
-import { createConsole } from '../console/create-console.ts';
 import { createLogger, type Logger } from '../log/create-logger.ts';
 import { createOutboxSender } from '../outbox/create-outbox-sender.ts';
 import { createDeliveryWiring } from '../outbox/delivery-wiring.ts';
@@ -67,10 +67,20 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts, admins: config.admins, ...delivery.senderHooks });
   let health: HealthServer | undefined;
   // The web console shares the health server's port: one listener, loopback by default.
-  const webConsole = createConsole({
-    prisma, work, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName, unitsFile: config.unitsFile,
-    chatStatus: () => chat.status(), chatChannel: chat.channel,
-  });
+  // Its pages (and the import and report code they use) load with the first request, not at start-up.
+  let consoleLoaded: Promise<(req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>> | undefined;
+  const webConsole = {
+    handle: async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> =>
+      (await (consoleLoaded ??= import('../console/create-console.ts').then(({ createConsole }) =>
+        createConsole({
+          prisma, work, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName, unitsFile: config.unitsFile,
+          chatStatus: () => chat.status(), chatChannel: chat.channel,
+        }).handle,
+      ).catch((e: unknown) => {
+        consoleLoaded = undefined; // the next request tries again
+        throw e;
+      })))(req, res),
+  };
 
   // On channels that must be spoken to before they can be pushed to, an @ from an unbound group asks an admin to bind it.
   chat.onMessage((m) => requestGroupBinding({ prisma, chat, clock, logger }, m).then(() => inbound.handle(m)));
