@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { unpackBase } from './unpack-base.ts';
 
 /**
  * A freshly initialised, empty PGlite data folder kept as a tarball (PGlite's dumpDataDir), so a
@@ -43,6 +44,16 @@ const startParams = (): string[] => [...PGlite.defaultStartParams, '-c', `shared
 export async function createEmbedded(dir: string, base = embeddedBaseFile()): Promise<PGlite> {
   // An in-memory database (tests, simulate) is always fresh, so it gains the most.
   const fresh = dir === 'memory://' || !isInitialised(dir);
+  if (fresh && dir !== 'memory://' && fs.existsSync(base)) {
+    let unpacked = false;
+    try {
+      unpackBase(base, path.resolve(dir));
+      unpacked = true;
+    } catch {
+      // An archive this reader does not know: PGlite loads it itself, below.
+    }
+    if (unpacked) return PGlite.create(dir, { startParams: startParams() });
+  }
   if (fresh && fs.existsSync(base)) {
     return PGlite.create(dir, { loadDataDir: new Blob([fs.readFileSync(base)]), startParams: startParams() });
   }
