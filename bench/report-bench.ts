@@ -1,6 +1,8 @@
-// The monthly bulletin for 10,000 tasks and 300 units: data building, text, PNG and .docx.
-// Embedded PGlite by default; BENCH_DATABASE_URL=postgresql://… to run on a real Postgres (an empty
-// database is seeded; one seeded by an earlier run is reused).
+// The 月通报 (monthly bulletin) on PostgreSQL at 1k / 5k / 10k / 20k tasks (3 units per 100 tasks):
+// the data step, each file renderer and end to end, each beside a baseline measured in the same run
+// on the same database, medians of interleaved rounds. At 10,000 tasks also the weekly digests and
+// the 旬会商 agenda. BENCH_SIZES=10000 for one size; BENCH_DATABASE_URL=postgresql://… reuses a
+// database (seeded when empty, one size only); BENCH_PGLITE=1 runs the main size on embedded PGlite.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { bulletinModel } from '../src/reports/bulletin-model.ts';
 import { bulletinPng } from '../src/reports/bulletin-png.ts';
 import { bulletinText } from '../src/reports/bulletin-text.ts';
 import { bulletinXlsx } from '../src/reports/bulletin-xlsx.ts';
+import { bulkQuery } from '../src/store/bulk-sql.ts';
 import { buildConsultAgenda, buildMonthlyBulletin, buildWeeklyDigests } from '../src/reports/index.ts';
 import { loadReportData } from '../src/reports/report-data.ts';
 import { renderReportPng } from '../src/reports/render/render-report-png.ts';
@@ -20,7 +23,7 @@ import { freshPostgres } from './fresh-postgres.ts';
 
 let TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
 let UNITS = Number(process.env.BENCH_UNITS ?? 300);
-/** Plan sizes for the growth table (fresh Postgres databases): tasks, 3 units per 100 tasks. */
+/** Plan sizes (fresh Postgres databases): tasks, 3 units per 100 tasks. */
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000,20000').split(',').filter(Boolean).map(Number);
 const LEADERS = 30;
 const DATE = '2026-11-30';
@@ -32,12 +35,16 @@ const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 *
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const day = (d: string): Date => new Date(`${d}T00:00:00Z`);
 
-async function time<T>(label: string, fn: () => Promise<T> | T, figures: Array<[string, number]>): Promise<T> {
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MAIN_SIZE = 10_000;
+
+async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
   const t0 = performance.now();
   const r = await fn();
-  figures.push([label, performance.now() - t0]);
-  return r;
+  return [r, performance.now() - t0];
 }
+const median = (l: number[]): number => [...l].sort((a, b) => a - b)[Math.floor(l.length / 2)]!;
+const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
 async function seedReports(prisma: Db, kind: string): Promise<void> {
       const plan = await prisma.plan.create({ data: { sourceDocument: 'bench.docx', title: '基准测试工作方案', issuedOn: day('2026-01-05'), year: 2026 } });
@@ -90,80 +97,113 @@ async function seedReports(prisma: Db, kind: string): Promise<void> {
       console.log(`data: ${tasks.length} tasks, ${units.length} units, ${links.length} assignments, ${milestones.length} milestones, ${updates.length} progress reports (${kind})`);
 }
 
-async function main(): Promise<void> {
-  const db = await openDatabase(process.env.BENCH_DATABASE_URL ? { databaseUrl: process.env.BENCH_DATABASE_URL, dataDir: 'memory://' } : { dataDir: 'memory://' });
-  const { prisma } = db;
-  const figures: Array<[string, number]> = [];
+/** One plan size: interleaved rounds of each step and its baseline; returns the medians by label. */
+async function measure(db: Db): Promise<Map<string, number>> {
+  const calendar = createCalendar();
+  const out = await fs.mkdtemp(path.join(os.tmpdir(), 'duban-bench-'));
+  const q = bulkQuery(db);
+  const runs = new Map<string, number[]>();
+  const add = (k: string, v: number) => (runs.get(k) ?? runs.set(k, []).get(k)!).push(v);
   try {
-    // A Postgres database seeded by an earlier run is reused as it is.
-    if ((await prisma.task.count()) > 0) console.log(`reusing ${await prisma.task.count()} tasks already in the database`);
-    else await time('seed', () => seedReports(prisma, db.kind), figures);
-
-    const calendar = createCalendar();
-    const data = await time('load data + health (DB read)', () => loadReportData(prisma, { date: DATE, calendar }), figures);
-    const model = await time('ranking model (per-unit figures + scores)', () => bulletinModel(data, calendar), figures);
-    const text = await time('chat text', () => bulletinText(model), figures);
-    const png = await time('PNG (table + chart)', () => renderReportPng(bulletinPng(model)), figures);
-    const docx = await time('.docx (bulletin + 300-row table)', () => bulletinDocx(model), figures);
-    const xlsx = await time('.xlsx (ranking + 10,000 tasks)', () => bulletinXlsx(model, data.tasks), figures);
-    const out = await fs.mkdtemp(path.join(os.tmpdir(), 'duban-bench-'));
-    await time('buildMonthlyBulletin end to end (load + text + PNG + docx + xlsx, written)', () => buildMonthlyBulletin(prisma, { date: DATE, calendar, outDir: out }), figures);
-    const digests = await time(`buildWeeklyDigests (${LEADERS} leaders, text + PNG each)`, () => buildWeeklyDigests(prisma, { date: DATE, calendar, outDir: out }), figures);
-    const agenda = await time('buildConsultAgenda (text + PNG)', () => buildConsultAgenda(prisma, { date: DATE, calendar, outDir: out }), figures);
-    await fs.rm(out, { recursive: true, force: true });
-    console.log(`digests: ${digests.length}, longest ${Math.max(...digests.map((d) => d.text.length))} chars in ${Math.max(...digests.map((d) => d.parts.length))} messages; agenda ${agenda.text.length} chars in ${agenda.parts.length} messages`);
-
-    for (const [label, ms] of figures) console.log(`${label.padEnd(80)} ${ms.toFixed(0).padStart(7)} ms`);
-    console.log(`sizes: text ${text.length} chars, PNG ${(png.length / 1024).toFixed(0)} KiB, docx ${(docx.length / 1024).toFixed(0)} KiB, xlsx ${(xlsx.length / 1024).toFixed(0)} KiB`);
-    console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+    for (let round = 0; round < ROUNDS; round++) {
+      // Baseline for the data step: the same rows read by plain SQL, nothing parsed or computed.
+      const [, read] = await time(() => Promise.all([
+        q(`SELECT t.* FROM "Task" t`),
+        q(`SELECT a.* FROM "Assignment" a`),
+        q(`SELECT "taskId", "unitId", "reportedAt", "percent", "status" FROM "ProgressUpdate" WHERE "kind" <> 'receipt'`),
+      ]));
+      add('baseline: plain SQL read of tasks, assignments, reports', read);
+      // The data step as the bulletin runs it: read + status replay + lights + ranking + chat text.
+      const [data, load] = await time(() => loadReportData(db, { date: DATE, calendar, texts: false }));
+      const [model, rank] = await time(() => bulletinModel(data, calendar));
+      const [, text] = await time(() => bulletinText(model));
+      add('data step: read + replay + lights', load);
+      add('data step: ranking + chat text', rank + text);
+      add('data step total', load + rank + text);
+      // Each renderer alone, then the baseline for files: writing the same bytes.
+      const [png, tPng] = await time(() => renderReportPng(bulletinPng(model)));
+      const [docx, tDocx] = await time(() => bulletinDocx(model));
+      const [xlsx, tXlsx] = await time(() => bulletinXlsx(model, data.tasks));
+      add('PNG (table + chart)', tPng);
+      add('.docx (bulletin + ranking table)', tDocx);
+      add('.xlsx (ranking + every task)', tXlsx);
+      add('renderers one after another', tPng + tDocx + tXlsx);
+      const [, write] = await time(() => Promise.all([png, docx, xlsx].map((b, i) => fs.writeFile(path.join(out, `baseline-${i}`), b))));
+      add('baseline: writing the same three files', write);
+      // End to end as the cadence runs it (renderers together), beside read + write.
+      const [, e2e] = await time(() => buildMonthlyBulletin(db, { date: DATE, calendar, outDir: out }));
+      add('end to end: buildMonthlyBulletin (data + text + PNG + docx + xlsx, written)', e2e);
+      add('baseline: plain read + writing the files', read + write);
+    }
   } finally {
-    await db.close();
+    await fs.rm(out, { recursive: true, force: true });
+  }
+  return new Map([...runs].map(([k, l]) => [k, median(l)]));
+}
+
+function printSize(tasks: number, kind: string, m: Map<string, number>): void {
+  console.log(`\n月通报 at ${tasks} tasks / ${UNITS} units (${kind}), medians of ${ROUNDS} interleaved rounds:`);
+  for (const [k, v] of m) console.log(`  ${k.padEnd(78)} ${ms(v).padStart(9)}`);
+  const e2e = m.get('end to end: buildMonthlyBulletin (data + text + PNG + docx + xlsx, written)')!;
+  console.log(`  end to end ${ms(e2e)} = ${(e2e / m.get('baseline: plain read + writing the files')!).toFixed(1)}× its baseline; goal < 2000 ms: ${e2e < 2000 ? 'met' : 'NOT met'}`);
+}
+
+/** The weekly digests and the agenda at the main size (they share the data step). */
+async function otherReports(db: Db): Promise<void> {
+  const calendar = createCalendar();
+  const out = await fs.mkdtemp(path.join(os.tmpdir(), 'duban-bench-'));
+  try {
+    const [digests, tDigests] = await time(() => buildWeeklyDigests(db, { date: DATE, calendar, outDir: out }));
+    const [agenda, tAgenda] = await time(() => buildConsultAgenda(db, { date: DATE, calendar, outDir: out }));
+    console.log(`  buildWeeklyDigests (${digests.length} leaders, text + PNG each) ${ms(tDigests)}; buildConsultAgenda (text + PNG) ${ms(tAgenda)}`);
+    console.log(`  digests: longest ${Math.max(...digests.map((d) => d.text.length))} chars in ${Math.max(...digests.map((d) => d.parts.length))} messages; agenda ${agenda.text.length} chars in ${agenda.parts.length} messages`);
+  } finally {
+    await fs.rm(out, { recursive: true, force: true });
   }
 }
 
-/**
- * Growth on Postgres: the 月通报 at each plan size, end to end (data, text, PNG, .docx, .xlsx, written)
- * and its data step (read + health + ranking + text), beside a baseline in the same database: the
- * same tasks, assignments and progress reports read by plain SQL, nothing computed. Median of 3.
- */
-async function growth(): Promise<void> {
-  if (process.env.BENCH_DATABASE_URL) return;
-  for (const tasks of SIZES) {
+async function main(): Promise<void> {
+  const growth: Array<[number, number, Map<string, number>]> = [];
+  if (process.env.BENCH_PGLITE) {
+    TASKS = MAIN_SIZE;
+    UNITS = 300;
+    const db = await openDatabase({ dataDir: 'memory://' });
+    try {
+      await seedReports(db.prisma, db.kind);
+      printSize(TASKS, 'PGlite', await measure(db.prisma));
+      await otherReports(db.prisma);
+    } finally {
+      await db.close();
+    }
+  }
+  for (const tasks of process.env.BENCH_DATABASE_URL ? [MAIN_SIZE] : SIZES) {
     const pg = await freshPostgres();
-    if (!pg) return console.log('Postgres: not reachable, growth skipped');
+    if (!pg) return console.log('PostgreSQL not reachable: nothing measured (BENCH_PGLITE=1 measures on PGlite)');
     TASKS = tasks;
-    UNITS = Math.max(30, Math.round((tasks * 3) / 100));
+    UNITS = tasks === MAIN_SIZE ? 300 : Math.max(30, Math.round((tasks * 3) / 100));
     seed = 20261130;
     const db = await openDatabase({ databaseUrl: pg.url, dataDir: 'memory://' });
     try {
-      await seedReports(db.prisma, db.kind);
-      const calendar = createCalendar();
-      const out = await fs.mkdtemp(path.join(os.tmpdir(), 'duban-bench-'));
-      const base: number[] = [];
-      const dataStep: number[] = [];
-      const e2e: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        let t = performance.now();
-        await db.prisma.$queryRawUnsafe(`SELECT t.* FROM "Task" t`);
-        await db.prisma.$queryRawUnsafe(`SELECT a.* FROM "Assignment" a`);
-        await db.prisma.$queryRawUnsafe(`SELECT "taskId", "unitId", "reportedAt", "percent", "status", "text", "problems" FROM "ProgressUpdate" WHERE "kind" <> 'receipt'`);
-        base.push(performance.now() - t);
-        t = performance.now();
-        bulletinText(bulletinModel(await loadReportData(db.prisma, { date: DATE, calendar }), calendar));
-        dataStep.push(performance.now() - t);
-        t = performance.now();
-        await buildMonthlyBulletin(db.prisma, { date: DATE, calendar, outDir: out });
-        e2e.push(performance.now() - t);
-      }
-      await fs.rm(out, { recursive: true, force: true });
-      const med = (l: number[]) => [...l].sort((a, b) => a - b)[1]!.toFixed(0);
-      console.log(`Postgres 月通报 at ${tasks} tasks / ${UNITS} units: end to end ${med(e2e)} ms, data step (read + health + ranking + text) ${med(dataStep)} ms; baseline plain SQL read of the same rows ${med(base)} ms (medians of 3)`);
+      if ((await db.prisma.task.count()) > 0) console.log(`reusing ${await db.prisma.task.count()} tasks already in the database`);
+      else await seedReports(db.prisma, db.kind);
+      const m = await measure(db.prisma);
+      printSize(tasks, 'PostgreSQL', m);
+      if (tasks === MAIN_SIZE) await otherReports(db.prisma);
+      growth.push([tasks, UNITS, m]);
     } finally {
       await db.close();
       await pg.drop();
     }
   }
+  if (growth.length > 1) {
+    const cols = ['baseline: plain SQL read of tasks, assignments, reports', 'data step total', 'PNG (table + chart)', '.docx (bulletin + ranking table)', '.xlsx (ranking + every task)', 'end to end: buildMonthlyBulletin (data + text + PNG + docx + xlsx, written)'];
+    console.log('\nGrowth on PostgreSQL (medians, ms; per 1,000 tasks in brackets: flat or falling = linear or better):');
+    console.log(`  ${'tasks / units'.padEnd(14)} ${['plain read', 'data step', 'PNG', 'docx', 'xlsx', 'end to end'].map((h) => h.padStart(16)).join('')}`);
+    for (const [tasks, units, m] of growth) {
+      console.log(`  ${`${tasks} / ${units}`.padEnd(14)} ${cols.map((c) => `${m.get(c)!.toFixed(0)} (${((m.get(c)! / tasks) * 1000).toFixed(0)})`.padStart(16)).join('')}`);
+    }
+  }
+  console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
 }
 
 await main();
-await growth();

@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
 import { assertConfigFiles } from '../config/assert-config-files.ts';
@@ -10,7 +11,6 @@ import { createCalendar } from '../adapters/calendar/create-calendar.ts';
 import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
 import { assertRedisReachable, chatCheck, databaseCheck, redisCheck } from '../health/health-checks.ts';
 import { startHealthServer, type HealthServer } from '../health/health-server.ts';
-import { createConsole } from '../console/create-console.ts';
 import { createLogger, type Logger } from '../log/create-logger.ts';
 import { createOutboxSender } from '../outbox/create-outbox-sender.ts';
 import { createDeliveryWiring } from '../outbox/delivery-wiring.ts';
@@ -40,10 +40,19 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   });
   assertConfigFiles(config);
   await assertRedisReachable(config.redisUrl);
+  // Adapters are imported lazily (wechaty alone takes seconds), and not at all for a test's own chat.
+  // The adapter loads while the database opens: the one waits on files while the other computes.
+  const chatting = deps.chat ? Promise.resolve(deps.chat) : createChat(config, logger, clock);
+  chatting.catch(() => undefined); // awaited below; a database that fails to open must not leave it unhandled
   const db: Database = await openDatabase(config);
   const prisma = db.prisma;
-  // Adapters are imported lazily (wechaty alone takes seconds), and not at all for a test's own chat.
-  const chat: AppChat = deps.chat ?? (await createChat(config, logger, clock));
+  let chat: AppChat;
+  try {
+    chat = await chatting;
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
   const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(filesDir(config.dataDir), 'reports') });
   const work = createPrismaWorkStore(prisma);
   const inbound = createInboundHandler({
@@ -58,10 +67,20 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   const sender = createOutboxSender({ prisma, chat, clock, logger, sendPerMinute: config.sendPerMinute, sendJitterMs: config.sendJitterMs, maxAttempts: config.sendMaxAttempts, admins: config.admins, ...delivery.senderHooks });
   let health: HealthServer | undefined;
   // The web console shares the health server's port: one listener, loopback by default.
-  const webConsole = createConsole({
-    prisma, work, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName, unitsFile: config.unitsFile,
-    chatStatus: () => chat.status(), chatChannel: chat.channel, cadences: engine, templatesFile: config.templatesFile,
-  });
+  // Its pages (and the import and report code they use) load with the first request, not at start-up.
+  let consoleLoaded: Promise<(req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>> | undefined;
+  const webConsole = {
+    handle: async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> =>
+      (await (consoleLoaded ??= import('../console/create-console.ts').then(({ createConsole }) =>
+        createConsole({
+          prisma, work, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName, unitsFile: config.unitsFile,
+          chatStatus: () => chat.status(), chatChannel: chat.channel, cadences: engine, templatesFile: config.templatesFile,
+        }).handle,
+      ).catch((e: unknown) => {
+        consoleLoaded = undefined; // the next request tries again
+        throw e;
+      })))(req, res),
+  };
 
   // On channels that must be spoken to before they can be pushed to, an @ from an unbound group asks an admin to bind it.
   chat.onMessage((m) => requestGroupBinding({ prisma, chat, clock, logger }, m).then(() => inbound.handle(m)));

@@ -6,6 +6,8 @@ import type { DemoPeople } from './demo-people.ts';
  * it on every start keeps one row per person and group.
  */
 export async function seedPeople(prisma: PrismaClient, people: DemoPeople): Promise<void> {
+  // A restart finds everything in place: a few reads instead of some fifty writes (the demo's start-up).
+  if (await alreadySeeded(prisma, people)) return;
   // Demo files use the short names people say (区文广新旅局); the directory knows them as aliases.
   const unitId = async (name: string): Promise<number> => {
     const known = await prisma.unit.findFirst({ where: { OR: [{ name }, { aliases: { has: name } }] } });
@@ -50,4 +52,43 @@ export async function seedPeople(prisma: PrismaClient, people: DemoPeople): Prom
       await prisma.groupUnit.upsert({ where: { groupId_unitId: { groupId: group.id, unitId: uid } }, create: { groupId: group.id, unitId: uid }, update: {} });
     }
   }
+}
+
+/**
+ * Whether seeding would change nothing: every person, backup, group and group unit is as the file
+ * says. Read in four queries; anything missing, different or ambiguous means seeding runs in full.
+ */
+export async function alreadySeeded(prisma: PrismaClient, people: DemoPeople): Promise<boolean> {
+  const chatIds = [...people.admins, ...people.leaders, ...people.contacts].map((p) => p.chatId);
+  const [persons, leaders, units, groups] = await Promise.all([
+    prisma.person.findMany({ where: { chatId: { in: chatIds } }, select: { id: true, chatId: true, isAdmin: true, unitId: true, backupId: true } }),
+    prisma.person.findMany({ where: { kind: 'leader', name: { in: people.leaders.map((l) => l.name) } }, select: { name: true, chatId: true, chatName: true } }),
+    prisma.unit.findMany({ select: { id: true, name: true, aliases: true } }),
+    prisma.chatGroup.findMany({ where: { topic: { in: people.groups.map((g) => g.topic) } }, select: { topic: true, isAllUnits: true, isOffice: true, units: { select: { unitId: true } } } }),
+  ]);
+  const byChatId = new Map(persons.map((p) => [p.chatId, p]));
+  const unitOf = (name: string): number | undefined => {
+    const found = units.filter((u) => u.name === name || u.aliases.includes(name));
+    return found.length === 1 ? found[0]!.id : undefined;
+  };
+  if (!people.admins.every((a) => byChatId.get(a.chatId)?.isAdmin)) return false;
+  for (const l of people.leaders) {
+    const named = leaders.filter((x) => x.name === l.name);
+    if (named.length !== 1 || named[0]!.chatId !== l.chatId || named[0]!.chatName !== l.name) return false;
+  }
+  for (const c of people.contacts) {
+    const uid = unitOf(c.unit);
+    if (uid === undefined || byChatId.get(c.chatId)?.unitId !== uid) return false;
+    const backup = c.backup ? people.contacts.find((x) => x.name === c.backup && x.unit === c.unit) : undefined;
+    if (backup && byChatId.get(c.chatId)!.backupId !== byChatId.get(backup.chatId)?.id) return false;
+  }
+  for (const g of people.groups) {
+    const group = groups.find((x) => x.topic === g.topic);
+    if (!group || group.isAllUnits !== (g.allUnits ?? false) || group.isOffice !== (g.office ?? false)) return false;
+    for (const u of g.units) {
+      const uid = unitOf(u);
+      if (uid === undefined || !group.units.some((x) => x.unitId === uid)) return false;
+    }
+  }
+  return true;
 }

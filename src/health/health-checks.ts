@@ -1,5 +1,4 @@
 import { StoreError } from '../errors.ts';
-import { Redis } from 'ioredis';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { ChatStatus } from '../ports/chat.ts';
 
@@ -26,6 +25,7 @@ export function databaseCheck(prisma: PrismaClient, kind: string): HealthCheck {
 export function redisCheck(url: string | undefined): HealthCheck {
   return async () => {
     if (!url) return { name: 'redis', ok: true, detail: '未配置（进程内 node-cron 调度）' };
+    const { Redis } = await import('ioredis'); // only with Redis configured
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false, retryStrategy: () => null });
     // The failure is reported below; without a listener ioredis also prints it raw to stderr.
     redis.on('error', () => {});

@@ -1,5 +1,4 @@
 import { toLocalDate } from '../domain/calendar/shanghai-time.ts';
-import ExcelJS from 'exceljs';
 import { InputError } from '../errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 
@@ -54,6 +53,7 @@ export async function exportLedger(prisma: PrismaClient, file: string, opts: { p
   ]);
   const byId = new Map(sections.map((s) => [s.id, s]));
 
+  const { default: ExcelJS } = await import('exceljs'); // loaded on use: not at start-up
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('台账', { views: [{ state: 'frozen', ySplit: 2 }] });
   ws.columns = LEDGER_COLUMNS.map((header, i) => ({ key: header, width: WIDTHS[i] }));

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { InputError } from '../errors.ts';
 import type { Tx } from '../chat/chat-deps.ts';
 import type { PeopleRole } from './read-people-file.ts';
@@ -30,15 +30,16 @@ export async function exportPeople(prisma: Tx, file: string): Promise<{ file: st
     const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
     fs.writeFileSync(file, `\uFEFF${[PEOPLE_COLUMNS as readonly string[], ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`);
   } else if (ext === '.xlsx') {
-    await peopleWorkbook(rows).xlsx.writeFile(file);
+    await (await peopleWorkbook(rows)).xlsx.writeFile(file);
   } else {
     throw new InputError('IMPORT_INVALID', `通讯录导出文件 ${file} 的格式不支持`, '请用 .xlsx 或 .csv');
   }
   return { file, people: rows.length };
 }
 
-export function peopleWorkbook(rows: string[][]): ExcelJS.Workbook {
-  const wb = new ExcelJS.Workbook();
+export async function peopleWorkbook(rows: string[][]): Promise<ExcelJS.Workbook> {
+  const { default: Excel } = await import('exceljs'); // loaded on use: not at start-up
+  const wb = new Excel.Workbook();
   const ws = wb.addWorksheet('通讯录', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = PEOPLE_COLUMNS.map((h, i) => ({ header: h, key: h, width: [22, 12, 10, 24, 16, 24][i] }));
   ws.getRow(1).font = { bold: true };

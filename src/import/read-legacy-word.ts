@@ -1,4 +1,3 @@
-import WordExtractor from 'word-extractor';
 import { InputError } from '../errors.ts';
 
 /**
@@ -8,6 +7,7 @@ import { InputError } from '../errors.ts';
  */
 export async function readLegacyWord(buf: Buffer, document: string): Promise<string> {
   try {
+    const { default: WordExtractor } = await import('word-extractor'); // loaded on use: not at start-up
     const doc = await new WordExtractor().extract(buf);
     return doc.getBody({ filterUnicode: true });
   } catch (e) {

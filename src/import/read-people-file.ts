@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
 import { InputError } from '../errors.ts';
 import { cellText, delimitedRows } from './read-plan-file.ts';
 
@@ -36,6 +35,7 @@ export async function readPeopleFile(file: string): Promise<PeopleRow[]> {
   } else if (ext === '.csv') {
     rows = delimitedRows(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''), ',').map((r) => ({ label: `第${r.row}行`, cells: r.cells }));
   } else if (ext === '.xlsx') {
+    const { default: ExcelJS } = await import('exceljs'); // loaded on use: not at start-up
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file).catch((e: Error) => {
       throw new InputError('IMPORT_INVALID', `${file} 不是有效的 Excel 工作簿：${e.message}`, '用 Excel/WPS 打开后另存为 .xlsx');

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
-import mammoth from 'mammoth';
+import type ExcelJS from 'exceljs';
 import { pickTitleAbove } from '../domain/plan/document-header.ts';
 import iconv from 'iconv-lite';
 import { InputError } from '../errors.ts';
@@ -233,7 +232,8 @@ export function sourceFromText(text: string, document: string, limits: ImportLim
 }
 
 async function readWorkbook(buf: Buffer, document: string): Promise<PlanSource> {
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs'); // loaded on use: not at start-up
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch (e) {
@@ -272,6 +272,7 @@ export function cellText(v: ExcelJS.CellValue): string {
 async function readWordFile(buf: Buffer, document: string): Promise<PlanSource> {
   let html: string;
   try {
+    const { default: mammoth } = await import('mammoth');
     html = (await mammoth.convertToHtml({ buffer: buf }, { transformDocument: printListNumbers() })).value;
   } catch (e) {
     throw new InputError('IMPORT_INVALID', `${document} 不是有效的 Word（.docx）文件：${(e as Error).message}`, '用 Word/WPS 打开后另存为 .docx 再导入', { cause: e });

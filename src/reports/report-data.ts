@@ -4,7 +4,7 @@ import { memoCalendar, taskHealth, type HealthResult, type TaskStatusValue } fro
 import { applyReport, deriveTask, isOpen, type Assignment, type AssignmentRole, type AssignmentState } from '../domain/work/index.ts';
 import type { Db } from '../store/open-database.ts';
 import { loadPlanShortNames } from '../store/plan-short-names.ts';
-import { loadAssignmentRows, loadTaskRows, loadUpdateRows } from './report-rows.ts';
+import { loadAssignmentRows, loadTaskRows, loadUpdateRows, type UpdateRow } from './report-rows.ts';
 
 /** One progress report as the reports need it. Receipts (签收) are not reports and are left out. */
 export interface ReportUpdate {
@@ -101,7 +101,7 @@ export const TEXT_WINDOW_DAYS = PROBLEM_WINDOW_DAYS + 1;
  * of queries so 10,000 tasks take one pass. Status and percent come from the reports made up to
  * that date, so a past report can be regenerated as it would have read then.
  */
-export async function loadReportData(prisma: Db, opts: { date: LocalDate; calendar: WorkCalendar; warnWorkdays?: number }): Promise<ReportData> {
+export async function loadReportData(prisma: Db, opts: { date: LocalDate; calendar: WorkCalendar; warnWorkdays?: number; texts?: boolean }): Promise<ReportData> {
   const { date, calendar } = opts;
   const end = atLocal(addDays(date, 1));
   const cycleStart = addDays(date, -6);
@@ -114,7 +114,8 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
     prisma.person.findMany({ where: { kind: 'leader', leads: { some: {} } }, select: { id: true, name: true, title: true, chatId: true }, orderBy: { id: 'asc' } }),
     // Older reports only decide status, percent and the last report date; their text is not read.
     loadUpdateRows(prisma, { to: textFrom }, false),
-    loadUpdateRows(prisma, { from: textFrom, to: end }, true),
+    // The 月通报 reads no report text (`texts: false`): leaving it out halves what its largest statement returns.
+    loadUpdateRows(prisma, { from: textFrom, to: end }, opts.texts !== false),
     prisma.taskRequest.findMany({
       where: { status: 'pending', createdAt: { lt: end } },
       orderBy: { createdAt: 'asc' },
@@ -141,23 +142,35 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
     return u ? { id: u.id, name: u.name } : undefined;
   };
   const updatesByTask = new Map<number, ReportUpdate[]>();
-  const addUpdate = (u: Omit<ReportUpdate, 'reportedOn'>): void => {
+  // Rows are built field by field (not by spreading): 70,000 spreads cost more than the rest of the loop.
+  const addUpdate = (u: UpdateRow, text: string, problems: string | null): void => {
     const list = updatesByTask.get(u.taskId);
-    const row = { ...u, reportedOn: toLocalDate(u.reportedAt) };
+    const row: ReportUpdate = { taskId: u.taskId, unitId: u.unitId, reportedAt: u.reportedAt, text, percent: u.percent, status: u.status, problems, reportedOn: toLocalDate(u.reportedAt) };
     if (list) list.push(row);
     else updatesByTask.set(u.taskId, [row]);
   };
-  for (const u of olderUpdates) addUpdate({ ...u, text: '', problems: null });
-  for (const u of recentUpdates) addUpdate(u);
+  for (const u of olderUpdates) addUpdate(u, '', null);
+  for (const u of recentUpdates) addUpdate(u, u.text, u.problems);
+  const closesOf = (taskId: number, a: { id: number; unitId: number }): readonly CloseRow[] => {
+    if (!closeRows.length) return NONE;
+    const byId = closeByAssignment.get(`a${a.id}`);
+    const byUnit = closeByAssignment.get(`t${taskId}:${a.unitId}`);
+    return byId && byUnit ? [...byId, ...byUnit] : (byId ?? byUnit ?? NONE);
+  };
 
   const healthCalendar = memoCalendar(calendar);
   const tasks = taskRows.map((t): ReportTask => {
     const trackedFrom = toLocalDate(t.createdAt);
     const parts = assignmentsByTask.get(t.id) ?? [];
     const updates = updatesByTask.get(t.id) ?? [];
-    const replayed = parts.map((a) => assignmentAt(a, updates.filter((u) => u.unitId === a.unitId), [...(closeByAssignment.get(`a${a.id}`) ?? []), ...(closeByAssignment.get(`t${t.id}:${a.unitId}`) ?? [])], end));
+    const byUnit = new Map<number | null, ReportUpdate[]>();
+    for (const u of updates) (byUnit.get(u.unitId) ?? byUnit.set(u.unitId, []).get(u.unitId)!).push(u);
+    const replayed = parts.map((a) => assignmentAt(a, byUnit.get(a.unitId) ?? NONE, closesOf(t.id, a), end));
     const derived = parts.length
-      ? deriveTask(replayed.map((r, i) => ({ ...r, id: i, taskId: t.id, unitId: parts[i]!.unitId, role: parts[i]!.role, receivedAt: null })), { state: t.status, percent: t.percent, closedAt: t.closedAt })
+      ? deriveTask(
+          replayed.map((r, i) => ({ state: r.state, percent: r.percent, lastReportedAt: r.lastReportedAt, closedAt: r.closedAt, id: i, taskId: t.id, unitId: parts[i]!.unitId, role: parts[i]!.role, receivedAt: null })),
+          { state: t.status, percent: t.percent, closedAt: t.closedAt },
+        )
       : null;
     // A task no unit could be assigned to (its units did not resolve) shows what is stored on it.
     const { status, percent } = derived
@@ -230,18 +243,32 @@ export async function loadReportData(prisma: Db, opts: { date: LocalDate; calend
 
 type AssignmentRow = { state: AssignmentState; percent: number | null; lastReportedAt: Date | null; closedAt: Date | null; createdAt: Date };
 type CloseRow = { status: string; createdAt: Date; decidedAt: Date | null };
+type Replayed = Pick<Assignment, 'state' | 'percent' | 'lastReportedAt' | 'closedAt'>;
+const NONE: readonly never[] = [];
+
+const replayReport = (s: Replayed, u: ReportUpdate): void => {
+  Object.assign(s, applyReport(s, { percent: u.percent, status: u.status === 'closed' ? 'done' : u.status }, u.reportedAt).patch);
+};
 
 /**
  * One assignment as of `end`, replayed through the same rule the bot applies live (`applyReport`):
  * the unit's own reports, its 销号 request (报完成待核) and the decision on it. An assignment with
  * no event at all keeps its stored state (as imported), unless it came into being after `end`.
  */
-export function assignmentAt(a: AssignmentRow, updates: readonly ReportUpdate[], closes: readonly CloseRow[], end: Date): Pick<Assignment, 'state' | 'percent' | 'lastReportedAt' | 'closedAt'> {
-  type Ev = { at: Date; apply: (s: Pick<Assignment, 'state' | 'percent' | 'lastReportedAt' | 'closedAt'>) => void };
+export function assignmentAt(a: AssignmentRow, updates: readonly ReportUpdate[], closes: readonly CloseRow[], end: Date): Replayed {
+  const s: Replayed = { state: 'not_started', percent: null, lastReportedAt: null, closedAt: null };
+  // The common case, reports only and oldest first (as loadReportData reads them): replayed as they
+  // come, without building and sorting events (10,000 tasks' worth of closures cost ~100 ms).
+  if (!closes.length && updates.every((u, i) => i === 0 || u.reportedAt >= updates[i - 1]!.reportedAt)) {
+    let replayedAny = false;
+    for (const u of updates) if (u.reportedAt < end) (replayReport(s, u), (replayedAny = true));
+    return replayedAny ? closedAnyway(a, s, end) : unreplayed(a, end);
+  }
+  type Ev = { at: Date; apply: (s: Replayed) => void };
   const events: Ev[] = [];
   for (const u of updates) {
     if (u.reportedAt >= end) continue;
-    events.push({ at: u.reportedAt, apply: (s) => Object.assign(s, applyReport(s, { percent: u.percent, status: u.status === 'closed' ? 'done' : u.status }, u.reportedAt).patch) });
+    events.push({ at: u.reportedAt, apply: (s) => replayReport(s, u) });
   }
   for (const c of closes) {
     if (c.createdAt < end) events.push({ at: c.createdAt, apply: (s) => { if (isOpen(s)) s.state = 'reported_done'; } });
@@ -250,14 +277,20 @@ export function assignmentAt(a: AssignmentRow, updates: readonly ReportUpdate[],
       events.push({ at: c.decidedAt, apply: (s) => Object.assign(s, approved ? { state: 'closed', percent: 100, closedAt: c.decidedAt } : s.state === 'reported_done' ? { state: 'in_progress' } : {}) });
     }
   }
-  if (!events.length) {
-    if (a.createdAt >= end) return { state: 'not_started', percent: null, lastReportedAt: null, closedAt: null };
-    const closed = a.closedAt && a.closedAt < end;
-    return { state: a.closedAt && !closed ? 'in_progress' : a.state, percent: a.percent, lastReportedAt: a.lastReportedAt && a.lastReportedAt < end ? a.lastReportedAt : null, closedAt: closed ? a.closedAt : null };
-  }
-  const s: Pick<Assignment, 'state' | 'percent' | 'lastReportedAt' | 'closedAt'> = { state: 'not_started', percent: null, lastReportedAt: null, closedAt: null };
+  if (!events.length) return unreplayed(a, end);
   for (const e of events.sort((x, y) => x.at.getTime() - y.at.getTime())) e.apply(s);
-  // Closed by then with no request on record (a ledger import, an admin's direct 销号): closed all the same.
+  return closedAnyway(a, s, end);
+}
+
+/** An assignment with no event by `end` keeps its stored state, unless it came into being after `end`. */
+function unreplayed(a: AssignmentRow, end: Date): Replayed {
+  if (a.createdAt >= end) return { state: 'not_started', percent: null, lastReportedAt: null, closedAt: null };
+  const closed = a.closedAt && a.closedAt < end;
+  return { state: a.closedAt && !closed ? 'in_progress' : a.state, percent: a.percent, lastReportedAt: a.lastReportedAt && a.lastReportedAt < end ? a.lastReportedAt : null, closedAt: closed ? a.closedAt : null };
+}
+
+/** Closed by then with no request on record (a ledger import, an admin's direct 销号): closed all the same. */
+function closedAnyway(a: AssignmentRow, s: Replayed, end: Date): Replayed {
   if (a.closedAt && a.closedAt < end && isOpen(s)) Object.assign(s, { state: 'closed', closedAt: a.closedAt, percent: 100 });
   return s;
 }

@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { StoreError } from '../errors.ts';
 import { registerBulkPool } from './bulk-sql.ts';
-import { createEmbedded } from './embedded-base.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { migrate, type MigrationResult } from './migrate.ts';
 
@@ -51,6 +49,8 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
     fs.mkdirSync(dir, { recursive: true });
     lock = lockDataDir(dir);
   }
+  // PGlite and its socket server load only for the embedded database: a start on PostgreSQL never pays for them.
+  const [{ createEmbedded }, { PGLiteSocketServer }] = await Promise.all([import('./embedded-base.ts'), import('@electric-sql/pglite-socket')]);
   let db: PGlite;
   try {
     db = await createEmbedded(dir);

@@ -487,6 +487,9 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect(texts[4]).toContain('只有督办室管理员');
     expect(texts[5]).toBeTruthy();
     expect(texts[5]).not.toContain('供牵头领导');
+    // The chat answer is text only: the report renderers (PNG, docx, xlsx) stay off the chat path.
+    expect((await w.prisma.outbox.findMany({ orderBy: { id: 'asc' } }))[5]!.attachment).toBeNull();
+    expect(fs.readdirSync(w.dataDir)).not.toContain('reports');
   });
 
   describe('with the cadence engine', () => {

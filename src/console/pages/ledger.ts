@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { toLocalDate } from '../../domain/calendar/shanghai-time.ts';
 import { HEALTH_SHORT, type Health } from '../../domain/health/index.ts';
 import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL } from '../../domain/work/index.ts';
@@ -165,6 +164,7 @@ ${f.page < pages ? html`<a href="/tasks?${qs(f, { page: f.page + 1 })}" hx-get="
       const ids = f.light ? all.ids.filter((id) => all.lights.get(id) === f.light) : all.ids;
       const names = await loadPlanShortNames(prisma);
       startFile(ctx.res, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `督办台账-${toLocalDate(now)}.xlsx`);
+      const { default: ExcelJS } = await import('exceljs'); // loaded on use: not at start-up
       const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: ctx.res, useStyles: true, useSharedStrings: false });
       const ws = wb.addWorksheet('督办台账', { views: [{ state: 'frozen', ySplit: 1 }] });
       ws.columns = ['方案', '序号', '任务内容', '牵头领导', '承担单位及状态', '完成时限', '灯', '状态', '进度', '最近报送'].map((h, i) => ({ header: h, width: [14, 8, 60, 14, 40, 14, 8, 12, 8, 18][i] }));

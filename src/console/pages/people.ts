@@ -57,7 +57,7 @@ export const routes: Route[] = [
         const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
         sendFile(ctx.res, `\uFEFF${[['单位', '姓名', '角色', '账号', '手机', '群'], ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`, 'text/csv; charset=utf-8', '通讯录.csv');
       } else {
-        sendFile(ctx.res, Buffer.from(await peopleWorkbook(rows).xlsx.writeBuffer()), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '通讯录.xlsx');
+        sendFile(ctx.res, Buffer.from(await (await peopleWorkbook(rows)).xlsx.writeBuffer()), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '通讯录.xlsx');
       }
     },
   },

@@ -1,4 +1,4 @@
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
 import { ensureFonts, FONT_FAMILY, FONT_FAMILY_BOLD } from './fonts.ts';
 
 export const COLORS = {
@@ -62,7 +62,9 @@ const BAR_H = 26;
  * the time) runs off the main thread, so several reports can be rendered at once.
  */
 export async function renderReportPng(report: PngReport): Promise<Buffer> {
-  ensureFonts();
+  await ensureFonts();
+  // Loaded with the first picture: nothing that only answers chat pays for the canvas library.
+  const { createCanvas } = await import('@napi-rs/canvas');
   const height = layoutHeight(report);
   const canvas = createCanvas(WIDTH, height);
   const ctx = canvas.getContext('2d');
