@@ -74,6 +74,9 @@ function faultyPrisma(real: PrismaClient) {
             if (state.down) throw unreachable();
             const result = await (v as (...a: unknown[]) => Promise<unknown>).apply(t, args);
             if (state.loseNextAck && (k === '$executeRaw' || k === '$queryRaw') && writesAudit(args)) throw dropped();
+            // A reply's progress is written by one statement outside any transaction (the ingest path):
+            // losing 'any' ack covers that commit too.
+            if (state.loseNextAck === 'any' && (k === '$queryRawUnsafe' || k === '$executeRawUnsafe') && /INSERT INTO "ProgressUpdate"/.test(String(args[0]))) throw dropped();
             return result;
           };
         }
