@@ -49,6 +49,11 @@ export async function issueLoginLink(prisma: PrismaClient, name: string, opts: {
     if (!account) {
       account = await tx.consoleAccount.create({ data: { name, role, personId: opts.leader?.id ?? null } });
     } else if (opts.leader && (account.role !== 'leader' || account.personId !== opts.leader.id)) {
+      // Never turn someone else's account into this leader's: an admin would lose the office's
+      // rights at their next request, another leader their view, and the link would open their account.
+      if (account.role === 'admin' || account.personId !== null) {
+        throw new InputError('PERMISSION_DENIED', `账户“${name}”已是${account.role === 'admin' ? '管理员账户' : '另一位领导的只读账户'}，不能改为该领导的只读账户`, '换一个账户名再生成链接，例如在姓名后加职务');
+      }
       const before = { role: account.role, personId: account.personId };
       account = await tx.consoleAccount.update({ where: { id: account.id }, data: { role: 'leader', personId: opts.leader.id } });
       await writeAudit(tx, { at: opts.now, actor: opts.actor, action: 'console.account_update', entity: 'ConsoleAccount', entityId: account.id, before, after: { role: account.role, personId: account.personId } });

@@ -69,7 +69,9 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
   const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   try {
     const migration = await migrate(url, opts.migrationsDir);
-    const { prisma, end } = clientOn({ connectionString: url, max: 1 });
+    // Never idle out: each new connection re-prepares the hot statements under new names, and PGlite's
+    // one session would keep every old one for the life of the process.
+    const { prisma, end } = clientOn({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
     return {
       prisma,
       kind: 'pglite',

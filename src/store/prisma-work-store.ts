@@ -5,6 +5,7 @@ import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import type { GroupRow, PersonRow, RequestRow, WorkStore } from '../ports/work-store.ts';
 import { bulkQuery } from './bulk-sql.ts';
 import { applyInOneStatement, fitsOneStatement } from './apply-in-one-statement.ts';
+import { StaleReadError } from './transient-error.ts';
 import { isoDate, PLANS_JSON_SQL, toAssignment, toTaskInfo as toInfo, toWorkItems, workJsonSql, type AssignmentRow, type PlanNameRow, type TaskRow } from './work-read-sql.ts';
 
 const json = (v: unknown): Prisma.InputJsonValue | undefined => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue));
@@ -133,6 +134,17 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
             l AS (SELECT "id" FROM "Task" WHERE "id" = ANY(${taskIds}::int[]) AND (${inboundId}::int IS NULL OR EXISTS (SELECT 1 FROM m)) FOR UPDATE)
             SELECT (${inboundId}::int IS NULL OR EXISTS (SELECT 1 FROM m)) AS "marked", (SELECT count(*) FROM l) AS "locked"`;
           if (!r?.marked) return { requestIds: [], alreadyRecorded: true };
+        }
+        // The patches were worked out from the parts as read (`basis`). Another unit's report since is
+        // fine — the tasks are derived again below from what is stored — but a change to a part this
+        // change patches (the contact and their B角 reporting at once) would be overwritten with a
+        // patch computed from the old state: roll back and interpret the message again from a new read.
+        const basisOf = new Map((change.tasks ?? []).flatMap((t) => (t.basis ?? []).map((a) => [a.id, a] as const)));
+        const patched = (change.assignments ?? []).map((a) => a.id).filter((id) => basisOf.has(id));
+        if (patched.length) {
+          const stored = await tx.$queryRaw<{ id: number; state: string; percent: number | null }[]>`
+            SELECT "id", "state"::text AS "state", "percent" FROM "Assignment" WHERE "id" = ANY(${patched}::int[])`;
+          if (stored.some((a) => a.state !== basisOf.get(a.id)!.state || a.percent !== basisOf.get(a.id)!.percent)) throw new StaleReadError();
         }
         // Raw statements for the parts every reply writes: no query plan is built per call.
         const now = new Date();

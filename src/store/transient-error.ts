@@ -11,6 +11,18 @@ const TRANSIENT_TEXT =
   /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection (?:is )?closed|Can't reach database|terminating connection|the database system is (?:shutting down|starting up)|Unable to start a transaction|Transaction already closed|timeout|ConnectionClosed|DatabaseNotReachable|Client has encountered a connection error|closed the connection|not yet accepting connections|Client was closed|Connection ended|server login has been failing|Cannot use a pool after calling end/i;
 
 /**
+ * A change worked out from a read that another writer has since overtaken: nothing was written, and
+ * doing the whole step again from a new read is the fix. Retried like a write conflict (P2034).
+ */
+export class StaleReadError extends Error {
+  override readonly name = 'StaleReadError';
+  readonly code = 'P2034';
+  constructor() {
+    super('the parts this change was based on changed since they were read; read again and retry');
+  }
+}
+
+/**
  * Whether an error from the database is worth retrying: the server was down, restarting, busy or
  * the pool was exhausted. A constraint violation or a bug is not — retrying it only repeats it.
  */

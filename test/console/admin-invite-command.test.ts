@@ -54,4 +54,12 @@ describe('duban admin invite', () => {
     expect(bare.code).not.toBe(0);
     expect(bare.stderr).toContain('只读账户须关联一位领导');
   });
+
+  it('never turns an existing admin account into a leader\'s read-only one', async () => {
+    expect((await run(['invite', '王主任'])).code).toBe(0);
+    const taken = await run(['invite', '王主任', '--leader', '赵副区长']);
+    expect(taken.code).not.toBe(0);
+    expect(taken.stderr).toContain('账户“王主任”已是管理员账户，不能改为该领导的只读账户');
+    expect(await db.prisma.consoleAccount.findUniqueOrThrow({ where: { name: '王主任' } })).toMatchObject({ role: 'admin', personId: null });
+  });
 });

@@ -3,6 +3,7 @@ import type { Database } from '../../src/store/open-database.ts';
 import type { WorkStore } from '../../src/ports/work-store.ts';
 import type { Assignment } from '../../src/domain/work/index.ts';
 import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
+import { isTransientDbError } from '../../src/store/transient-error.ts';
 import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
 
 const at = new Date('2026-05-11T02:00:00Z');
@@ -160,6 +161,16 @@ describe.each(DB_KINDS)('work store conformance: %s', (kind) => {
     expect(await p.outbox.count()).toBe(2);
     // a stale basis for a message already recorded: still nothing twice
     expect(await store.apply(change(m2, stale, 70))).toEqual({ requestIds: [], alreadyRecorded: true });
+    expect(await p.progressUpdate.count()).toBe(2);
+    // the part this change patches was changed since the read (a B角 reporting at the same time):
+    // refused as a retryable conflict, nothing written, the message not marked
+    const mine = await parts();
+    await p.assignment.update({ where: { id: ids.a1A }, data: { state: 'reported_done', percent: 100 } });
+    const m3 = await msg('m-3');
+    const refused = await store.apply(change(m3, mine, 80)).catch((e: unknown) => e);
+    expect(isTransientDbError(refused)).toBe(true);
+    expect((await parts()).find((a) => a.id === ids.a1A)).toMatchObject({ percent: 100, state: 'reported_done' });
+    expect(await p.inboundMessage.findUniqueOrThrow({ where: { id: m3 } })).toMatchObject({ status: 'received' });
     expect(await p.progressUpdate.count()).toBe(2);
   });
 });

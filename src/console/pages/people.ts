@@ -41,7 +41,10 @@ export const routes: Route[] = [
     async run(ctx, m) {
       const leader = await ctx.deps.prisma.person.findFirst({ where: { id: Number(m[1]), kind: 'leader' }, select: { id: true, name: true, consoleAccounts: { select: { name: true }, take: 1 } } });
       if (!leader) return ctx.page('单位与人员', await peopleBody(ctx, { text: '通讯录中没有这位领导。', err: true }), 404);
-      const account = leader.consoleAccounts[0]?.name ?? leader.name;
+      // The leader's own account, else one named after them — unless that name is taken by another
+      // account (an admin, or a namesake leader), then one that says whose it is.
+      const taken = leader.consoleAccounts.length ? null : await ctx.deps.prisma.consoleAccount.findUnique({ where: { name: leader.name }, select: { id: true } });
+      const account = leader.consoleAccounts[0]?.name ?? (taken ? `${leader.name}（领导${leader.id}）` : leader.name);
       const token = await issueLoginLink(ctx.deps.prisma, account, { now: ctx.deps.clock.now(), actor: ctx.actor, leader });
       const link = `http://${ctx.req.headers.host ?? '127.0.0.1'}/login/${token}`;
       ctx.page('单位与人员', await peopleBody(ctx, { text: `${leader.name}的只读账户“${account}”的一次性登录链接（24小时内有效，仅可使用一次），请转交本人：`, link }));
