@@ -89,6 +89,10 @@ async function saveInTx(sql: BulkQuery, plan: ParsedPlan, opts: SavePlanOptions)
   const leaderNames = [...new Set([...plan.tasks.flatMap((t) => t.leaders), ...plan.roster.map((r) => r.name)])];
   const people = await upsertLeaders(sql, leaderNames.map((name) => ({ name, roster: roster.has(name), title: roster.get(name)?.title ?? null, role: roster.get(name)?.role ?? null })));
 
+  // Lock the plan's tasks before reading what is stored: a reply records under the same task locks,
+  // so one that lands while the import runs waits and then sees the result, and the snapshot the
+  // import decides from (which tasks and parts have history) cannot be overtaken by a first report.
+  if (existingPlan) await sql(`SELECT "id" FROM "Task" WHERE "planId" = $1 ORDER BY "id" FOR UPDATE`, [planId]);
   const stored = existingPlan ? await loadPlanSnapshot(sql, planId, tasks.map((t) => t.no)) : EMPTY_SNAPSHOT;
   const sections = diffSections(plan.sections, stored.sections);
   const byNo = new Map(stored.tasks.map((t) => [t.no, t]));
