@@ -27,9 +27,9 @@ const PARALLEL_FROM_PAGES = 17;
 export interface ReadPdfOptions {
   /**
    * Read long PDFs with a worker thread too. Off unless DUBAN_PDF_WORKER=1: on a 2-core machine the
-   * worker's start (about 0.5 s of CPU to load pdfjs and warm up) and the two threads' contention
-   * (pdfjs already keeps more than one core busy with its garbage collection) ate the gain —
-   * measured equal on an idle machine for a 334-page ledger, slower under load and on short PDFs.
+   * worker's start (about 0.5 s of CPU to load pdfjs and warm up) and the two threads slowing each
+   * other (two processes reading at once each took 1.35× as long) ate most of the gain — 10 % on an
+   * idle machine for a 334-page ledger, 1.8× slower while other work ran, slower on short PDFs.
    */
   parallel?: boolean;
   /** Filled in with how many pages the worker thread delivered (tests, benchmark). */
