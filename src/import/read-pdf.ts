@@ -1,9 +1,13 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.ts';
 import { columnOf, type TableRow } from '../domain/plan/parse-plan-table.ts';
 import { isFurniture } from '../domain/plan/document-header.ts';
 import type { ImportLimits } from './import-limits.ts';
+import { claimPage, isHeaderLine, openPdf, pageRules, readPage, type Item, type Line, type PageRead, type Rule } from './pdf-page.ts';
+import type { PdfWorkerData } from './read-pdf-worker.ts';
 
 /**
  * The text layer of a PDF (pdfjs-dist), laid out again as lines, and — when a line holds a ledger's
@@ -17,77 +21,88 @@ import type { ImportLimits } from './import-limits.ts';
 
 export type PdfContent = { kind: 'table'; rows: TableRow[] } | { kind: 'text'; text: string };
 
-interface Item {
-  x: number;
-  right: number;
-  y: number;
-  size: number;
-  str: string;
+/** From this many pages on, a worker thread (when enabled) reads pages alongside the main thread. */
+const PARALLEL_FROM_PAGES = 17;
+
+export interface ReadPdfOptions {
+  /**
+   * Read long PDFs with a worker thread too. Off unless DUBAN_PDF_WORKER=1: on a 2-core machine the
+   * worker's start (about 0.5 s of CPU to load pdfjs and warm up) and the two threads slowing each
+   * other (two processes reading at once each took 1.35× as long) ate most of the gain — 10 % on an
+   * idle machine for a 334-page ledger, 1.8× slower while other work ran, slower on short PDFs.
+   */
+  parallel?: boolean;
+  /** Filled in with how many pages the worker thread delivered (tests, benchmark). */
+  stats?: { workerPages: number };
 }
 
-interface Line {
-  page: number;
-  y: number;
-  items: Item[];
-}
-
-/** A horizontal stretch of a drawn line or a rectangle's edge, in page coordinates. */
-interface Rule {
-  y: number;
-  x1: number;
-  x2: number;
-}
-
-const pdfjsDir = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
-
-export async function readPdf(buf: Buffer, document: string, limits: ImportLimits, now: () => number = Date.now): Promise<PdfContent> {
+export async function readPdf(buf: Buffer, document: string, limits: ImportLimits, now: () => number = Date.now, options: ReadPdfOptions = {}): Promise<PdfContent> {
   const started = now();
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  let doc: Awaited<ReturnType<typeof pdfjs.getDocument>['promise']>;
+  let opened: Awaited<ReturnType<typeof openPdf>>;
   try {
-    doc = await pdfjs.getDocument({
-      data: new Uint8Array(buf),
-      // Chinese PDFs often use the predefined Adobe-GB1 CMaps instead of embedding a ToUnicode map.
-      cMapUrl: `${pdfjsDir}/cmaps/`,
-      cMapPacked: true,
-      standardFontDataUrl: `${pdfjsDir}/standard_fonts/`,
-      isEvalSupported: false,
-      disableFontFace: true,
-      useSystemFonts: false,
-      verbosity: 0,
-    }).promise;
+    opened = await openPdf(new Uint8Array(buf));
   } catch (e) {
     const message = (e as Error).message;
     if (/password/i.test(message)) throw new InputError('IMPORT_INVALID', `${document} 有打开密码，无法读取`, '去掉密码后另存一份 PDF 再导入', { cause: e });
     throw new InputError('IMPORT_INVALID', `${document} 不是有效的 PDF 文件：${message}`, '用 WPS/Acrobat 打开后另存为 PDF，或导出为 .docx/.xlsx 再导入', { cause: e });
   }
+  const { pdfjs, doc } = opened;
+  const numPages = doc.numPages;
+  let worker: Worker | null = null;
   try {
-    if (doc.numPages > limits.maxPdfPages) {
-      throw new InputError('IMPORT_INVALID', `${document} 有 ${doc.numPages} 页，超过导入上限 ${limits.maxPdfPages} 页`, '把任务台账单独导出为 PDF 或 .xlsx 后再导入');
+    if (numPages > limits.maxPdfPages) {
+      throw new InputError('IMPORT_INVALID', `${document} 有 ${numPages} 页，超过导入上限 ${limits.maxPdfPages} 页`, '把任务台账单独导出为 PDF 或 .xlsx 后再导入');
     }
+    const pages: PageRead[] = [];
+    let pagesRead = 0;
+    const checkTime = () => {
+      if (now() - started > limits.maxPdfMillis) {
+        throw new InputError('IMPORT_INVALID', `${document} 读取超时：${Math.round(limits.maxPdfMillis / 1000)} 秒内只读完 ${pagesRead}/${numPages} 页`, '文件可能过大或结构异常；请导出为 .xlsx/.docx，或拆分后再导入');
+      }
+    };
+    // Pages are taken from the front here and, for a long PDF, from the back by a worker thread.
+    // The worker only ever saves time: whatever it has not delivered when the front meets the back
+    // (its page in progress, or all of them if it failed or is still starting) is read here.
+    const shared = new Int32Array(new SharedArrayBuffer(8));
+    if ((options.parallel ?? process.env.DUBAN_PDF_WORKER === '1') && numPages >= PARALLEL_FROM_PAGES) {
+      worker = startWorker({ data: new Uint8Array(buf), numPages, shared });
+      worker.on('message', (m: PageRead) => {
+        if (pages[m.page]) return;
+        pages[m.page] = m;
+        pagesRead++;
+        if (options.stats) options.stats.workerPages++;
+      });
+      worker.on('error', () => {});
+    }
+    // The drawing is read only from the page where a table's header appears on (a plan in running
+    // text never pays for it).
+    let tableSeen = false;
+    const wantRules = (hasHeader: boolean) => (tableSeen ||= hasHeader);
+    for (let p = claimPage(shared, numPages, 'front'); p !== null; p = claimPage(shared, numPages, 'front')) {
+      checkTime();
+      pages[p] = await readPage(pdfjs, doc, p, wantRules);
+      pagesRead++;
+      if (tableSeen) Atomics.store(shared, 1, 1);
+    }
+    if (worker) {
+      // pdfjs's in-process worker answers through promises, so the thread's messages wait until now.
+      for (let p = numPages; p >= 1; p--) {
+        await new Promise(setImmediate);
+        if (pages[p]) continue;
+        checkTime();
+        pages[p] = await readPage(pdfjs, doc, p, (hasHeader) => hasHeader || tableSeen);
+        pagesRead++;
+      }
+    }
+    // In page order, with the rules from the first header's page on, as when read one by one.
     const lines: Line[] = [];
     const rules = new Map<number, Rule[]>();
-    let tableSeen = false;
-    for (let p = 1; p <= doc.numPages; p++) {
-      if (now() - started > limits.maxPdfMillis) {
-        throw new InputError('IMPORT_INVALID', `${document} 读取超时：${Math.round(limits.maxPdfMillis / 1000)} 秒内只读完 ${p - 1}/${doc.numPages} 页`, '文件可能过大或结构异常；请导出为 .xlsx/.docx，或拆分后再导入');
-      }
-      const page = await doc.getPage(p);
-      const content = await page.getTextContent();
-      const items: Item[] = [];
-      for (const it of content.items) {
-        if (!('str' in it) || !it.str.trim()) continue;
-        const [a, b, , , x, y] = it.transform as number[];
-        const size = Math.hypot(a!, b!) || it.height || 10;
-        items.push({ x: x!, right: x! + it.width, y: y!, size, str: it.str });
-      }
-      const pageLines = toLines(p, items);
-      lines.push(...pageLines);
-      // The drawing is read only from the page where a table's header appears on (a plan in running
-      // text never pays for it).
-      tableSeen ||= pageLines.some(isHeaderLine);
-      if (tableSeen) rules.set(p, horizontalRules(await page.getOperatorList(), pdfjs.OPS));
-      page.cleanup();
+    let tableFrom = Infinity;
+    for (let p = 1; p <= numPages; p++) {
+      const read = pages[p]!;
+      lines.push(...read.lines);
+      if (tableFrom === Infinity && read.lines.some(isHeaderLine)) tableFrom = p;
+      if (p >= tableFrom) rules.set(p, read.rules ?? (await pageRules(pdfjs, doc, p)));
     }
     if (lines.length === 0) {
       throw new InputError('IMPORT_INVALID', `${document} 没有文字层（可能是扫描件或图片），无法读取任务`, '请用 OCR 识别成文字，或向发文单位索取 Word/Excel 版本');
@@ -96,21 +111,27 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
     if (rows) return { kind: 'table', rows };
     return { kind: 'text', text: lines.map(lineText).join('\n') };
   } finally {
+    await worker?.terminate();
     await doc.destroy();
   }
 }
 
-/** Items of one page → lines, top to bottom, each left to right. */
-function toLines(page: number, items: Item[]): Line[] {
-  items.sort((p, q) => q.y - p.y || p.x - q.x);
-  const lines: Line[] = [];
-  for (const it of items) {
-    const last = lines[lines.length - 1];
-    if (last && Math.abs(last.y - it.y) <= Math.max(2, it.size * 0.4)) last.items.push(it);
-    else lines.push({ page, y: it.y, items: [it] });
-  }
-  for (const l of lines) l.items.sort((p, q) => p.x - q.x);
-  return lines;
+/**
+ * The worker runs from the compiled tree as plain JavaScript beside this file; from the sources
+ * (tests, `npx tsx`) it is the .ts file, loaded after registering tsx in the new thread (Node 20
+ * does not carry tsx's `--import` hooks into worker threads). pdfjs is loaded before tsx: through
+ * tsx's loader its two 2 MB modules took a second to load, more than the worker saves.
+ */
+function startWorker(data: PdfWorkerData): Worker {
+  const ext = path.extname(fileURLToPath(import.meta.url));
+  const url = new URL(`./read-pdf-worker${ext}`, import.meta.url);
+  if (ext !== '.ts') return new Worker(url, { workerData: data });
+  const require = createRequire(import.meta.url);
+  const load = (file: string) => `import(${JSON.stringify(pathToFileURL(file).href)})`;
+  const build = path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), 'legacy/build');
+  const tsx = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs');
+  const code = `Promise.all([${load(path.join(build, 'pdf.mjs'))}, ${load(path.join(build, 'pdf.worker.mjs'))}]).then(() => ${load(tsx)}).then((tsx) => tsx.register()).then(() => ${load(fileURLToPath(url))})`;
+  return new Worker(code, { eval: true, workerData: data });
 }
 
 /** Items of a line joined; a gap wider than a character becomes a space (two runs of text). */
@@ -123,61 +144,6 @@ function lineText(line: Line): string {
     prev = it;
   }
   return out.trim();
-}
-
-type OperatorList = { fnArray: number[]; argsArray: unknown[] };
-type Matrix = [number, number, number, number, number, number];
-
-/**
- * The horizontal segments a page draws (table borders: stroked lines, or thin filled rectangles as
- * some writers print them, or rectangle outlines), with the current transform applied. Curves are
- * skipped; a row border only needs its height and horizontal extent.
- */
-function horizontalRules(ops: OperatorList, OPS: Record<string, number>): Rule[] {
-  const out: Rule[] = [];
-  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
-  const stack: Matrix[] = [];
-  const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
-  for (let i = 0; i < ops.fnArray.length; i++) {
-    const fn = ops.fnArray[i];
-    const args = ops.argsArray[i] as unknown[] | null;
-    if (fn === OPS.save) stack.push(ctm);
-    else if (fn === OPS.restore) ctm = stack.pop() ?? ctm;
-    else if (fn === OPS.transform && args) {
-      const [a, b, c, d, e, f] = args as number[];
-      ctm = [a! * ctm[0] + b! * ctm[2], a! * ctm[1] + b! * ctm[3], c! * ctm[0] + d! * ctm[2], c! * ctm[1] + d! * ctm[3], e! * ctm[0] + f! * ctm[2] + ctm[4], e! * ctm[1] + f! * ctm[3] + ctm[5]];
-    } else if (fn === OPS.constructPath && args && args[0] !== OPS.endPath) {
-      // pdfjs 5: [paint operator, [path as DrawOPS codes and coordinates], bounding box].
-      const path = (args[1] as ArrayLike<number>[] | undefined)?.[0];
-      if (!path) continue;
-      let start: [number, number] | null = null;
-      let prev: [number, number] | null = null;
-      const edge = (p: [number, number], q: [number, number]) => {
-        if (Math.abs(p[1] - q[1]) < 0.5 && Math.abs(p[0] - q[0]) > 3) out.push({ y: (p[1] + q[1]) / 2, x1: Math.min(p[0], q[0]), x2: Math.max(p[0], q[0]) });
-      };
-      for (let k = 0; k < path.length; ) {
-        const op = path[k]!;
-        if (op === 0 || op === 1) {
-          const pt = apply(ctm, path[k + 1]!, path[k + 2]!);
-          if (op === 0) start = pt;
-          else if (prev) edge(prev, pt);
-          prev = pt;
-          k += 3;
-        } else if (op === 2) {
-          prev = apply(ctm, path[k + 5]!, path[k + 6]!);
-          k += 7;
-        } else if (op === 3) {
-          prev = apply(ctm, path[k + 3]!, path[k + 4]!);
-          k += 5;
-        } else {
-          if (prev && start) edge(prev, start);
-          prev = start;
-          k += 1;
-        }
-      }
-    }
-  }
-  return out;
 }
 
 /**
@@ -253,12 +219,6 @@ function rowsByGaps(lines: Line[], isAnchor: (l: Line) => boolean, isHeadingLine
     });
   }
   return out;
-}
-
-/** A ledger's header: two or more column names, the task column among them. */
-function isHeaderLine(l: Line): boolean {
-  const cols = l.items.map((it) => columnOf(it.str.trim()));
-  return cols.filter(Boolean).length >= 2 && cols.includes('text');
 }
 
 /**
