@@ -266,6 +266,16 @@ function tableRows(lines: Line[], rules: ReadonlyMap<number, Rule[]>): TableRow[
         if (seen.get(band)! > 1) distrusted.add(l.page);
       }
     }
+  } else {
+    // Without numbers to count, a page whose body lies in one band is a 三线表 (rules above and
+    // below the header and under the table) or a frame: its rules bound the table, not its rows.
+    const bandsOn = new Map<number, Set<string>>();
+    const headerBandOn = bandOf(lines[headerAt]!);
+    for (const l of body) {
+      const band = bandOf(l);
+      if (band && band !== headerBandOn) (bandsOn.get(l.page) ?? bandsOn.set(l.page, new Set()).get(l.page)!).add(band);
+    }
+    for (const [page, bands] of bandsOn) if (bands.size === 1 && body.filter((l) => l.page === page).length > 1) distrusted.add(page);
   }
   const headerBand = bandOf(lines[headerAt]!);
   // Without usable rules, a numbered table's rows are told apart by the gaps between lines.

@@ -15,8 +15,11 @@ export interface TablePdfOptions {
   rows: string[][];
   /** Where a short cell sits beside a tall one. */
   valign: 'top' | 'middle';
-  /** Draw the table's ruling lines (a PDF without them is read from text positions alone). */
-  rules?: boolean;
+  /**
+   * Draw the table's ruling lines (a PDF without them is read from text positions alone);
+   * 'three-line' draws a 三线表: a rule above and below the header and one under the table only.
+   */
+  rules?: boolean | 'three-line';
   fontSize?: number;
 }
 
@@ -58,8 +61,11 @@ export function tablePdf(o: TablePdfOptions): Buffer {
   let ops: string[] = [];
   let y = PAGE_H - MARGIN;
   const text = (x: number, baseline: number, s: string) => ops.push(`BT /F1 ${size} Tf ${n(x)} ${n(baseline)} Td <${hex(s)}> Tj ET`);
-  const line = (x1: number, y1: number, x2: number, y2: number) => o.rules !== false && ops.push(`${n(x1)} ${n(y1)} m ${n(x2)} ${n(y2)} l S`);
+  const rule = (x1: number, y1: number, x2: number, y2: number) => ops.push(`${n(x1)} ${n(y1)} m ${n(x2)} ${n(y2)} l S`);
+  const line = (x1: number, y1: number, x2: number, y2: number) => o.rules !== false && o.rules !== 'three-line' && rule(x1, y1, x2, y2);
+  const threeLine = o.rules === 'three-line';
   const newPage = () => {
+    if (threeLine) rule(MARGIN, y, MARGIN + tableW, y); // the table's bottom rule on this page
     pages.push(ops.join('\n'));
     ops = ['0.5 w'];
     y = PAGE_H - MARGIN;
@@ -68,14 +74,15 @@ export function tablePdf(o: TablePdfOptions): Buffer {
   text(MARGIN + (tableW - ems(o.title) * size) / 2, y - size, o.title);
   y -= size + 12;
 
-  const drawRow = (cells: string[], span: boolean) => {
+  const drawRow = (cells: string[], span: boolean, header = false) => {
     const widths = span ? [tableW] : o.widths;
     const wrapped = cells.map((c, i) => wrap(c, widths[i]! - 2 * PAD, size));
     const height = Math.max(...wrapped.map((l) => l.length)) * lead + 2 * PAD;
     if (y - height < MARGIN) {
       newPage();
-      drawRow(o.header, false); // the header again on each page
+      drawRow(o.header, false, true); // the header again on each page
     }
+    if (threeLine && header) rule(MARGIN, y, MARGIN + tableW, y);
     let x = MARGIN;
     line(MARGIN, y, MARGIN + tableW, y);
     wrapped.forEach((lines, i) => {
@@ -88,9 +95,11 @@ export function tablePdf(o: TablePdfOptions): Buffer {
     line(x, y, x, y - height);
     y -= height;
     line(MARGIN, y, MARGIN + tableW, y);
+    if (threeLine && header) rule(MARGIN, y, MARGIN + tableW, y);
   };
-  drawRow(o.header, false);
+  drawRow(o.header, false, true);
   for (const r of o.rows) drawRow(r, r.length === 1);
+  if (threeLine) rule(MARGIN, y, MARGIN + tableW, y);
   pages.push(ops.join('\n'));
 
   // Objects: 1 catalog, 2 pages, 3 font, 4 CID font, 5 its descriptor (without one pdfjs takes the

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readPdf } from '../../src/import/read-pdf.ts';
 import { IMPORT_LIMITS } from '../../src/import/import-limits.ts';
 import { centredLedger } from '../helpers/centred-ledger.ts';
+import { tablePdf } from '../helpers/table-pdf.ts';
 
 // A ledger whose short cells are vertically centred beside a tall task cell: its 序号 sits half-way
 // down the row, so reading rows as "a number starts a row" gave the top lines of each tall cell to
@@ -27,6 +28,21 @@ describe('PDF table rows with vertically centred cells', () => {
     // Without rules the rows part at the widest gap between two numbered lines.
     for (const [rules, valign] of [[true, 'top'], [false, 'middle'], [false, 'top']] as const) {
       expect((await rows(centredLedger({ rules, valign }))).map((r) => r.cells), `${rules ? 'ruled' : 'unruled'}, ${valign}`).toEqual(ruled);
+    }
+  });
+
+  it('reads a 三线表 without a 序号 column row by row: rules that bound no rows say nothing about them', async () => {
+    const body = [
+      ['建成社区卫生服务中心2个。', '区卫健委', '2026年11月底前'],
+      ['新增公共停车泊位300个。', '区城管局', '2026年10月底前'],
+      ['新建口袋公园5个。', '区住建局', '2026年9月底前'],
+      ['完成老旧小区改造12个。', '区住建局', '2026年12月底前'],
+    ];
+    for (const rules of ['three-line', false] as const) {
+      const pdf = tablePdf({ title: '民生实事任务分解表', header: ['工作任务', '责任单位', '完成时限'], widths: [360, 140, 120], rows: body, valign: 'top', rules });
+      const got = await readPdf(pdf, 'three.pdf', IMPORT_LIMITS);
+      if (got.kind !== 'table') throw new Error(`read as ${got.kind}`);
+      expect(got.rows.filter((r) => r.cells.length > 1).slice(1).map((r) => r.cells), String(rules)).toEqual(body);
     }
   });
 });
