@@ -5,6 +5,7 @@ import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import type { GroupRow, PersonRow, RequestRow, WorkStore } from '../ports/work-store.ts';
 import { bulkQuery } from './bulk-sql.ts';
 import { applyInOneStatement, fitsOneStatement } from './apply-in-one-statement.ts';
+import { leaderTaskWhere } from './leader-task-scope.ts';
 import { StaleReadError } from './transient-error.ts';
 import { isoDate, PLANS_JSON_SQL, toAssignment, toTaskInfo as toInfo, toWorkItems, workJsonSql, type AssignmentRow, type PlanNameRow, type TaskRow } from './work-read-sql.ts';
 
@@ -78,24 +79,13 @@ export function createPrismaWorkStore(prisma: PrismaClient): WorkStore {
       return row ? toInfo(row as TaskRow, names) : null;
     },
     async leaderTasks(personId) {
-      // Led (牵头领导), or overseen: the plan by its roster, or a unit's tasks as its 分管领导 (domain/work/oversight.ts).
-      const scope = await prisma.oversight.findMany({ where: { personId }, select: { planId: true, unitId: true } });
-      const planIds = scope.filter((e) => e.planId !== null && e.unitId === null).map((e) => e.planId!);
-      const unitIds = scope.filter((e) => e.unitId !== null).map((e) => e.unitId!);
+      // Led (牵头领导), or overseen: the plan by its roster, or a unit's tasks as its 分管领导 — one
+      // home for the scope, shared with the console's leader accounts (leader-task-scope.ts).
       const [names, rows] = await Promise.all([
         shortNames(),
-        prisma.task.findMany({
-          where: {
-            ...activePlan,
-            OR: [
-              { leaders: { some: { personId } } },
-              ...(planIds.length ? [{ planId: { in: planIds } }] : []),
-              ...(unitIds.length ? [{ assignments: { some: { unitId: { in: unitIds }, role: { in: ['lead' as const, 'responsible' as const] } } } }] : []),
-            ],
-          },
-          select: taskSelect,
-          orderBy: [{ planId: 'asc' }, { seq: 'asc' }],
-        }),
+        leaderTaskWhere(prisma, personId).then((scope) =>
+          prisma.task.findMany({ where: { AND: [activePlan, scope] }, select: taskSelect, orderBy: [{ planId: 'asc' }, { seq: 'asc' }] }),
+        ),
       ]);
       return rows.map((t) => toInfo(t as TaskRow, names));
     },
