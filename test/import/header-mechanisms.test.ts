@@ -24,8 +24,8 @@ describe('document particulars, including what a scrape leaves', () => {
 
 describe('a notice\'s publication note', () => {
   it('is each way a notice says how it is released, and nothing else', () => {
-    for (const t of ['（此件公开发布）', '（此件主动公开）', '(此件依申请公开)', '（此件不予公开）', '（此件发至各街道）']) expect(isPublicationNote(t), t).toBe(true);
-    for (const t of ['（此件公开发布', '此件公开发布', '（一）完善公开发布机制', '（此件）']) expect(isPublicationNote(t), t).toBe(false);
+    for (const t of ['（此件公开至各部门）', '（此件主动公开）', '(此件依申请公开)', '（此件不予公开）', '（此件发至各街道）']) expect(isPublicationNote(t), t).toBe(true);
+    for (const t of ['（此件主动公开', '此件主动公开', '（一）完善信息公开机制', '（此件）']) expect(isPublicationNote(t), t).toBe(false);
   });
 });
 
