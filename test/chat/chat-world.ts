@@ -11,6 +11,7 @@ import { ManualClock } from '../../src/ports/clock.ts';
 import type { Database } from '../../src/store/open-database.ts';
 import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
 import { openTestDatabase, type DbKind } from '../helpers/databases.ts';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { until } from './chat-port-conformance.ts';
 
 type Mocker = NonNullable<WechatyChat['mocker']>;
@@ -146,3 +147,26 @@ async function emptyDatabase(db: Database): Promise<void> {
 }
 
 export type ChatWorld = Awaited<ReturnType<typeof openChatWorld>>;
+
+/**
+ * The hooks every chat test file of one database kind needs: one shared database for the file, a
+ * fresh chat world (emptied database, mock groups, bot) for each test, both closed after. `use`
+ * receives them before each test.
+ */
+export function chatWorldPerTest(kind: DbKind, use: (w: ChatWorld, db: Database) => void): void {
+  let db: Database;
+  let w: ChatWorld | undefined;
+  beforeAll(async () => {
+    db = await openSharedDatabase(kind);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+  beforeEach(async () => {
+    w = await openChatWorld(db);
+    use(w, db);
+  });
+  afterEach(async () => {
+    await w?.close();
+  });
+}

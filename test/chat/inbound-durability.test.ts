@@ -1,34 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { unitTargets } from '../../src/chat/chat-turn.ts';
 import { createInboundHandler } from '../../src/chat/create-inbound-handler.ts';
 import { storeInbound } from '../../src/chat/store-inbound.ts';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
-import type { Database } from '../../src/store/open-database.ts';
 import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
 import { DB_KINDS } from '../helpers/databases.ts';
-import { openChatWorld, openSharedDatabase, type ChatWorld } from './chat-world.ts';
+import { chatWorldPerTest, type ChatWorld } from './chat-world.ts';
 
 // Store first, interpret once: what survives a crash between the two steps, a database outage and
 // a channel that delivers a message again; and a group topic that never moves a binding.
 describe.each(DB_KINDS)('inbound durability (%s)', (kind) => {
-  let db: Database;
   let w: ChatWorld;
-  beforeAll(async () => {
-    db = await openSharedDatabase(kind);
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-  beforeEach(async () => {
-    w = await openChatWorld(db);
-  });
-  afterEach(async () => {
-    await w.close();
-  });
+  chatWorldPerTest(kind, (world) => (w = world));
 
   /** A second handler over the same database and data dir: the bot after a restart. */
   const restarted = (prisma = w.prisma) =>

@@ -1,29 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FileBox } from 'file-box';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { listFailedInbound } from '../../src/chat/store-inbound.ts';
 import type { Database } from '../../src/store/open-database.ts';
 import { DB_KINDS } from '../helpers/databases.ts';
-import { openChatWorld, openSharedDatabase, type ChatWorld } from './chat-world.ts';
+import { chatWorldPerTest, openChatWorld, type ChatWorld } from './chat-world.ts';
 import { PNG_1PX } from './test-files.ts';
 
 const photo = () => FileBox.fromBase64(PNG_1PX.toString('base64'), 'site-photo.png');
 
 describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind) => {
-  let db: Database;
   let w: ChatWorld;
-  beforeAll(async () => {
-    db = await openSharedDatabase(kind);
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-  beforeEach(async () => {
-    w = await openChatWorld(db);
-  });
-  afterEach(async () => {
-    await w.close();
+  let db: Database;
+  chatWorldPerTest(kind, (world, shared) => {
+    w = world;
+    db = shared;
   });
 
   /** The one assignment of `unitId` on task `i` (0-based), as stored. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FileBox } from 'file-box';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_ATTACHMENT_BYTES } from '../../src/adapters/chat/to-incoming-message.ts';
 import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { createInboundHandler } from '../../src/chat/create-inbound-handler.ts';
@@ -11,10 +11,9 @@ import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import type { IncomingMessage } from '../../src/ports/chat.ts';
-import type { Database } from '../../src/store/open-database.ts';
 import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
 import { DB_KINDS } from '../helpers/databases.ts';
-import { openChatWorld, openSharedDatabase, type ChatWorld } from './chat-world.ts';
+import { chatWorldPerTest, type ChatWorld } from './chat-world.ts';
 import { PNG_1PX } from './test-files.ts';
 
 /**
@@ -102,20 +101,8 @@ function faultyPrisma(real: PrismaClient) {
 }
 
 describe.each(DB_KINDS)('inbound recovery: files, order, once (%s)', (kind) => {
-  let db: Database;
   let w: ChatWorld;
-  beforeAll(async () => {
-    db = await openSharedDatabase(kind);
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-  beforeEach(async () => {
-    w = await openChatWorld(db);
-  });
-  afterEach(async () => {
-    await w.close();
-  });
+  chatWorldPerTest(kind, (world) => (w = world));
 
   const handlerOn = (prisma: PrismaClient, more: Partial<Parameters<typeof createInboundHandler>[0]> = {}) =>
     createInboundHandler({ prisma, work: createPrismaWorkStore(prisma), clock: w.clock, calendar: undefined as never, logger: silentLogger, dataDir: w.dataDir, admins: [], botName: '督办助手', ...more });

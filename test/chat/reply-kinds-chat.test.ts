@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/store/open-database.ts';
+import { describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../helpers/databases.ts';
-import { openChatWorld, openSharedDatabase, type ChatWorld } from './chat-world.ts';
+import { chatWorldPerTest, type ChatWorld } from './chat-world.ts';
 
 /**
  * The kinds of reply beyond a plain report, through the wechaty mock and a real database:
@@ -12,20 +11,8 @@ import { openChatWorld, openSharedDatabase, type ChatWorld } from './chat-world.
  * once an admin confirms it: test/chat/review-replies.test.ts).
  */
 describe.each(DB_KINDS)('reply kinds in the chat (%s)', (kind) => {
-  let db: Database;
   let w: ChatWorld;
-  beforeAll(async () => {
-    db = await openSharedDatabase(kind);
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-  beforeEach(async () => {
-    w = await openChatWorld(db);
-  });
-  afterEach(async () => {
-    await w.close();
-  });
+  chatWorldPerTest(kind, (world) => (w = world));
 
   const assignmentOf = (i: number) => w.prisma.assignment.findUniqueOrThrow({ where: { taskId_unitId: { taskId: w.tasks[i]!.id, unitId: w.units.shangwu.id } } });
   const outbox = () => w.prisma.outbox.findMany({ orderBy: { id: 'asc' } });

@@ -1,16 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { createTurn } from '../../src/chat/chat-turn.ts';
 import { resolveSender } from '../../src/chat/resolve-sender.ts';
 import { botReading, dismissWaiting, loadOrigin, recordReviewed, reviewReason } from '../../src/chat/review-replies.ts';
 import { storeInbound } from '../../src/chat/store-inbound.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
-import type { Database } from '../../src/store/open-database.ts';
 import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
 import { DB_KINDS } from '../helpers/databases.ts';
-import { openChatWorld, openSharedDatabase, type ChatWorld } from './chat-world.ts';
+import { chatWorldPerTest, type ChatWorld } from './chat-world.ts';
 
 /**
  * The admins' side of the replies the bot was unsure of, through the wechaty mock and a real
@@ -19,20 +18,8 @@ import { openChatWorld, openSharedDatabase, type ChatWorld } from './chat-world.
  * dismiss keeps the reason; a message is handled once.
  */
 describe.each(DB_KINDS)('reviewing unsure replies (%s)', (kind) => {
-  let db: Database;
   let w: ChatWorld;
-  beforeAll(async () => {
-    db = await openSharedDatabase(kind);
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-  beforeEach(async () => {
-    w = await openChatWorld(db);
-  });
-  afterEach(async () => {
-    await w.close();
-  });
+  chatWorldPerTest(kind, (world) => (w = world));
 
   const lastInbound = () => w.prisma.inboundMessage.findFirstOrThrow({ orderBy: { id: 'desc' } });
   const outbox = () => w.prisma.outbox.findMany({ orderBy: { id: 'asc' } });

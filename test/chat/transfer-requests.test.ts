@@ -1,27 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/store/open-database.ts';
+import { describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../helpers/databases.ts';
-import { openChatWorld, openSharedDatabase, type ChatWorld } from './chat-world.ts';
+import { chatWorldPerTest, type ChatWorld } from './chat-world.ts';
 
 /**
  * 申请转办: a unit asks for its part of a task to go to another unit; nothing moves until an admin
  * decides. 退办 returns it with a reason; 复核 (as the console's 通过 does) is the 转办 itself.
  */
 describe.each(DB_KINDS)('转办 requests from a unit (%s)', (kind) => {
-  let db: Database;
   let w: ChatWorld;
-  beforeAll(async () => {
-    db = await openSharedDatabase(kind);
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-  beforeEach(async () => {
-    w = await openChatWorld(db);
-  });
-  afterEach(async () => {
-    await w.close();
-  });
+  chatWorldPerTest(kind, (world) => (w = world));
 
   const outbox = () => w.prisma.outbox.findMany({ orderBy: { id: 'asc' } });
   const requests = () => w.prisma.taskRequest.findMany({ where: { kind: 'transfer' }, orderBy: { id: 'asc' } });
