@@ -1,24 +1,13 @@
 import type http from 'node:http';
-import type { WorkCalendar } from '../domain/calendar/work-calendar.ts';
 import type { CadenceEngine } from '../engine/create-cadence-engine.ts';
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import type { Logger } from '../log/create-logger.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import type { ChatStatus } from '../ports/chat.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { WorkStore } from '../ports/work-store.ts';
+import type { InboundDeps } from '../chat/chat-deps.ts';
 import type { ConsoleUser } from './console-auth.ts';
 import type { Html } from './html.ts';
 
 /** What the console needs from the app: the same stores and rules the chat uses. */
-export interface ConsoleDeps {
-  prisma: PrismaClient;
-  work: WorkStore;
-  clock: Clock;
-  calendar: WorkCalendar;
-  logger: Logger;
-  dataDir: string;
-  admins: readonly string[];
-  botName: string;
+export interface ConsoleDeps extends Pick<InboundDeps, 'prisma' | 'work' | 'clock' | 'calendar' | 'logger' | 'dataDir' | 'admins' | 'botName'> {
   unitsFile: string;
   chatStatus(): ChatStatus;
   chatChannel: string;

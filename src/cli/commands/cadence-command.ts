@@ -1,7 +1,7 @@
 import { loadConfig } from '../../config/load-config.ts';
 import { createCalendar } from '../../adapters/calendar/create-calendar.ts';
 import { toLocalDate, toLocalTime } from '../../domain/calendar/shanghai-time.ts';
-import type { CadenceRule, CadenceSpec } from '../../domain/cadence/index.ts';
+import { describeRule, type CadenceSpec } from '../../domain/cadence/index.ts';
 import { createCadenceEngine } from '../../engine/create-cadence-engine.ts';
 import { InputError } from '../../errors.ts';
 import { createLogger } from '../../log/create-logger.ts';
@@ -55,21 +55,6 @@ export function describe(c: CadenceSpec): string {
   const scope = c.units?.length ? `｜仅：${c.units.join('、')}` : '';
   const due = c.due ? `｜截止：周${WEEKDAYS[c.due.weekday]} ${c.due.time}` : '';
   return `${c.key}（${c.title}）${describeRule(c.rule)} ${c.time}，${HOLIDAY[c.holiday]}${due}${scope}`;
-}
-
-function describeRule(r: CadenceRule): string {
-  switch (r.type) {
-    case 'weekly':
-      return `每周${WEEKDAYS[r.weekday]}`;
-    case 'monthly':
-      return `每月${r.days.join('、')}日`;
-    case 'last_workday_of_month':
-      return '每月最后一个工作日';
-    case 'workdays':
-      return '每个工作日';
-    case 'after_due':
-      return `${r.of} 报送截止后第 ${r.offsetWorkdays} 个工作日`;
-  }
 }
 
 /** `time=08:30 enabled=false …` → a partial cadence; values are checked by the engine. */

@@ -1,4 +1,4 @@
-import type { CadenceRule, CadenceSpec } from '../../domain/cadence/index.ts';
+import { describeRule, type CadenceSpec } from '../../domain/cadence/index.ts';
 import { toLocalDate, toLocalTime } from '../../domain/calendar/shanghai-time.ts';
 import { isDubanError } from '../../errors.ts';
 import { TEMPLATE_FIELDS, unknownPlaceholders, type TemplateKind } from '../../messages/load-templates.ts';
@@ -12,21 +12,6 @@ import { csrfField } from '../layout.ts';
 const WEEKDAYS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 const KIND_LABEL: Record<TemplateKind, string> = { reminder: '周调度提醒', chase: '催报（提醒单）', escalation: '督办单', countdown: '临期提醒', lagging_report: '滞后任务书面汇报', admin: '管理员提示' };
 const FIELD_LABEL: Record<string, string> = { header: '开头', task: '每项任务一行', footer: '结尾', unitHeader: '致单位开头', leaderHeader: '致领导开头', unitLine: '单位一行', noGroup: '单位未绑定群', missed: '调度错过', undeliverable: '无法送达' };
-
-function ruleText(r: CadenceRule): string {
-  switch (r.type) {
-    case 'weekly':
-      return `每${WEEKDAYS[r.weekday]}`;
-    case 'monthly':
-      return `每月${r.days.join('、')}日`;
-    case 'last_workday_of_month':
-      return '每月最后一个工作日';
-    case 'workdays':
-      return '每个工作日';
-    case 'after_due':
-      return `${r.of} 报送截止后第 ${r.offsetWorkdays} 个工作日`;
-  }
-}
 
 const errText = (e: unknown) => (isDubanError(e) ? `${e.message}${e.hint ? `（${e.hint}）` : ''}` : (e as Error).message);
 /** A textarea sends CRLF; templates are kept with LF, as in the file. */
@@ -54,7 +39,7 @@ async function schedulesPage(ctx: Ctx, notice?: { text: string; err?: boolean; k
     ? list.map((c) => html`<tr id="cadence-${c.key}"><td><b>${c.title}</b><div class="muted">${c.key}</div></td>
 <td colspan="5"><form method="post" action="/schedules/cadence/${c.key}" class="filters" style="margin:0;padding:0">${csrfField(ctx.user)}
 ${c.rule.type === 'weekly' ? html`<label>星期<select name="weekday">${WEEKDAYS.slice(1).map((w, i) => html`<option value="${i + 1}" ${c.rule.type === 'weekly' && c.rule.weekday === i + 1 ? 'selected' : ''}>${w}</option>`)}</select></label>`
-        : c.rule.type === 'monthly' ? html`<label>每月几日（逗号分隔）<input name="days" value="${c.rule.days.join(',')}" size="10"></label>` : html`<label>规则<span style="padding:5px 0;color:#1f2329">${ruleText(c.rule)}</span></label>`}
+        : c.rule.type === 'monthly' ? html`<label>每月几日（逗号分隔）<input name="days" value="${c.rule.days.join(',')}" size="10"></label>` : html`<label>规则<span style="padding:5px 0;color:#1f2329">${describeRule(c.rule)}</span></label>`}
 <label>时间<input name="time" value="${c.time}" size="6" placeholder="09:00"></label>
 <label>启用<select name="enabled"><option value="1" ${c.enabled ? 'selected' : ''}>启用</option><option value="0" ${c.enabled ? '' : 'selected'}>停用</option></select></label>
 <button>保存</button><span class="muted" style="align-self:center">下次：${c.next ? `${toLocalDate(c.next)} ${toLocalTime(c.next)}` : '—'}${c.updatedBy ? `｜最后修改：${c.updatedBy}` : ''}</span></form></td></tr>`)
@@ -136,7 +121,7 @@ export const routes: Route[] = [
         return schedulesPage(ctx, { text: `没有修改：${errText(e)}`, err: true }, 400);
       }
       const updated = (await engine.listCadences()).find((c) => c.key === key)!;
-      return schedulesPage(ctx, { text: `已修改${updated.title}：${ruleText(updated.rule)} ${updated.time}，${updated.enabled ? '已启用' : '已停用'}${updated.next ? `，下次 ${toLocalDate(updated.next)} ${toLocalTime(updated.next)}` : ''}。` });
+      return schedulesPage(ctx, { text: `已修改${updated.title}：${describeRule(updated.rule)} ${updated.time}，${updated.enabled ? '已启用' : '已停用'}${updated.next ? `，下次 ${toLocalDate(updated.next)} ${toLocalTime(updated.next)}` : ''}。` });
     },
   },
   {
