@@ -1,22 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectionFromUrl } from '../../src/adapters/scheduler/bullmq-scheduler.ts';
-import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
-import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
-import { silentLogger } from '../../src/log/create-logger.ts';
-import { ManualClock } from '../../src/ports/clock.ts';
-import { openDatabase, type Database } from '../../src/store/open-database.ts';
-import { createPgDatabase, openTestDatabase } from '../helpers/databases.ts';
-import { fixedReports, loadFixture } from '../cadence/fixture.ts';
-import { runFixture } from '../cadence/run-fixture-month.ts';
 import { startOwnRedis } from '../scheduler/own-redis.ts';
 import { uniquePrefix } from '../scheduler/redis-helpers.ts';
+import { prepareFleetRun, until as untilHolds, workerFleet } from '../scheduler/worker-fleet.ts';
 
 /**
  * Redis killed under the BullMQ path while slots are due. Two worker processes (the real engine, the
@@ -32,7 +23,6 @@ import { uniquePrefix } from '../scheduler/redis-helpers.ts';
 const PORT = 56379;
 const FROM = '2026-04-27';
 const TO = '2026-05-11';
-const WORKER = path.resolve('test/scheduler/fixtures/cadence-worker.ts');
 const hasRedis = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
 /** Whether something answers on the port already (a leftover server must not be mistaken for ours). */
@@ -64,19 +54,7 @@ describe.skipIf(!hasRedis)('Redis SIGKILLed and wiped under the BullMQ scheduler
 
   it('loses no slot, plans none twice, and delivers every message exactly once', { timeout: 300_000 }, async () => {
     expect(await portTaken(PORT), `port ${PORT} is in use`).toBe(false);
-    const ref: Database = await openTestDatabase('pglite');
-    cleanups.push(() => ref.close());
-    const expected = (await runFixture(ref, FROM, TO)).dispatches;
-
-    const pg = await createPgDatabase();
-    cleanups.push(pg.drop);
-    const db = await openDatabase({ databaseUrl: pg.url, dataDir: 'memory://' });
-    cleanups.push(() => db.close());
-    await loadFixture(db.prisma);
-    const clock = new ManualClock(`${FROM}T00:00:00+08:00`);
-    const engine = createCadenceEngine({ prisma: db.prisma, calendar: createCalendar(), clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile: 'config/templates.json', reports: fixedReports });
-    const slots = await engine.planUpcoming(clock.now(), new Date(`${TO}T00:00:00+08:00`));
-    const times = [...new Set(slots.map((s) => s.at.getTime()))].sort((a, b) => a - b);
+    const { expected, pg, db, slots, times } = await prepareFleetRun(cleanups, FROM, TO);
     expect(times.length).toBeGreaterThanOrEqual(8);
 
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-redis-faults-'));
@@ -94,38 +72,15 @@ describe.skipIf(!hasRedis)('Redis SIGKILLed and wiped under the BullMQ scheduler
     await redis.restart();
     expect(await probe.get('probe')).toBeNull();
     probe.disconnect();
-    const prefix = uniquePrefix('redis-faults');
-    const deliveries = path.join(dataDir, 'deliveries.jsonl');
-    fs.writeFileSync(deliveries, '');
-    const spawnWorker = () => {
-      const p = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-        env: { ...process.env, DATABASE_URL: pg.url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, DELIVERIES_FILE: deliveries, SEND_DELAY_MS: '20', LEASE_MS: '3000', WORKER_LOG_LEVEL: 'silent' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      procs.add(p);
-      p.once('exit', () => procs.delete(p));
-      return p;
-    };
-    const lines = () =>
-      fs.readFileSync(deliveries, 'utf8').split('\n').filter(Boolean)
-        .map((l) => JSON.parse(l) as { pid: number; phase: string; target?: unknown; text?: string; mentions?: string[] });
-    const until = async (cond: () => Promise<boolean> | boolean, what: string, ms = 90_000) => {
-      const end = Date.now() + ms;
-      while (!(await cond())) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    };
+    const { queue, spawnWorker, lines, slotsDoneAt } = workerFleet({
+      databaseUrl: pg.url, redisUrl: redis.url, prefix: uniquePrefix('redis-faults'), deliveries: path.join(dataDir, 'deliveries.jsonl'), sendDelayMs: 20,
+      env: { WORKER_LOG_LEVEL: 'silent' }, procs, cleanups, db, slots,
+    });
+    const until = (cond: () => Promise<boolean> | boolean, what: string, ms = 90_000) => untilHolds(cond, what, ms);
 
     spawnWorker();
     spawnWorker();
     await until(() => lines().filter((l) => l.phase === 'ready').length === 2, 'workers ready');
-
-    const queue = new Queue('cadence', { connection: connectionFromUrl(redis.url), prefix });
-    cleanups.push(() => queue.close());
-    queue.on('error', () => undefined);
-    const slotsDoneAt = async (t: number) =>
-      (await db.prisma.slotRun.count({ where: { slotAt: new Date(t), state: 'done' } })) === slots.filter((s) => s.at.getTime() === t).length;
 
     // Which fault at which slot time: SIGKILL and back on its data, or SIGKILL and back empty.
     const faults = new Map<number, 'crash' | 'wipe'>([

@@ -1,20 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectionFromUrl } from '../../src/adapters/scheduler/bullmq-scheduler.ts';
-import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
-import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
-import { silentLogger } from '../../src/log/create-logger.ts';
-import { ManualClock } from '../../src/ports/clock.ts';
-import { openDatabase, type Database } from '../../src/store/open-database.ts';
-import { createPgDatabase, openTestDatabase } from '../helpers/databases.ts';
-import { fixedReports, loadFixture } from '../cadence/fixture.ts';
-import { runFixture } from '../cadence/run-fixture-month.ts';
 import { startOwnRedis } from './own-redis.ts';
 import { uniquePrefix } from './redis-helpers.ts';
+import { prepareFleetRun, until, workerFleet } from './worker-fleet.ts';
 
 /**
  * Three worker processes (tsx child processes) share one Postgres and a private Redis over a
@@ -27,7 +18,6 @@ import { uniquePrefix } from './redis-helpers.ts';
  */
 const FROM = '2026-04-27';
 const TO = '2026-05-27';
-const WORKER = path.resolve('test/scheduler/fixtures/cadence-worker.ts');
 
 describe('three workers on real Redis over a simulated month', () => {
   const procs = new Set<ChildProcess>();
@@ -39,56 +29,17 @@ describe('three workers on real Redis over a simulated month', () => {
 
   it('delivers every dispatch once through a worker SIGKILL mid-send and a Redis restart; the interrupted send is flagged 可能未送达, never repeated', { timeout: 240_000 }, async () => {
     // The expected dispatches: the same fixture and month, in one process.
-    const ref: Database = await openTestDatabase('pglite');
-    cleanups.push(() => ref.close());
-    const expected = (await runFixture(ref, FROM, TO)).dispatches;
-
-    const pg = await createPgDatabase();
-    cleanups.push(pg.drop);
-    const db = await openDatabase({ databaseUrl: pg.url, dataDir: 'memory://' });
-    cleanups.push(() => db.close());
-    await loadFixture(db.prisma);
-    const clock = new ManualClock(`${FROM}T00:00:00+08:00`);
-    const engine = createCadenceEngine({ prisma: db.prisma, calendar: createCalendar(), clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile: 'config/templates.json', reports: fixedReports });
-    const slots = await engine.planUpcoming(clock.now(), new Date(`${TO}T00:00:00+08:00`)); // also seeds the cadences as of FROM
-    const times = [...new Set(slots.map((s) => s.at.getTime()))].sort((a, b) => a - b);
+    const { expected, pg, db, slots, times } = await prepareFleetRun(cleanups, FROM, TO);
 
     const redis = await startOwnRedis();
     cleanups.push(redis.stop);
-    const prefix = uniquePrefix('multi');
     const deliveries = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duban-multi-')), 'deliveries.jsonl');
-    fs.writeFileSync(deliveries, '');
-    const spawnWorker = () => {
-      const p = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-        env: { ...process.env, DATABASE_URL: pg.url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, DELIVERIES_FILE: deliveries, SEND_DELAY_MS: '150', LEASE_MS: '3000' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      procs.add(p);
-      p.once('exit', () => procs.delete(p));
-      return p;
-    };
-    const lines = () =>
-      fs
-        .readFileSync(deliveries, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { pid: number; phase: string; target?: unknown; text?: string; mentions?: string[] });
-    const until = async (cond: () => Promise<boolean> | boolean, what: string, ms = 60_000) => {
-      const end = Date.now() + ms;
-      while (!(await cond())) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
+    const { queue, spawnWorker, lines, slotsDoneAt } = workerFleet({
+      databaseUrl: pg.url, redisUrl: redis.url, prefix: uniquePrefix('multi'), deliveries, sendDelayMs: 150, procs, cleanups, db, slots,
+    });
 
     const workers = [spawnWorker(), spawnWorker(), spawnWorker()];
     await until(() => lines().filter((l) => l.phase === 'ready').length === 3, 'workers ready');
-
-    const queue = new Queue('cadence', { connection: connectionFromUrl(redis.url), prefix });
-    cleanups.push(() => queue.close());
-    queue.on('error', () => undefined);
-    const slotsDoneAt = async (t: number) =>
-      (await db.prisma.slotRun.count({ where: { slotAt: new Date(t), state: 'done' } })) === slots.filter((s) => s.at.getTime() === t).length;
 
     let killed: { pid: number } | undefined;
     let watcher: NodeJS.Timeout | undefined;
