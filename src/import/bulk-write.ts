@@ -198,18 +198,10 @@ export async function allocateIds(sql: BulkQuery, sections: number, tasks: numbe
   return { sections: row!.s, tasks: row!.t };
 }
 
-export interface TaskWrite {
-  sectionId: number | null;
-  seq: number;
-  title: string | null;
-  text: string;
-  deadline: string | null;
-  deadlineText: string | null;
-  deadlineKind: string;
-  recurrence: string | null;
-}
-export interface TaskUnitWrite { taskId: number; role: string; rawName: string; unitId: number | null; collective: boolean; ordinal: number }
-export interface MilestoneWrite { taskId: number; dueOn: string | null; deadlineText: string; text: string; doneAt: string | null }
+/** A task, its units and milestones as written: the stored shapes without the ids the database gives. */
+export type TaskWrite = Omit<StoredTask, 'id' | 'no'>;
+export type TaskUnitWrite = Omit<StoredTaskUnit, 'id'>;
+export type MilestoneWrite = StoredMilestone;
 
 export interface PlanWrites {
   planId: number;

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDingtalkChat } from '../../src/adapters/chat/create-dingtalk-chat.ts';
 import { ChatRateLimitedError, ChatRejectedError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import type { ChatStatus, IncomingMessage } from '../../src/ports/chat.ts';
 import { describeChatPortConformance, type SentRecord, until } from '../chat/chat-port-conformance.ts';
-import { PNG_1PX, tempDir } from '../chat/test-files.ts';
+import { closingServerToo, evidenceImage } from '../chat/test-files.ts';
 import { FakeDingtalkServer } from './fake-dingtalk-server.ts';
 
 const GROUP = 'cidSHANGWU==';
@@ -28,16 +26,9 @@ async function open(opts: { offline?: boolean } = {}) {
 
 describeChatPortConformance('dingtalk (dingtalk-stream SDK + OpenAPI ↔ fake DingTalk)', async () => {
   const { server, chat } = await open({ offline: true });
-  const dataDir = tempDir();
-  const imageFile = path.join(dataDir, 'evidence.png');
-  fs.writeFileSync(imageFile, PNG_1PX);
-  const close = chat.close.bind(chat);
-  chat.close = async () => {
-    await close();
-    await server.close().catch(() => {});
-  };
+  const imageFile = evidenceImage();
   return {
-    chat,
+    chat: closingServerToo(chat, server),
     groupRef: GROUP,
     groupId: GROUP,
     memberId: MEMBER,

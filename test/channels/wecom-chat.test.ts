@@ -6,7 +6,7 @@ import { ChatError, ChatRateLimitedError, ChatRejectedError } from '../../src/er
 import { silentLogger } from '../../src/log/create-logger.ts';
 import type { ChatStatus } from '../../src/ports/chat.ts';
 import { describeChatPortConformance, type SentRecord, until } from '../chat/chat-port-conformance.ts';
-import { PNG_1PX, tempDir } from '../chat/test-files.ts';
+import { PNG_1PX, closingServerToo, evidenceImage, tempDir } from '../chat/test-files.ts';
 import { FakeWecomServer } from './fake-wecom-server.ts';
 
 const GROUP = 'wrkSWj01';
@@ -26,16 +26,9 @@ const servers: FakeWecomServer[] = [];
 describeChatPortConformance('wecom aibot (official SDK ↔ fake WeCom server)', async () => {
   const { server, chat } = await open({ offline: true });
   servers.push(server);
-  const dataDir = tempDir();
-  const imageFile = path.join(dataDir, 'evidence.png');
-  fs.writeFileSync(imageFile, PNG_1PX);
-  const close = chat.close.bind(chat);
-  chat.close = async () => {
-    await close();
-    await server.close().catch(() => {});
-  };
+  const imageFile = evidenceImage();
   return {
-    chat,
+    chat: closingServerToo(chat, server),
     groupRef: GROUP,
     groupId: GROUP,
     memberId: MEMBER,
