@@ -214,27 +214,11 @@ try {
   const pdf = pdfLedger(LEDGER_TASKS);
   const pdfParsed = await time(() => importPlanFile(pdf, { directory }));
   const pdfWarm = await time(() => importPlanFile(pdf, { directory }));
-  // The optional worker thread (DUBAN_PDF_WORKER=1) beside the in-process reading, interleaved.
-  const inProcess: number[] = [];
-  const withWorker: number[] = [];
-  const envWorker = process.env.DUBAN_PDF_WORKER;
-  try {
-    for (let r = 0; r < ROUNDS; r++) {
-      process.env.DUBAN_PDF_WORKER = '0';
-      inProcess.push((await time(() => importPlanFile(pdf, { directory }))).ms);
-      process.env.DUBAN_PDF_WORKER = '1';
-      withWorker.push((await time(() => importPlanFile(pdf, { directory }))).ms);
-    }
-  } finally {
-    if (envWorker === undefined) delete process.env.DUBAN_PDF_WORKER;
-    else process.env.DUBAN_PDF_WORKER = envWorker;
-  }
   const p = await saveRounds(pdfParsed.value, ROUNDS);
   const same = pdfParsed.value.tasks.length === ledger.tasks.length && pdfParsed.value.tasks.every((t, i) => t.text === ledger.tasks[i]!.text && t.units.length === ledger.tasks[i]!.units.length);
   console.log(`\nledger of ${pdfParsed.value.tasks.length} tasks as a ruled PDF (${(fs.statSync(pdf).size / 1024 / 1024).toFixed(1)} MB, generated here), ${same ? 'every task as in the .xlsx' : 'DIFFERS from the .xlsx'}:`);
   console.log(`  parse ${fmt(pdfParsed.ms)} first (loads pdfjs and its CMaps), ${fmt(pdfWarm.ms)} again: ${fmt(pdfWarm.ms / pdfParsed.value.tasks.length)} per task (pdfjs reads the text and the drawing of every page)`);
   console.log(`  (the .xlsx of the same rows parses in ${fmt(xlsxParse)}: ×${(pdfWarm.ms / xlsxParse).toFixed(1)})`);
-  console.log(`  parse in process ${fmt(med(inProcess))}  with a worker thread reading pages from the back ${fmt(med(withWorker))} (${ratio(med(withWorker), med(inProcess))}), medians of ${ROUNDS}`);
   console.log(`  save (budget < 1 s):  first ${fmt(p.first)}  unchanged re-import ${fmt(p.again)}  baseline ${fmt(p.baseline)} (${ratio(p.first, p.baseline)})  ${p.first < 1000 ? 'within budget' : 'OVER budget'}`);
 
   // ---- numbered text items, imported completely ----

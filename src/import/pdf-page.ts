@@ -4,8 +4,7 @@ import { columnOf } from '../domain/plan/parse-plan-table.ts';
 
 /**
  * One page of a PDF as the table reader needs it: its text items laid out as lines and, from a
- * ledger's header on, its horizontal rules. Shared by the in-process reader and the worker threads
- * that read the pages of a long PDF in parallel, so both produce the very same values.
+ * ledger's header on, its horizontal rules.
  */
 
 export interface Item {
@@ -167,30 +166,4 @@ function horizontalRules(ops: OperatorList, OPS: Record<string, number>): Rule[]
     }
   }
   return out;
-}
-
-/** The rules of page `p` alone (a page a worker read before it knew a table had begun). */
-export async function pageRules(pdfjs: Pdfjs, doc: PdfDocument, p: number): Promise<Rule[]> {
-  const page = await doc.getPage(p);
-  try {
-    return horizontalRules(await page.getOperatorList(), pdfjs.OPS);
-  } finally {
-    page.cleanup();
-  }
-}
-
-/**
- * Pages handed out to two readers from both ends of the document, so they meet wherever their
- * speeds take them (a worker starts later and colder than the main thread). State in one shared
- * Int32: pages taken from the front in the low 16 bits, from the back above them (≤ 2,000 pages).
- */
-export function claimPage(state: Int32Array, numPages: number, end: 'front' | 'back'): number | null {
-  for (;;) {
-    const s = Atomics.load(state, 0);
-    const front = s & 0xffff;
-    const back = s >>> 16;
-    if (front + back >= numPages) return null;
-    const next = end === 'front' ? s + 1 : s + 0x10000;
-    if (Atomics.compareExchange(state, 0, s, next) === s) return end === 'front' ? front + 1 : numPages - back;
-  }
 }

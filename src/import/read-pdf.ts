@@ -1,13 +1,8 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.ts';
 import { columnOf, type TableRow } from '../domain/plan/parse-plan-table.ts';
 import { isFurniture } from '../domain/plan/document-header.ts';
 import type { ImportLimits } from './import-limits.ts';
-import { claimPage, isHeaderLine, openPdf, pageRules, readPage, type Item, type Line, type PageRead, type Rule } from './pdf-page.ts';
-import type { PdfWorkerData } from './read-pdf-worker.ts';
+import { isHeaderLine, openPdf, readPage, type Item, type Line, type Rule } from './pdf-page.ts';
 
 /**
  * The text layer of a PDF (pdfjs-dist), laid out again as lines, and — when a line holds a ledger's
@@ -21,22 +16,7 @@ import type { PdfWorkerData } from './read-pdf-worker.ts';
 
 export type PdfContent = { kind: 'table'; rows: TableRow[] } | { kind: 'text'; text: string };
 
-/** From this many pages on, a worker thread (when enabled) reads pages alongside the main thread. */
-const PARALLEL_FROM_PAGES = 17;
-
-export interface ReadPdfOptions {
-  /**
-   * Read long PDFs with a worker thread too. Off unless DUBAN_PDF_WORKER=1: on a 2-core machine the
-   * worker's start (about 0.5 s of CPU to load pdfjs and warm up) and the two threads slowing each
-   * other (two processes reading at once each took 1.35× as long) ate most of the gain — 10 % on an
-   * idle machine for a 334-page ledger, 1.8× slower while other work ran, slower on short PDFs.
-   */
-  parallel?: boolean;
-  /** Filled in with how many pages the worker thread delivered (tests, benchmark). */
-  stats?: { workerPages: number };
-}
-
-export async function readPdf(buf: Buffer, document: string, limits: ImportLimits, now: () => number = Date.now, options: ReadPdfOptions = {}): Promise<PdfContent> {
+export async function readPdf(buf: Buffer, document: string, limits: ImportLimits, now: () => number = Date.now): Promise<PdfContent> {
   const started = now();
   let opened: Awaited<ReturnType<typeof openPdf>>;
   try {
@@ -48,61 +28,22 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
   }
   const { pdfjs, doc } = opened;
   const numPages = doc.numPages;
-  let worker: Worker | null = null;
   try {
     if (numPages > limits.maxPdfPages) {
       throw new InputError('IMPORT_INVALID', `${document} 有 ${numPages} 页，超过导入上限 ${limits.maxPdfPages} 页`, '把任务台账单独导出为 PDF 或 .xlsx 后再导入');
     }
-    const pages: PageRead[] = [];
-    let pagesRead = 0;
-    const checkTime = () => {
-      if (now() - started > limits.maxPdfMillis) {
-        throw new InputError('IMPORT_INVALID', `${document} 读取超时：${Math.round(limits.maxPdfMillis / 1000)} 秒内只读完 ${pagesRead}/${numPages} 页`, '文件可能过大或结构异常；请导出为 .xlsx/.docx，或拆分后再导入');
-      }
-    };
-    // Pages are taken from the front here and, for a long PDF, from the back by a worker thread.
-    // The worker only ever saves time: whatever it has not delivered when the front meets the back
-    // (its page in progress, or all of them if it failed or is still starting) is read here.
-    const shared = new Int32Array(new SharedArrayBuffer(8));
-    if ((options.parallel ?? process.env.DUBAN_PDF_WORKER === '1') && numPages >= PARALLEL_FROM_PAGES) {
-      worker = startWorker({ data: new Uint8Array(buf), numPages, shared });
-      worker.on('message', (m: PageRead) => {
-        if (pages[m.page]) return;
-        pages[m.page] = m;
-        pagesRead++;
-        if (options.stats) options.stats.workerPages++;
-      });
-      worker.on('error', () => {});
-    }
     // The drawing is read only from the page where a table's header appears on (a plan in running
     // text never pays for it).
-    let tableSeen = false;
-    const wantRules = (hasHeader: boolean) => (tableSeen ||= hasHeader);
-    for (let p = claimPage(shared, numPages, 'front'); p !== null; p = claimPage(shared, numPages, 'front')) {
-      checkTime();
-      pages[p] = await readPage(pdfjs, doc, p, wantRules);
-      pagesRead++;
-      if (tableSeen) Atomics.store(shared, 1, 1);
-    }
-    if (worker) {
-      // pdfjs's in-process worker answers through promises, so the thread's messages wait until now.
-      for (let p = numPages; p >= 1; p--) {
-        await new Promise(setImmediate);
-        if (pages[p]) continue;
-        checkTime();
-        pages[p] = await readPage(pdfjs, doc, p, (hasHeader) => hasHeader || tableSeen);
-        pagesRead++;
-      }
-    }
-    // In page order, with the rules from the first header's page on, as when read one by one.
     const lines: Line[] = [];
     const rules = new Map<number, Rule[]>();
-    let tableFrom = Infinity;
+    let tableSeen = false;
     for (let p = 1; p <= numPages; p++) {
-      const read = pages[p]!;
+      if (now() - started > limits.maxPdfMillis) {
+        throw new InputError('IMPORT_INVALID', `${document} 读取超时：${Math.round(limits.maxPdfMillis / 1000)} 秒内只读完 ${p - 1}/${numPages} 页`, '文件可能过大或结构异常；请导出为 .xlsx/.docx，或拆分后再导入');
+      }
+      const read = await readPage(pdfjs, doc, p, (hasHeader) => (tableSeen ||= hasHeader));
       lines.push(...read.lines);
-      if (tableFrom === Infinity && read.lines.some(isHeaderLine)) tableFrom = p;
-      if (p >= tableFrom) rules.set(p, read.rules ?? (await pageRules(pdfjs, doc, p)));
+      if (read.rules) rules.set(p, read.rules);
     }
     if (lines.length === 0) {
       throw new InputError('IMPORT_INVALID', `${document} 没有文字层（可能是扫描件或图片），无法读取任务`, '请用 OCR 识别成文字，或向发文单位索取 Word/Excel 版本');
@@ -111,27 +52,8 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
     if (rows) return { kind: 'table', rows };
     return { kind: 'text', text: lines.map(lineText).join('\n') };
   } finally {
-    await worker?.terminate();
     await doc.destroy();
   }
-}
-
-/**
- * The worker runs from the compiled tree as plain JavaScript beside this file; from the sources
- * (tests, `npx tsx`) it is the .ts file, loaded after registering tsx in the new thread (Node 20
- * does not carry tsx's `--import` hooks into worker threads). pdfjs is loaded before tsx: through
- * tsx's loader its two 2 MB modules took a second to load, more than the worker saves.
- */
-function startWorker(data: PdfWorkerData): Worker {
-  const ext = path.extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./read-pdf-worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(url, { workerData: data });
-  const require = createRequire(import.meta.url);
-  const load = (file: string) => `import(${JSON.stringify(pathToFileURL(file).href)})`;
-  const build = path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), 'legacy/build');
-  const tsx = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs');
-  const code = `Promise.all([${load(path.join(build, 'pdf.mjs'))}, ${load(path.join(build, 'pdf.worker.mjs'))}]).then(() => ${load(tsx)}).then((tsx) => tsx.register()).then(() => ${load(fileURLToPath(url))})`;
-  return new Worker(code, { eval: true, workerData: data });
 }
 
 /** Items of a line joined; a gap wider than a character becomes a space (two runs of text). */
