@@ -1,6 +1,10 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { columnOf } from '../domain/plan/parse-plan-table.ts';
+import type { Drawing } from './pdf-drawing.ts';
+import { concat, IDENTITY, RuleCollector, type Matrix, type Rule } from './pdf-rules.ts';
+
+export type { Rule };
 
 /**
  * One page of a PDF as the table reader needs it: its text items laid out as lines and, from a
@@ -19,13 +23,6 @@ export interface Line {
   page: number;
   y: number;
   items: Item[];
-}
-
-/** A horizontal stretch of a drawn line or a rectangle's edge, in page coordinates. */
-export interface Rule {
-  y: number;
-  x1: number;
-  x2: number;
 }
 
 /** What reading one page gives: `rules` is null where the drawing was not read. */
@@ -75,7 +72,7 @@ export async function openPdf(data: Uint8Array): Promise<{ pdfjs: Pdfjs; doc: Pd
  * header line of its own (the drawing costs as much as the text, and a plan in running text never
  * needs it).
  */
-export async function readPage(pdfjs: Pdfjs, doc: PdfDocument, p: number, wantRules: (hasHeader: boolean) => boolean): Promise<PageRead> {
+export async function readPage(pdfjs: Pdfjs, doc: PdfDocument, p: number, wantRules: (hasHeader: boolean) => boolean, drawing: () => Promise<Drawing | null>): Promise<PageRead> {
   const page = await doc.getPage(p);
   try {
     const content = await page.getTextContent();
@@ -87,7 +84,7 @@ export async function readPage(pdfjs: Pdfjs, doc: PdfDocument, p: number, wantRu
       items.push({ x: x!, right: x! + it.width, y: y!, size, str: it.str });
     }
     const lines = toLines(p, items);
-    const rules = wantRules(lines.some(isHeaderLine)) ? horizontalRules(await page.getOperatorList(), pdfjs.OPS) : null;
+    const rules = wantRules(lines.some(isHeaderLine)) ? ((await drawing())?.rules(p) ?? operatorListRules(await page.getOperatorList(), pdfjs.OPS)) : null;
     return { page: p, lines, rules };
   } finally {
     page.cleanup();
@@ -114,56 +111,49 @@ export function isHeaderLine(l: Line): boolean {
 }
 
 type OperatorList = { fnArray: number[]; argsArray: unknown[] };
-type Matrix = [number, number, number, number, number, number];
 
 /**
- * The horizontal segments a page draws (table borders: stroked lines, or thin filled rectangles as
- * some writers print them, or rectangle outlines), with the current transform applied. Curves are
- * skipped; a row border only needs its height and horizontal extent.
+ * The same rules from pdfjs's operator list, for a file the content-stream reader cannot follow
+ * (encrypted, or a stream pdf-lib cannot decode): slower, since the list carries every glyph.
  */
-function horizontalRules(ops: OperatorList, OPS: Record<string, number>): Rule[] {
-  const out: Rule[] = [];
-  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+export function operatorListRules(ops: OperatorList, OPS: Record<string, number>): Rule[] {
+  const out = new RuleCollector();
+  let ctm = IDENTITY;
   const stack: Matrix[] = [];
-  const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+  const closing = new Set([OPS.closeStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
   for (let i = 0; i < ops.fnArray.length; i++) {
     const fn = ops.fnArray[i];
     const args = ops.argsArray[i] as unknown[] | null;
     if (fn === OPS.save) stack.push(ctm);
     else if (fn === OPS.restore) ctm = stack.pop() ?? ctm;
-    else if (fn === OPS.transform && args) {
-      const [a, b, c, d, e, f] = args as number[];
-      ctm = [a! * ctm[0] + b! * ctm[2], a! * ctm[1] + b! * ctm[3], c! * ctm[0] + d! * ctm[2], c! * ctm[1] + d! * ctm[3], e! * ctm[0] + f! * ctm[2] + ctm[4], e! * ctm[1] + f! * ctm[3] + ctm[5]];
-    } else if (fn === OPS.constructPath && args && args[0] !== OPS.endPath) {
+    else if (fn === OPS.transform && args) ctm = concat(args as Matrix, ctm);
+    else if (fn === OPS.constructPath && args) {
       // pdfjs 5: [paint operator, [path as DrawOPS codes and coordinates], bounding box].
       const path = (args[1] as ArrayLike<number>[] | undefined)?.[0];
       if (!path) continue;
-      let start: [number, number] | null = null;
-      let prev: [number, number] | null = null;
-      const edge = (p: [number, number], q: [number, number]) => {
-        if (Math.abs(p[1] - q[1]) < 0.5 && Math.abs(p[0] - q[0]) > 3) out.push({ y: (p[1] + q[1]) / 2, x1: Math.min(p[0], q[0]), x2: Math.max(p[0], q[0]) });
-      };
       for (let k = 0; k < path.length; ) {
         const op = path[k]!;
         if (op === 0 || op === 1) {
-          const pt = apply(ctm, path[k + 1]!, path[k + 2]!);
-          if (op === 0) start = pt;
-          else if (prev) edge(prev, pt);
-          prev = pt;
+          if (op === 0) out.moveTo(ctm, path[k + 1]!, path[k + 2]!);
+          else out.lineTo(ctm, path[k + 1]!, path[k + 2]!);
           k += 3;
         } else if (op === 2) {
-          prev = apply(ctm, path[k + 5]!, path[k + 6]!);
+          out.curveTo(ctm, path[k + 5]!, path[k + 6]!);
           k += 7;
         } else if (op === 3) {
-          prev = apply(ctm, path[k + 3]!, path[k + 4]!);
+          out.curveTo(ctm, path[k + 3]!, path[k + 4]!);
           k += 5;
         } else {
-          if (prev && start) edge(prev, start);
-          prev = start;
+          out.closePath();
           k += 1;
         }
       }
+      if (args[0] === OPS.endPath) out.discard();
+      else {
+        if (closing.has(args[0] as number)) out.closePath();
+        out.paint();
+      }
     }
   }
-  return out;
+  return out.rules;
 }

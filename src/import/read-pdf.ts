@@ -2,6 +2,7 @@ import { InputError } from '../errors.ts';
 import { columnOf, type TableRow } from '../domain/plan/parse-plan-table.ts';
 import { isFurniture } from '../domain/plan/document-header.ts';
 import type { ImportLimits } from './import-limits.ts';
+import { openDrawing, type Drawing } from './pdf-drawing.ts';
 import { isHeaderLine, openPdf, readPage, type Item, type Line, type Rule } from './pdf-page.ts';
 
 /**
@@ -37,11 +38,14 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
     const lines: Line[] = [];
     const rules = new Map<number, Rule[]>();
     let tableSeen = false;
+    // Opened once, at the first page whose rules are wanted (pdf-lib parses the whole file).
+    let drawing: Promise<Drawing | null> | undefined;
+    const openOnce = () => (drawing ??= openDrawing(buf));
     for (let p = 1; p <= numPages; p++) {
       if (now() - started > limits.maxPdfMillis) {
         throw new InputError('IMPORT_INVALID', `${document} 读取超时：${Math.round(limits.maxPdfMillis / 1000)} 秒内只读完 ${p - 1}/${numPages} 页`, '文件可能过大或结构异常；请导出为 .xlsx/.docx，或拆分后再导入');
       }
-      const read = await readPage(pdfjs, doc, p, (hasHeader) => (tableSeen ||= hasHeader));
+      const read = await readPage(pdfjs, doc, p, (hasHeader) => (tableSeen ||= hasHeader), openOnce);
       lines.push(...read.lines);
       if (read.rules) rules.set(p, read.rules);
     }
