@@ -33,6 +33,8 @@ export class FakeDingtalkServer {
   readonly groups = new Map<string, string>();
   /** Staff ids in the organisation; one-to-one sends to anyone else come back in invalidStaffIdList. */
   readonly staff = new Set<string>();
+  /** Client ids the gateway accepted (Stream-mode authentication: clientId + clientSecret → ticket). */
+  readonly streamLogins: string[] = [];
   online = true;
   pingAnswers = 0;
   connections = 0;
@@ -181,6 +183,7 @@ export class FakeDingtalkServer {
       if (!(b.subscriptions ?? []).some((s: { topic: string }) => s.topic === TOPIC_ROBOT)) return json(400, { code: 'InvalidSubscription', message: 'no robot topic' });
       const ticket = this.id('ticket');
       this.tickets.add(ticket);
+      this.streamLogins.push(b.clientId);
       return json(200, { endpoint: `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/connect`, ticket });
     }
     if (url.pathname === '/v1.0/oauth2/accessToken') {

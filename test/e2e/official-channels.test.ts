@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app/create-app.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { atLocal } from '../../src/domain/calendar/shanghai-time.ts';
@@ -10,37 +10,8 @@ import { ManualClock } from '../../src/ports/clock.ts';
 import { FakeDingtalkServer } from '../channels/fake-dingtalk-server.ts';
 import { FakeWecomServer } from '../channels/fake-wecom-server.ts';
 import { createPgDatabase } from '../helpers/databases.ts';
-
-const until = <T>(fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeout = 10_000) =>
-  vi.waitFor(
-    async () => {
-      const v = await fn();
-      if (!v) throw new Error('not yet');
-      return v;
-    },
-    { timeout, interval: 20 },
-  );
-
-/** A plan of three tasks for 区商务局 (contact 王科长) and 区住建局, and an admin; no groups bound yet. */
-async function seed(app: App, ids: { wang: string; admin: string }) {
-  const prisma = app.prisma;
-  const unit = await prisma.unit.create({ data: { name: '区商务局', kind: 'department', aliases: ['商务局'] } });
-  const other = await prisma.unit.create({ data: { name: '区住建局', kind: 'department', aliases: [] } });
-  const plan = await prisma.plan.create({ data: { sourceDocument: 'e2e.txt', title: '测试方案', mechanisms: ['周调度'] } });
-  for (const [i, title] of ['加快惠企政策落实落地', '推动重大项目征收拆迁', '繁荣现代商贸提振大宗消费'].entries()) {
-    const u = i === 1 ? other : unit;
-    await prisma.task.create({
-      data: {
-        planId: plan.id, no: String(i + 1), seq: i + 1, title, text: `${title}。`, status: 'in_progress',
-        deadline: new Date('2026-12-31T00:00:00Z'), deadlineKind: 'date', deadlineText: '2026年12月底',
-        units: { create: [{ role: 'responsible', rawName: u.name, unitId: u.id }] },
-        assignments: { create: [{ role: 'responsible', state: 'in_progress', unitId: u.id }] },
-      },
-    });
-  }
-  await prisma.person.create({ data: { name: '王科长', kind: 'contact', unitId: unit.id, chatId: ids.wang } });
-  await prisma.person.create({ data: { name: '李主任', kind: 'admin', isAdmin: true, chatId: ids.admin } });
-}
+import { seedOfficialChannelPlan } from '../helpers/official-channels-seed.ts';
+import { until } from '../helpers/until.ts';
 
 async function openApp(env: Record<string, string>, clock: ManualClock) {
   const pg = await createPgDatabase();
@@ -61,7 +32,7 @@ describe('DUBAN_CHANNEL=wecom: connect, bind a group by @ + admin approval, remi
   beforeAll(async () => {
     const url = await server.start();
     ({ app, drop } = await openApp({ DUBAN_CHANNEL: 'wecom', WECOM_BOT_ID: 'bot-e2e', WECOM_BOT_SECRET: 'secret-e2e', WECOM_WS_URL: url }, clock));
-    await seed(app, { wang: 'WangKeZhang', admin: 'LiZhuRen' });
+    await seedOfficialChannelPlan(app.prisma, { wang: 'WangKeZhang', admin: 'LiZhuRen' });
     await app.start();
   });
   afterAll(async () => {
@@ -126,7 +97,7 @@ describe('DUBAN_CHANNEL=dingtalk: the same loop over Stream mode and the robot A
       DUBAN_CHANNEL: 'dingtalk', DINGTALK_CLIENT_ID: 'ding-e2e', DINGTALK_CLIENT_SECRET: 'ding-secret', DINGTALK_ROBOT_CODE: 'ding-robot',
       DINGTALK_GATEWAY_URL: server.gatewayUrl, DINGTALK_API_URL: server.url, DINGTALK_OAPI_URL: server.url,
     }, clock));
-    await seed(app, { wang: 'staff-wang', admin: 'staff-li' });
+    await seedOfficialChannelPlan(app.prisma, { wang: 'staff-wang', admin: 'staff-li' });
     await app.start();
   });
   afterAll(async () => {

@@ -1,32 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { openDatabase } from '../../src/store/open-database.ts';
+import { freePort, startBot } from '../helpers/bot-process.ts';
 import { createPgDatabase, REDIS_TEST_URL } from '../helpers/databases.ts';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-function startBot(dataDir: string, port: number, env: Record<string, string> = {}): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
-  let out = '';
-  const child = spawn(process.execPath, ['bin/duban.mjs', 'start'], {
-    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', DUBAN_DATA_DIR: dataDir, DUBAN_HTTP_PORT: String(port), DUBAN_SEND_PER_MINUTE: '0', DUBAN_SEND_JITTER_MS: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, out: () => out, exited };
-}
 
 describe('npm start on embedded defaults', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-start-'));
