@@ -112,7 +112,7 @@ describe('restart keeps all data', () => {
     expect(b.migration.applied).toEqual([]);
     expect((await b.prisma.unit.findMany()).map((u) => u.name)).toEqual(['区商务局']);
     await b.close();
-  });
+  }, 180_000); // two embedded opens; a CI run on a loaded machine took over a minute
 
   it('refuses a second opening of one embedded data folder, and takes over a lock left by a dead process', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-data-'));
