@@ -97,16 +97,36 @@ const DELIMITER = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
 const MAX_FORM_DEPTH = 8;
 
+/** An operator of up to three bytes as one number, so the scanner compares without making strings. */
+const code = (op: string) => op.split('').reduce((n, ch, i) => n + ch.charCodeAt(0) * 256 ** i, 0);
+const OP = {
+  q: code('q'), Q: code('Q'), cm: code('cm'), m: code('m'), l: code('l'), c: code('c'), v: code('v'), y: code('y'), re: code('re'), h: code('h'),
+  s: code('s'), b: code('b'), bStar: code('b*'), S: code('S'), f: code('f'), F: code('F'), fStar: code('f*'), B: code('B'), BStar: code('B*'), n: code('n'),
+  BI: code('BI'), Do: code('Do'),
+};
+const CLOSE_AND_PAINT = new Set([OP.s, OP.b, OP.bStar]);
+const PAINT = new Set([OP.S, OP.f, OP.F, OP.fStar, OP.B, OP.BStar]);
+
 /**
  * Follows one content stream's tokens, keeping numeric operands and acting on the path operators;
  * strings, names, arrays and dictionaries are stepped over (they only feed text and marked
- * content), and an inline image's binary data is skipped whole.
+ * content), and an inline image's binary data is skipped whole. Nothing is allocated per token: a
+ * ledger page is mostly text operators, and this runs over every byte of every page.
  */
 function scanPaths(b: Uint8Array, start: Matrix, out: RuleCollector, forms: FormLookup, depth: number): void {
   let ctm = start;
   const saved: Matrix[] = [];
-  const nums: number[] = [];
-  let name = '';
+  const nums = new Float64Array(16);
+  let k = 0; // operands on the stack; a non-number operand counts as NaN
+  const push = (v: number) => {
+    if (k === nums.length) {
+      nums.copyWithin(0, 1); // only an operator's last operands matter
+      k--;
+    }
+    nums[k++] = v;
+  };
+  let nameStart = 0;
+  let nameEnd = 0;
   const n = b.length;
   let i = 0;
   while (i < n) {
@@ -117,90 +137,68 @@ function scanPaths(b: Uint8Array, start: Matrix, out: RuleCollector, forms: Form
       while (i < n && b[i] !== 0x0a && b[i] !== 0x0d) i++;
     } else if (c === 0x28) {
       i = afterLiteralString(b, i);
-      nums.push(NaN);
+      push(NaN);
     } else if (c === 0x3c) {
       if (b[i + 1] === 0x3c) i += 2;
       else {
         while (i < n && b[i] !== 0x3e) i++;
         i++;
-        nums.push(NaN);
+        push(NaN);
       }
     } else if (c === 0x2f) {
       let j = i + 1;
       while (j < n && !WHITE[b[j]!] && !DELIMITER[b[j]!]) j++;
-      name = String.fromCharCode(...b.subarray(i + 1, j));
-      nums.push(NaN);
+      nameStart = i + 1;
+      nameEnd = j;
+      push(NaN);
       i = j;
     } else if (DELIMITER[c]) {
       i++; // [ ] { } and the second > of >>
     } else if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e) {
-      i = readNumber(b, i, nums);
+      const [value, next] = readNumber(b, i);
+      push(value);
+      i = next;
     } else {
       let j = i + 1;
       while (j < n && !WHITE[b[j]!] && !DELIMITER[b[j]!]) j++;
-      const op = j - i <= 3 ? String.fromCharCode(...b.subarray(i, j)) : '';
+      const op = j - i === 1 ? c : j - i === 2 ? c + b[i + 1]! * 256 : j - i === 3 ? c + b[i + 1]! * 256 + b[i + 2]! * 65536 : -1;
       i = j;
-      if (op === 'BI') i = afterInlineImage(b, i);
-      else if (op === 'Do') {
-        const form = depth < MAX_FORM_DEPTH ? forms(name) : null;
+      if (op === OP.BI) i = afterInlineImage(b, i);
+      else if (op === OP.Do) {
+        const form = depth < MAX_FORM_DEPTH ? forms(String.fromCharCode(...b.subarray(nameStart, nameEnd))) : null;
         if (form) scanPaths(form.bytes, concat(form.matrix, ctm), out, form.forms, depth + 1);
-      } else ctm = pathOperator(op, nums, ctm, saved, out);
-      nums.length = 0;
+      } else ctm = pathOperator(op, nums, k, ctm, saved, out);
+      k = 0;
     }
   }
 }
 
-/** Applies one operator to the path or the transform; returns the transform in force after it. */
-function pathOperator(op: string, a: number[], ctm: Matrix, saved: Matrix[], out: RuleCollector): Matrix {
-  const k = a.length;
-  switch (op) {
-    case 'q':
-      saved.push(ctm);
-      return ctm;
-    case 'Q':
-      return saved.pop() ?? ctm;
-    case 'cm':
-      return k >= 6 && a.slice(k - 6).every(Number.isFinite) ? concat(a.slice(k - 6) as Matrix, ctm) : ctm;
-    case 'm':
-      if (k >= 2) out.moveTo(ctm, a[k - 2]!, a[k - 1]!);
-      return ctm;
-    case 'l':
-      if (k >= 2) out.lineTo(ctm, a[k - 2]!, a[k - 1]!);
-      return ctm;
-    case 'c':
-    case 'v':
-    case 'y':
-      if (k >= 2) out.curveTo(ctm, a[k - 2]!, a[k - 1]!);
-      return ctm;
-    case 're':
-      if (k >= 4) out.rect(ctm, a[k - 4]!, a[k - 3]!, a[k - 2]!, a[k - 1]!);
-      return ctm;
-    case 'h':
-      out.closePath();
-      return ctm;
-    case 's':
-    case 'b':
-    case 'b*':
-      out.closePath();
-      out.paint();
-      return ctm;
-    case 'S':
-    case 'f':
-    case 'F':
-    case 'f*':
-    case 'B':
-    case 'B*':
-      out.paint();
-      return ctm;
-    case 'n':
-      out.discard();
-      return ctm;
-    default:
-      return ctm;
-  }
+/** Applies one operator (its `k` operands last in `a`) to the path or the transform; returns the transform after it. */
+function pathOperator(op: number, a: Float64Array, k: number, ctm: Matrix, saved: Matrix[], out: RuleCollector): Matrix {
+  if (op === OP.q) saved.push(ctm);
+  else if (op === OP.Q) return saved.pop() ?? ctm;
+  else if (op === OP.cm) {
+    if (k < 6) return ctm;
+    const m = Array.from(a.subarray(k - 6, k)) as Matrix;
+    return m.every(Number.isFinite) ? concat(m, ctm) : ctm;
+  } else if (op === OP.m) {
+    if (k >= 2) out.moveTo(ctm, a[k - 2]!, a[k - 1]!);
+  } else if (op === OP.l) {
+    if (k >= 2) out.lineTo(ctm, a[k - 2]!, a[k - 1]!);
+  } else if (op === OP.c || op === OP.v || op === OP.y) {
+    if (k >= 2) out.curveTo(ctm, a[k - 2]!, a[k - 1]!);
+  } else if (op === OP.re) {
+    if (k >= 4) out.rect(ctm, a[k - 4]!, a[k - 3]!, a[k - 2]!, a[k - 1]!);
+  } else if (op === OP.h) out.closePath();
+  else if (CLOSE_AND_PAINT.has(op)) {
+    out.closePath();
+    out.paint();
+  } else if (PAINT.has(op)) out.paint();
+  else if (op === OP.n) out.discard();
+  return ctm;
 }
 
-function readNumber(b: Uint8Array, i: number, nums: number[]): number {
+function readNumber(b: Uint8Array, i: number): [number, number] {
   let sign = 1;
   if (b[i] === 0x2d || b[i] === 0x2b) {
     if (b[i] === 0x2d) sign = -1;
@@ -216,8 +214,7 @@ function readNumber(b: Uint8Array, i: number, nums: number[]): number {
       scale /= 10;
     }
   }
-  nums.push(sign * value);
-  return i;
+  return [sign * value, i];
 }
 
 /** The index after a literal string `( … )`: nested parentheses balance, a backslash escapes one byte. */
