@@ -56,7 +56,7 @@ function runCommand(turn: ChatTurn, c: ChatCommand): Promise<Outcome> {
     case 'leave': return setLeave(turn, c.person, c.onLeave);
     case 'setBackup': return setBackup(turn, c.contact, c.backup);
     // Leaders in the loop (issue 16): a question only leaders and admins get answered; others' is free text.
-    case 'proxyInstruction': return recordInstructionOnBehalf(turn, c.leader, c.text);
+    case 'proxyInstruction': return recordInstructionOnBehalf(turn, { name: c.leader }, c.text);
     case 'leaderQuestion': return answerLeaderQuestion(turn, c.question).then((o) => o ?? recordProgress(turn, c.text));
     case 'register': return register(turn, c.unit, c.role);
     case 'decideAccess': return decideAccess(turn, c.id, c.approve, c.text, c.kind);

@@ -1,5 +1,5 @@
-import { toLocalDate, weekday } from '../domain/calendar/shanghai-time.ts';
-import { readInstruction, type InstructionTask } from '../domain/instruction/index.ts';
+import { toLocalDate, weekday, type LocalDate } from '../domain/calendar/shanghai-time.ts';
+import { readInstruction, readInstructionOn, type InstructionReading, type InstructionTask } from '../domain/instruction/index.ts';
 import { isOpen, taskLabel, taskRefLabel } from '../domain/work/index.ts';
 import { loadUnitDirectory } from '../engine/unit-directory.ts';
 import { cnDate } from '../engine/open-tasks.ts';
@@ -18,16 +18,34 @@ async function instructionTasks(turn: ChatTurn): Promise<Array<TaskInfo & Instru
 }
 
 /**
- * A leader's message read as a 批示: recorded on each task it names, relayed to the units concerned
- * in their groups with their contacts @-mentioned, and acknowledged to the leader; all in one
- * transaction with one idempotency key per recipient. A number two plans share is asked about.
- * Returns null when the message gives no instruction (the caller treats it as chatter).
+ * What the writer has already said a 批示 is about (the console's 代录 form on a task's page): the
+ * task, and optionally the units (of the task's) and the due date; the rest is read from the words.
  */
-export async function recordLeaderInstruction(turn: ChatTurn, text: string, leader: Leader, source: 'chat' | 'proxy'): Promise<Outcome | null> {
+export interface InstructionSubject {
+  taskId: number;
+  unitIds?: number[];
+  dueOn?: LocalDate | null;
+}
+
+/**
+ * A leader's message read as a 批示: recorded on each task it names (or on the `subject`'s task),
+ * relayed to the units concerned in their groups with their contacts @-mentioned, and acknowledged
+ * to the writer; all in one transaction with one idempotency key per recipient. A number two plans
+ * share is asked about. Returns null when the message gives no instruction (the caller treats it as chatter).
+ */
+export async function recordLeaderInstruction(turn: ChatTurn, text: string, leader: Leader, source: 'chat' | 'proxy', subject?: InstructionSubject): Promise<Outcome | null> {
   const { deps, now } = turn;
   const today = toLocalDate(now);
   const [tasks, units] = await Promise.all([instructionTasks(turn), deps.prisma.unit.findMany({ select: { id: true, name: true, aliases: true } })]);
-  const r = readInstruction(text, { tasks, units, today, botName: deps.botName });
+  let r: InstructionReading<TaskInfo & InstructionTask>;
+  if (subject) {
+    const task = tasks.find((t) => t.taskId === subject.taskId);
+    if (!task) {
+      await turn.reply('这项任务已不在督办中（方案已归档或任务已删除），批示未记录。');
+      return { status: 'interpreted', note: `instruction: task ${subject.taskId} not active` };
+    }
+    r = readInstructionOn(task, text, { units, today, botName: deps.botName, ...(subject.unitIds ? { unitIds: subject.unitIds } : {}), dueOn: subject.dueOn ?? null });
+  } else r = readInstruction(text, { tasks, units, today, botName: deps.botName });
   if (r.kind === 'none') return null;
   if (r.kind === 'ask') {
     await turn.reply(r.question);
@@ -70,36 +88,46 @@ export async function recordLeaderInstruction(turn: ChatTurn, text: string, lead
     else unreachable.push(unitName(unitId));
   }
   const lines = targets.map((t) => `· ${taskLabel(t.task)} → ${t.unitIds.map(unitName).join('、')}`);
-  outbox.push(
-    turn.replyItem(
-      [
-        `已记录${source === 'proxy' ? `${leader.name}同志的` : '您的'}批示（${cnDate(today)}），并转达：`,
-        ...lines,
-        `要求${due}反馈；落实情况见周汇总，${source === 'proxy' ? '领导' : '您'}也可私聊发送“我的批示”查看。`,
-        ...(unreachable.length ? [`注意：${unreachable.join('、')}未绑定微信群且联络员无微信身份，批示未能送达，请督办室线下转达。`] : []),
-      ].join('\n'),
-    ),
-  );
+  const answer = [
+    `已记录${source === 'proxy' ? `${leader.name}同志的` : '您的'}批示（${cnDate(today)}），并转达：`,
+    ...lines,
+    `要求${due}反馈；落实情况见周汇总，${source === 'proxy' ? '领导' : '您'}也可私聊发送“我的批示”查看。`,
+    ...(unreachable.length ? [`注意：${unreachable.join('、')}未绑定微信群且联络员无微信身份，批示未能送达，请督办室线下转达。`] : []),
+  ].join('\n');
   const saved = await recordInstruction(deps.prisma, {
     leaderId: leader.id, leaderName: leader.name, issuedAt: now, text, dueOn: r.dueOn, source, recordedBy: turn.m.talkerId, inboundMessageId: turn.inboundId,
     targets: targets.flatMap((t) => t.unitIds.map((unitId) => ({ taskId: t.task.taskId, unitId, added: t.addedUnitIds.includes(unitId) }))),
     outbox,
+    answer: (tx) => turn.reply(answer, tx),
   });
+  // Recorded by an earlier attempt (a retry, a form sent twice): the answer stands as first queued
+  // in chat (same key); the console shows it again.
+  if (!saved.created) await turn.reply(answer);
   return { status: 'interpreted', note: `instruction #${saved.id}: ${targets.map((t) => taskRefLabel(t.task)).join(',')}` };
 }
 
-/** 代录批示 <领导> <内容>: an admin records a leader's 批示 (from a paper document), audited as such. */
-export async function recordInstructionOnBehalf(turn: ChatTurn, leaderName: string, text: string): Promise<Outcome> {
+/**
+ * 代录批示: an admin records a leader's 批示 (from a paper document, a phone call), audited as such and
+ * relayed in the leader's name. In chat (代录批示 <领导> <内容>) the leader is named and the task read
+ * from the words; the console's form picks the leader from the directory and is on a task's page.
+ */
+export async function recordInstructionOnBehalf(turn: ChatTurn, leader: { name: string } | { id: number }, text: string, subject?: InstructionSubject): Promise<Outcome> {
   if (!turn.sender.isAdmin) {
     await turn.reply('只有督办室管理员可以代录领导批示。');
     return { status: 'ignored', note: `PERMISSION_DENIED: 代录批示 by ${turn.m.talkerId}` };
   }
-  const leaders = await turn.deps.prisma.person.findMany({ where: { kind: 'leader', name: leaderName.trim() }, select: { id: true, name: true, title: true } });
-  if (leaders.length !== 1) {
-    await turn.reply(leaders.length ? `有${leaders.length}位名为“${leaderName}”的领导，请先在通讯录中区分后再代录。` : `通讯录和方案中没有名为“${leaderName}”的领导，批示未记录。`);
-    return { status: 'interpreted', note: `proxy instruction: leader ${leaderName} ${leaders.length ? 'ambiguous' : 'not found'}` };
+  if (!text.trim()) {
+    await turn.reply('批示内容为空，批示未记录。');
+    return { status: 'interpreted', note: 'proxy instruction: no text' };
   }
-  const out = await recordLeaderInstruction(turn, text, leaders[0]!, 'proxy');
+  const where = 'id' in leader ? { id: leader.id } : { name: leader.name.trim() };
+  const leaders = await turn.deps.prisma.person.findMany({ where: { kind: 'leader', ...where }, select: { id: true, name: true, title: true } });
+  if (leaders.length !== 1) {
+    const named = 'name' in leader ? `名为“${leader.name}”的` : '所选的';
+    await turn.reply(leaders.length ? `有${leaders.length}位${named}领导，请先在通讯录中区分后再代录。` : `通讯录和方案中没有${named}领导，批示未记录。`);
+    return { status: 'interpreted', note: `proxy instruction: leader ${JSON.stringify(leader)} ${leaders.length ? 'ambiguous' : 'not found'}` };
+  }
+  const out = await recordLeaderInstruction(turn, text, leaders[0]!, 'proxy', subject);
   if (out) return out;
   await turn.reply('没有从内容中找到批示涉及的任务，请写明任务编号，如“代录批示 张三 政府工作报告第3项 请加快推进，周五前报进展”。');
   return { status: 'interpreted', note: 'proxy instruction: no task' };

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { toLocalDate, type LocalDate } from '../domain/calendar/shanghai-time.ts';
 import { feedbackOf, isAnswered } from '../domain/instruction/index.ts';
 import { enqueueOutbox, type OutboxItem } from '../outbox/enqueue-outbox.ts';
@@ -15,18 +15,25 @@ export interface NewInstruction {
   recordedBy: string;
   inboundMessageId: number | null;
   targets: Array<{ taskId: number; unitId: number; added: boolean }>;
-  /** The relays to the units and the answer to the writer, written with the record. */
+  /** The relays to the units, written with the record. */
   outbox: OutboxItem[];
+  /**
+   * The answer to whoever wrote it down, queued in the same transaction (the chat turn's reply:
+   * an outbox row in chat, the page's notice in the console). Not called when it was recorded before.
+   */
+  answer?: (tx: Prisma.TransactionClient) => Promise<void>;
 }
 
 /**
  * Records a 批示 with its targets in one transaction, with what it sends: units the 批示 brings
  * into a task get a part in it (参加单位, via 领导批示) so their report is read and chased; an admin's
- * 代录 is audited. A message handled twice records it once (the inbound message id is unique).
+ * 代录 is audited. A message handled twice records it once (the inbound message id is unique), also
+ * when the two attempts run at once (a console form submitted twice): the message's row is locked first.
  */
 export async function recordInstruction(prisma: PrismaClient, n: NewInstruction): Promise<{ id: number; created: boolean }> {
   return prisma.$transaction(async (tx) => {
     if (n.inboundMessageId !== null) {
+      await tx.$queryRaw`SELECT 1 FROM "InboundMessage" WHERE "id" = ${n.inboundMessageId} FOR UPDATE`;
       const prev = await tx.instruction.findFirst({ where: { inboundMessageId: n.inboundMessageId }, select: { id: true } });
       if (prev) return { id: prev.id, created: false };
     }
@@ -51,6 +58,7 @@ export async function recordInstruction(prisma: PrismaClient, n: NewInstruction)
       },
     });
     await enqueueOutbox(tx, n.outbox);
+    await n.answer?.(tx);
     return { id: row.id, created: true };
   });
 }

@@ -191,6 +191,22 @@ describe('web console in a real browser', () => {
     expect(await page.textContent('main')).toContain('已登录');
   }, 60_000);
 
+  it('records a leader’s paper 批示 from the task page (代录批示): relayed to the unit’s group with its contact @-mentioned, shown in the 留痕', async () => {
+    const task = await app.prisma.task.findFirstOrThrow({ where: { no: '1' } });
+    await page.goto(`${base}/tasks/${task.id}`);
+    // folded away until wanted; the task's own leader (张伟) is the first choice
+    await page.click('#proxy-instruction summary');
+    await page.fill('#proxy-instruction textarea[name=text]', '请加快推进以旧换新专场活动，本月底前报进展');
+    await shot('instruction');
+    await page.click('#proxy-instruction button');
+    await expect.poll(() => page.textContent('#notice')).toContain('已记录张伟同志的批示');
+    expect(await page.textContent('#timeline')).toContain('领导批示张伟 · 管理员（管理后台）代录：请加快推进以旧换新专场活动');
+    await app.sender.flushOnce();
+    const heard = await until(() => seen.find((m) => m.talker === 'bot' && m.room === 'shangwu@chatroom' && m.text.includes('【领导批示】区商务局')));
+    expect(heard.text).toContain('张伟同志');
+    expect((await app.prisma.outbox.findFirstOrThrow({ where: { text: { startsWith: '【领导批示】区商务局' } } })).mentions).toEqual(['c-lina']);
+  }, 30_000);
+
   it('edits a cadence and a message template (live preview) as the chat command would', async () => {
     await page.goto(`${base}/schedules`);
     const row = page.locator('#cadence-weekly_reminder');

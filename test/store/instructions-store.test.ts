@@ -46,4 +46,20 @@ describe.each(DB_KINDS)('批示 on %s', (kind) => {
     // As of before the report, nothing was answered yet.
     expect((await loadInstructions(db.prisma, { leaderId: ids.leader, asOf: atLocal('2026-05-13', '09:00') }))[0]!.targets.every((t) => t.answeredAt === null)).toBe(true);
   });
+  it('records a message’s 批示 once when two attempts run at once (a form sent twice), with one answer', async () => {
+    const msg = await db.prisma.inboundMessage.create({ data: { channel: 'console', messageId: 'console:twice', talkerId: 'console:王敏', text: '代录批示', sentAt: new Date(), status: 'received' } });
+    let answers = 0;
+    const n = {
+      leaderId: ids.leader, leaderName: '杨峰', issuedAt: atLocal('2026-05-21', '10:00'), text: '请区商务局月底前拿出方案', dueOn: null,
+      source: 'proxy' as const, recordedBy: 'console:王敏', inboundMessageId: msg.id, targets: [{ taskId: ids.task, unitId: ids.shop, added: false }],
+      outbox: [{ idempotencyKey: `notify:${msg.id}:instr`, target: { kind: 'group' as const, ref: '区商务局督办群' }, text: '【领导批示】' }],
+      answer: async () => void answers++,
+    };
+    const both = await Promise.all([recordInstruction(db.prisma, n), recordInstruction(db.prisma, n)]);
+    expect(both.map((r) => r.created).sort()).toEqual([false, true]);
+    expect(both[0]!.id).toBe(both[1]!.id);
+    expect(await db.prisma.instruction.count({ where: { inboundMessageId: msg.id } })).toBe(1);
+    expect(await db.prisma.auditLog.count({ where: { entity: 'Instruction', entityId: String(both[0]!.id) } })).toBe(1);
+    expect(answers).toBe(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedbackOf, instructionDue, instructionTally, readInstruction, readLeaderQuestion, unitsNamedIn, type InstructionTask } from '../../src/domain/instruction/index.ts';
+import { feedbackOf, instructionDue, instructionTally, readInstruction, readInstructionOn, readLeaderQuestion, unitsNamedIn, type InstructionTask } from '../../src/domain/instruction/index.ts';
 import { owesReport, tasksOverseen, tasksWithoutLeader } from '../../src/domain/work/index.ts';
 import { answerableLabel, shortenUnits } from '../../src/reports/responsible-units.ts';
 
@@ -51,6 +51,17 @@ describe('reading a 批示', () => {
     expect(read('政府工作报告第3项怎么样了')).toEqual({ kind: 'none' });
     expect(read('收到，辛苦了')).toEqual({ kind: 'none' });
     expect(read('请加快推进政府工作报告第99项')).toEqual({ kind: 'unknown', refs: ['政府工作报告第99项'] });
+  });
+
+  it('on a task already chosen (the console’s 代录 form): any words are a 批示; units and date as chosen, else as in chat', () => {
+    const on = (text: string, more: { unitIds?: number[]; dueOn?: string | null } = {}) => readInstructionOn(tasks[2]!, text, { units, today: '2026-05-11', ...more });
+    // no directive words needed, no task number; the task's open lead and responsible units, the date the words set
+    expect(on('已阅，周五前报我')).toMatchObject({ kind: 'instruction', dueOn: '2026-05-15', targets: [{ unitIds: [3], addedUnitIds: [] }] });
+    // a unit the words name is brought in, as in chat
+    expect(on('区发改委牵头协调').targets[0]).toMatchObject({ unitIds: [2], addedUnitIds: [2] });
+    // units chosen on the form win over the words, but only the task's open parts; the date given wins too
+    expect(on('区发改委牵头协调，周五前报', { unitIds: [3, 1, 2], dueOn: '2026-05-29' })).toMatchObject({ dueOn: '2026-05-29', targets: [{ unitIds: [3], addedUnitIds: [] }] });
+    expect(on('请抓紧', { unitIds: [1] }).targets[0]!.unitIds).toEqual([]);
   });
 
   it('unit names by name, alias, or without the leading 区; longest first', () => {

@@ -83,6 +83,25 @@ export function readInstruction<T extends InstructionTask>(raw: string, ctx: { t
 }
 
 /**
+ * A 批示 whose task the writer has already said (the console's 代录 form on a task's page): no
+ * directive words are looked for, and no task in the words. Its units are the ones chosen (of the
+ * task's), else as for a 批示 in chat: the units its words name, else the task's open reporting
+ * units; its due date the one given, else the one its words set.
+ */
+export function readInstructionOn<T extends InstructionTask>(task: T, raw: string, ctx: { units: readonly InstructionUnitName[]; today: LocalDate; botName?: string; unitIds?: readonly number[]; dueOn?: LocalDate | null }): Extract<InstructionReading<T>, { kind: 'instruction' }> {
+  const text = normalizeReplyText(raw, ctx.botName);
+  const dueOn = ctx.dueOn ?? instructionDue(text, ctx.today);
+  if (ctx.unitIds?.length) {
+    // Chosen from the task's open parts: one no longer open (or never the task's) is not asked.
+    const open = new Set(task.parts.filter((p) => p.open).map((p) => p.unitId));
+    const unitIds = [...new Set(ctx.unitIds)].filter((id) => open.has(id));
+    return { kind: 'instruction', targets: [{ task, unitIds, addedUnitIds: [] }], dueOn, namedUnitIds: unitIds };
+  }
+  const named = [...new Set(unitsNamedIn(text, ctx.units).map((u) => u.id))];
+  return { kind: 'instruction', targets: [concernedUnits(task, named)], dueOn, namedUnitIds: named };
+}
+
+/**
  * Who a 批示 on this task is for: the units it names (those with no part in the task are brought
  * in), else the task's open lead and responsible units, else every unit still working on it.
  */
