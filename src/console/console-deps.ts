@@ -32,3 +32,10 @@ export interface Ctx {
   /** Renders a page body in the frame. */
   page(title: string, body: Html, status?: number): void;
 }
+
+/**
+ * A console page's route. `leader`: a leader's read-only account may open it (scoped to their tasks
+ * by ctx.taskScope); other pages are the office's. Declared here, beside Ctx, so pages need not
+ * import the console they are mounted in.
+ */
+export type Route = { method: 'GET' | 'POST'; path: RegExp; write?: boolean; leader?: boolean; run(ctx: Ctx, m: RegExpExecArray): Promise<void> };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import { endSession, loginWithPassword, redeemLoginLink, sessionUser, setPassword } from './console-auth.ts';
-import type { ConsoleDeps, Ctx } from './console-deps.ts';
+import type { ConsoleDeps, Ctx, Route } from './console-deps.ts';
 import { html } from './html.ts';
 import { cookies, field, readForm, redirect, sendFile, sendHtml } from './http-utils.ts';
 import { csrfField, layout } from './layout.ts';
@@ -18,8 +18,6 @@ import { routes as reportRoutes } from './pages/reports.ts';
 import { routes as scheduleRoutes } from './pages/schedules.ts';
 import { leaderTaskWhere } from '../store/leader-task-scope.ts';
 
-/** `leader`: a leader's read-only account may open it (scoped to their tasks by ctx.taskScope); other pages are the office's. */
-export type Route = { method: 'GET' | 'POST'; path: RegExp; write?: boolean; leader?: boolean; run(ctx: Ctx, m: RegExpExecArray): Promise<void> };
 
 const COOKIE = 'duban_session';
 const require = createRequire(import.meta.url);

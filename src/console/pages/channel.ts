@@ -1,4 +1,4 @@
-import type { Route } from '../create-console.ts';
+import type { Route } from '../console-deps.ts';
 import { fmtTime, html } from '../html.ts';
 
 const CHAT = { starting: '启动中', waiting_scan: '等待扫码登录', logged_in: '已登录', logged_out: '已退出登录（消息在发件箱中等待）', stopped: '已停止' } as const;

@@ -1,6 +1,6 @@
 import { toLocalDate } from '../../domain/calendar/shanghai-time.ts';
 import { HEALTH_LABEL, type Health } from '../../domain/health/index.ts';
-import type { Route } from '../create-console.ts';
+import type { Route } from '../console-deps.ts';
 import { html } from '../html.ts';
 import { cycleStartOf, lightsWhere } from '../task-lights.ts';
 import { atLocal } from '../../domain/calendar/shanghai-time.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { evidenceDir } from '../../chat/task-requests.ts';
-import type { Route } from '../create-console.ts';
+import type { Route } from '../console-deps.ts';
 import { html } from '../html.ts';
 import { sendFile } from '../http-utils.ts';
 

@@ -9,7 +9,7 @@ import { consoleTurn } from '../console-turn.ts';
 import { fileRoutes } from './inbox-files.ts';
 import { readRecordForm, repliesSection, waitingReplies } from './inbox-replies.ts';
 import type { Ctx } from '../console-deps.ts';
-import type { Route } from '../create-console.ts';
+import type { Route } from '../console-deps.ts';
 import { fmtDate, fmtTime, html } from '../html.ts';
 import { field } from '../http-utils.ts';
 

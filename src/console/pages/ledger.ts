@@ -4,7 +4,7 @@ import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL } from '../../domain/work/inde
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { loadPlanShortNames } from '../../store/plan-short-names.ts';
 import type { Ctx } from '../console-deps.ts';
-import type { Route } from '../create-console.ts';
+import type { Route } from '../console-deps.ts';
 import { fmtDate, fmtTime, html } from '../html.ts';
 import { startFile } from '../http-utils.ts';
 import { LIGHT_SELECT, lightsOf, lightsWhere } from '../task-lights.ts';

@@ -4,7 +4,7 @@ import { readPeopleFile } from '../../import/read-people-file.ts';
 import { diffPeople, savePeople } from '../../import/save-people.ts';
 import { formatPeopleChange } from '../../cli/commands/people-command.ts';
 import type { Ctx } from '../console-deps.ts';
-import type { Route } from '../create-console.ts';
+import type { Route } from '../console-deps.ts';
 import { html } from '../html.ts';
 import { field, sendFile } from '../http-utils.ts';
 import { csrfField } from '../layout.ts';

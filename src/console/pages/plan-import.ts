@@ -5,7 +5,7 @@ import { loadUnitDirectory } from '../../import/load-unit-directory.ts';
 import { savePlan } from '../../import/save-plan.ts';
 import { syncUnitDirectory } from '../../import/sync-unit-directory.ts';
 import type { Ctx } from '../console-deps.ts';
-import type { Route } from '../create-console.ts';
+import type { Route } from '../console-deps.ts';
 import { html } from '../html.ts';
 import { field } from '../http-utils.ts';
 import { csrfField } from '../layout.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isLocalDate, toLocalDate } from '../../domain/calendar/shanghai-time.ts';
 import { buildConsultAgenda, buildMonthlyBulletin, buildWeeklyDigests } from '../../reports/index.ts';
-import type { Route } from '../create-console.ts';
+import type { Route } from '../console-deps.ts';
 import { html } from '../html.ts';
 import { sendFile } from '../http-utils.ts';
 

@@ -5,7 +5,7 @@ import { TEMPLATE_FIELDS, unknownPlaceholders, type TemplateKind } from '../../m
 import { previewMessage } from '../../messages/preview-template.ts';
 import { currentTemplates, saveTemplateTexts } from '../../settings/message-templates.ts';
 import type { Ctx } from '../console-deps.ts';
-import type { Route } from '../create-console.ts';
+import type { Route } from '../console-deps.ts';
 import { html, type Html } from '../html.ts';
 import { csrfField } from '../layout.ts';
 

@@ -6,7 +6,7 @@ import { loadPlanShortNames } from '../../store/plan-short-names.ts';
 import { loadChatNames } from '../chat-names.ts';
 import type { Ctx } from '../console-deps.ts';
 import { consoleTurn } from '../console-turn.ts';
-import type { Route } from '../create-console.ts';
+import type { Route } from '../console-deps.ts';
 import { fmtDate, fmtTime, html, type Html } from '../html.ts';
 import { lightsOf } from '../task-lights.ts';
 import { instructionForm, instructionSubject, readInstructionForm, type InstructionDraft } from './instruction-form.ts';
