@@ -115,6 +115,11 @@ export function tablePdf(o: TablePdfOptions): Buffer {
     objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_W} ${PAGE_H}] /Resources << /Font << /F1 3 0 R >> >> /Contents ${7 + i * 2} 0 R >>`);
     objects.push(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`);
   });
+  return pdfFile(objects);
+}
+
+/** A PDF file of `objects` (numbered from 1, the first the catalog), with its cross-reference table. */
+export function pdfFile(objects: string[]): Buffer {
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((body, i) => {

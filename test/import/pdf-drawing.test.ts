@@ -6,7 +6,7 @@ import { openDrawing } from '../../src/import/pdf-drawing.ts';
 import { openPdf, readPage } from '../../src/import/pdf-page.ts';
 import type { Rule } from '../../src/import/pdf-rules.ts';
 import { centredLedger } from '../helpers/centred-ledger.ts';
-import { tablePdf } from '../helpers/table-pdf.ts';
+import { pdfFile, tablePdf } from '../helpers/table-pdf.ts';
 
 // A ledger's row borders are read from the pages' content streams (pdf-lib + our scanner) instead of
 // pdfjs's operator list, which builds every glyph on the way. Both must see the same lines: pdfjs is
@@ -68,16 +68,7 @@ function trickyPdf(): Uint8Array {
     `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ];
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(Buffer.byteLength(out, 'latin1'));
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new Uint8Array(Buffer.from(out, 'latin1'));
+  return new Uint8Array(pdfFile(objects));
 }
 
 describe('PDF ruling lines from the content stream', () => {
