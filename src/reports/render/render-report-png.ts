@@ -49,7 +49,8 @@ export interface PngReport {
   title: string;
   subtitle?: string;
   tiles?: PngTile[];
-  chart?: { title: string; bars: PngBar[]; legend?: Array<{ label: string; color: string }> };
+  /** labelWidth: pixels for the bar labels (default 260), for labels that must not be cut, like unit names. */
+  chart?: { title: string; bars: PngBar[]; legend?: Array<{ label: string; color: string }>; labelWidth?: number };
   table?: { title?: string; columns: PngColumn[]; rows: PngRow[] };
   footer?: string[];
 }
@@ -163,7 +164,7 @@ function drawChart(ctx: SKRSContext2D, chart: NonNullable<PngReport['chart']>, t
     }
     y += 36;
   }
-  const labelW = 260;
+  const labelW = chart.labelWidth ?? 260;
   const noteW = 110;
   const plotW = WIDTH - 2 * PAD - labelW - noteW;
   const max = Math.max(1, ...chart.bars.map((b) => b.segments.reduce((s, x) => s + x.value, 0)));
