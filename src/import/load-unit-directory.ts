@@ -47,18 +47,32 @@ export function loadUnitDirectory(file: string): UnitDirectory {
 
 /**
  * Several directories read as one (one per district whose plans are loaded together): the first to
- * name a unit wins, and an alias two directories claim stays with the first.
+ * name a unit wins, and an alias two directories claim stays with the first. An entry whose name is
+ * an earlier entry's name or alias, or whose aliases include an earlier entry's name, is that same
+ * unit under another name (one directory may call 青云谱公安分局 what another calls
+ * 南昌市公安局青云谱分局): its names join the first entry as aliases, never a second unit.
  */
 export function loadUnitDirectories(files: readonly string[]): UnitDirectory {
-  const byName = new Map<string, UnitDirectory['units'][number]>();
-  const taken = new Set<string>();
+  const units: Array<UnitDirectory['units'][number]> = [];
+  /** Every name and alias taken → the merged unit it stands for. */
+  const owner = new Map<string, UnitDirectory['units'][number]>();
   for (const d of files.map(loadUnitDirectory)) {
     for (const u of d.units) {
-      if (byName.has(u.name)) continue;
-      const aliases = u.aliases.filter((a) => !taken.has(a));
-      byName.set(u.name, { ...u, aliases });
-      for (const n of [u.name, ...aliases]) taken.add(n);
+      // An alias shared with an earlier entry does not make them one unit (two districts may both say 区税务局); a name does.
+      const aliasNamingEarlier = u.aliases.find((a) => owner.get(a)?.name === a);
+      const same = owner.get(u.name) ?? (aliasNamingEarlier === undefined ? undefined : owner.get(aliasNamingEarlier));
+      if (same) {
+        for (const n of [u.name, ...u.aliases]) {
+          if (owner.has(n)) continue;
+          same.aliases.push(n);
+          owner.set(n, same);
+        }
+        continue;
+      }
+      const merged = { ...u, aliases: u.aliases.filter((a) => !owner.has(a)) };
+      units.push(merged);
+      for (const n of [merged.name, ...merged.aliases]) owner.set(n, merged);
     }
   }
-  return { units: [...byName.values()] };
+  return { units };
 }

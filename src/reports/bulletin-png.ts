@@ -27,6 +27,8 @@ export function bulletinPng(m: BulletinModel): PngReport {
         segments: [{ value: r.score ?? 0, color: r.overdue ? COLORS.red : COLORS.green }],
         note: `${r.score}`,
       })),
+      // A ranked unit is named in full: room for 国家税务总局南昌市东湖区税务局 after its rank.
+      labelWidth: 330,
       legend: [
         { label: '无逾期任务', color: COLORS.green },
         { label: '有逾期任务', color: COLORS.red },

@@ -60,7 +60,7 @@ export async function bulletinXlsx(m: BulletinModel, tasks: readonly ReportTask[
       status: STATUS_LABEL[t.status],
       percent: t.percent,
       health: HEALTH_LABEL[t.health.health],
-      reasons: t.health.reasons.map(describeReason).join('；'),
+      reasons: t.health.reasons.map((r) => describeReason(r, m.date)).join('；'),
     }).commit();
   }
   sheet.commit();

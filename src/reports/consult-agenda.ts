@@ -95,7 +95,7 @@ export function agendaText(m: AgendaModel): string {
     lines.push('', `${gi < cn.length ? cn[gi] : gi + 1}、${g.leadUnit}（${g.items.length}项）`);
     g.items.slice(0, MAX_ITEMS_PER_GROUP).forEach((item, i) => {
       const t = item.task;
-      lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.ref}〕${t.name}｜${t.health.reasons.map(describeReason).join('；')}｜进度${t.percent ?? 0}%`);
+      lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.ref}〕${t.name}｜${t.health.reasons.map((r) => describeReason(r, m.date)).join('；')}｜进度${t.percent ?? 0}%`);
       if (item.problems.length) for (const p of item.problems) lines.push(`   问题：${p.unit?.name ?? '责任单位'}（${cnDate(p.reportedOn)}）${p.problems}`);
       else lines.push('   问题：单位未报送具体困难，请会上说明。');
     });
@@ -118,7 +118,7 @@ export function agendaPng(m: AgendaModel): PngReport {
         g.short ?? g.leadUnit,
         `〔${item.task.ref}〕${item.task.name}`,
         `${item.task.percent ?? 0}%`,
-        item.problems.map((p) => p.problems).join('；') || item.task.health.reasons.map(describeReason).join('；') || STATUS_LABEL[item.task.status],
+        item.problems.map((p) => p.problems).join('；') || item.task.health.reasons.map((r) => describeReason(r, m.date)).join('；') || STATUS_LABEL[item.task.status],
       ],
     })),
   );
@@ -149,11 +149,12 @@ export function agendaPng(m: AgendaModel): PngReport {
       title: '会商事项清单',
       columns: [
         { title: '状态', width: 1.2 },
-        // Several 责任单位 share a row when the plan names no 牵头单位: the column is wider for them.
-        { title: '牵头/责任单位', width: 3.4 },
-        { title: '任务', width: 3.8 },
+        // Several 责任单位 share a row when the plan names no 牵头单位: they wrap rather than widen the column.
+        { title: '牵头/责任单位', width: 2.7, maxLines: 2 },
+        // The 〔plan·no〕 prefix alone takes half a line: two lines leave the task readable.
+        { title: '任务', width: 4.8, maxLines: 2 },
         { title: '进度', width: 0.9, align: 'right' },
-        { title: '反映的问题 / 滞后情况', width: 4.6 },
+        { title: '反映的问题 / 滞后情况', width: 4.3, maxLines: 2 },
       ],
       rows: rows.slice(0, MAX_ROWS),
     },

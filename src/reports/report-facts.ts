@@ -58,12 +58,14 @@ export function statusChanges(task: ReportTask, from: LocalDate, to: LocalDate):
 /**
  * Units that owe a report on a task and made none on it in [since, date]; unit → tasks. Per
  * assignment: a unit's report on one task does not cover its others, and a unit whose own part is
- * 销号 or 报完成待核 owes nothing on it.
+ * 销号 or 报完成待核 owes nothing on it. A task imported during the week counts too: its units have
+ * not reported since the round began, which is what the task's own light says (以来未报送进展), so
+ * the digest must not call them 已报送.
  */
 export function unreportedUnits(tasks: readonly ReportTask[], since: LocalDate): Map<number, { unit: ReportUnitRef; tasks: ReportTask[] }> {
   const out = new Map<number, { unit: ReportUnitRef; tasks: ReportTask[] }>();
   for (const t of tasks) {
-    if (!isActive(t) || t.trackedFrom > since) continue;
+    if (!isActive(t)) continue;
     const reported = new Set(t.updates.filter((u) => u.reportedOn >= since).map((u) => u.unitId));
     for (const a of t.assignments) {
       if (!isReportingPart(a) || reported.has(a.unit.id)) continue;

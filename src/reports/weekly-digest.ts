@@ -148,7 +148,7 @@ export function digestText(m: DigestModel): string {
   lines.push('', `一、需关注的任务（${attention.length}项，红灯在前）`);
   if (!attention.length) lines.push('无。');
   attention.slice(0, MAX_ATTENTION_LINES).forEach((t, i) => {
-    lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.ref}〕${t.name}｜${t.health.reasons.map(describeReason).join('；')}｜${answerableLabel(t)}｜进度${t.percent ?? 0}%`);
+    lines.push(`${i + 1}. ${HEALTH_ICON[t.health.health]}〔${t.ref}〕${t.name}｜${t.health.reasons.map((r) => describeReason(r, m.date)).join('；')}｜${answerableLabel(t)}｜进度${t.percent ?? 0}%`);
   });
   if (attention.length > MAX_ATTENTION_LINES) lines.push(`……另有${attention.length - MAX_ATTENTION_LINES}项，详见附图。`);
 
@@ -224,7 +224,7 @@ export function digestPng(m: DigestModel): PngReport {
       rows: m.tasks.slice(0, IMAGE_ROWS).map((t) => ({
         dot: COLORS[t.health.health],
         emphasis: t.health.health === 'red',
-        cells: [HEALTH_SHORT[t.health.health], ref(t), t.name, answerableNames(t, m.shortName), `${t.percent ?? 0}%`, t.health.reasons.map(describeReason).join('；') || STATUS_LABEL[t.status]],
+        cells: [HEALTH_SHORT[t.health.health], ref(t), t.name, answerableNames(t, m.shortName), `${t.percent ?? 0}%`, t.health.reasons.map((r) => describeReason(r, m.date)).join('；') || STATUS_LABEL[t.status]],
       })),
     },
     footer: [

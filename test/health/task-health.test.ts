@@ -34,7 +34,14 @@ describe('taskHealth', () => {
     expect(r.health).toBe('red');
     // workdays after 9/30 up to 10/12: 10/8, 10/9, 10/10 (调休), 10/12
     expect(r.reasons[0]).toMatchObject({ kind: 'overdue', workdaysLate: 4 });
-    expect(describeReason(r.reasons[0]!)).toBe('已逾期4个工作日（时限9月30日）');
+    expect(describeReason(r.reasons[0]!, '2026-10-12')).toBe('已逾期4个工作日（时限9月30日）');
+  });
+
+  it('prints the year of a date in another year than the report, and only then', () => {
+    const r = taskHealth(task({ deadline: '2024-12-31' }), '2026-05-15', calendar);
+    expect(describeReason(r.reasons[0]!, '2026-05-15')).toMatch(/^已逾期\d+个工作日（时限2024年12月31日）$/);
+    expect(describeReason({ kind: 'no_report', since: '2025-12-29' }, '2026-01-04')).toBe('2025年12月29日以来未报送进展');
+    expect(describeReason({ kind: 'milestone_overdue', due: '2026-03-02', text: '开工', workdaysLate: 3 }, '2026-03-05')).toBe('节点逾期3个工作日（开工，3月2日）');
   });
 
   it('is yellow when the deadline is within the warning window and progress is behind time', () => {

@@ -35,7 +35,7 @@ describe('demo/plan.json', () => {
     expect(plan.sections.filter((s) => s.parentKey === null).map((s) => s.title)[0]).toBe('坚持产业兴区，筑牢城南崛起支撑');
     expect(plan.tasks[0]!.deadline).toEqual({ kind: 'date', date: '2026-12-31', text: '2026年12月底', recurrence: null });
     expect(plan.tasks[0]!.units.map((u) => [u.rawName, u.resolved?.name ?? null, u.collective])).toEqual([
-      ['区科工局', '区科技和工业信息化局', false],
+      ['区科工局', '区科学技术和工业信息化局', false],
       ['各街道、镇、集聚区', null, true],
     ]);
     expect(plan.warnings).toEqual([]);

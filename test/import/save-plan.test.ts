@@ -45,7 +45,7 @@ describe.each(DB_KINDS)('savePlan on %s', (kind) => {
     expect(t1.section?.title).toBe('激发产业活力');
     expect(t1.section?.parent?.title).toBe('坚持产业兴区，筑牢城南崛起支撑');
     expect(t1.units.map((u) => [u.role, u.rawName, u.unit?.name ?? null, u.collective])).toEqual([
-      ['responsible', '区科工局', '区科技和工业信息化局', false],
+      ['responsible', '区科工局', '区科学技术和工业信息化局', false],
       ['participating', '各街道、镇、集聚区', null, true],
     ]);
     // 区重点公共建设项目管理中心 and its alias 区公建中心 are one unit.

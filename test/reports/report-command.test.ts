@@ -53,6 +53,13 @@ describe('duban report', () => {
     expect(c.out()).toContain('【旬会商议题】2026年11月下旬会商（11月21日）');
   });
 
+  it('a date before the plan was imported says so, instead of blaming the leaders', async () => {
+    const w = io(env);
+    expect(await reportCommand.run(['weekly', '--date', '2026-05-15', '--out', path.join(dir, 'early')], w.io)).toBe(0);
+    expect(w.out()).toContain('2026年5月15日之前还没有任务（方案导入于2026年9月1日）');
+    expect(w.out()).not.toContain('没有牵头领导名下的任务');
+  });
+
   it('refuses an unknown kind or a bad date with a Chinese message', async () => {
     const a = io(env);
     expect(await main(['report', 'yearly'], a.io)).toBe(1);

@@ -2,11 +2,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.ts';
 import { createCalendar } from '../../adapters/calendar/create-calendar.ts';
-import { isLocalDate, toLocalDate } from '../../domain/calendar/shanghai-time.ts';
+import { addDays, atLocal, isLocalDate, toLocalDate, type LocalDate } from '../../domain/calendar/shanghai-time.ts';
 import { InputError } from '../../errors.ts';
 import { buildConsultAgenda, buildMonthlyBulletin, buildWeeklyDigests } from '../../reports/index.ts';
 import { systemClock } from '../../ports/clock.ts';
-import { openDatabase } from '../../store/open-database.ts';
+import { openDatabase, type Db } from '../../store/open-database.ts';
+import { cnFullDate } from '../../reports/report-facts.ts';
 import type { Command } from '../command.ts';
 
 const KINDS = ['weekly', 'consult', 'monthly'] as const;
@@ -32,7 +33,7 @@ export const reportCommand: Command = {
       const files: string[] = [];
       if (kind === 'weekly') {
         const digests = await buildWeeklyDigests(db.prisma, { date, calendar, outDir });
-        if (!digests.length) io.stdout.write('没有牵头领导名下的任务，无需生成周报。\n');
+        if (!digests.length) io.stdout.write(`${await whyNoDigest(db.prisma, date)}\n`);
         for (const d of digests) {
           io.stdout.write(`==== 致 ${d.leaderName}${d.chatId ? `（${d.chatId}）` : '（未绑定微信）'} ====\n${d.text}\n\n`);
           if (d.imagePath) files.push(d.imagePath);
@@ -53,3 +54,16 @@ export const reportCommand: Command = {
     }
   },
 };
+
+/**
+ * Why a date has no digest. Reports read the database as of that date, so a plan imported later
+ * is not there yet: saying "no leader has tasks" would send the user looking at the wrong thing.
+ */
+async function whyNoDigest(prisma: Db, date: LocalDate): Promise<string> {
+  const first = await prisma.task.findFirst({ orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
+  if (!first) return '还没有任务：请先导入方案（duban import），再生成周报。';
+  if (first.createdAt >= atLocal(addDays(date, 1))) {
+    return `${cnFullDate(date)}之前还没有任务（方案导入于${cnFullDate(toLocalDate(first.createdAt))}），无需生成周报；报告按所给日期当时的数据生成，请用导入之后的日期。`;
+  }
+  return '没有牵头领导名下的任务，无需生成周报。';
+}

@@ -34,6 +34,8 @@ export interface PngColumn {
   /** Share of the table width. */
   width: number;
   align?: 'left' | 'right' | 'center';
+  /** Lines a cell may wrap onto before it is cut with an ellipsis (default 1). */
+  maxLines?: number;
 }
 
 export interface PngRow {
@@ -47,7 +49,8 @@ export interface PngReport {
   title: string;
   subtitle?: string;
   tiles?: PngTile[];
-  chart?: { title: string; bars: PngBar[]; legend?: Array<{ label: string; color: string }> };
+  /** labelWidth: pixels for the bar labels (default 260), for labels that must not be cut, like unit names. */
+  chart?: { title: string; bars: PngBar[]; legend?: Array<{ label: string; color: string }>; labelWidth?: number };
   table?: { title?: string; columns: PngColumn[]; rows: PngRow[] };
   footer?: string[];
 }
@@ -55,6 +58,8 @@ export interface PngReport {
 const WIDTH = 1240;
 const PAD = 48;
 const ROW_H = 40;
+/** Line pitch inside a table cell that wraps. */
+const CELL_LINE_H = 26;
 const BAR_H = 26;
 
 /**
@@ -65,7 +70,9 @@ export async function renderReportPng(report: PngReport): Promise<Buffer> {
   await ensureFonts();
   // Loaded with the first picture: nothing that only answers chat pays for the canvas library.
   const { createCanvas } = await import('@napi-rs/canvas');
-  const height = layoutHeight(report);
+  // Wrapped cells make rows of different heights: lay the table out with a scratch canvas first.
+  const rowHeights = report.table ? tableRowHeights(createCanvas(1, 1).getContext('2d'), report.table) : [];
+  const height = layoutHeight(report, rowHeights);
   const canvas = createCanvas(WIDTH, height);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
@@ -113,7 +120,7 @@ export async function renderReportPng(report: PngReport): Promise<Buffer> {
   }
 
   if (report.table) {
-    y = drawTable(ctx, report.table, y);
+    y = drawTable(ctx, report.table, rowHeights, y);
   }
 
   if (report.footer?.length) {
@@ -129,11 +136,11 @@ export async function renderReportPng(report: PngReport): Promise<Buffer> {
   return canvas.encode('png');
 }
 
-function layoutHeight(r: PngReport): number {
+function layoutHeight(r: PngReport, rowHeights: readonly number[]): number {
   let h = PAD + 56 + (r.subtitle ? 44 : 0);
   if (r.tiles?.length) h += 8 + 96 + 28;
   if (r.chart && r.chart.bars.length) h += 44 + (r.chart.legend?.length ? 36 : 0) + r.chart.bars.length * (BAR_H + 10) + 24;
-  if (r.table) h += (r.table.title ? 44 : 0) + ROW_H * (r.table.rows.length + 1) + 28;
+  if (r.table) h += (r.table.title ? 44 : 0) + ROW_H + rowHeights.reduce((s, x) => s + x, 0) + 28;
   // footer lines may wrap; ~60 Chinese characters per line at 18px
   if (r.footer?.length) h += r.footer.reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 60)) * 28, 0);
   return Math.ceil(h + PAD);
@@ -157,7 +164,7 @@ function drawChart(ctx: SKRSContext2D, chart: NonNullable<PngReport['chart']>, t
     }
     y += 36;
   }
-  const labelW = 260;
+  const labelW = chart.labelWidth ?? 260;
   const noteW = 110;
   const plotW = WIDTH - 2 * PAD - labelW - noteW;
   const max = Math.max(1, ...chart.bars.map((b) => b.segments.reduce((s, x) => s + x.value, 0)));
@@ -192,7 +199,47 @@ function drawChart(ctx: SKRSContext2D, chart: NonNullable<PngReport['chart']>, t
   return y + 24;
 }
 
-function drawTable(ctx: SKRSContext2D, table: NonNullable<PngReport['table']>, top: number): number {
+type Table = NonNullable<PngReport['table']>;
+
+const cellFont = (bold: boolean): string => `${bold ? 20 : 19}px "${bold ? FONT_FAMILY_BOLD : FONT_FAMILY}"`;
+
+/** Each column's left edge and width in pixels. */
+function columnBoxes(table: Table): Array<{ x: number; w: number }> {
+  const innerW = WIDTH - 2 * PAD;
+  const total = table.columns.reduce((s, c) => s + c.width, 0);
+  let acc = PAD;
+  return table.columns.map((c) => {
+    const box = { x: acc, w: (c.width / total) * innerW };
+    acc += box.w;
+    return box;
+  });
+}
+
+/** The lines a cell is drawn as: wrapped up to the column's maxLines, the last one cut with an ellipsis. */
+function cellLines(ctx: SKRSContext2D, text: string, width: number, maxLines: number): string[] {
+  if (maxLines <= 1) return [fit(ctx, text, width)];
+  const lines = wrap(ctx, text, width);
+  if (lines.length <= maxLines) return lines;
+  return [...lines.slice(0, maxLines - 1), fit(ctx, lines.slice(maxLines - 1).join(''), width)];
+}
+
+/** Inner width of a cell: padding, and room for the dot in the first column. */
+const cellWidth = (box: { w: number }, i: number, dot: boolean): number => box.w - 20 - (i === 0 && dot ? 24 : 0);
+
+function tableRowHeights(ctx: SKRSContext2D, table: Table): number[] {
+  const boxes = columnBoxes(table);
+  return table.rows.map((row) => {
+    ctx.font = cellFont(row.emphasis ?? false);
+    let lines = 1;
+    row.cells.forEach((cell, i) => {
+      const col = table.columns[i];
+      if (col?.maxLines && col.maxLines > 1) lines = Math.max(lines, cellLines(ctx, cell, cellWidth(boxes[i]!, i, !!row.dot), col.maxLines).length);
+    });
+    return lines === 1 ? ROW_H : lines * CELL_LINE_H + 14;
+  });
+}
+
+function drawTable(ctx: SKRSContext2D, table: Table, rowHeights: readonly number[], top: number): number {
   let y = top;
   if (table.title) {
     ctx.font = `24px "${FONT_FAMILY_BOLD}"`;
@@ -201,34 +248,28 @@ function drawTable(ctx: SKRSContext2D, table: NonNullable<PngReport['table']>, t
     y += 44;
   }
   const innerW = WIDTH - 2 * PAD;
-  const total = table.columns.reduce((s, c) => s + c.width, 0);
-  const xs: number[] = [];
-  let acc = PAD;
-  for (const c of table.columns) {
-    xs.push(acc);
-    acc += (c.width / total) * innerW;
-  }
-  const colW = (i: number): number => (table.columns[i]!.width / total) * innerW;
-  const drawRow = (cells: string[], rowY: number, bold: boolean, dot?: string): void => {
-    ctx.font = `${bold ? 20 : 19}px "${bold ? FONT_FAMILY_BOLD : FONT_FAMILY}"`;
+  const boxes = columnBoxes(table);
+  const drawRow = (cells: string[], rowY: number, rowH: number, bold: boolean, dot?: string): void => {
+    ctx.font = cellFont(bold);
     cells.forEach((cell, i) => {
       const col = table.columns[i];
       if (!col) return;
-      let x = xs[i]! + 10;
-      let w = colW(i) - 20;
+      let x = boxes[i]!.x + 10;
+      const w = cellWidth(boxes[i]!, i, !!dot);
       if (i === 0 && dot) {
         ctx.fillStyle = dot;
         ctx.beginPath();
-        ctx.arc(x + 8, rowY + ROW_H / 2, 8, 0, Math.PI * 2);
+        ctx.arc(x + 8, rowY + rowH / 2, 8, 0, Math.PI * 2);
         ctx.fill();
         x += 24;
-        w -= 24;
       }
       ctx.fillStyle = COLORS.ink;
-      const text = fit(ctx, cell, w);
+      const lines = cellLines(ctx, cell, w, col.maxLines ?? 1);
       const align = col.align ?? 'left';
       ctx.textAlign = align;
-      ctx.fillText(text, align === 'left' ? x : align === 'right' ? x + w : x + w / 2, rowY + ROW_H / 2);
+      // Lines sit centred in the row as a block, so a one-line cell beside a two-line one stays level with its middle.
+      const first = rowY + rowH / 2 - ((lines.length - 1) * CELL_LINE_H) / 2;
+      lines.forEach((l, k) => ctx.fillText(l, align === 'left' ? x : align === 'right' ? x + w : x + w / 2, first + k * CELL_LINE_H));
       ctx.textAlign = 'left';
     });
   };
@@ -237,18 +278,20 @@ function drawTable(ctx: SKRSContext2D, table: NonNullable<PngReport['table']>, t
   drawRow(
     table.columns.map((c) => c.title),
     y,
+    ROW_H,
     true,
   );
   y += ROW_H;
   table.rows.forEach((row, idx) => {
+    const rowH = rowHeights[idx] ?? ROW_H;
     if (idx % 2 === 1) {
       ctx.fillStyle = COLORS.band;
-      ctx.fillRect(PAD, y, innerW, ROW_H);
+      ctx.fillRect(PAD, y, innerW, rowH);
     }
-    drawRow(row.cells, y, row.emphasis ?? false, row.dot);
+    drawRow(row.cells, y, rowH, row.emphasis ?? false, row.dot);
     ctx.fillStyle = COLORS.rule;
-    ctx.fillRect(PAD, y + ROW_H - 1, innerW, 1);
-    y += ROW_H;
+    ctx.fillRect(PAD, y + rowH - 1, innerW, 1);
+    y += rowH;
   });
   return y + 28;
 }
@@ -266,13 +309,17 @@ function fit(ctx: SKRSContext2D, text: string, width: number): string {
   return `${text.slice(0, lo)}…`;
 }
 
+const NO_LINE_START = new Set([...'，。、；：？！）》」』】〕”’…,.;:?!)']);
+
 function wrap(ctx: SKRSContext2D, text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const ch of text) {
     if (ctx.measureText(line + ch).width > width && line) {
-      lines.push(line);
-      line = ch;
+      // A line does not start with closing punctuation (，。、）…): the character before it moves down too.
+      const carry = NO_LINE_START.has(ch) && line.length > 1 ? line.slice(-1) : '';
+      lines.push(carry ? line.slice(0, -1) : line);
+      line = carry + ch;
     } else line += ch;
   }
   if (line) lines.push(line);
