@@ -120,7 +120,7 @@ export async function peopleToOpenPrivateChat(prisma: PrismaClient, chat: Channe
   const admins = new Set(await loadAdminChatIds(prisma, configAdmins));
   const people = await prisma.$queryRaw<{ name: string; chatId: string; kind: string; isAdmin: boolean }[]>`
     SELECT p."name", p."chatId", p."kind"::text AS "kind", p."isAdmin" FROM "Person" p
-    WHERE p."chatId" IS NOT NULL AND (p."kind" IN ('leader', 'admin') OR p."isAdmin" OR p."chatId" IN (${Prisma.join([...admins, ''])}))
+    WHERE p."chatId" IS NOT NULL AND (p."kind" IN ('leader', 'admin') OR p."isAdmin" OR p."chatId" IN (${Prisma.join([...admins, ''])})) -- '' keeps the list non-empty
       AND NOT ${spokenPrivately(chat.channel, Prisma.sql`p."chatId"`)}
     ORDER BY p."id"`;
   const listed: SilentPerson[] = people.map((p) => ({
