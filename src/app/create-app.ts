@@ -8,7 +8,7 @@ import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
 import { createInboundHandler } from '../chat/create-inbound-handler.ts';
 import { requestGroupBinding } from '../chat/request-group-binding.ts';
 import { createCalendar } from '../adapters/calendar/create-calendar.ts';
-import { createCadenceEngine } from '../engine/create-cadence-engine.ts';
+import { createCadenceEngine, reminderCounts } from '../engine/create-cadence-engine.ts';
 import { assertRedisReachable, chatCheck, databaseCheck, redisCheck } from '../health/health-checks.ts';
 import { startHealthServer, type HealthServer } from '../health/health-server.ts';
 import { createLogger, type Logger } from '../log/create-logger.ts';
@@ -58,7 +58,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
   const inbound = createInboundHandler({
     prisma, work, clock, calendar, logger, dataDir: filesDir(config.dataDir), admins: config.admins, botName: config.botName,
     // Admin chat commands (立即推送, 提醒设置 …) act through the same engine API as the CLI.
-    pushNow: () => engine.pushNow('weekly_reminder').then((r) => r.messages),
+    pushNow: () => engine.pushNow('weekly_reminder').then(reminderCounts),
     cadences: engine,
   });
   const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, handler: createJobHandler({ engine, logger }) });
@@ -74,7 +74,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
       (await (consoleLoaded ??= import('../console/create-console.ts').then(({ createConsole }) =>
         createConsole({
           prisma, work, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName, unitsFile: config.unitsFile,
-          chatStatus: () => chat.status(), chatChannel: chat.channel, cadences: engine, templatesFile: config.templatesFile,
+          chatStatus: () => chat.status(), chatChannel: chat.channel, chatCapabilities: chat.capabilities, cadences: engine, templatesFile: config.templatesFile,
         }).handle,
       ).catch((e: unknown) => {
         consoleLoaded = undefined; // the next request tries again

@@ -7,6 +7,7 @@ import { startDemoWorld, type DemoWorld } from '../demo/demo-world.ts';
 import { demoUnitsFile, loadDemo } from '../demo/load-demo.ts';
 import { createLogger } from '../log/create-logger.ts';
 import { createApp } from './create-app.ts';
+import { reminderCounts } from '../engine/create-cadence-engine.ts';
 import { firstAdminLink } from '../console/console-auth.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 
@@ -58,7 +59,7 @@ export async function startBot(configured: Config, io: CliIo): Promise<number> {
       if (already) {
         say(`今天 ${toLocalTime(already.createdAt)} 已推送过本周调度提醒，这次启动不再重复推送；未发完的消息继续${pace}。群聊内容如下，Ctrl-C 退出：\n`);
       } else {
-        const { messages: n } = await app.engine.pushNow('weekly_reminder');
+        const { reminders: n } = reminderCounts(await app.engine.pushNow('weekly_reminder'));
         say(`已立即推送本周调度提醒（${n} 条，${pace}）。群聊内容如下，Ctrl-C 退出：\n`);
       }
     } else {

@@ -5,7 +5,7 @@ import type { TaskInfo, WorkItem } from '../ports/work-store.ts';
 import { findUnit } from './find-unit.ts';
 import { writeAudit } from './write-audit.ts';
 import { oncePerMessage } from './once-per-message.ts';
-import { listDeliveryProblems } from '../outbox/delivery-problems.ts';
+import { listDeliveryProblems, PROBLEM_LABEL } from '../outbox/delivery-problems.ts';
 import { REMINDERS_PAUSED } from '../settings/reminders-paused.ts';
 
 
@@ -41,11 +41,13 @@ export async function pushNow(turn: ChatTurn): Promise<Outcome> {
   // A retry of a push whose record committed (its acknowledgement lost) does not push again.
   const done = await turn.deps.prisma.inboundMessage.findUnique({ where: { id: turn.inboundId }, select: { status: true } });
   if (done && done.status !== 'received') return { status: 'interpreted', note: 'already recorded by an earlier attempt' };
-  const n = await turn.deps.pushNow();
+  const { reminders, notices } = await turn.deps.pushNow();
   return oncePerMessage(turn, async (tx) => {
-    await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: 'reminders.push_now', entity: 'Schedule', after: { queued: n } });
-    await turn.reply(`已安排立即推送，共${n}条提醒进入发送队列。`, tx);
-    return { status: 'interpreted', note: `push now: ${n}` };
+    await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: 'reminders.push_now', entity: 'Schedule', after: { queued: reminders, notices } });
+    // Reminders only: a notice to admins about units it could not reach is not a reminder sent.
+    const also = notices ? `另有${notices}条管理员提示（无法按常规送达的单位）。` : '';
+    await turn.reply(`已安排立即推送，共${reminders}条提醒进入发送队列。${also}`, tx);
+    return { status: 'interpreted', note: `push now: ${reminders} reminders, ${notices} notices` };
   });
 }
 
@@ -121,10 +123,10 @@ export async function listFailures(turn: ChatTurn): Promise<Outcome> {
   });
   const line = (r: (typeof rows)[number]) =>
     `· ${r.receivedAt.toISOString().slice(5, 16).replace('T', ' ')} ${r.roomTopic ?? '私聊'} ${r.talkerName ?? r.talkerId}：${(r.text || `[${r.type}]`).slice(0, 40)}\n  ${r.status === 'failed' ? '处理出错' : '未获授权'}：${(r.error ?? '').slice(0, 80)}`;
-  // Outgoing messages that did not go out (superseded after an outage, refused by the platform) belong here too.
+  // Outgoing messages that did not go out (superseded after an outage, refused by the platform, held for a private chat not yet open) belong here too.
   const undelivered = await listDeliveryProblems(turn.deps.prisma, 10);
   const outLine = (o: (typeof undelivered)[number]) =>
-    `· ${o.status === 'superseded' ? '已过时未发' : '发送失败'} ${o.cadence ?? '回复'} → ${o.targetRef}：${o.text.slice(0, 30)}\n  ${(o.lastError ?? '').slice(0, 80)}`;
+    `· ${PROBLEM_LABEL[o.status as keyof typeof PROBLEM_LABEL]} ${o.cadence ?? '回复'} → ${o.targetRef}：${o.text.slice(0, 30)}\n  ${(o.lastError ?? '').slice(0, 80)}`;
   const inText = rows.length ? `最近${rows.length}条异常消息：\n${rows.map(line).join('\n')}` : '没有异常消息。';
   // Replies waiting for an admin are not failures, but an admin asking what went wrong should know they wait.
   const waiting = await turn.deps.prisma.inboundMessage.count({ where: { status: 'needs_admin' } });

@@ -16,8 +16,8 @@ export interface InboundDeps {
   /** Chat ids of admins from the config, besides Person.isAdmin (never names: a nickname proves nothing). */
   admins: readonly string[];
   botName: string;
-  /** Sends this week's reminders now (立即推送); wired to the cadence engine by the app. */
-  pushNow?: () => Promise<number>;
+  /** Sends this week's reminders now (立即推送); wired to the cadence engine by the app. Counts the reminders and, apart, the notices to admins queued with them. */
+  pushNow?: () => Promise<{ reminders: number; notices: number }>;
   /** The cadence settings admins change from chat (the cadence engine). */
   cadences?: CadenceSettings;
   /** How long after 申请销号 a photo or file from the same person counts as its evidence. */

@@ -49,7 +49,7 @@ export async function setLeave(turn: ChatTurn, name: string | undefined, onLeave
       ? `已为${p.name}销假，提醒恢复@${p.name}。`
       : b && b.chatId && !b.onLeave
         ? `已登记${p.name}请假，期间提醒改为@B角${b.name}。回来后发送“销假”。`
-        : `已登记${p.name}请假，但${b ? `B角${b.name}${b.onLeave ? '也在请假' : '尚未登记微信账号'}` : '没有设置B角'}，提醒仍@${p.name}。请管理员在通讯录中登记B角的账号，或发送“设置B角 ${p.name} 姓名”。`;
+        : `已登记${p.name}请假，但${b ? `B角${b.name}${b.onLeave ? '也在请假' : '尚未登记账号'}` : '没有设置B角'}，提醒仍@${p.name}。请管理员在通讯录中登记B角的账号，或发送“设置B角 ${p.name} 姓名”。`;
     await turn.reply(text, tx);
     return { status: 'interpreted', note: `${word} ${p.name}` } satisfies Outcome;
   });

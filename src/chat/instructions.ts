@@ -92,7 +92,7 @@ export async function recordLeaderInstruction(turn: ChatTurn, text: string, lead
     `已记录${source === 'proxy' ? `${leader.name}同志的` : '您的'}批示（${cnDate(today)}），并转达：`,
     ...lines,
     `要求${due}反馈；落实情况见周汇总，${source === 'proxy' ? '领导' : '您'}也可私聊发送“我的批示”查看。`,
-    ...(unreachable.length ? [`注意：${unreachable.join('、')}未绑定微信群且联络员无微信身份，批示未能送达，请督办室线下转达。`] : []),
+    ...(unreachable.length ? [`注意：${unreachable.join('、')}未绑定单位群且联络员未登记账号，批示未能送达，请督办室线下转达。`] : []),
   ].join('\n');
   const saved = await recordInstruction(deps.prisma, {
     leaderId: leader.id, leaderName: leader.name, issuedAt: now, text, dueOn: r.dueOn, source, recordedBy: turn.m.talkerId, inboundMessageId: turn.inboundId,

@@ -9,6 +9,11 @@ export function slotLabel(at: Date): string {
   return `${cnDate(toLocalDate(at))} ${toLocalTime(at)}`;
 }
 
+const NOTICE_KEY = /:admin-(noGroup|undeliverable)-/;
+
+/** Whether a planned message is one of these notices (its key says so), not a reminder or report. */
+export const isAdminNotice = (item: Pick<OutboxItem, 'idempotencyKey'>): boolean => NOTICE_KEY.test(item.idempotencyKey);
+
 /** Tells every admin, once per slot and kind, what could not go the normal way. */
 export function adminNotices(ctx: PlanContext, kind: 'noGroup' | 'undeliverable', values: { units?: string[]; list?: string[] }): OutboxItem[] {
   const units = values.units ?? [];

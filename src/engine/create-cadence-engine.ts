@@ -10,7 +10,7 @@ import { templatesLoader } from '../messages/load-templates.ts';
 import { renderTemplate } from '../messages/render-template.ts';
 import { enqueueOutbox, type OutboxItem } from '../outbox/enqueue-outbox.ts';
 import type { Clock } from '../ports/clock.ts';
-import { slotLabel } from './admin-notices.ts';
+import { isAdminNotice, slotLabel } from './admin-notices.ts';
 import { loadCadences, readCadenceFile, seedCadences, toJson, type StoredCadence } from './cadence-store.ts';
 import type { PlanContext, SlotPlan } from './plan-context.ts';
 import { planEscalation } from './plan-escalation.ts';
@@ -49,12 +49,17 @@ export interface SlotResult {
   slotAt: Date;
   state: 'done' | 'already';
   messages: number;
+  /** Of `messages`, the notices to admins (what could not go the normal way), not reminders or reports. */
+  notices: number;
   escalations: number;
   note: string;
   /** Milliseconds spent deciding (reading the database, composing) and recording (outbox, escalations). */
   planMs?: number;
   recordMs?: number;
 }
+
+/** A 立即推送's acknowledgement counts: the reminders, and apart the notices to admins queued with them. */
+export const reminderCounts = (r: Pick<SlotResult, 'messages' | 'notices'>) => ({ reminders: r.messages - r.notices, notices: r.notices });
 
 export interface CadenceView extends CadenceSpec {
   updatedBy: string | null;
@@ -116,7 +121,7 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
   async function execute(spec: CadenceSpec, slot: Slot, all: StoredCadence[], runKey: string, unitIds?: number[]): Promise<SlotResult> {
     const base = { cadenceKey: runKey, slotAt: slot.at };
     const claimed = await claim(runKey, slot.at);
-    if (!claimed) return { ...base, state: 'already', messages: 0, escalations: 0, note: '' };
+    if (!claimed) return { ...base, state: 'already', messages: 0, notices: 0, escalations: 0, note: '' };
     const beat = setInterval(() => {
       prisma.slotRun.updateMany({ where: { cadenceKey: runKey, slotAt: slot.at, state: 'running' }, data: { startedAt: clock.now() } }).catch(() => undefined);
     }, HEARTBEAT_MS);
@@ -135,7 +140,7 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
       const note = '提醒已暂停（管理员“暂停提醒”），本次未发送';
       await prisma.slotRun.update({ where: { cadenceKey_slotAt: { cadenceKey: runKey, slotAt: slot.at } }, data: { state: 'skipped', finishedAt: clock.now(), note } });
       logger.info({ cadence: runKey, slotAt: slot.at.toISOString() }, note);
-      return { ...base, state: 'done', messages: 0, escalations: 0, note };
+      return { ...base, state: 'done', messages: 0, notices: 0, escalations: 0, note };
     }
     let plan: SlotPlan;
     let messages: number;
@@ -167,7 +172,7 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
     await prisma.slotRun.update({ where: { cadenceKey_slotAt: { cadenceKey: runKey, slotAt: slot.at } }, data: { state: 'done', finishedAt: clock.now(), note: plan.note } });
     logger.info({ cadence: runKey, slotAt: slot.at.toISOString(), new: messages, planned: plan.items.length, note: plan.note }, 'slot done');
     const t2 = performance.now();
-    return { ...base, state: 'done', messages: plan.items.length, escalations: plan.escalations.length, note: plan.note, planMs: t1 - t0, recordMs: t2 - t1 };
+    return { ...base, state: 'done', messages: plan.items.length, notices: plan.items.filter(isAdminNotice).length, escalations: plan.escalations.length, note: plan.note, planMs: t1 - t0, recordMs: t2 - t1 };
   }
 
   /** Marks the slot running; false when it already finished (or was recorded missed). */

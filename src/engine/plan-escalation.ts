@@ -57,7 +57,7 @@ export async function planEscalation(ctx: PlanContext): Promise<SlotPlan> {
   }
   const addressed = addressUnits(ctx.dir, messages, ctx.spec.key, ctx.slot.at);
   const items = [...addressed.items];
-  const undeliverable = addressed.unreachable.map((u) => `${u}：未绑定微信群且联络员无微信身份`);
+  const undeliverable = addressed.unreachable.map((u) => `${u}：未绑定单位群且联络员未登记账号`);
   for (const [leaderId, leader] of [...leaders].sort((a, b) => a[0] - b[0])) {
     const mine = flagged.filter((f) => f.task.leaderIds.includes(leaderId));
     if (!mine.length) continue;
@@ -66,7 +66,7 @@ export async function planEscalation(ctx: PlanContext): Promise<SlotPlan> {
       ...mine.map((f) => line(tpl.task, f, ctx.dir.get(f.unitId)!.name)),
     ].join('\n');
     if (leader.chatId) items.push(...privateItems(ctx.spec.key, ctx.slot.at, `l${leaderId}`, leader.chatId, text));
-    else undeliverable.push(`督办单致${leader.name}：领导未绑定微信身份`);
+    else undeliverable.push(`督办单致${leader.name}：领导未登记账号`);
   }
   items.push(...adminNotices(ctx, 'noGroup', { units: addressed.noGroup }), ...adminNotices(ctx, 'undeliverable', { list: undeliverable }));
   const escalations: EscalationRow[] = flagged.map((f) => ({

@@ -13,7 +13,7 @@ export async function planDigest(ctx: PlanContext): Promise<SlotPlan> {
   const missing: string[] = [];
   for (const d of digests) {
     if (!d.chatId) {
-      missing.push(`周汇总致${d.leaderName ?? `领导#${d.leaderId}`}：领导未绑定微信身份`);
+      missing.push(`周汇总致${d.leaderName ?? `领导#${d.leaderId}`}：领导未登记账号`);
       continue;
     }
     items.push(...reportItems(ctx, `l${d.leaderId}`, { kind: 'person', ref: d.chatId }, d));
@@ -37,7 +37,7 @@ export async function planGroupReport(ctx: PlanContext, which: 'agenda' | 'bulle
   const wanted = ctx.spec.leaders ?? (which === 'agenda' ? DEFAULT_AGENDA_LEADERS : []);
   const { reached, missing } = await reportLeaders(ctx, wanted);
   for (const l of reached) items.push(...reportItems(ctx, `l${l.id}`, { kind: 'person', ref: l.chatId }, report));
-  items.push(...adminNotices(ctx, 'undeliverable', { list: missing.map((m) => `${which === 'agenda' ? '旬会商议题' : '月通报'}致${m}：领导未绑定微信身份`) }));
+  items.push(...adminNotices(ctx, 'undeliverable', { list: missing.map((m) => `${which === 'agenda' ? '旬会商议题' : '月通报'}致${m}：领导未登记账号`) }));
   return { items, escalations: [], note: `${which === 'agenda' ? '旬会商议程' : '月通报'}发送 ${groups.length || ctx.admins.length} 处，领导 ${reached.length} 位` };
 }
 

@@ -64,7 +64,7 @@ export async function planReminderRound(ctx: PlanContext, kind: 'reminder' | 'ch
     items: [
       ...addressed.items,
       ...adminNotices(ctx, 'noGroup', { units: addressed.noGroup }),
-      ...adminNotices(ctx, 'undeliverable', { list: addressed.unreachable.map((u) => `${u}：未绑定微信群且联络员无微信身份`) }),
+      ...adminNotices(ctx, 'undeliverable', { list: addressed.unreachable.map((u) => `${u}：未绑定单位群且联络员未登记账号`) }),
     ],
     escalations,
     note: `单位 ${messages.length}，应报 ${messages.reduce((n, m) => n + owed.get(m.unitId)!.length, 0)} 项，已全部报送跳过 ${settled}，消息 ${addressed.items.length}`,
@@ -126,7 +126,7 @@ export async function planCountdown(ctx: PlanContext): Promise<SlotPlan> {
   }
   const addressed = addressUnits(ctx.dir, messages, ctx.spec.key, ctx.slot.at);
   return {
-    items: [...addressed.items, ...adminNotices(ctx, 'undeliverable', { list: addressed.unreachable.map((u) => `${u}：未绑定微信群且联络员无微信身份`) })],
+    items: [...addressed.items, ...adminNotices(ctx, 'undeliverable', { list: addressed.unreachable.map((u) => `${u}：未绑定单位群且联络员未登记账号`) })],
     escalations: [],
     note: `倒计时单位 ${messages.length}，消息 ${addressed.items.length}`,
   };

@@ -6,6 +6,7 @@ import type { ChatPort } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
 import { markSent, settleExpiredLeases, writeUntilItSticks } from './delivery-marks.ts';
 import type { DeliveryDecision, DeliveryRow } from '../domain/delivery/index.ts';
+import { createPrivateChatHold } from './private-chat-hold.ts';
 import { classifySendFailure } from './send-failure.ts';
 
 export interface OutboxSenderOptions {
@@ -27,7 +28,7 @@ export interface OutboxSenderOptions {
   pollMs?: number;
   workerId?: string;
   random?: () => number;
-  /** Chat ids of admins from the config, told about a message whose delivery is unknown. */
+  /** Chat ids of admins from the config, told about a message whose delivery is unknown; their notices go to the office group when their private chat is not open. */
   admins?: readonly string[];
   /** Quiet hours and staleness (src/domain/delivery); absent: everything due is sent (rehearse, simulate). */
   gate?: (row: DeliveryRow, now: Date) => DeliveryDecision;
@@ -87,6 +88,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   /** Until when the platform asked this sender to hold back (account-wide rate limit). */
   let holdUntil = 0;
   let closing: Promise<void> | undefined;
+  const privateChats = createPrivateChatHold({ prisma, chat, admins: opts.admins ?? [] });
 
   // Each wait gets its own signal, linked to `stop` only while it lasts, so a long-running sender
   // does not pile up abort listeners on one signal.
@@ -135,6 +137,12 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     if (decision?.action === 'supersede') {
       await prisma.outbox.updateMany({ where: mine, data: { status: 'superseded', lockedBy: null, lockedUntil: null, attempts: { decrement: 1 }, lastError: decision.reason } });
       logger.warn({ event: 'outbox_superseded', key: row.idempotencyKey }, decision.reason);
+      return 'held';
+    }
+    // A private chat the channel cannot push to yet: not attempted (the platform would refuse it for good).
+    const reach = await privateChats.decide(row, me, clock.now());
+    if (reach !== 'send') {
+      logger.info({ event: reach === 'held' ? 'outbox_held_private' : 'outbox_to_office_group', key: row.idempotencyKey, to: row.targetRef }, 'private chat not open on this channel');
       return 'held';
     }
     if (row.attempts > opts.maxAttempts) {
@@ -195,6 +203,8 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     let sent = 0;
     const settled = await settleExpiredLeases(prisma, clock.now(), opts.admins ?? []);
     if (settled.unknown || settled.requeued) logger.warn({ event: 'outbox_leases_expired', ...settled }, 'rows of a sender that stopped mid-send were settled');
+    const released = await privateChats.release(clock.now());
+    if (released.length) logger.info({ event: 'outbox_private_released', chats: released }, 'held private messages released: the person wrote to the bot');
     while (!stop.signal.aborted) {
       // Logged out: messages wait in the outbox rather than burning their attempts.
       if (chat.status() !== 'logged_in') break;

@@ -31,7 +31,7 @@ export function createDeliveryWiring(o: { config: Config; prisma: PrismaClient; 
   const problemsCheck: HealthCheck = async () => {
     const n = await countDeliveryProblems(prisma);
     // Listed, not failing: these need an admin's eye but the bot itself is healthy.
-    return { name: 'delivery', ok: true, detail: `未送达：${n.superseded} 条已过时未发，${n.failed} 条发送失败（见“异常消息”）` };
+    return { name: 'delivery', ok: true, detail: `未送达：${n.superseded} 条已过时未发，${n.failed} 条发送失败${n.held ? `，${n.held} 条因对方未开通私聊暂缓` : ''}（见“异常消息”）` };
   };
   return { watch, senderHooks, problemsCheck };
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChatError } from '../../src/errors.ts';
+import { ChatError, ChatRejectedError } from '../../src/errors.ts';
 import type { ChatPort, ChatStatus, IncomingMessage } from '../../src/ports/chat.ts';
 
 export interface SentRecord {
@@ -135,6 +135,20 @@ export function describeChatPortConformance(name: string, makeDriver: () => Prom
       expect(sent[0]!.text).toContain('请报送本周进展');
       expect(sent[1]).toMatchObject({ kind: 'group', to: d.groupId, text: '第二条' });
       expect(sent[2]).toMatchObject({ kind: 'person', to: d.memberId, text: '私聊提醒' });
+    });
+
+    it('pushToSilentChat tells the truth: a private push to a member who never wrote is refused for good exactly when it says false', async () => {
+      await d.login();
+      await until(() => d.chat.status() === 'logged_in');
+      const push = d.chat.send({ target: { kind: 'person', ref: d.memberId }, text: '未曾私聊的提醒' });
+      if (d.chat.capabilities.pushToSilentChat) {
+        await push;
+        await until(() => d.sent().find((s) => s.kind === 'person' && s.text === '未曾私聊的提醒'));
+      } else {
+        // What the outbox relies on to hold such messages instead of attempting them (private-chat-hold.ts).
+        await expect(push).rejects.toBeInstanceOf(ChatRejectedError);
+        expect(d.sent().filter((s) => s.kind === 'person')).toEqual([]);
+      }
     });
 
     it('throws a ChatError for an unknown group or person', async () => {

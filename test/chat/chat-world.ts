@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createWechatyChat, type WechatyChat } from '../../src/adapters/chat/create-wechaty-chat.ts';
 import { createInboundHandler, type InboundHandler } from '../../src/chat/create-inbound-handler.ts';
 import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
-import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
+import { createCadenceEngine, reminderCounts } from '../../src/engine/create-cadence-engine.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import type { IncomingMessage } from '../../src/ports/chat.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
@@ -81,7 +81,7 @@ export async function openChatWorld(db: Database, opts: { withEngine?: boolean }
     : undefined;
   const handler: InboundHandler = createInboundHandler({
     prisma, work: createPrismaWorkStore(prisma), clock, calendar, logger: silentLogger, dataDir, admins: [], botName: '督办助手',
-    ...(engine ? { cadences: engine, pushNow: () => engine.pushNow('weekly_reminder').then((r) => r.messages) } : {}),
+    ...(engine ? { cadences: engine, pushNow: () => engine.pushNow('weekly_reminder').then(reminderCounts) } : {}),
   });
   let handled = 0;
   chat.onMessage(async (m) => {

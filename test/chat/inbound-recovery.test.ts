@@ -7,7 +7,7 @@ import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { createInboundHandler } from '../../src/chat/create-inbound-handler.ts';
 import { storeArrival } from '../../src/chat/store-inbound.ts';
 import { evidenceDir } from '../../src/chat/task-requests.ts';
-import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
+import { createCadenceEngine, reminderCounts } from '../../src/engine/create-cadence-engine.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import type { IncomingMessage } from '../../src/ports/chat.ts';
@@ -234,7 +234,7 @@ describe.each(DB_KINDS)('inbound recovery: files, order, once (%s)', (kind) => {
     const cadences = createCadenceEngine({ prisma: f.client, calendar: createCalendar({}), clock: w.clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile: 'config/templates.json' });
     const pusher = createCadenceEngine({ prisma: w.prisma, calendar: createCalendar({}), clock: w.clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile: 'config/templates.json' });
     let pushes = 0;
-    const h = handlerOn(f.client, { cadences, pushNow: () => { pushes++; return pusher.pushNow('weekly_reminder').then((r) => r.messages); } });
+    const h = handlerOn(f.client, { cadences, pushNow: () => { pushes++; return pusher.pushNow('weekly_reminder').then(reminderCounts); } });
     const office = { roomId: w.rooms.office.id, roomTopic: '督办室工作群', talkerId: w.admin.id, talkerName: '李主任' };
     let n = 0;
     const say = async (text: string, over: Partial<IncomingMessage> = office, lose: 'audit' | 'any' = 'audit') => {

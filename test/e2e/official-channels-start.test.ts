@@ -115,7 +115,9 @@ describe('npm start with DUBAN_CHANNEL=wecom', () => {
     const rows = await running.db.prisma.outbox.findMany({ where: { cadence: { startsWith: 'weekly_reminder' } }, orderBy: { id: 'asc' } });
     expect(rows.map((r) => [r.targetKind, r.targetRef, r.mentions])).toEqual([['group', GROUP, ['WangKeZhang']], ['person', 'LiZhuRen', []]]);
     expect(ack).toMatchObject({ chatid: 'LiZhuRen' });
-    expect(ack.content).toContain(`共${rows.length}条`);
+    // Reminders are counted as reminders; the admin's notice is named apart.
+    expect(ack.content).toContain('共1条提醒进入发送队列');
+    expect(ack.content).toContain('另有1条管理员提示');
     expect(pushed('周调度提醒').filter((p) => p.chatid === GROUP)).toHaveLength(1);
   }, STEP * 2);
 
@@ -188,7 +190,8 @@ describe('npm start with DUBAN_CHANNEL=dingtalk', () => {
     const rows = await running.db.prisma.outbox.findMany({ where: { cadence: { startsWith: 'weekly_reminder' } }, orderBy: { id: 'asc' } });
     expect(rows.map((r) => [r.targetKind, r.targetRef, r.mentions, r.degraded])).toEqual([['group', GROUP, ['staff-wang'], null], ['person', 'staff-li', [], null]]);
     expect(ack).toMatchObject({ to: GROUP });
-    expect(ack.text).toContain(`共${rows.length}条`);
+    expect(ack.text).toContain('共1条提醒进入发送队列'); // the admin's notice is not a reminder
+    expect(ack.text).toContain('另有1条管理员提示');
     expect(sent('周调度提醒').filter((p) => p.to === GROUP)).toHaveLength(1);
   }, STEP * 2);
 

@@ -1,26 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app/create-app.ts';
-import { loadConfig } from '../../src/config/load-config.ts';
+import type { App } from '../../src/app/create-app.ts';
 import { atLocal } from '../../src/domain/calendar/shanghai-time.ts';
-import { silentLogger } from '../../src/log/create-logger.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import { FakeDingtalkServer } from '../channels/fake-dingtalk-server.ts';
 import { FakeWecomServer } from '../channels/fake-wecom-server.ts';
-import { createPgDatabase } from '../helpers/databases.ts';
-import { seedOfficialChannelPlan } from '../helpers/official-channels-seed.ts';
+import { openOfficialApp, seedOfficialChannelPlan } from '../helpers/official-channels-seed.ts';
 import { until } from '../helpers/until.ts';
 
-async function openApp(env: Record<string, string>, clock: ManualClock) {
-  const pg = await createPgDatabase();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-official-'));
-  // The same configuration path `npm start` takes: environment variables through loadConfig, then createApp.
-  const config = loadConfig({ env: { ...env, DUBAN_SEND_PER_MINUTE: '0', DUBAN_SEND_JITTER_MS: '0', DUBAN_HTTP_PORT: '0', LOG_LEVEL: 'silent' }, overrides: { databaseUrl: pg.url, dataDir } });
-  const app = await createApp(config, { clock, logger: silentLogger });
-  return { app, drop: pg.drop };
-}
+const openApp = openOfficialApp;
 
 describe('DUBAN_CHANNEL=wecom: connect, bind a group by @ + admin approval, remind with mentions, confirm a reply', () => {
   const clock = new ManualClock(atLocal('2026-05-10', '10:00')); // Sunday: groups are bound before Monday's slot

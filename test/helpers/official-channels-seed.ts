@@ -1,4 +1,21 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../src/app/create-app.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { silentLogger } from '../../src/log/create-logger.ts';
+import type { ManualClock } from '../../src/ports/clock.ts';
+import { createPgDatabase } from './databases.ts';
+
+/** The app on a fresh PostgreSQL database, configured from environment variables as `npm start` is (no pacing, no HTTP port). */
+export async function openOfficialApp(env: Record<string, string>, clock: ManualClock) {
+  const pg = await createPgDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-official-'));
+  const config = loadConfig({ env: { ...env, DUBAN_SEND_PER_MINUTE: '0', DUBAN_SEND_JITTER_MS: '0', DUBAN_HTTP_PORT: '0', LOG_LEVEL: 'silent' }, overrides: { databaseUrl: pg.url, dataDir } });
+  const app = await createApp(config, { clock, logger: silentLogger });
+  return { app, drop: pg.drop, url: pg.url, dataDir };
+}
 
 /**
  * The official-channel stories' world: a plan of three tasks, two for 区商务局 (contact 王科长) and

@@ -46,7 +46,7 @@ describe('duban report', () => {
     const w = io(env);
     expect(await reportCommand.run(['weekly', '--date', '2026-11-27'], w.io)).toBe(0);
     expect(w.out()).toContain('==== 致 熊广义（wx-xiong） ====');
-    expect(w.out()).toContain('==== 致 饶雪宇（未绑定微信） ====');
+    expect(w.out()).toContain('==== 致 饶雪宇（未登记账号） ====');
     expect((await fs.readdir(path.join(dir, 'reports'))).filter((f) => f.startsWith('weekly-2026-11-27'))).toHaveLength(2);
     const c = io(env);
     expect(await reportCommand.run(['consult', '--date', '2026-11-21'], c.io)).toBe(0);

@@ -4,7 +4,8 @@ import { DWClient, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream'
 import type { WebSocket } from 'ws';
 import { ChatError, ChatRateLimitedError, ChatRejectedError } from '../../errors.ts';
 import type { Logger } from '../../log/create-logger.ts';
-import type { ChannelCapabilities, ChatPort, IncomingMessage, OutgoingMessage, SendReceipt } from '../../ports/chat.ts';
+import type { ChatPort, IncomingMessage, OutgoingMessage, SendReceipt } from '../../ports/chat.ts';
+import { DINGTALK_CAPABILITIES } from './channel-capabilities.ts';
 import { mentionsAsText } from './mention-text.ts';
 import { attachmentPath, createChatEvents } from './chat-events.ts';
 import { createPerChatWindow } from './per-chat-window.ts';
@@ -30,24 +31,6 @@ export interface DingtalkChatOptions {
   now?: () => number;
 }
 
-/**
- * DingTalk enterprise robot: Stream mode (outbound WebSocket) receives group messages that @ the
- * robot, with the sender's staff id and nick and a session webhook valid ~90 minutes; pushes go
- * through the OpenAPI robot group-send, which cannot @ anyone. So mentions work only in the reply
- * window: while a group's last session webhook is valid, a message with mentions goes through it
- * with real @s; otherwise the names are written in the text and the receipt says so.
- */
-export const DINGTALK_CAPABILITIES: ChannelCapabilities = {
-  mentions: 'reply-window',
-  groupMedia: true,
-  receivesGroupMedia: false,
-  seesUnmentioned: false,
-  pushToSilentChat: true,
-  groupsByTopic: false,
-  perChatPerMinute: 20,
-  perAccountPerMinute: null,
-  maxTextLength: 2000,
-};
 
 /**
  * The SDK hard-codes the gateway address; this subclass only makes it configurable (专有钉钉
@@ -113,6 +96,13 @@ interface RobotMessage {
 
 const IMAGE = /\.(png|jpe?g|gif)$/i;
 
+/**
+ * DingTalk enterprise robot: Stream mode (outbound WebSocket) receives group messages that @ the
+ * robot, with the sender's staff id and nick and a session webhook valid ~90 minutes; pushes go
+ * through the OpenAPI robot group-send, which cannot @ anyone. So mentions work only in the reply
+ * window: while a group's last session webhook is valid, a message with mentions goes through it
+ * with real @s; otherwise the names are written in the text and the receipt says so.
+ */
 export function createDingtalkChat(opts: DingtalkChatOptions): ChatPort {
   const { logger } = opts;
   const now = opts.now ?? Date.now;

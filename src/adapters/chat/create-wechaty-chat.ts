@@ -5,10 +5,11 @@ import { WechatyBuilder, type Contact, type Wechaty } from 'wechaty';
 import { mock } from 'wechaty-puppet-mock';
 import { ChatError } from '../../errors.ts';
 import type { Logger } from '../../log/create-logger.ts';
-import { FULL_CAPABILITIES, type ChannelCapabilities, type ChatPort, type ChatStatus, type IncomingMessage, type OutgoingMessage, type SendReceipt } from '../../ports/chat.ts';
+import { type ChatPort, type ChatStatus, type IncomingMessage, type OutgoingMessage, type SendReceipt } from '../../ports/chat.ts';
 import { createMockPuppet, createPuppet, type PuppetKind } from './create-puppet.ts';
 import { saveLoginQr } from './save-login-qr.ts';
-import { CHAT_TEXT_LIMIT, splitLongText } from './split-long-text.ts';
+import { WECHATY_CAPABILITIES } from './channel-capabilities.ts';
+import { splitLongText } from './split-long-text.ts';
 import { toIncomingMessage } from './to-incoming-message.ts';
 
 export interface WechatyChatOptions {
@@ -29,11 +30,6 @@ async function fileBox(file: string) {
   return FileBox.fromBase64((await fs.readFile(file)).toString('base64'), path.basename(file));
 }
 
-/**
- * A personal WeChat account sees every group message and can @ anyone natively; what it cannot
- * promise is staying logged in. Pace is the account's safety, not a documented platform limit.
- */
-export const WECHATY_CAPABILITIES: ChannelCapabilities = { ...FULL_CAPABILITIES, maxTextLength: CHAT_TEXT_LIMIT };
 
 export type WechatyChat = ChatPort & {
   /** The mock puppet's world: create contacts and rooms, log the bot in, make contacts talk. */

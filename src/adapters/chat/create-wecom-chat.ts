@@ -3,7 +3,8 @@ import path from 'node:path';
 import { WSClient, type WsFrame } from '@wecom/aibot-node-sdk';
 import { ChatError, ChatRateLimitedError, ChatRejectedError } from '../../errors.ts';
 import type { Logger } from '../../log/create-logger.ts';
-import type { ChannelCapabilities, ChatPort, IncomingMessage, OutgoingMessage, SendReceipt } from '../../ports/chat.ts';
+import type { ChatPort, IncomingMessage, OutgoingMessage, SendReceipt } from '../../ports/chat.ts';
+import { WECOM_CAPABILITIES } from './channel-capabilities.ts';
 import { attachmentPath, createChatEvents } from './chat-events.ts';
 import { createPerChatWindow } from './per-chat-window.ts';
 import { splitLongText } from './split-long-text.ts';
@@ -22,37 +23,20 @@ export interface WecomChatOptions {
   now?: () => number;
 }
 
-/**
- * The official WeCom 智能机器人 over its long WebSocket: group messages reach the bot only when
- * they @ it; a chat can be pushed to only after it has messaged the bot (hence binding by an @);
- * mentions are native (`<@userid>` in markdown); ~30 messages a minute per chat; markdown is at
- * most 4096 bytes, so ~1300 Chinese characters. One live connection per bot: a second process
- * with the same bot takes the connection and this one is told (`disconnected_event`) — only the
- * bot process connects; workers send through the outbox.
- */
-export const WECOM_CAPABILITIES: ChannelCapabilities = {
-  mentions: 'native',
-  groupMedia: true,
-  receivesGroupMedia: false,
-  seesUnmentioned: false,
-  pushToSilentChat: false,
-  groupsByTopic: false,
-  perChatPerMinute: 30,
-  perAccountPerMinute: null,
-  maxTextLength: 1200,
-};
 
 /** errcodes that no retry can fix: the chat id is unknown, the bot is not in it, the chat never spoke. */
 const PERMANENT = new Set([93006, 93000, 40003, 86008, 93004, 40008]);
 const RATE_LIMITED = new Set([45009, 45033, 45011]);
 
-function classify(e: unknown, to: string): ChatError {
+function classify(e: unknown, to: OutgoingMessage['target']): ChatError {
   const frame = e as { errcode?: number; errmsg?: string };
   if (typeof frame?.errcode === 'number') {
-    const what = `企业微信拒绝发送到 ${to}：${frame.errmsg ?? ''}（errcode ${frame.errcode}）`;
+    const what = `企业微信拒绝发送到 ${to.ref}：${frame.errmsg ?? ''}（errcode ${frame.errcode}）`;
     if (RATE_LIMITED.has(frame.errcode)) return new ChatRateLimitedError(what, 60_000, { cause: e });
     if (PERMANENT.has(frame.errcode)) {
-      return new ChatRejectedError(what, '该群可能未绑定、机器人已被移出，或群里从未有人@过机器人：请在群里@机器人一次，由管理员批准绑定');
+      return new ChatRejectedError(what, to.kind === 'person'
+        ? '对方尚未私聊过机器人，或账号不在本企业：请对方先私聊机器人一次'
+        : '该群可能未绑定、机器人已被移出，或群里从未有人@过机器人：请在群里@机器人一次，由管理员批准绑定');
     }
     return new ChatError('CHAT_UNAVAILABLE', what, undefined, { cause: e });
   }
@@ -61,6 +45,14 @@ function classify(e: unknown, to: string): ChatError {
 
 const IMAGE = /\.(png|jpe?g|gif)$/i;
 
+/**
+ * The official WeCom 智能机器人 over its long WebSocket: group messages reach the bot only when
+ * they @ it; a chat can be pushed to only after it has messaged the bot (hence binding by an @);
+ * mentions are native (`<@userid>` in markdown); ~30 messages a minute per chat; markdown is at
+ * most 4096 bytes, so ~1300 Chinese characters. One live connection per bot: a second process
+ * with the same bot takes the connection and this one is told (`disconnected_event`) — only the
+ * bot process connects; workers send through the outbox.
+ */
 export function createWecomChat(opts: WecomChatOptions): ChatPort {
   const { logger } = opts;
   const now = opts.now ?? Date.now;
@@ -185,7 +177,7 @@ export function createWecomChat(opts: WecomChatOptions): ChatPort {
           window.record(chatid);
         }
       } catch (e) {
-        throw classify(e, chatid);
+        throw classify(e, msg.target);
       }
       return { ids, degraded: [] };
     },

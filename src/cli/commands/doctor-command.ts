@@ -5,6 +5,8 @@ import { toLocalDate } from '../../domain/calendar/shanghai-time.ts';
 import { databaseCheck, redisCheck, runChecks, type CheckResult } from '../../health/health-checks.ts';
 import { openDatabase } from '../../store/open-database.ts';
 import { leaderCoverageWarnings } from '../../store/leader-coverage.ts';
+import { channelCapabilities } from '../../adapters/chat/channel-capabilities.ts';
+import { PRIVATE_CHAT_CHECK, privateChatCheck } from '../../outbox/private-chat-hold.ts';
 import type { Command } from '../command.ts';
 
 export const doctorCommand: Command = {
@@ -27,6 +29,9 @@ export const doctorCommand: Command = {
         results.push(...(await runChecks([databaseCheck(db.prisma, db.kind === 'pglite' ? `内置 PGlite（${config.dataDir}）` : 'PostgreSQL'), redisCheck(config.redisUrl)])).checks);
         // A warning, not a failure: the bot runs, but nobody reads about these tasks.
         for (const w of await leaderCoverageWarnings(db.prisma).catch(() => [])) results.push({ name: 'leaders', ok: false, detail: w });
+        // Also a warning: on WeCom, private messages to these people wait until they write to the bot.
+        const reach = await privateChatCheck(db.prisma, { channel: config.channel, capabilities: channelCapabilities(config.channel) }, config.admins).catch(() => undefined);
+        if (reach) results.push(reach);
       } finally {
         await db.close();
       }
@@ -41,7 +46,7 @@ export const doctorCommand: Command = {
     }
     for (const r of results) io.stdout.write(`${r.ok ? '✔' : '✘'} ${r.name.padEnd(14)} ${r.detail}\n`);
     // The next year's calendar is usually published in November; its absence is a warning, not a failure.
-    const failed = results.filter((r) => !r.ok && !(r.name === `calendar ${year + 1}`) && r.name !== 'leaders');
+    const failed = results.filter((r) => !r.ok && !(r.name === `calendar ${year + 1}`) && r.name !== 'leaders' && r.name !== PRIVATE_CHAT_CHECK);
     return failed.length ? 1 : 0;
   },
 };

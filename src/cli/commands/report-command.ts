@@ -35,7 +35,7 @@ export const reportCommand: Command = {
         const digests = await buildWeeklyDigests(db.prisma, { date, calendar, outDir });
         if (!digests.length) io.stdout.write(`${await whyNoDigest(db.prisma, date)}\n`);
         for (const d of digests) {
-          io.stdout.write(`==== 致 ${d.leaderName}${d.chatId ? `（${d.chatId}）` : '（未绑定微信）'} ====\n${d.text}\n\n`);
+          io.stdout.write(`==== 致 ${d.leaderName}${d.chatId ? `（${d.chatId}）` : '（未登记账号）'} ====\n${d.text}\n\n`);
           if (d.imagePath) files.push(d.imagePath);
         }
       } else if (kind === 'consult') {

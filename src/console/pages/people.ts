@@ -10,19 +10,22 @@ import { field, sendFile } from '../http-utils.ts';
 import { csrfField } from '../layout.ts';
 import { issueLoginLink } from '../console-auth.ts';
 import { saveUpload, uploadPath } from '../uploads.ts';
+import { describeSilentPeople, peopleToOpenPrivateChat } from '../../outbox/private-chat-hold.ts';
 
 async function peopleBody(ctx: Ctx, notice?: { text: string; err?: boolean; link?: string }) {
-  const { prisma } = ctx.deps;
-  const [rows, groups, leaders] = await Promise.all([
+  const { prisma, chatChannel, chatCapabilities, admins } = ctx.deps;
+  const [rows, groups, leaders, silent] = await Promise.all([
     peopleRows(prisma),
     prisma.chatGroup.findMany({ include: { units: { include: { unit: { select: { name: true } } } } }, orderBy: { id: 'asc' } }),
     prisma.person.findMany({ where: { kind: 'leader' }, select: { id: true, name: true, title: true, consoleAccounts: { select: { name: true, passwordHash: true, disabledAt: true } } }, orderBy: { id: 'asc' } }),
+    chatCapabilities ? peopleToOpenPrivateChat(prisma, { channel: chatChannel, capabilities: chatCapabilities }, admins) : [],
   ]);
   return html`<h1>单位与人员</h1>${notice ? html`<div id="notice" class="notice ${notice.err ? 'err' : ''}">${notice.text}${notice.link ? html`<div><code>${notice.link}</code></div>` : ''}</div>` : ''}
 <div class="item"><form method="post" action="/people/import" enctype="multipart/form-data" style="display:flex;gap:10px;align-items:end;flex-wrap:wrap">${csrfField(ctx.user)}
 <label>导入通讯录（.xlsx / .csv，列：单位、姓名、角色、账号、手机、群）<input type="file" name="file" accept=".xlsx,.csv,.json" required></label><button>预览变化</button>
 <a class="btn plain" href="/people.xlsx">导出通讯录 Excel</a><a class="btn plain" href="/people.csv">导出 CSV</a></form>
 <p class="muted">身份只凭“账号”（微信号/企业微信或钉钉用户ID）识别，昵称相同不会获得任何权限。导入前会先显示每一行的变化。</p></div>
+${silent.length ? html`<div class="notice" id="private-chat-notice">本通道只能向私聊过机器人的人推送私聊消息：${describeSilentPeople(silent)}需先私聊机器人一次（发任意一句话），之前的私聊消息暂缓，私聊后自动补发。详见<a href="/channel#private-chat">通道状态</a>。</div>` : ''}
 <h2>人员（${rows.length}）</h2><table><thead><tr><th>单位</th><th>姓名</th><th>角色</th><th>账号</th><th>手机</th><th>群</th></tr></thead><tbody>
 ${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>
 <h2>领导只读账户（${leaders.length}）</h2><p class="muted">领导的只读账户只显示其牵头或分管的任务，不能做任何修改。也可在服务器上运行 <code>duban admin invite 账户名 --leader 领导姓名</code>。</p>
