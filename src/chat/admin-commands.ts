@@ -92,6 +92,7 @@ export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> 
     await turn.reply('请在要绑定的单位群里发送“绑定 单位名”。');
     return { status: 'interpreted', note: 'bind outside a group' };
   }
+  if (OFFICE_GROUP_NAMES.has(name)) return bindOfficeGroup(turn);
   const unit = await findUnit(prisma, name);
   if (!unit) {
     await turn.reply(`没有找到单位“${name}”，请用单位全称。`);
@@ -110,6 +111,29 @@ export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> 
     await writeAudit(tx, { at: turn.now, actor: m.talkerId, action: 'group.bind', entity: 'ChatGroup', entityId: group.id, before: existing ? { roomId: existing.roomId, topic: existing.topic } : null, after: { roomId: group.roomId, topic: group.topic, unit: unit.name } });
     await turn.reply(`已将本群绑定到${unit.name}，今后${unit.name}的提醒会发到本群。`, tx);
     return { status: 'interpreted', note: `bound to ${unit.name}` };
+  });
+}
+
+const OFFICE_GROUP_NAMES = new Set(['督办室', '督办室群']);
+
+/**
+ * 绑定 督办室: this group becomes the office's own (agendas, admin notices). A directory names the
+ * office group by its topic, which an official channel's messages do not carry, so there an admin's
+ * word in the group is the only way to tie it to its id.
+ */
+async function bindOfficeGroup(turn: ChatTurn): Promise<Outcome> {
+  const { m } = turn;
+  return oncePerMessage(turn, async (tx) => {
+    const existing =
+      (m.roomId ? await tx.chatGroup.findUnique({ where: { roomId: m.roomId } }) : null) ??
+      (m.roomTopic ? await tx.chatGroup.findUnique({ where: { topic: m.roomTopic } }) : null);
+    const group = existing
+      ? await tx.chatGroup.update({ where: { id: existing.id }, data: { roomId: m.roomId ?? existing.roomId, topic: m.roomTopic ?? existing.topic, isOffice: true } })
+      : await tx.chatGroup.create({ data: { roomId: m.roomId ?? null, topic: m.roomTopic ?? m.roomId!, isOffice: true } });
+    if (m.roomId) await tx.accessRequest.updateMany({ where: { kind: 'bind_group', status: 'pending', roomId: m.roomId }, data: { status: 'approved', decidedBy: m.talkerId, decidedAt: turn.now } });
+    await writeAudit(tx, { at: turn.now, actor: m.talkerId, action: 'group.bind_office', entity: 'ChatGroup', entityId: group.id, before: existing ? { roomId: existing.roomId, topic: existing.topic, isOffice: existing.isOffice } : null, after: { roomId: group.roomId, topic: group.topic, isOffice: true } });
+    await turn.reply('已将本群设为督办室群：旬会商议题和给管理员的提示（私聊发不到时）会发到本群。', tx);
+    return { status: 'interpreted', note: 'bound as the office group' };
   });
 }
 

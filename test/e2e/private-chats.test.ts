@@ -64,14 +64,16 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     // 区商务局's group and the office group, as bound (the office group comes from the directory; its id once the bot saw it).
     const unit = await prisma.unit.findFirstOrThrow({ where: { name: '区商务局' } });
     await prisma.chatGroup.create({ data: { roomId: GROUP, topic: '区商务局工作群', units: { create: { unitId: unit.id } } } });
-    await prisma.chatGroup.create({ data: { roomId: OFFICE, topic: '督办室', isOffice: true } });
     await app.start();
     await until(() => app.chat.status() === 'logged_in');
     // Both groups have @-ed the bot (the platform's condition for pushing to them); nobody wrote privately.
     server.groupMessage(GROUP, 'WangKeZhang', '收到');
-    server.groupMessage(OFFICE, 'LiZhuRen', '帮助');
+    // The office group is tied to its id by the admin's word there (a WeCom message carries no group name).
+    server.groupMessage(OFFICE, 'LiZhuRen', '绑定 督办室');
     await until(async () => (await prisma.inboundMessage.count({ where: { status: { not: 'received' } } })) === 2);
     await app.sender.flushOnce();
+    expect(await prisma.chatGroup.findUnique({ where: { roomId: OFFICE } })).toMatchObject({ isOffice: true });
+    expect(await prisma.auditLog.count({ where: { action: 'group.bind_office' } })).toBe(1);
   }, 60_000);
   afterAll(async () => {
     await app?.close();
