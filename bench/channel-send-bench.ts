@@ -3,14 +3,17 @@
 // WeCom, raw fetch for DingTalk), then the adapter on the official SDK, then the whole outbox
 // path (claim → delivery policy → adapter → mark sent) on embedded PGlite. The gap between the
 // baseline and the adapter is our cost; the platforms' own limits (30/min per WeCom chat, 20/min
-// per DingTalk group) are far below either.
+// per DingTalk group) are far below either. The Wechaty adapter is measured over the mock puppet
+// (no wire: Wechaty's and our own cost only).
 import crypto from 'node:crypto';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { createCalendar } from '../src/adapters/calendar/create-calendar.ts';
 import { createRehearsalChat } from '../src/adapters/chat/rehearsal-chat.ts';
 import { createDingtalkChat } from '../src/adapters/chat/create-dingtalk-chat.ts';
 import { createWecomChat } from '../src/adapters/chat/create-wecom-chat.ts';
+import { createWechatyChat } from '../src/adapters/chat/create-wechaty-chat.ts';
 import { decideDelivery } from '../src/domain/delivery/index.ts';
 import { silentLogger } from '../src/log/create-logger.ts';
 import { createOutboxSender } from '../src/outbox/create-outbox-sender.ts';
@@ -128,9 +131,30 @@ async function dingtalk() {
   await server.close();
 }
 
+async function wechaty() {
+  // The personal-account adapter over the Wechaty mock puppet: no wire, so this is the adapter's
+  // own cost plus Wechaty's (room lookup by topic, member lookup for the @); no per-chat window.
+  const chat = createWechatyChat({ puppet: 'mock', botName: '督办助手', dataDir: os.tmpdir(), logger: silentLogger });
+  const mocker = chat.mocker!;
+  const me = mocker.createContact({ name: '督办助手' });
+  for (let i = 0; i < GROUPS; i++) {
+    const member = mocker.createContact({ id: `user${i}`, name: `联络员${i}` });
+    mocker.createRoom({ topic: group(i), memberIdList: [me.id, member.id] });
+  }
+  await chat.start();
+  mocker.login(me);
+  await until(() => chat.status() === 'logged_in');
+  await timed('wechaty adapter (mock puppet)', N, async () => {
+    for (let i = 0; i < N; i++) await chat.send({ target: { kind: 'group', ref: group(i) }, text: TEXT, mentions: [`user${i % GROUPS}`] });
+  });
+  await outboxPath('wechaty outbox → adapter (PGlite)', chat);
+  await chat.close();
+}
+
 console.log(`${N} messages to ${GROUPS} groups, pacing off, one sender, sequential (as the outbox sends):`);
 // The outbox's own cost, with a chat that returns at once: the floor for the outbox rows below.
 await outboxPath('in-process chat: outbox → rehearsal chat', createRehearsalChat(systemClock));
 await wecom();
 await dingtalk();
+await wechaty();
 console.log('Real platforms allow ~30 msg/min per WeCom chat and ~20 msg/min per DingTalk group; the default pacing is 6/min per account.');

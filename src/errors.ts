@@ -74,12 +74,16 @@ export class ChatRateLimitedError extends ChatError {
   constructor(
     message: string,
     readonly retryAfterMs: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; ownPacing?: boolean },
     /** chat: only this chat is full (others may go on); account: the whole bot must slow down. */
     readonly scope: 'chat' | 'account' = 'account',
   ) {
-    super('CHAT_RATE_LIMITED', message, undefined, options);
+    super('CHAT_RATE_LIMITED', message, undefined, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.ownPacing = options?.ownPacing ?? false;
   }
+
+  /** Refused by our own pacing before the platform was asked, not by the platform: no sign of trouble. */
+  readonly ownPacing: boolean;
 }
 
 export function isDubanError(e: unknown): e is DubanError {

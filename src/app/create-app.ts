@@ -74,7 +74,7 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
       (await (consoleLoaded ??= import('../console/create-console.ts').then(({ createConsole }) =>
         createConsole({
           prisma, work, clock, calendar, logger, dataDir: config.dataDir, admins: config.admins, botName: config.botName, unitsFile: config.unitsFile,
-          chatStatus: () => chat.status(), chatChannel: chat.channel, chatCapabilities: chat.capabilities, cadences: engine, templatesFile: config.templatesFile,
+          chatStatus: () => chat.status(), chatChannel: chat.channel, chatCapabilities: chat.capabilities, channelWatch: () => delivery.watch.state(), cadences: engine, templatesFile: config.templatesFile,
         }).handle,
       ).catch((e: unknown) => {
         consoleLoaded = undefined; // the next request tries again

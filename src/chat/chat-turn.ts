@@ -35,7 +35,7 @@ export interface ChatTurn {
   here: ChatTarget;
   /** Queues the one answer to this message (idempotent per message). */
   reply(text: string, tx?: Tx): Promise<void>;
-  /** Queues a message to someone else; `tag` keeps the key unique per message. */
+  /** Queues a message to someone else (sent in the send window; to the writer, at once); `tag` keeps the key unique per message. */
   notify(tag: string, target: ChatTarget, text: string, mentions?: string[], tx?: Tx): Promise<void>;
   /** The same answer as an outbox row, for a WorkChange that writes it with the record. */
   replyItem(text: string): OutboxItem;
@@ -48,8 +48,11 @@ export function createTurn(deps: InboundDeps, m: IncomingMessage, inboundId: num
   const here: ChatTarget = m.roomId || m.roomTopic ? { kind: 'group', ref: m.roomId ?? m.roomTopic! } : { kind: 'person', ref: m.talkerId };
   const now = deps.clock.now();
   const replyItem = (text: string): OutboxItem => ({ idempotencyKey: `reply:${inboundId}`, target: here, text, mentions: here.kind === 'group' ? [m.talkerId] : [], notBefore: now });
+  // A notice back to the writer (a picture after the answer) is part of the answer and goes out at
+  // once; a notice to anyone else (a unit's group, admins) is a push and waits for the send window.
+  const toWriter = (t: ChatTarget) => (t.kind === here.kind && t.ref === here.ref) || (t.kind === 'person' && t.ref === m.talkerId);
   const notifyItem = (tag: string, target: ChatTarget, text: string, mentions?: string[]): OutboxItem => ({
-    idempotencyKey: `notify:${inboundId}:${tag}`, target, text, mentions: mentions ?? [], notBefore: now,
+    idempotencyKey: `${toWriter(target) ? 'reply' : 'notify'}:${inboundId}:${tag}`, target, text, mentions: mentions ?? [], notBefore: now,
   });
   // Every change this turn applies carries the message id: applied at most once per message.
   let recorded = false;

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { CadenceEngine } from '../engine/create-cadence-engine.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import type { ChannelWatchState } from '../outbox/channel-watch.ts';
 import type { ChannelCapabilities, ChatStatus } from '../ports/chat.ts';
 import type { InboundDeps } from '../chat/chat-deps.ts';
 import type { ConsoleUser } from './console-auth.ts';
@@ -13,6 +14,8 @@ export interface ConsoleDeps extends Pick<InboundDeps, 'prisma' | 'work' | 'cloc
   chatChannel: string;
   /** What the channel can do; absent, it may push to any chat (no private chat has to be opened first). */
   chatCapabilities?: Pick<ChannelCapabilities, 'pushToSilentChat'>;
+  /** The channel watch's state (down since, rate-limited, alert sent); absent where no watch runs. */
+  channelWatch?: () => ChannelWatchState;
   /** The cadence engine the chat's 设置提醒 and `duban cadence set` use; without it the 调度 page is read-only. */
   cadences?: Pick<CadenceEngine, 'listCadences' | 'setCadence'>;
   /** config/templates.json: the message texts' defaults, which console edits are laid over. */

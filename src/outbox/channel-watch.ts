@@ -17,6 +17,11 @@ export interface ChannelWatchOptions {
   alert?: AlertPath;
   prisma?: PrismaClient;
   checkEveryMs?: number;
+  /**
+   * A rate-limit spell ends only after this long without a new limit answer (default 5 min): the
+   * platform's hold (~60 s) ends, the retry is limited again, and that is still one spell.
+   */
+  limitQuietMs?: number;
 }
 
 const LABEL: Record<string, string> = { wechaty: '微信', wecom: '企业微信', dingtalk: '钉钉', rehearsal: '演练' };
@@ -30,7 +35,10 @@ export function createChannelWatch(o: ChannelWatchOptions) {
   const { chat, clock, logger } = o;
   const label = LABEL[chat.channel] ?? chat.channel;
   let down: { since: Date; reason: string } | undefined;
-  let limited: { since: Date; until: Date } | undefined;
+  let limited: { since: Date; until: Date; ended?: boolean } | undefined;
+  const limitQuietMs = o.limitQuietMs ?? 5 * 60_000;
+  /** Whether the rate-limit spell still holds: limited now, or limited again soon enough to be the same spell. */
+  const limitHolds = (at: Date) => !!limited && !limited.ended && at.getTime() < limited.until.getTime() + limitQuietMs;
   let alerted: { at: Date; ok: boolean } | undefined;
   const stop = new AbortController();
   let loop: Promise<void> | undefined;
@@ -47,7 +55,7 @@ export function createChannelWatch(o: ChannelWatchOptions) {
 
   const problem = () => {
     if (down) return { since: down.since, what: `通道中断（${down.reason}）` };
-    if (limited && limited.until > clock.now()) return { since: limited.since, what: '被平台持续限流' };
+    if (limited && limitHolds(clock.now())) return { since: limited.since, what: '被平台持续限流' };
     return undefined;
   };
 
@@ -67,8 +75,7 @@ export function createChannelWatch(o: ChannelWatchOptions) {
     await writeAudit(o.prisma, { at: clock.now(), actor: 'system', action, entity: 'Channel', entityId: chat.channel, after }).catch((e: unknown) => logger.warn({ err: e }, 'audit failed'));
   }
 
-  async function recovered() {
-    const was = problem();
+  async function recovered(was = problem()) {
     const wasAlerted = alerted?.ok;
     down = undefined;
     limited = undefined;
@@ -85,7 +92,8 @@ export function createChannelWatch(o: ChannelWatchOptions) {
     if (chat.status() !== 'logged_in' && chat.status() !== 'stopped') markDown(chat.status());
     const p = problem();
     if (!p) {
-      if (limited) limited = undefined;
+      // A rate-limit spell that ended quietly: admins who were told hear it is over.
+      if (limited) await recovered({ since: limited.since, what: '被平台持续限流' });
       return;
     }
     const ms = clock.now().getTime() - p.since.getTime();
@@ -100,17 +108,27 @@ export function createChannelWatch(o: ChannelWatchOptions) {
 
   return {
     check,
-    /** The outbox saw a rate-limit answer that holds sending until `until`. */
+    /** The platform answered "slow down", holding sending until `until` (our own pacing is not reported here). */
     noteRateLimited(until: Date) {
-      limited = { since: limited?.since ?? clock.now(), until };
+      if (!limitHolds(clock.now())) limited = { since: clock.now(), until };
+      else if (until > limited!.until) limited!.until = until;
     },
     /** A message went through: any rate-limit spell is over. */
     noteSent() {
-      limited = undefined;
+      // Ended, not forgotten: the next check() tells admins who heard of it that it is over.
+      if (limited) limited.ended = true;
     },
+    /** What the console shows: the current problem, the parts of the channel's state, and whether admins were told. */
     state() {
       const p = problem();
-      return p ? { ok: false as const, since: p.since, what: p.what, alerted: alerted?.ok ?? false } : { ok: true as const };
+      return {
+        ok: !p,
+        ...(p ? { since: p.since, what: p.what } : {}),
+        down: down ? { ...down } : undefined,
+        rateLimited: limited && limitHolds(clock.now()) ? { since: limited.since, until: limited.until } : undefined,
+        alerted: alerted ? { at: alerted.at, delivered: alerted.ok } : undefined,
+        alertPath: o.alert?.name,
+      };
     },
     health(): HealthCheck {
       return async () => {
@@ -138,3 +156,4 @@ export function createChannelWatch(o: ChannelWatchOptions) {
 }
 
 export type ChannelWatch = ReturnType<typeof createChannelWatch>;
+export type ChannelWatchState = ReturnType<ChannelWatch['state']>;

@@ -166,7 +166,8 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
         // Slowing down is not failing: the attempt is given back and the row waits its turn.
         const until = new Date(clock.now().getTime() + failure.retryAfterMs);
         if (failure.scope === 'account') holdUntil = until.getTime();
-        opts.onRateLimited?.(until);
+        // Our own per-chat pacing is not the platform holding us back: the channel watch hears only the platform.
+        if (!failure.ownPacing) opts.onRateLimited?.(until);
         await writeUntilItSticks(() => prisma.outbox.updateMany({ where: mine, data: { status: 'pending', lockedBy: null, lockedUntil: null, attempts: { decrement: 1 }, notBefore: until, lastError: `限流，稍后重发：${failure.message}` } }), { stop: stop.signal, logger, what: `hold ${row.idempotencyKey}` });
         logger.info({ event: 'outbox_rate_limited', key: row.idempotencyKey, until }, 'rate limited');
         return 'held';

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { FileBox } from 'file-box';
 import { describe, expect, it } from 'vitest';
 import { createWechatyChat } from '../../src/adapters/chat/create-wechaty-chat.ts';
-import { ConfigError } from '../../src/errors.ts';
+import { ChatError, ChatRejectedError, ConfigError } from '../../src/errors.ts';
+import { ManualClock } from '../../src/ports/clock.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import { describeChatPortConformance, type SentRecord, until } from './chat-port-conformance.ts';
 import { PNG_1PX, tempDir } from './test-files.ts';
@@ -48,6 +49,33 @@ describeChatPortConformance('wechaty + puppet-mock', async () => {
 });
 
 describe('wechaty adapter specifics', () => {
+  it('an unknown group or contact is retried while the lists may still sync after login, then refused for good', async () => {
+    const clock = new ManualClock('2026-05-11T01:00:00Z');
+    const chat = createWechatyChat({ puppet: 'mock', botName: '督办助手', dataDir: tempDir(), logger: silentLogger, now: () => clock.now().getTime() });
+    const mocker = chat.mocker!;
+    const me = mocker.createContact({ name: '督办助手' });
+    await chat.start();
+    mocker.login(me);
+    await until(() => chat.status() === 'logged_in');
+    const toRoom = () => chat.send({ target: { kind: 'group', ref: '区水务局工作群' }, text: '提醒' });
+    const toPerson = () => chat.send({ target: { kind: 'person', ref: 'no-such-contact' }, text: '提醒' });
+    // Just logged in: a transient ChatError (the outbox retries with backoff).
+    for (const send of [toRoom, toPerson]) {
+      const e = await send().catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ChatError);
+      expect(e).not.toBeInstanceOf(ChatRejectedError);
+    }
+    // A room that appears within the grace is reached.
+    const member = mocker.createContact({ name: '赵科长' });
+    mocker.createRoom({ topic: '区水务局工作群', memberIdList: [me.id, member.id] });
+    await expect(toRoom()).resolves.toMatchObject({ degraded: [] });
+    // Logged in for more than ten minutes: what is still not there is refused for good.
+    await clock.advance(10 * 60_000 + 1);
+    await expect(toPerson()).rejects.toBeInstanceOf(ChatRejectedError);
+    await expect(chat.send({ target: { kind: 'group', ref: '区不存在局群' }, text: '提醒' })).rejects.toThrow(/不再重试/);
+    await chat.close();
+  });
+
   it('saves an image message into the given folder', async () => {
     const dataDir = tempDir();
     const chat = createWechatyChat({ puppet: 'mock', botName: '督办助手', dataDir, logger: silentLogger });

@@ -20,10 +20,16 @@ describe('delivery policy (pure)', () => {
     expect(nextWindowStart(atLocal('2026-10-01', '10:00'), office, calendar).getTime()).toBeGreaterThanOrEqual(atLocal('2026-10-08', '08:30').getTime());
   });
 
-  it('answers to someone who just wrote go out at any hour by default; each kind may have its own window', () => {
+  it('answers to someone who just wrote go out at any hour by default, notices to others wait; each kind may have its own window', () => {
     const reply = row(null, null, 'reply:42');
     expect(messageKind(reply)).toBe('reply');
     expect(decideDelivery({ ...reply, createdAt: atLocal('2026-05-16', '21:00') }, atLocal('2026-05-16', '21:00'), calendar, policy)).toEqual({ action: 'send' });
+    // A notice to others (a 批示 relayed to a unit's group at 23:00 on a Sunday) waits for Monday's window, however late.
+    const relay = { ...row(null, null, 'notify:42:instr-u3-g7'), createdAt: atLocal('2026-05-17', '23:00') };
+    expect(messageKind(relay)).toBe('notify');
+    expect(decideDelivery(relay, atLocal('2026-05-17', '23:00'), calendar, policy)).toMatchObject({ action: 'defer', until: atLocal('2026-05-18', '08:30') });
+    expect(decideDelivery(relay, atLocal('2026-05-21', '10:00'), calendar, policy)).toEqual({ action: 'send' });
+    expect(decideDelivery(relay, atLocal('2026-05-17', '23:00'), calendar, { ...policy, perKind: { notify: { window: 'always' } } })).toEqual({ action: 'send' });
     const digest = row('weekly_digest', atLocal('2026-05-15', '16:00').toISOString());
     const late = { window: '08:30-18:00', perKind: { weekly_digest: { window: '08:30-20:00' } } };
     expect(decideDelivery(digest, atLocal('2026-05-15', '19:00'), calendar, late)).toEqual({ action: 'send' });

@@ -130,6 +130,59 @@ describe('delivery an office can trust (WeCom, injected clock)', () => {
     expect(server.received.filter((f) => f.cmd === 'aibot_send_msg')).toHaveLength(1);
   });
 
+  /** The sender with the channel watch's hooks, as src/outbox/delivery-wiring.ts wires them. */
+  const watchedSender = (watch: ReturnType<typeof createChannelWatch>) =>
+    createOutboxSender({ prisma: db.prisma, chat, clock, logger: silentLogger, sendPerMinute: 0, sendJitterMs: 0, maxAttempts: 5, onRateLimited: (u) => watch.noteRateLimited(u), onSent: () => watch.noteSent() });
+
+  it('twenty minutes of the platform answering 45009 is one rate-limit spell: one alert, then one all-clear', async () => {
+    const texts = () => webhook.texts().slice(before);
+    const before = webhook.received.length;
+    const watch = createChannelWatch({ chat, clock, logger: silentLogger, alertAfterMs: 15 * 60_000, alert: createWebhookAlert(webhook.url) });
+    const s = watchedSender(watch);
+    await enqueueOutbox(db.prisma, [{ ...item('weekly_reminder', clock.now(), '提醒'), idempotencyKey: 'weekly_reminder:limited' }]);
+    server.failNext = { errcode: 45009, errmsg: 'api freq out of limit', count: 1_000 };
+    // Each retry after the platform's 60 s hold is answered 45009 again; the watch checks every minute.
+    for (let minute = 0; minute < 20; minute++) {
+      expect(await s.flushOnce()).toBe(0);
+      await clock.advance(30_000);
+      await watch.check(); // inside the hold
+      await clock.advance(30_000);
+      await watch.check(); // the hold just ended, before the retry: still the same spell
+    }
+    const tried = server.received.filter((f) => f.cmd === 'aibot_send_msg').length;
+    expect(tried).toBeGreaterThanOrEqual(20);
+    await until(() => texts().length >= 1);
+    expect(texts()).toHaveLength(1);
+    expect(texts()[0]).toMatch(/企业微信被平台持续限流.*自 2026-05-15 10:00 起/);
+    expect(watch.state()).toMatchObject({ ok: false, rateLimited: { since: atLocal('2026-05-15', '10:00') }, alerted: { delivered: true } });
+    // The platform lets it through: the spell is over and those who were told hear so, once.
+    server.failNext = undefined;
+    expect(await s.flushOnce()).toBe(1);
+    await watch.check();
+    await watch.check();
+    expect(texts()).toHaveLength(2);
+    expect(texts()[1]).toContain('已恢复');
+    expect(watch.state()).toMatchObject({ ok: true, rateLimited: undefined, alerted: undefined });
+  });
+
+  it('our own per-chat pacing is not the platform limiting us: no rate-limit state, no alert', async () => {
+    const before = webhook.received.length;
+    const watch = createChannelWatch({ chat, clock, logger: silentLogger, alertAfterMs: 60_000, alert: createWebhookAlert(webhook.url) });
+    const s = watchedSender(watch);
+    // 70 messages for one group: the adapter's 30-a-minute window refuses the rest each minute.
+    await enqueueOutbox(db.prisma, Array.from({ length: 70 }, (_, n) => ({ ...item('weekly_reminder', clock.now(), `提醒${n}`), idempotencyKey: `weekly_reminder:paced${n}` })));
+    let sent = 0;
+    for (let minute = 0; minute < 3; minute++) {
+      sent += await s.flushOnce();
+      expect(watch.state()).toMatchObject({ ok: true, rateLimited: undefined });
+      await clock.advance(61_000);
+      await watch.check();
+    }
+    expect(sent).toBe(70);
+    expect(await db.prisma.outbox.count({ where: { status: 'sent', attempts: 1 } })).toBe(70);
+    expect(webhook.received.length).toBe(before);
+  });
+
   it('a rate-limit answer slows sending without losing anything or counting a failure', async () => {
     await enqueueOutbox(db.prisma, [1, 2, 3].map((n) => ({ ...item('weekly_reminder', clock.now(), `提醒${n}`), idempotencyKey: `weekly_reminder:r${n}` })));
     server.failNext = { errcode: 45009, errmsg: 'api freq out of limit', count: 1 };

@@ -31,7 +31,7 @@ export async function createChat(config: Config, logger: Logger, clock: Clock): 
     }
     case 'wechaty': {
       const { createWechatyChat } = await import('./create-wechaty-chat.ts');
-      return createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: filesDir(config.dataDir), logger });
+      return createWechatyChat({ puppet: config.puppet, token: config.puppetToken, botName: config.botName, dataDir: filesDir(config.dataDir), logger, now });
     }
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FileBox } from 'file-box';
 import { WechatyBuilder, type Contact, type Wechaty } from 'wechaty';
 import { mock } from 'wechaty-puppet-mock';
-import { ChatError } from '../../errors.ts';
+import { ChatError, ChatRejectedError } from '../../errors.ts';
 import type { Logger } from '../../log/create-logger.ts';
 import { type ChatPort, type ChatStatus, type IncomingMessage, type OutgoingMessage, type SendReceipt } from '../../ports/chat.ts';
 import { createMockPuppet, createPuppet, type PuppetKind } from './create-puppet.ts';
@@ -23,6 +23,13 @@ export interface WechatyChatOptions {
   mocker?: mock.Mocker;
   /** Where the terminal QR goes; default stderr. */
   print?: (s: string) => void;
+  /** The clock in ms (the app's injected clock); default Date.now. */
+  now?: () => number;
+  /**
+   * How long after login an unknown group or contact may still be the puppet's lists catching up
+   * (default 10 min): within it a send is retried, after it the refusal is permanent.
+   */
+  unknownTargetGraceMs?: number;
 }
 
 /** A file as base64, the one FileBox form every puppet (mock included) can serialise. */
@@ -45,6 +52,16 @@ export function createWechatyChat(opts: WechatyChatOptions): WechatyChat {
   const { logger, botName } = opts;
   const print = opts.print ?? ((s: string) => process.stderr.write(`${s}\n`));
   let state: ChatStatus = 'stopped';
+  const now = opts.now ?? Date.now;
+  const graceMs = opts.unknownTargetGraceMs ?? 10 * 60_000;
+  let loggedInAt = 0;
+  /**
+   * A target the bot cannot find. Right after login the puppet may not have synced its room and
+   * contact lists yet, so it is worth retrying; logged in for longer than the grace, the group or
+   * person is really not there (bot removed, wrong id) and retrying cannot help.
+   */
+  const notFound = (what: string, hint: string): ChatError =>
+    now() - loggedInAt > graceMs ? new ChatRejectedError(`${what}（登录已超过 ${Math.round(graceMs / 60_000)} 分钟，不再重试）`, hint) : new ChatError('CHAT_UNAVAILABLE', what, hint);
   const messageHandlers: ((m: IncomingMessage) => Promise<void>)[] = [];
   const statusHandlers: ((s: ChatStatus, detail?: string) => void)[] = [];
   let bot: Wechaty | undefined;
@@ -81,6 +98,7 @@ export function createWechatyChat(opts: WechatyChatOptions): WechatyChat {
     });
     b.on('login', (user) => {
       logger.info({ event: 'chat_login', user: user.name() }, `微信已登录：${user.name()}`);
+      loggedInAt = now();
       setStatus('logged_in', user.name());
     });
     b.on('logout', (user, reason) => {
@@ -138,7 +156,7 @@ export function createWechatyChat(opts: WechatyChatOptions): WechatyChat {
       try {
         if (msg.target.kind === 'group') {
           const room = await findRoom(b, msg.target.ref);
-          if (!room) throw new ChatError('CHAT_UNAVAILABLE', `找不到群聊“${msg.target.ref}”`, '确认机器人在群内，群名与配置一致，或在群里发“绑定 单位名”');
+          if (!room) throw notFound(`找不到群聊“${msg.target.ref}”`, '确认机器人在群内，群名与配置一致，或在群里发“绑定 单位名”');
           // Group members who are not the bot's friends are found among the room's members.
           const wanted = msg.mentions ?? [];
           const members = wanted.length ? await room.memberAll().catch(() => [] as Contact[]) : [];
@@ -154,7 +172,7 @@ export function createWechatyChat(opts: WechatyChatOptions): WechatyChat {
           if (msg.attachment) await room.say(await fileBox(msg.attachment));
         } else {
           const contact = await findContact(b, msg.target.ref);
-          if (!contact) throw new ChatError('CHAT_UNAVAILABLE', `找不到联系人 ${msg.target.ref}`, '确认对方是机器人的好友，通讯录中的 chatId 正确');
+          if (!contact) throw notFound(`找不到联系人 ${msg.target.ref}`, '确认对方是机器人的好友，通讯录中的 chatId 正确');
           for (const part of parts) await contact.say(part);
           if (msg.attachment) await contact.say(await fileBox(msg.attachment));
         }

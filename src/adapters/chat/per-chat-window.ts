@@ -16,7 +16,7 @@ export function createPerChatWindow(perMinute: number | null, now: () => number)
       sent.set(chat, recent);
       if (recent.length + n > perMinute) {
         const waitMs = Math.max(1_000, recent[Math.max(0, recent.length + n - perMinute - 1)]! + 60_000 - t);
-        throw new ChatRateLimitedError(`本群一分钟内已发送 ${recent.length} 条，达到平台上限 ${perMinute} 条/分钟，稍后再发`, waitMs, undefined, 'chat');
+        throw new ChatRateLimitedError(`本群一分钟内已发送 ${recent.length} 条，达到平台上限 ${perMinute} 条/分钟，稍后再发`, waitMs, { ownPacing: true }, 'chat');
       }
     },
     record(chat: string): void {

@@ -6,8 +6,9 @@ import type { WorkCalendar } from '../calendar/work-calendar.ts';
  * work calendar (holidays, 调休 workdays), times are Asia/Shanghai.
  *
  * - The send window: pushes go out only inside working hours on workdays (default 08:30–18:00);
- *   outside, a message waits for the next window. Answers to someone who just wrote (reply,
- *   notify) go out at once by default: the person is there now.
+ *   outside, a message waits for the next window. Only the answer to someone who just wrote
+ *   (reply) goes out at once by default: the person is there now. Notices to others (notify)
+ *   wait like any push.
  * - Staleness: a message whose moment (its slot, else when it was queued) has passed by more than
  *   its kind allows is not sent but superseded. Lateness counts working time only (minutes inside
  *   the window on workdays), so a Friday 16:00 digest held over the weekend by the window is not
@@ -44,8 +45,11 @@ export const DEFAULT_KIND_POLICY: Record<string, { window?: string; staleAfterMi
   monthly_report: { staleAfterMinutes: 2 * WORKDAY },
   // The engine telling admins about missed slots: late is still worth knowing.
   engine_missed: { staleAfterMinutes: null },
+  // The answer to whoever just wrote (and what goes with it, keyed reply: too): they are there now.
   reply: { window: 'always', staleAfterMinutes: null },
-  notify: { window: 'always', staleAfterMinutes: null },
+  // A notice to others (a 批示 relayed to a unit's group, a question passed to admins): a push like
+  // any other, so it waits for the window; never stale, since it records something that happened.
+  notify: { staleAfterMinutes: null },
 };
 const UNKNOWN_KIND_STALE = 2 * WORKDAY;
 
