@@ -7,6 +7,8 @@ import { writeAudit } from './write-audit.ts';
 import { oncePerMessage } from './once-per-message.ts';
 import { listDeliveryProblems, PROBLEM_LABEL } from '../outbox/delivery-problems.ts';
 import { REMINDERS_PAUSED } from '../settings/reminders-paused.ts';
+import { asOf, dottedRows, replyList } from './answer-picture.ts';
+import type { PngReport } from '../reports/render/render-report-png.ts';
 
 
 /** The one refusal for admin-only commands, kept on the inbound row as PERMISSION_DENIED. */
@@ -63,7 +65,11 @@ export async function queryUnit(turn: ChatTurn, name: string): Promise<Outcome> 
     return { status: 'interpreted', note: 'unit not found' };
   }
   const work = await turn.deps.work.unitWork(unit.id);
-  await turn.reply(work.length ? `${unit.name}未销号任务${work.length}项：\n${work.map(workLine).join('\n')}` : `${unit.name}目前没有未销号的任务。`);
+  if (!work.length) await turn.reply(`${unit.name}目前没有未销号的任务。`);
+  else {
+    const title = `${unit.name}未销号任务${work.length}项`;
+    await replyList(turn, `${title}：`, work.map(workLine), { name: `unit-${unit.id}`, caption: `附图：${title}`, report: () => workPicture(title, asOf(turn), work) });
+  }
   return { status: 'interpreted', note: `query ${unit.name}` };
 }
 
@@ -75,6 +81,21 @@ export function workLine(w: WorkItem): string {
   const percent = a.percent !== null ? ` ${a.percent}%` : '';
   const reported = a.lastReportedAt ? '' : '，尚未报送';
   return `· ${taskLabel(w.task)}：${ASSIGNMENT_STATE_LABEL[a.state]}${percent}${deadlineOf(w.task)}${reported}`;
+}
+
+/** One unit's part of each task as a table: what `workLine` says, in columns. */
+export function workPicture(title: string, subtitle: string, work: WorkItem[]): PngReport {
+  const rows = work.map((w) => {
+    const a = w.assignment;
+    return [taskLabel(w.task, 24), ASSIGNMENT_STATE_LABEL[a.state], a.percent !== null ? `${a.percent}%` : '—', w.task.deadline ?? w.task.deadlineText ?? '—', a.lastReportedAt ? '已报送' : '尚未报送'];
+  });
+  return { title, subtitle, table: { columns: [{ title: '任务', width: 5 }, { title: '状态', width: 1.3 }, { title: '进度', width: 0.8, align: 'right' }, { title: '时限', width: 1.6 }, { title: '报送', width: 1.1 }], rows: dottedRows(rows, 1) } };
+}
+
+/** Tasks as a table, each in the state derived from all its units: what `taskLine` says, in columns. */
+export function taskPicture(title: string, subtitle: string, tasks: TaskInfo[]): PngReport {
+  const rows = tasks.map((t) => [taskLabel(t, 24), TASK_STATE_LABEL[t.state], t.percent !== null ? `${t.percent}%` : '—', t.deadline ?? t.deadlineText ?? '—']);
+  return { title, subtitle, table: { columns: [{ title: '任务', width: 5.5 }, { title: '状态', width: 1.3 }, { title: '进度', width: 0.8, align: 'right' }, { title: '时限', width: 1.6 }], rows: dottedRows(rows, 1) } };
 }
 
 /** A task as a leader's list line: the state derived from all its units. */

@@ -1,5 +1,5 @@
 import { toLocalDate, weekday, type LocalDate } from '../domain/calendar/shanghai-time.ts';
-import { readInstruction, readInstructionOn, type InstructionReading, type InstructionTask } from '../domain/instruction/index.ts';
+import { instructionWording, readInstruction, readInstructionOn, type InstructionReading, type InstructionTask } from '../domain/instruction/index.ts';
 import { isOpen, taskLabel, taskRefLabel } from '../domain/work/index.ts';
 import { loadUnitDirectory } from '../engine/unit-directory.ts';
 import { cnDate } from '../engine/open-tasks.ts';
@@ -61,6 +61,8 @@ export async function recordLeaderInstruction(turn: ChatTurn, text: string, lead
     return { status: 'interpreted', note: 'instruction: no open unit' };
   }
   const dir = await loadUnitDirectory(deps.prisma);
+  // Recorded and quoted without the @-mention that brought it to the bot.
+  const wording = instructionWording(text, deps.botName);
   const unitName = (id: number) => dir.get(id)?.name ?? `单位${id}`;
   const title = leader.title ?? (await deps.prisma.person.findUnique({ where: { id: leader.id }, select: { title: true } }))?.title ?? null;
   const who = `${title ?? ''}${leader.name}同志`;
@@ -76,7 +78,7 @@ export async function recordLeaderInstruction(turn: ChatTurn, text: string, lead
     const sample = list[0]!.task;
     const body = [
       `【领导批示】${unitName(unitId)}：`,
-      `${who}${cnDate(today)}批示：“${text.trim().slice(0, 300)}”`,
+      `${who}${cnDate(today)}批示：“${wording.slice(0, 300)}”`,
       ...list.map((t) => `· ${taskLabel(t.task)}${t.addedUnitIds.includes(unitId) ? '（批示新增你单位参与）' : ''}`),
       `请于${due}在本群报送落实情况，如：“${sample.planShort}第${sample.no}项 已…”。未反馈前将持续催报。`,
     ].join('\n');
@@ -95,7 +97,7 @@ export async function recordLeaderInstruction(turn: ChatTurn, text: string, lead
     ...(unreachable.length ? [`注意：${unreachable.join('、')}未绑定单位群且联络员未登记账号，批示未能送达，请督办室线下转达。`] : []),
   ].join('\n');
   const saved = await recordInstruction(deps.prisma, {
-    leaderId: leader.id, leaderName: leader.name, issuedAt: now, text, dueOn: r.dueOn, source, recordedBy: turn.m.talkerId, inboundMessageId: turn.inboundId,
+    leaderId: leader.id, leaderName: leader.name, issuedAt: now, text: wording, dueOn: r.dueOn, source, recordedBy: turn.m.talkerId, inboundMessageId: turn.inboundId,
     targets: targets.flatMap((t) => t.unitIds.map((unitId) => ({ taskId: t.task.taskId, unitId, added: t.addedUnitIds.includes(unitId) }))),
     outbox,
     answer: (tx) => turn.reply(answer, tx),

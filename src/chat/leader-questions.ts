@@ -1,15 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { toLocalDate } from '../domain/calendar/shanghai-time.ts';
 import { instructionTally, readLeaderQuestion, type LeaderQuestion } from '../domain/instruction/index.ts';
 import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL, canAct, taskLabel, type AssignmentRole } from '../domain/work/index.ts';
 import { cnDate } from '../engine/open-tasks.ts';
-import { renderReportPng, COLORS } from '../reports/render/render-report-png.ts';
+import type { PngReport } from '../reports/render/render-report-png.ts';
 import { instructionLine } from '../reports/weekly-digest.ts';
 import type { TaskInfo } from '../ports/work-store.ts';
 import { instructionsOfTask, loadInstructions } from '../store/instructions.ts';
 import { queryUnit } from './admin-commands.ts';
+import { asOf, dottedRows, PICTURE_AFTER_LINES, replyWithPicture } from './answer-picture.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
 import { findTaskForAdmin } from './find-work.ts';
 import { overdue } from './task-lists.ts';
@@ -17,8 +15,6 @@ import { overdue } from './task-lists.ts';
 export { readLeaderQuestion };
 
 const ROLE: Record<AssignmentRole, string> = { lead: '牵头', responsible: '责任', participating: '参加' };
-// Longer than this, the answer also comes as a picture: a phone reads a table better than a wall of text.
-const IMAGE_AFTER_LINES = 20;
 
 /**
  * A leader's (or an admin's) question in a private chat: 第3项怎么样了 → the task's state unit by
@@ -65,29 +61,13 @@ async function taskState(turn: ChatTurn, ref: string): Promise<Outcome> {
     return { status: 'interpreted', note: `task state: ${found.answer}` };
   }
   const t = found.value;
-  const { lines, rows } = await taskDetail(turn, t);
-  const outbox = [turn.replyItem(lines.join('\n'))];
-  if (lines.length > IMAGE_AFTER_LINES) {
-    const png = await renderReportPng({
-      title: taskLabel(t, 24),
-      subtitle: `${TASK_STATE_LABEL[t.state]}${t.percent !== null ? ` ${t.percent}%` : ''}｜截至${cnDate(toLocalDate(turn.now))}`,
-      table: {
-        title: '各单位承办情况',
-        columns: [{ title: '单位', width: 2.4 }, { title: '角色', width: 0.8 }, { title: '状态', width: 1.3 }, { title: '进度', width: 0.8, align: 'right' }, { title: '最近报送', width: 5 }],
-        rows: rows.map((r) => ({ cells: r, dot: r[2] === '滞后' || r[2] === '受阻' ? COLORS.red : r[2] === '未启动' ? COLORS.yellow : COLORS.green })),
-      },
-    });
-    const dir = turn.deps.dataDir.startsWith('memory:') ? path.join(os.tmpdir(), 'duban-answers') : path.join(turn.deps.dataDir, 'answers');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `task-${t.taskId}-${turn.inboundId}.png`);
-    fs.writeFileSync(file, png);
-    outbox.push({ ...turn.notifyItem('task-png', turn.here, `附图：${taskLabel(t, 12)}各单位承办情况`), attachment: file });
-  }
-  await turn.deps.work.apply({ outbox });
+  const { lines, rows, instructions } = await taskDetail(turn, t);
+  const picture = lines.length > PICTURE_AFTER_LINES ? { name: `task-${t.taskId}`, caption: `附图：${taskLabel(t, 12)}各单位承办情况`, report: taskStatePicture(t, asOf(turn), rows, instructions) } : null;
+  await replyWithPicture(turn, lines.join('\n'), picture);
   return { status: 'interpreted', note: `task state: ${taskLabel(t, 12)}` };
 }
 
-async function taskDetail(turn: ChatTurn, t: TaskInfo): Promise<{ lines: string[]; rows: string[][] }> {
+async function taskDetail(turn: ChatTurn, t: TaskInfo): Promise<{ lines: string[]; rows: string[][]; instructions: string[] }> {
   const { prisma } = turn.deps;
   const [parts, units, reports, leaders, instructions] = await Promise.all([
     turn.deps.work.assignmentsOf([t.taskId]).then((m) => m.get(t.taskId) ?? []),
@@ -116,11 +96,24 @@ async function taskDetail(turn: ChatTurn, t: TaskInfo): Promise<{ lines: string[
     `各单位（${rows.length}个）：`,
     ...rows.map(([u, role, state, pct, lastLine]) => `· ${u}（${role}）：${state}${pct !== '—' ? ` ${pct}` : ''}；${lastLine}`),
   ];
-  if (instructions.length) {
-    lines.push(`批示（${instructions.length}条）：`);
-    for (const i of instructions.slice(0, 5)) lines.push(`· ${i.leaderName}${instructionLine(i, new Map([[t.taskId, { ref: `${t.planShort}·${t.no}` }]]))}`);
-  }
-  return { lines, rows };
+  const said = instructions.slice(0, 5).map((i) => `· ${i.leaderName}${instructionLine(i, new Map([[t.taskId, { ref: `${t.planShort}·${t.no}` }]]))}`);
+  const heading = instructions.length ? [`批示（${instructions.length}条）：`, ...said] : [];
+  lines.push(...heading);
+  return { lines, rows, instructions: heading };
+}
+
+/** The task question's picture: the state line, each unit's part as a table, and the 批示 on the task under it. */
+export function taskStatePicture(t: TaskInfo, asOfText: string, rows: string[][], instructions: string[]): PngReport {
+  return {
+    title: taskLabel(t, 24),
+    subtitle: `${TASK_STATE_LABEL[t.state]}${t.percent !== null ? ` ${t.percent}%` : ''}｜${asOfText}`,
+    table: {
+      title: '各单位承办情况',
+      columns: [{ title: '单位', width: 2.4 }, { title: '角色', width: 0.8 }, { title: '状态', width: 1.3 }, { title: '进度', width: 0.8, align: 'right' }, { title: '最近报送', width: 5 }],
+      rows: dottedRows(rows, 2),
+    },
+    ...(instructions.length ? { footer: instructions } : {}),
+  };
 }
 
 function clip(s: string, n: number): string {

@@ -1,7 +1,9 @@
 import { toLocalDate } from '../domain/calendar/shanghai-time.ts';
 import { buildWeeklyDigests } from '../reports/index.ts';
 import { isTaskOpen } from '../domain/work/index.ts';
-import { taskLine, workLine } from './admin-commands.ts';
+import { taskLine, taskPicture, workLine, workPicture } from './admin-commands.ts';
+import { asOf, replyList } from './answer-picture.ts';
+import type { PngReport } from '../reports/render/render-report-png.ts';
 import type { ChatTurn, Outcome } from './chat-turn.ts';
 
 const HELP = [
@@ -49,14 +51,22 @@ export async function overdue(turn: ChatTurn): Promise<Outcome> {
   const { sender } = turn;
   const today = toLocalDate(turn.now);
   const isLate = (t: { deadline: string | null }) => !!t.deadline && t.deadline < today;
-  let lines: string[] | null = null;
-  if (sender.unit) lines = (await turn.deps.work.unitWork(sender.unit.id)).filter((w) => w.assignment.state !== 'reported_done' && isLate(w.task)).map(workLine);
-  else if (sender.isLeader && sender.person) lines = (await leaderTasks(turn, sender.person.id)).filter((t) => t.state !== 'done' && isLate(t)).map(taskLine);
-  if (!lines) {
+  let late: { lines: string[]; picture: (title: string) => PngReport } | null = null;
+  if (sender.unit) {
+    const work = (await turn.deps.work.unitWork(sender.unit.id)).filter((w) => w.assignment.state !== 'reported_done' && isLate(w.task));
+    late = { lines: work.map(workLine), picture: (title) => workPicture(title, asOf(turn), work) };
+  } else if (sender.isLeader && sender.person) {
+    const tasks = (await leaderTasks(turn, sender.person.id)).filter((t) => t.state !== 'done' && isLate(t));
+    late = { lines: tasks.map(taskLine), picture: (title) => taskPicture(title, asOf(turn), tasks) };
+  }
+  if (!late) {
     await turn.reply('您还不是登记的单位联络人或牵头领导。');
     return { status: 'ignored', note: 'overdue: unknown person' };
   }
-  await turn.reply(lines.length ? `已超过完成时限的任务${lines.length}项：\n${lines.join('\n')}` : '没有超过完成时限的任务。');
+  const { lines, picture } = late;
+  const title = `已超过完成时限的任务${lines.length}项`;
+  if (!lines.length) await turn.reply('没有超过完成时限的任务。');
+  else await replyList(turn, `${title}：`, lines, { name: 'overdue', caption: `附图：${title}`, report: () => picture(title) });
   return { status: 'interpreted', note: 'overdue' };
 }
 

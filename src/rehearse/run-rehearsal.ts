@@ -37,6 +37,8 @@ export interface RehearsalMessage {
   to: string;
   text: string;
   mentions: string[];
+  /** The file sent with the message (a picture, a report), when there is one. */
+  attachment?: string;
 }
 
 export interface RehearsalInbound {
@@ -126,6 +128,7 @@ export async function runRehearsal(opts: RehearsalOptions): Promise<RehearsalRes
       to: m.target.kind === 'group' ? m.target.ref : `私聊:${names.get(m.target.ref) ?? m.target.ref}`,
       text: m.text,
       mentions: (m.mentions ?? []).map((id) => names.get(id) ?? id),
+      ...(m.attachment ? { attachment: m.attachment } : {}),
     }));
     const inbound = (await prisma.inboundMessage.findMany({ orderBy: [{ sentAt: 'asc' }, { id: 'asc' }] })).map((m) => ({
       at: local(m.sentAt), group: m.roomTopic, from: m.talkerName ?? m.talkerId, text: m.text || `[${m.type}]`, status: m.status, note: m.error,

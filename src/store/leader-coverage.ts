@@ -1,5 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { tasksWithoutLeader } from '../domain/work/index.ts';
+import { rosterOverseesPlan } from '../domain/plan/roster.ts';
+import type { ParsedPlan } from '../domain/plan/plan-types.ts';
+import { planShortName, tasksWithoutLeader } from '../domain/work/index.ts';
 import { loadPlanShortNames } from './plan-short-names.ts';
 
 /**
@@ -22,8 +24,36 @@ export async function leaderCoverageWarnings(prisma: PrismaClient, planIds?: rea
   );
   const total = new Map<number, number>();
   for (const t of tasks) total.set(t.planId, (total.get(t.planId) ?? 0) + 1);
-  return [...uncovered].map(([planId, ids]) => {
-    const all = total.get(planId) ?? ids.length;
-    return `《${names.get(planId) ?? `方案${planId}`}》${ids.length === all ? '全部' : ''}${ids.length}项任务没有对应的领导（无牵头领导、领导小组组长/常务副组长或责任单位的分管领导），周汇总不会送达任何领导：请在通讯录中为责任单位登记分管领导，或在方案中写明牵头领导`;
-  });
+  return [...uncovered].map(([planId, ids]) => coverageWarning(names.get(planId) ?? `方案${planId}`, ids.length, total.get(planId) ?? ids.length));
+}
+
+function coverageWarning(short: string, uncovered: number, all: number): string {
+  return `《${short}》${uncovered === all ? '全部' : ''}${uncovered}项任务没有对应的领导（无牵头领导、领导小组组长/常务副组长或责任单位的分管领导），周汇总不会送达任何领导：请在通讯录中为责任单位登记分管领导，或在方案中写明牵头领导`;
+}
+
+/**
+ * The same warning for a plan not yet saved (the console's preview): its tasks' 牵头领导 and its
+ * roster as the document gives them, its duty units' 分管领导 as the people directory has them.
+ */
+export async function planLeaderCoverageWarning(prisma: PrismaClient, plan: ParsedPlan): Promise<string | null> {
+  const [units, entries] = await Promise.all([
+    prisma.unit.findMany({ select: { id: true, name: true } }),
+    prisma.oversight.findMany({ where: { unitId: { not: null } }, select: { personId: true, planId: true, unitId: true } }),
+  ]);
+  const unitId = new Map(units.map((u) => [u.name, u.id]));
+  const PLAN = 0;
+  const NAMED_LEADER = -1;
+  const ROSTER = -2;
+  const tasks = plan.tasks.map((t, i) => ({
+    id: i,
+    planId: PLAN,
+    leaderIds: t.leaders.length ? [NAMED_LEADER] : [],
+    dutyUnitIds: t.units
+      .filter((u) => u.role !== 'participating')
+      .flatMap((u) => (u.resolved ? [u.resolved.name] : (u.expandsTo ?? [])))
+      .flatMap((name) => unitId.get(name) ?? []),
+  }));
+  const roster = plan.roster.some((r) => rosterOverseesPlan(r.role)) ? [{ personId: ROSTER, planId: PLAN, unitId: null }] : [];
+  const uncovered = tasksWithoutLeader(tasks, [...entries, ...roster]).get(PLAN) ?? [];
+  return uncovered.length ? coverageWarning(planShortName(plan.title), uncovered.length, tasks.length) : null;
 }

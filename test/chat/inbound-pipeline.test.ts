@@ -477,6 +477,10 @@ describe.each(DB_KINDS)('inbound pipeline through the wechaty mock (%s)', (kind)
     expect(texts[2]).toMatch(/已超过完成时限的任务1项[\s\S]*《测试》第2项/);
     expect(texts[3]).toMatch(/区住建局未销号任务1项[\s\S]*《测试》第4项/);
     expect(texts[4]).toContain('只有督办室管理员');
+    // Short lists come as text alone, the whole list in it (a long one also comes as a picture: leader-stories).
+    expect(texts).toHaveLength(6);
+    expect(texts[2]!.split('\n')).toHaveLength(2);
+    for (const i of [1, 2, 3]) expect((await w.prisma.outbox.findMany({ orderBy: { id: 'asc' } }))[i]!.attachment).toBeNull();
     expect(texts[5]).toBeTruthy();
     expect(texts[5]).not.toContain('供牵头领导');
     // The chat answer is text only: the report renderers (PNG, docx, xlsx) stay off the chat path.

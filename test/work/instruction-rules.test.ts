@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedbackOf, instructionDue, instructionTally, readInstruction, readInstructionOn, readLeaderQuestion, unitsNamedIn, type InstructionTask } from '../../src/domain/instruction/index.ts';
+import { feedbackOf, instructionDue, instructionTally, instructionWording, readInstruction, readInstructionOn, readLeaderQuestion, unitsNamedIn, type InstructionTask } from '../../src/domain/instruction/index.ts';
 import { owesReport, tasksOverseen, tasksWithoutLeader } from '../../src/domain/work/index.ts';
 import { answerableLabel, shortenUnits } from '../../src/reports/responsible-units.ts';
 
@@ -66,6 +66,18 @@ describe('reading a 批示', () => {
 
   it('unit names by name, alias, or without the leading 区; longest first', () => {
     expect(unitsNamedIn('请住房和城乡建设局、发改委和区商务局抓紧', units).map((u) => u.id)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('the words of a 批示 as recorded and quoted', () => {
+  it('drop the @-mention of the bot and the punctuation it leaves at the start, nothing else', () => {
+    expect(instructionWording('@督办助手\u2005第30项请区住建局加快推进', '督办助手')).toBe('第30项请区住建局加快推进');
+    expect(instructionWording('@督办助手 ，请区商务局加快推进第3项，周五前报进展', '督办助手')).toBe('请区商务局加快推进第3项，周五前报进展');
+    expect(instructionWording('请区商务局加快推进第3项 @督办助手', '督办助手')).toBe('请区商务局加快推进第3项');
+    expect(instructionWording('第3项@督办助手请抓紧', '督办助手')).toBe('第3项 请抓紧');
+    // Another person's mention is part of what the leader said.
+    expect(instructionWording('@李娜 第3项请抓紧', '督办助手')).toBe('@李娜 第3项请抓紧');
+    expect(instructionWording('  请区商务局加快推进第3项  ', undefined)).toBe('请区商务局加快推进第3项');
   });
 });
 

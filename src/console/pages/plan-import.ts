@@ -4,6 +4,7 @@ import { importPlanFile } from '../../import/import-plan-file.ts';
 import { loadUnitDirectory } from '../../import/load-unit-directory.ts';
 import { savePlan } from '../../import/save-plan.ts';
 import { syncUnitDirectory } from '../../import/sync-unit-directory.ts';
+import { leaderCoverageWarnings, planLeaderCoverageWarning } from '../../store/leader-coverage.ts';
 import type { Ctx } from '../console-deps.ts';
 import type { Route } from '../console-deps.ts';
 import { html } from '../html.ts';
@@ -35,8 +36,11 @@ export const routes: Route[] = [
       try {
         // The dry run: the same parser as `duban import --dry-run`; nothing is written.
         const plan = await importPlanFile(upload.file, { directory: loadUnitDirectory(ctx.deps.unitsFile), year });
+        // Every plan's tasks must reach some leader's digest: said before the plan is saved, as `duban import` says after.
+        const uncovered = plan.tasks.length ? await planLeaderCoverageWarning(ctx.deps.prisma, plan) : null;
         ctx.page('方案预览', html`<h1>方案预览：${upload.name}</h1>
 <div class="notice">${plan.tasks.length ? `识别出 ${plan.tasks.length} 项任务，警告 ${plan.warnings.length} 条。确认无误后点“确认导入”。` : '没有识别出任何任务，不能导入。'}</div>
+${uncovered ? html`<div class="notice err" id="leader-coverage">${uncovered}</div>` : ''}
 <h2>概要</h2><pre id="summary">${formatPlanSummary(plan)}</pre><h2>警告（${plan.warnings.length}）</h2><pre>${formatWarnings(plan) || '无'}</pre>
 <h2>任务（前 30 项）</h2><table><thead><tr><th>序号</th><th>任务</th><th>单位</th><th>时限</th></tr></thead><tbody>
 ${plan.tasks.slice(0, 30).map((t) => html`<tr><td>${t.no}</td><td>${t.text.slice(0, 80)}</td><td>${t.units.map((u) => u.rawName).join('、')}</td><td>${t.deadline.date ?? t.deadline.text ?? ''}</td></tr>`)}</tbody></table>
@@ -58,7 +62,8 @@ ${plan.tasks.length ? html`<form method="post" action="/plans/import/commit" sty
         const plan = await importPlanFile(file, { directory, year: yearOf(field(ctx.form!, 'year')) });
         await syncUnitDirectory(ctx.deps.prisma, directory);
         const report = await savePlan(ctx.deps.prisma, plan, { actor: ctx.actor });
-        ctx.page('导入方案', html`<h1>已导入：${plan.title}</h1><pre>${formatChangeReport(report)}</pre><p><a href="/tasks?plan=${report.planId}">在督办台账中查看 →</a></p>`);
+        const uncovered = await leaderCoverageWarnings(ctx.deps.prisma, [report.planId]);
+        ctx.page('导入方案', html`<h1>已导入：${plan.title}</h1>${uncovered.map((w) => html`<div class="notice err" id="leader-coverage">警告：${w}</div>`)}<pre>${formatChangeReport(report)}</pre><p><a href="/tasks?plan=${report.planId}">在督办台账中查看 →</a></p>`);
       } catch (e) {
         if (!isDubanError(e)) throw e;
         ctx.page('导入方案', form(ctx, { text: e.message, err: true }), 400);
