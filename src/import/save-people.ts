@@ -42,7 +42,7 @@ function unitOf(units: UnitRef[], r: PeopleRow): UnitRef | null {
  */
 export async function diffPeople(prisma: Tx, rows: readonly PeopleRow[]): Promise<{ changes: PeopleChange[]; errors: string[] }> {
   const sql = bulkQuery(prisma);
-  const units = await sql<UnitRef>(`SELECT id, name, aliases FROM "Unit"`);
+  const units = await sql<UnitRef>(`SELECT id, name, COALESCE(aliases, ARRAY[]::text[]) AS aliases FROM "Unit"`);
   const unitNames = new Map(units.map((u) => [u.id, u.name]));
   const stored = await loadPeople(sql, rows);
   // Each row is compared with the database as it is (not as earlier rows would leave it).
@@ -93,7 +93,7 @@ export async function diffPeople(prisma: Tx, rows: readonly PeopleRow[]): Promis
  */
 export async function savePeople(prisma: PrismaClient, rows: readonly PeopleRow[], actor: string, at = new Date()): Promise<PeopleSaveReport> {
   return bulkTransaction(prisma, async (sql) => {
-    const units = await sql<UnitRef>(`SELECT id, name, aliases FROM "Unit"`);
+    const units = await sql<UnitRef>(`SELECT id, name, COALESCE(aliases, ARRAY[]::text[]) AS aliases FROM "Unit"`);
     const unknown = rows.flatMap((r) => {
       try {
         unitOf(units, r);

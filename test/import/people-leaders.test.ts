@@ -52,4 +52,14 @@ describe('挂点领导 in the 通讯录', () => {
     expect(await db.prisma.oversight.findMany({ where: { personId: rao.id }, select: { unitId: true, role: true } })).toEqual([{ unitId: zjj, role: '分管领导' }]);
     expect((await createPrismaWorkStore(db.prisma).leaderTasks(rao.id)).map((t) => t.taskId)).toEqual([taskId]);
   });
+
+  it('looks through units whose aliases were never written (NULL: the column has no default)', async () => {
+    await db.prisma.$executeRawUnsafe(`UPDATE "Unit" SET aliases = NULL WHERE name = '区商务局'`);
+    const other = path.join(dir, 'people-unknown-unit.csv');
+    fs.writeFileSync(other, ['单位,姓名,角色,账号,手机,群', '区不存在局,赵六,联络员,wxid_zhao,,'].join('\n'));
+    // An unknown unit is checked against every unit's aliases: a clear refusal of the row, not a TypeError.
+    const err = await savePeople(db.prisma, await readPeopleFile(other), 'test').then(() => null, (e: unknown) => e as Error);
+    expect(err?.message ?? '').not.toMatch(/Cannot read properties/);
+    expect(await db.prisma.person.count({ where: { name: '赵六' } })).toBe(0);
+  });
 });
