@@ -34,7 +34,7 @@ describe.each(DB_KINDS)('旬会商 agenda leaders on %s', (kind) => {
     return {
       privately: agenda.filter((r) => r.targetKind === 'person').map((r) => r.targetRef).sort(),
       groups: agenda.filter((r) => r.targetKind === 'group').map((r) => r.targetRef),
-      admins: rows.filter((r) => r.targetRef === 'wx-admin' && r.text.includes('未绑定微信身份')).map((r) => r.text),
+      admins: rows.filter((r) => r.targetRef === 'wx-admin' && r.text.includes('领导未登记账号')).map((r) => r.text),
     };
   }
 
@@ -61,7 +61,7 @@ describe.each(DB_KINDS)('旬会商 agenda leaders on %s', (kind) => {
     expect(r.groups).toEqual(['督办办公室']);
     expect(r.privately).toEqual(['wx-hu']);
     expect(r.admins).toHaveLength(1);
-    expect(r.admins[0]).toContain('- 旬会商议题致熊常务：领导未绑定微信身份');
+    expect(r.admins[0]).toContain('- 旬会商议题致熊常务：领导未登记账号');
   });
 
   it('a list of names: those leaders, whether or not they lead tasks', async () => {
@@ -74,7 +74,7 @@ describe.each(DB_KINDS)('旬会商 agenda leaders on %s', (kind) => {
     const r = await agendaOn('2026-06-11', ['牵头领导']);
     expect(r.privately).toEqual(['wx-chen']);
     expect(r.admins).toHaveLength(1);
-    expect(r.admins[0]).toContain('- 旬会商议题致刘副区长：领导未绑定微信身份');
+    expect(r.admins[0]).toContain('- 旬会商议题致刘副区长：领导未登记账号');
     expect(r.admins[0]).not.toContain('熊常务');
   });
 

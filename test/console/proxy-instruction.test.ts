@@ -125,7 +125,7 @@ describe.each(DB_KINDS)('console 代录批示 on %s', (kind) => {
     const before = (await instructions()).length;
     const res = await admin.post(`/tasks/${taskId}/instruction`, { leader: String(zhao), text: '请做好资金保障', unit: [String(unit['区财政局'])], formKey: crypto.randomUUID() });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('区财政局未绑定微信群且联络员无微信身份，批示未能送达');
+    expect(await res.text()).toContain('区财政局未绑定单位群且联络员未登记账号，批示未能送达');
     const rows = await instructions();
     expect(rows).toHaveLength(before + 1);
     expect(rows.at(-1)!.targets.map((t) => t.unitId)).toEqual([unit['区财政局']]);
