@@ -4,16 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { findLeaderByName, issueLoginLink, redeemLoginLink } from '../../src/console/console-auth.ts';
-import { createConsole } from '../../src/console/create-console.ts';
 import { LIGHT_SELECT, lightsOf, lightsWhere } from '../../src/console/task-lights.ts';
 import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
-import { startHealthServer, type HealthServer } from '../../src/health/health-server.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import { templatesLoader } from '../../src/messages/load-templates.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import { loadTemplateOverrides } from '../../src/settings/message-templates.ts';
 import type { Database } from '../../src/store/open-database.ts';
-import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
+import { serveConsole } from '../helpers/console-server.ts';
 import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
 
 const day = (d: string) => new Date(`${d}T00:00:00Z`);
@@ -24,7 +22,7 @@ const day = (d: string) => new Date(`${d}T00:00:00Z`);
  */
 describe.each(DB_KINDS)('console on %s: schedules, templates, leader accounts, lights', (kind) => {
   let db: Database;
-  let server: HealthServer;
+  let server: Awaited<ReturnType<typeof serveConsole>>;
   let base: string;
   const clock = new ManualClock('2026-11-30T02:00:00Z'); // a Monday, 10:00 in Beijing
   const calendar = createCalendar();
@@ -76,12 +74,8 @@ describe.each(DB_KINDS)('console on %s: schedules, templates, leader accounts, l
     await task('5', { deadline: day('2026-12-31'), deadlineKind: 'date', status: 'done', percent: 100 }, u2.id, zhao);
 
     const engine = createCadenceEngine({ prisma: p, calendar, clock, logger: silentLogger, cadenceFile: 'config/cadences.json', templatesFile });
-    const web = createConsole({
-      prisma: p, work: createPrismaWorkStore(p), clock, calendar, logger: silentLogger, dataDir: dir, admins: [], botName: '督办助手', unitsFile: 'config/units.json',
-      chatStatus: () => 'logged_in', chatChannel: 'test', cadences: engine, templatesFile,
-    });
-    server = await startHealthServer(0, [], '127.0.0.1', web.handle);
-    base = `http://127.0.0.1:${server.port}`;
+    server = await serveConsole({ prisma: p, clock, calendar, dataDir: dir, cadences: engine, templatesFile });
+    base = server.base;
   }, 60_000);
 
   afterAll(async () => {

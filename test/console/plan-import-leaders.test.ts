@@ -2,15 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { issueLoginLink, redeemLoginLink } from '../../src/console/console-auth.ts';
-import { createConsole } from '../../src/console/create-console.ts';
-import { startHealthServer, type HealthServer } from '../../src/health/health-server.ts';
-import { silentLogger } from '../../src/log/create-logger.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import { leaderCoverageWarnings } from '../../src/store/leader-coverage.ts';
 import type { Database } from '../../src/store/open-database.ts';
-import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
+import { serveConsole } from '../helpers/console-server.ts';
 import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
 
 // Task 1 names its 牵头领导; task 2's lead unit has a 分管领导 in the directory; task 3 reaches nobody.
@@ -30,7 +26,7 @@ const PLAN = [
  */
 describe.each(DB_KINDS)('console plan import on %s: the leader-coverage warning', (kind) => {
   let db: Database;
-  let server: HealthServer;
+  let server: Awaited<ReturnType<typeof serveConsole>>;
   let base: string;
   const clock = new ManualClock('2026-11-30T02:00:00Z');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `duban-console-import-${kind}-`));
@@ -57,12 +53,8 @@ describe.each(DB_KINDS)('console plan import on %s: the leader-coverage warning'
     const shangwu = await p.unit.create({ data: { name: '区商务局', kind: 'department' } });
     const zhao = await p.person.create({ data: { name: '赵副区长', kind: 'leader', chatId: 'c-zhao' } });
     await p.oversight.create({ data: { personId: zhao.id, unitId: shangwu.id, role: '分管领导', source: 'people' } });
-    const web = createConsole({
-      prisma: p, work: createPrismaWorkStore(p), clock, calendar: createCalendar(), logger: silentLogger, dataDir: dir, admins: [], botName: '督办助手', unitsFile: 'config/units.json',
-      chatStatus: () => 'logged_in', chatChannel: 'test',
-    });
-    server = await startHealthServer(0, [], '127.0.0.1', web.handle);
-    base = `http://127.0.0.1:${server.port}`;
+    server = await serveConsole({ prisma: p, clock, dataDir: dir });
+    base = server.base;
     const token = await issueLoginLink(p, '管理员', { now: clock.now(), actor: 'test' });
     const cookie = `duban_session=${(await redeemLoginLink(p, token, clock.now(), 'test'))!}`;
     const row = await p.consoleToken.findFirstOrThrow({ where: { kind: 'session', account: { name: '管理员' } }, orderBy: { id: 'desc' } });

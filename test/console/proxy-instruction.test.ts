@@ -3,14 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
 import { findLeaderByName, issueLoginLink, redeemLoginLink } from '../../src/console/console-auth.ts';
-import { createConsole } from '../../src/console/create-console.ts';
-import { startHealthServer, type HealthServer } from '../../src/health/health-server.ts';
-import { silentLogger } from '../../src/log/create-logger.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import type { Database } from '../../src/store/open-database.ts';
-import { createPrismaWorkStore } from '../../src/store/prisma-work-store.ts';
+import { serveConsole } from '../helpers/console-server.ts';
 import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
 
 /**
@@ -20,7 +16,7 @@ import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
  */
 describe.each(DB_KINDS)('console 代录批示 on %s', (kind) => {
   let db: Database;
-  let server: HealthServer;
+  let server: Awaited<ReturnType<typeof serveConsole>>;
   let base: string;
   const clock = new ManualClock('2026-11-30T02:00:00Z'); // a Monday, 10:00 in Beijing
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `duban-console-instr-${kind}-`));
@@ -62,12 +58,8 @@ describe.each(DB_KINDS)('console 代录批示 on %s', (kind) => {
     await p.assignment.create({ data: { taskId, unitId: unit['区住建局']!, role: 'responsible', state: 'in_progress' } });
     await p.assignment.create({ data: { taskId, unitId: unit['区财政局']!, role: 'participating', state: 'in_progress' } });
     await p.taskLeader.create({ data: { taskId, personId: zhao } });
-    const web = createConsole({
-      prisma: p, work: createPrismaWorkStore(p), clock, calendar: createCalendar(), logger: silentLogger, dataDir: dir, admins: [], botName: '督办助手', unitsFile: 'config/units.json',
-      chatStatus: () => 'logged_in', chatChannel: 'test',
-    });
-    server = await startHealthServer(0, [], '127.0.0.1', web.handle);
-    base = `http://127.0.0.1:${server.port}`;
+    server = await serveConsole({ prisma: p, clock, dataDir: dir });
+    base = server.base;
   }, 60_000);
 
   afterAll(async () => {
