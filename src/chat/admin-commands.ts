@@ -1,4 +1,5 @@
 import type { ChatTurn, Outcome } from './chat-turn.ts';
+import type { Tx } from './chat-deps.ts';
 import { ASSIGNMENT_STATE_LABEL, TASK_STATE_LABEL, canAct, namesPlan, taskLabel } from '../domain/work/index.ts';
 import { loadPlanShortNames } from '../store/plan-short-names.ts';
 import type { TaskInfo, WorkItem } from '../ports/work-store.ts';
@@ -120,12 +121,7 @@ export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> 
     return { status: 'interpreted', note: 'unit not found' };
   }
   return oncePerMessage(turn, async (tx) => {
-    const existing =
-      (m.roomId ? await tx.chatGroup.findUnique({ where: { roomId: m.roomId } }) : null) ??
-      (m.roomTopic ? await tx.chatGroup.findUnique({ where: { topic: m.roomTopic } }) : null);
-    const group = existing
-      ? await tx.chatGroup.update({ where: { id: existing.id }, data: { roomId: m.roomId ?? existing.roomId, topic: m.roomTopic ?? existing.topic } })
-      : await tx.chatGroup.create({ data: { roomId: m.roomId ?? null, topic: m.roomTopic ?? m.roomId! } });
+    const { existing, group } = await groupOfMessage(tx, m);
     await tx.groupUnit.upsert({ where: { groupId_unitId: { groupId: group.id, unitId: unit.id } }, create: { groupId: group.id, unitId: unit.id }, update: {} });
     // An admin's word in the group answers its pending binding request (a same-topic group, or a first @ on an official channel).
     if (m.roomId) await tx.accessRequest.updateMany({ where: { kind: 'bind_group', status: 'pending', roomId: m.roomId }, data: { status: 'approved', decidedBy: m.talkerId, decidedAt: turn.now, unitId: unit.id } });
@@ -137,6 +133,17 @@ export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> 
 
 const OFFICE_GROUP_NAMES = new Set(['督办室', '督办室群']);
 
+/** The group a message came from, found by its id or topic (and given the other), created if new. */
+async function groupOfMessage(tx: Tx, m: ChatTurn['m'], also: { isOffice?: true } = {}) {
+  const existing =
+    (m.roomId ? await tx.chatGroup.findUnique({ where: { roomId: m.roomId } }) : null) ??
+    (m.roomTopic ? await tx.chatGroup.findUnique({ where: { topic: m.roomTopic } }) : null);
+  const group = existing
+    ? await tx.chatGroup.update({ where: { id: existing.id }, data: { roomId: m.roomId ?? existing.roomId, topic: m.roomTopic ?? existing.topic, ...also } })
+    : await tx.chatGroup.create({ data: { roomId: m.roomId ?? null, topic: m.roomTopic ?? m.roomId!, ...also } });
+  return { existing, group };
+}
+
 /**
  * 绑定 督办室: this group becomes the office's own (agendas, admin notices). A directory names the
  * office group by its topic, which an official channel's messages do not carry, so there an admin's
@@ -145,12 +152,7 @@ const OFFICE_GROUP_NAMES = new Set(['督办室', '督办室群']);
 async function bindOfficeGroup(turn: ChatTurn): Promise<Outcome> {
   const { m } = turn;
   return oncePerMessage(turn, async (tx) => {
-    const existing =
-      (m.roomId ? await tx.chatGroup.findUnique({ where: { roomId: m.roomId } }) : null) ??
-      (m.roomTopic ? await tx.chatGroup.findUnique({ where: { topic: m.roomTopic } }) : null);
-    const group = existing
-      ? await tx.chatGroup.update({ where: { id: existing.id }, data: { roomId: m.roomId ?? existing.roomId, topic: m.roomTopic ?? existing.topic, isOffice: true } })
-      : await tx.chatGroup.create({ data: { roomId: m.roomId ?? null, topic: m.roomTopic ?? m.roomId!, isOffice: true } });
+    const { existing, group } = await groupOfMessage(tx, m, { isOffice: true });
     if (m.roomId) await tx.accessRequest.updateMany({ where: { kind: 'bind_group', status: 'pending', roomId: m.roomId }, data: { status: 'approved', decidedBy: m.talkerId, decidedAt: turn.now } });
     await writeAudit(tx, { at: turn.now, actor: m.talkerId, action: 'group.bind_office', entity: 'ChatGroup', entityId: group.id, before: existing ? { roomId: existing.roomId, topic: existing.topic, isOffice: existing.isOffice } : null, after: { roomId: group.roomId, topic: group.topic, isOffice: true } });
     await turn.reply('已将本群设为督办室群：旬会商议题和给管理员的提示（私聊发不到时）会发到本群。', tx);
