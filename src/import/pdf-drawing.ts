@@ -30,6 +30,7 @@ export async function openDrawing(data: Uint8Array): Promise<Drawing | null> {
   // Encrypted streams would scan as noise; pdfjs decrypts them.
   if (doc.isEncrypted) return null;
   const pages = doc.getPages();
+  const decoded = new Map<object, Uint8Array>();
   return {
     rules(p) {
       const page = pages[p - 1];
@@ -40,19 +41,22 @@ export async function openDrawing(data: Uint8Array): Promise<Drawing | null> {
         if (!contents) return [];
         const parts = contents instanceof lib.PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
         const bytes = joinStreams(parts.map((s) => streamBytes(lib, s)));
-        scanPaths(bytes, IDENTITY, collector, formsOf(lib, page.node.Resources()), 0);
+        scanPaths(bytes, IDENTITY, collector, formsOf(lib, page.node.Resources(), decoded), { active: new Set(), operators: MAX_OPERATORS_PER_PAGE });
         return collector.rules;
       } catch {
+        // Undecodable, or more drawing than any real page (a form drawing itself many times over):
+        // pdfjs, which guards against both, reads this page's lines.
         return null;
       }
     },
   };
 }
 
-/** Where a `Do` may lead: a form XObject of the resources in force (its bytes, matrix, own forms). */
-type FormLookup = (name: string) => { bytes: Uint8Array; matrix: Matrix; forms: FormLookup } | null;
+/** Where a `Do` may lead: a form XObject of the resources in force (its object, bytes, matrix, own forms). */
+type FormLookup = (name: string) => { key: object; bytes: Uint8Array; matrix: Matrix; forms: FormLookup } | null;
 
-function formsOf(lib: PdfLib, resources: PDFDictT | undefined): FormLookup {
+/** `decoded`: each form's bytes by object, inflated once however often pages draw it. */
+function formsOf(lib: PdfLib, resources: PDFDictT | undefined, decoded: Map<object, Uint8Array>): FormLookup {
   const xobjects = resources?.lookupMaybe(lib.PDFName.of('XObject'), lib.PDFDict);
   return (name) => {
     const obj = xobjects?.lookup(lib.PDFName.of(name));
@@ -61,7 +65,9 @@ function formsOf(lib: PdfLib, resources: PDFDictT | undefined): FormLookup {
     const matrix = m && m.length === 6 && m.every(Number.isFinite) ? (m as Matrix) : IDENTITY;
     // A form without resources of its own uses its page's (PDF 1.1 and earlier writers).
     const own = obj.dict.lookupMaybe(lib.PDFName.of('Resources'), lib.PDFDict);
-    return { bytes: streamBytes(lib, obj), matrix, forms: own ? formsOf(lib, own) : formsOf(lib, resources) };
+    const bytes = decoded.get(obj) ?? streamBytes(lib, obj);
+    decoded.set(obj, bytes);
+    return { key: obj, bytes, matrix, forms: formsOf(lib, own ?? resources, decoded) };
   };
 }
 
@@ -96,6 +102,14 @@ for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) WHITE[c] = 1;
 const DELIMITER = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
 const MAX_FORM_DEPTH = 8;
+/** Far beyond a real page (a 334-page ledger averages ~2,000); past it the page is pdfjs's to read. */
+const MAX_OPERATORS_PER_PAGE = 2_000_000;
+
+/** One page's scan: the forms being drawn (a form drawing itself is skipped) and the operators left. */
+interface ScanBudget {
+  active: Set<object>;
+  operators: number;
+}
 
 /** An operator of up to three bytes as one number, so the scanner compares without making strings. */
 const code = (op: string) => op.split('').reduce((n, ch, i) => n + ch.charCodeAt(0) * 256 ** i, 0);
@@ -113,7 +127,7 @@ const PAINT = new Set([OP.S, OP.f, OP.F, OP.fStar, OP.B, OP.BStar]);
  * content), and an inline image's binary data is skipped whole. Nothing is allocated per token: a
  * ledger page is mostly text operators, and this runs over every byte of every page.
  */
-function scanPaths(b: Uint8Array, start: Matrix, out: RuleCollector, forms: FormLookup, depth: number): void {
+function scanPaths(b: Uint8Array, start: Matrix, out: RuleCollector, forms: FormLookup, budget: ScanBudget): void {
   let ctm = start;
   const saved: Matrix[] = [];
   const nums = new Float64Array(16);
@@ -163,10 +177,16 @@ function scanPaths(b: Uint8Array, start: Matrix, out: RuleCollector, forms: Form
       while (j < n && !WHITE[b[j]!] && !DELIMITER[b[j]!]) j++;
       const op = j - i === 1 ? c : j - i === 2 ? c + b[i + 1]! * 256 : j - i === 3 ? c + b[i + 1]! * 256 + b[i + 2]! * 65536 : -1;
       i = j;
+      if (--budget.operators < 0) throw new Error('too much drawing');
       if (op === OP.BI) i = afterInlineImage(b, i);
       else if (op === OP.Do) {
-        const form = depth < MAX_FORM_DEPTH ? forms(String.fromCharCode(...b.subarray(nameStart, nameEnd))) : null;
-        if (form) scanPaths(form.bytes, concat(form.matrix, ctm), out, form.forms, depth + 1);
+        const form = budget.active.size < MAX_FORM_DEPTH ? forms(String.fromCharCode(...b.subarray(nameStart, nameEnd))) : null;
+        // A form that draws itself (directly or through another) is drawn once, as pdfjs does.
+        if (form && !budget.active.has(form.key)) {
+          budget.active.add(form.key);
+          scanPaths(form.bytes, concat(form.matrix, ctm), out, form.forms, budget);
+          budget.active.delete(form.key);
+        }
       } else ctm = pathOperator(op, nums, k, ctm, saved, out);
       k = 0;
     }

@@ -71,6 +71,26 @@ function trickyPdf(): Uint8Array {
   return new Uint8Array(pdfFile(objects));
 }
 
+/** A page whose form XObjects draw each other: `fan` forms deep, each drawing the next `fan` times; the last draws itself. */
+function formsDrawingFormsPdf(depth: number, fan: number): Uint8Array {
+  const first = 4; // objects 1–3: catalog, pages, page; forms from 4 on
+  const forms = Array.from({ length: depth }, (_, d) => {
+    const next = d + 1 < depth ? first + d + 1 : first + d; // the last one draws itself
+    const content = `${'/Fm Do '.repeat(fan)}\n40 ${100 + d * 10} m 500 ${100 + d * 10} l S`;
+    return `<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /Fm ${next} 0 R >> >> /Length ${content.length} >>\nstream\n${content}\nendstream`;
+  });
+  const page = 'q /Fm Do Q';
+  return new Uint8Array(
+    pdfFile([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Fm ${first} 0 R >> >> /Contents ${first + depth} 0 R >>`,
+      ...forms,
+      `<< /Length ${page.length} >>\nstream\n${page}\nendstream`,
+    ]),
+  );
+}
+
 describe('PDF ruling lines from the content stream', () => {
   const cases: [string, () => Promise<Uint8Array> | Uint8Array][] = [
     ['a LibreOffice ledger (Flate streams), fixture d19', () => fs.readFileSync(path.join(fixtures, 'd19_ledger_table.pdf'))],
@@ -95,6 +115,21 @@ describe('PDF ruling lines from the content stream', () => {
     expect(ys.sort((a, b) => a - b)).toEqual([40, 70, 136, 136.48, 152, 184, 216, 248, 280, 312, 560]);
     const tricky = (await openDrawing(trickyPdf()))!;
     expect(norm(tricky.rules(1))).toEqual(['300.00:40.00-540.00', '400.00:40.00-540.00', '500.00:40.00-540.00', '500.40:40.00-540.00', '520.00:60.00-460.00', '600.00:50.00-550.00']);
+  });
+
+  it('draws a form that draws itself once, as pdfjs does, instead of looping', async () => {
+    const started = Date.now();
+    const pages = await bothWays(formsDrawingFormsPdf(1, 7));
+    expect(pages[0]![0]).toEqual(['100.00:40.00-500.00']);
+    expect(pages[0]![0]).toEqual(pages[0]![1]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('hands a page with more drawing than any real page (forms fanning out 8 deep) to pdfjs instead of scanning on', async () => {
+    const drawing = (await openDrawing(formsDrawingFormsPdf(8, 8)))!;
+    const started = Date.now();
+    expect(drawing.rules(1)).toBeNull();
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('declines a file it cannot follow faithfully (encrypted), so pdfjs reads its lines', async () => {
