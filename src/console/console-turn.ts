@@ -18,7 +18,8 @@ export async function consoleTurn(ctx: Ctx, text: string, formKey?: string): Pro
   const now = deps.clock.now();
   const keyed = !!formKey && FORM_KEY.test(formKey);
   const m: IncomingMessage = {
-    id: `console:${keyed ? formKey : crypto.randomUUID()}`, channel: 'console', talkerId: ctx.actor, talkerName: ctx.user.name, text, type: 'text', sentAt: now, mentionsSelf: true,
+    // The account is part of the id: a key replayed from another account is another message, not a unique-key error.
+    id: keyed ? `${ctx.actor}:${formKey}` : `console:${crypto.randomUUID()}`, channel: 'console', talkerId: ctx.actor, talkerName: ctx.user.name, text, type: 'text', sentAt: now, mentionsSelf: true,
   };
   const stored = await storeAction(ctx, m, keyed);
   // Stored as received: the change the action records marks it interpreted in the same transaction

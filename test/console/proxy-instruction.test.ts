@@ -100,7 +100,7 @@ describe.each(DB_KINDS)('console 代录批示 on %s', (kind) => {
     // the answer meant for the admin is on the page, never sent to a chat id "console:…"
     expect(relays.map((o) => o.targetRef)).toEqual(['shangwu@chatroom', 'c-wanggong']);
     // kept as the console action it was, finished
-    expect(await db.prisma.inboundMessage.findFirstOrThrow({ where: { id: row!.inboundMessageId! } })).toMatchObject({ channel: 'console', talkerId: 'console:王敏', status: 'interpreted', messageId: `console:${formKey}` });
+    expect(await db.prisma.inboundMessage.findFirstOrThrow({ where: { id: row!.inboundMessageId! } })).toMatchObject({ channel: 'console', talkerId: 'console:王敏', status: 'interpreted', messageId: `console:王敏:${formKey}` });
 
     // the same form sent again (a reload of the result), and twice at once: nothing more recorded or sent
     const again = await admin.post(`/tasks/${taskId}/instruction`, form);
@@ -110,6 +110,13 @@ describe.each(DB_KINDS)('console 代录批示 on %s', (kind) => {
     await Promise.all([admin.post(`/tasks/${taskId}/instruction`, twice), admin.post(`/tasks/${taskId}/instruction`, twice)]);
     expect((await instructions()).map((i) => i.text)).toEqual(['请加快推进，确保年底前建成', '请区财政局配合做好资金保障']);
     expect(await db.prisma.auditLog.count({ where: { action: 'instruction.record_on_behalf' } })).toBe(2);
+
+    // Another admin replaying the first form's key is another message (no unique-key error page): recorded as theirs.
+    const other = await signIn('李强');
+    const replay = await other.post(`/tasks/${taskId}/instruction`, { ...form, text: '请区商务局本周内报送进展' });
+    expect(replay.status).toBe(200);
+    expect(await replay.text()).toContain('已记录赵副区长同志的批示');
+    expect((await instructions()).at(-1)).toMatchObject({ text: '请区商务局本周内报送进展', recordedBy: 'console:李强' });
   });
 
   it('relays to the units chosen on the form only, and says which could not be reached', async () => {
