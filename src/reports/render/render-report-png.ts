@@ -317,8 +317,10 @@ function wrap(ctx: SKRSContext2D, text: string, width: number): string[] {
   for (const ch of text) {
     if (ctx.measureText(line + ch).width > width && line) {
       // A line does not start with closing punctuation (，。、）…): the character before it moves down too.
-      const carry = NO_LINE_START.has(ch) && line.length > 1 ? line.slice(-1) : '';
-      lines.push(carry ? line.slice(0, -1) : line);
+      // (By code point: a rare character outside the BMP is two UTF-16 units and must not be split.)
+      const chars = [...line];
+      const carry = NO_LINE_START.has(ch) && chars.length > 1 ? chars.at(-1)! : '';
+      lines.push(carry ? line.slice(0, -carry.length) : line);
       line = carry + ch;
     } else line += ch;
   }
