@@ -205,7 +205,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     const settled = await settleExpiredLeases(prisma, clock.now(), opts.admins ?? []);
     if (settled.unknown || settled.requeued) logger.warn({ event: 'outbox_leases_expired', ...settled }, 'rows of a sender that stopped mid-send were settled');
     const released = await privateChats.release(clock.now());
-    if (released.length) logger.info({ event: 'outbox_private_released', chats: released }, 'held private messages released: the person wrote to the bot');
+    if (released.length) logger.info({ event: 'outbox_private_released', chats: released }, 'held private messages released: the person wrote to the bot, or an admin notice can go to the office group');
     while (!stop.signal.aborted) {
       // Logged out: messages wait in the outbox rather than burning their attempts.
       if (chat.status() !== 'logged_in') break;

@@ -89,14 +89,20 @@ export function createPrivateChatHold(o: { prisma: PrismaClient; chat: Channel; 
 
     /**
      * Back to the queue: what was held for chats that have written privately since (or everything,
-     * on a channel that may push to any chat). Returns the chats released.
+     * on a channel that may push to any chat), and an admin's held notices once an office group has
+     * an id (`decide` then moves them there). Returns the chats released.
      */
     async release(now: Date): Promise<string[]> {
-      const rows = await prisma.$queryRaw<{ targetRef: string }[]>`
+      const admins = chat.capabilities.pushToSilentChat ? [] : await loadAdminChatIds(prisma, o.admins);
+      const rows = await prisma.$queryRaw<{ targetRef: string; spoken: boolean }[]>`
+        WITH office AS (SELECT EXISTS (SELECT 1 FROM "ChatGroup" g WHERE g."isOffice" AND g."roomId" IS NOT NULL) AS bound)
         UPDATE "Outbox" o SET "status" = 'pending', "notBefore" = ${now}, "lastError" = NULL, "updatedAt" = ${now}
-        WHERE o."status" = 'held' AND (${chat.capabilities.pushToSilentChat} OR ${spokenPrivately(chat.channel, Prisma.sql`o."targetRef"`)})
-        RETURNING o."targetRef"`;
-      for (const r of rows) open.add(r.targetRef);
+        FROM office
+        WHERE o."status" = 'held' AND (${chat.capabilities.pushToSilentChat} OR ${spokenPrivately(chat.channel, Prisma.sql`o."targetRef"`)}
+          OR (office.bound AND o."targetKind" = 'person' AND o."targetRef" IN (${Prisma.join([...admins, ''])}))) -- '' keeps the list non-empty
+        RETURNING o."targetRef", (${chat.capabilities.pushToSilentChat} OR ${spokenPrivately(chat.channel, Prisma.sql`o."targetRef"`)}) AS "spoken"`;
+      // An admin's notice released for the office group does not make the admin's own chat open.
+      for (const r of rows) if (r.spoken) open.add(r.targetRef);
       return [...new Set(rows.map((r) => r.targetRef))];
     },
   };

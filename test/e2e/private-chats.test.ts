@@ -64,16 +64,28 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     // 区商务局's group and the office group, as bound (the office group comes from the directory; its id once the bot saw it).
     const unit = await prisma.unit.findFirstOrThrow({ where: { name: '区商务局' } });
     await prisma.chatGroup.create({ data: { roomId: GROUP, topic: '区商务局工作群', units: { create: { unitId: unit.id } } } });
+    // The office group as a 通讯录 import leaves it (an admin's 群): a topic, no id, which WeCom cannot address.
+    await prisma.chatGroup.create({ data: { topic: '督办室工作群', isOffice: true } });
     await app.start();
     await until(() => app.chat.status() === 'logged_in');
+    // A notice for the admin before any office group has an id: held, for there is nowhere to move it yet.
+    await prisma.outbox.create({ data: { idempotencyKey: 'notify:before-office', targetKind: 'person', targetRef: 'LiZhuRen', text: '绑定前的管理员提示', mentions: [], notBefore: clock.now() } });
+    await until(async () => {
+      await app.sender.flushOnce(); // the app's own loop may hold it first
+      return (await prisma.outbox.findUniqueOrThrow({ where: { idempotencyKey: 'notify:before-office' } })).status === 'held';
+    });
     // Both groups have @-ed the bot (the platform's condition for pushing to them); nobody wrote privately.
     server.groupMessage(GROUP, 'WangKeZhang', '收到');
     // The office group is tied to its id by the admin's word there (a WeCom message carries no group name).
     server.groupMessage(OFFICE, 'LiZhuRen', '绑定 督办室');
     await until(async () => (await prisma.inboundMessage.count({ where: { status: { not: 'received' } } })) === 2);
     await app.sender.flushOnce();
-    expect(await prisma.chatGroup.findUnique({ where: { roomId: OFFICE } })).toMatchObject({ isOffice: true });
+    // The directory's row got the id: one office group, not a second beside a name WeCom cannot reach.
+    expect(await prisma.chatGroup.findMany({ where: { isOffice: true }, select: { roomId: true, topic: true } })).toEqual([{ roomId: OFFICE, topic: '督办室工作群' }]);
     expect(await prisma.auditLog.count({ where: { action: 'group.bind_office' } })).toBe(1);
+    // The notice held before the binding goes to the office group now.
+    expect((await delivered(OFFICE, '绑定前的管理员提示')).content).toContain('改发本群');
+    expect(attempts('LiZhuRen')).toEqual([]);
   }, 60_000);
   afterAll(async () => {
     await app?.close();
