@@ -164,6 +164,28 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     expect(server.pushedTo('QianFQZ').some((p) => p.content?.includes('周调度简报'))).toBe(false);
     expect(await app.prisma.outbox.count({ where: { status: 'held' } })).toBe(0);
   });
+
+  it('a database error while deciding where a private message goes puts it back, unsent and not 可能未送达', async () => {
+    const { prisma } = app;
+    // A real fault in the middle of the decision: the insert that moves an admin's notice to the office group fails.
+    await prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_office_fallback() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
+    await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_office_fallback BEFORE INSERT ON "Outbox" FOR EACH ROW WHEN (NEW."idempotencyKey" LIKE 'office_fallback:%') EXECUTE FUNCTION refuse_office_fallback()`);
+    await prisma.outbox.create({ data: { idempotencyKey: 'notify:decide-fault', targetKind: 'person', targetRef: 'LiZhuRen', text: '决定出错时的管理员提示', mentions: [], notBefore: clock.now() } });
+    const back = await until(async () => {
+      await app.sender.flushOnce(); // the app's own loop may take it first
+      const row = await prisma.outbox.findUniqueOrThrow({ where: { idempotencyKey: 'notify:decide-fault' } });
+      return row.status === 'pending' && row.lastError ? row : undefined;
+    });
+    expect(back).toMatchObject({ attempts: 0, lockedBy: null, lastError: expect.stringContaining('disk full') });
+    expect(back.notBefore.getTime()).toBeGreaterThan(clock.now().getTime()); // not retried in a tight loop
+    // The lease running out changes nothing: it is not 可能未送达.
+    await clock.advance(10 * 60_000);
+    await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_office_fallback ON "Outbox"`);
+    await prisma.$executeRawUnsafe(`DROP FUNCTION refuse_office_fallback()`);
+    expect((await delivered(OFFICE, '决定出错时的管理员提示')).content).toContain('改发本群');
+    expect(await prisma.outbox.count({ where: { status: 'failed' } })).toBe(0);
+    expect(attempts('LiZhuRen')).toEqual([]);
+  });
 });
 
 describe('a channel that may push to any chat (DingTalk) holds nothing', () => {
