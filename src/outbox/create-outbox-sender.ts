@@ -211,7 +211,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
 
   async function flushOnce(): Promise<number> {
     let sent = 0;
-    const settled = await settleExpiredLeases(prisma, clock.now(), opts.admins ?? []);
+    const settled = await settleExpiredLeases(prisma, clock.now(), opts.admins ?? [], chat.capabilities.groupsByTopic);
     if (settled.unknown || settled.requeued) logger.warn({ event: 'outbox_leases_expired', ...settled }, 'rows of a sender that stopped mid-send were settled');
     const released = await privateChats.release(clock.now());
     if (released.length) logger.info({ event: 'outbox_private_released', chats: released }, 'held private messages released: the person wrote to the bot, or an admin notice can go to the office group');

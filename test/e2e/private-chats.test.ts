@@ -186,6 +186,24 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     expect(await prisma.outbox.count({ where: { status: 'failed' } })).toBe(0);
     expect(attempts('LiZhuRen')).toEqual([]);
   });
+
+  it('an office group WeCom cannot address (a topic, no id) gets no 旬会商 agenda and no admin notice', async () => {
+    const { prisma } = app;
+    const unbound = await prisma.chatGroup.create({ data: { topic: '督办室二群', isOffice: true } }); // a later import's, never bound
+    clock.set(atLocal('2026-05-21', '09:05'));
+    await app.engine.runSlot('consult_agenda', atLocal('2026-05-21', '09:00'));
+    const agenda = await prisma.outbox.findMany({ where: { cadence: 'consult_agenda', targetKind: 'group' }, select: { targetRef: true } });
+    expect(agenda.length).toBeGreaterThan(0);
+    expect(new Set(agenda.map((r) => r.targetRef))).toEqual(new Set([OFFICE]));
+    // A request admins must answer is told to the office group they can be reached in, only.
+    server.singleMessage('NewContact', '登记 区商务局 联络员');
+    const notices = await until(async () => {
+      const rows = await prisma.outbox.findMany({ where: { text: { contains: '【登记申请' } }, select: { targetRef: true } });
+      return rows.length ? rows : undefined;
+    });
+    expect(notices.map((r) => r.targetRef)).toEqual([OFFICE]);
+    await prisma.chatGroup.update({ where: { id: unbound.id }, data: { isOffice: false } });
+  });
 });
 
 describe('a channel that may push to any chat (DingTalk) holds nothing', () => {
