@@ -53,6 +53,9 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     app = opened.app;
     const { prisma } = app;
     await seedOfficialChannelPlan(prisma, { wang: 'WangKeZhang', admin: 'LiZhuRen' });
+    // A unit with no group: its reminders would go to its contact privately.
+    const groupless = await prisma.unit.create({ data: { name: '区水务局', kind: 'department', aliases: [] } });
+    await prisma.person.create({ data: { name: '赵科员', kind: 'contact', unitId: groupless.id, chatId: 'ZhaoKeYuan' } });
     // Two leaders with a task each, for the weekly digest; neither has written to the bot.
     // The plan existed before the story's May weeks (reports read tasks as of their date).
     await prisma.task.updateMany({ data: { createdAt: atLocal('2026-04-01') } });
@@ -102,6 +105,7 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     expect(line).toContain('张副区长（领导，ZhangFQZ）');
     expect(line).toContain('钱副区长（领导，QianFQZ）');
     expect(line).not.toContain('王科长'); // a contact: reached in the unit's group
+    expect(line).toContain('赵科员（联络员，ZhaoKeYuan）'); // 区水务局's contact: no unit group, so its reminders come privately
   }, 30_000);
 
   it('a leader’s digest is held, not attempted, and listed for admins (also by 异常消息)', async () => {
