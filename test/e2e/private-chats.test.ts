@@ -180,12 +180,14 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
       const row = await prisma.outbox.findUniqueOrThrow({ where: { idempotencyKey: 'notify:decide-fault' } });
       return row.status === 'pending' && row.lastError ? row : undefined;
     });
-    expect(back).toMatchObject({ attempts: 0, lockedBy: null, lastError: expect.stringContaining('disk full') });
-    expect(back.notBefore.getTime()).toBeGreaterThan(clock.now().getTime()); // not retried in a tight loop
-    // The lease running out changes nothing: it is not 可能未送达.
-    await clock.advance(10 * 60_000);
+    // No lease left behind to expire into 可能未送达; retried later, not in a tight loop.
+    expect(back).toMatchObject({ attempts: 0, lockedBy: null, lockedUntil: null, lastError: expect.stringContaining('disk full') });
+    expect(back.notBefore.getTime()).toBeGreaterThan(clock.now().getTime());
+    // The fault over (before the clock moves: the app's own loop retries as soon as it is due). The
+    // clock moves less than a lease: a jump past it would expire the lease of a row mid-decision.
     await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_office_fallback ON "Outbox"`);
     await prisma.$executeRawUnsafe(`DROP FUNCTION refuse_office_fallback()`);
+    await clock.advance(60_000);
     expect((await delivered(OFFICE, '决定出错时的管理员提示')).content).toContain('改发本群');
     expect(await prisma.outbox.count({ where: { status: 'failed' } })).toBe(0);
     expect(attempts('LiZhuRen')).toEqual([]);
