@@ -53,10 +53,10 @@ export async function createApp(config: Config, deps: AppDeps = {}) {
     await db.close();
     throw e;
   }
-  const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(filesDir(config.dataDir), 'reports') });
+  const engine = createCadenceEngine({ prisma, calendar, clock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(filesDir(config.dataDir), 'reports'), groupsByTopic: chat.capabilities.groupsByTopic });
   const work = createPrismaWorkStore(prisma);
   const inbound = createInboundHandler({
-    prisma, work, clock, calendar, logger, dataDir: filesDir(config.dataDir), admins: config.admins, botName: config.botName,
+    prisma, work, clock, calendar, logger, dataDir: filesDir(config.dataDir), admins: config.admins, botName: config.botName, groupsByTopic: chat.capabilities.groupsByTopic,
     // Admin chat commands (立即推送, 提醒设置 …) act through the same engine API as the CLI.
     pushNow: () => engine.pushNow('weekly_reminder').then(reminderCounts),
     cadences: engine,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createJobHandler } from '../../jobs/create-job-handler.ts';
+import { channelCapabilities } from '../adapters/chat/channel-capabilities.ts';
 import { createScheduler } from '../adapters/scheduler/create-scheduler.ts';
 import { assertConfigFiles } from '../config/assert-config-files.ts';
 import type { Config } from '../config/config-schema.ts';
@@ -27,7 +28,7 @@ export async function createWorker(config: Config, logger: Logger) {
   await assertRedisReachable(config.redisUrl);
   const calendar = createCalendar({ overrideFile: config.calendarOverrideFile, unknownYear: 'warn', onWarn: (m) => logger.warn({ event: 'calendar_unknown_year' }, m) });
   const db = await openDatabase(config);
-  const engine = createCadenceEngine({ prisma: db.prisma, calendar, clock: systemClock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(filesDir(config.dataDir), 'reports') });
+  const engine = createCadenceEngine({ prisma: db.prisma, calendar, clock: systemClock, logger, cadenceFile: config.cadenceFile, templatesFile: config.templatesFile, admins: config.admins, missedGraceMinutes: config.missedGraceMinutes, reportsDir: path.join(filesDir(config.dataDir), 'reports'), groupsByTopic: channelCapabilities(config.channel).groupsByTopic });
   const scheduler = createScheduler({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger, handler: createJobHandler({ engine, logger }) });
   let closing: Promise<void> | undefined;
   return {

@@ -32,7 +32,7 @@ export async function register(turn: ChatTurn, unitName: string | null, roleText
     return { status: 'interpreted', note: `register: already pending ${pending.id}` };
   }
   const label = `${unit ? `${unit.name}的` : ''}${role}`;
-  const admins = await adminTargets(prisma, turn.deps.admins);
+  const admins = await adminTargets(prisma, turn.deps.admins, turn.deps.groupsByTopic);
   return oncePerMessage(turn, async (tx) => {
     const req = await tx.accessRequest.create({ data: { kind: 'register', ...where(turn), unitId: unit?.id ?? null, unitName: unit?.name ?? unitName, role, text: turn.m.text, requestedAt: turn.now } });
     await writeAudit(tx, { at: turn.now, actor: turn.m.talkerId, action: 'access.register.request', entity: 'AccessRequest', entityId: req.id, after: { name: turn.m.talkerName, role, unit: unit?.name ?? null, room: turn.m.roomTopic ?? null } });

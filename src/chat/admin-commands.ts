@@ -133,28 +133,60 @@ export async function bindGroup(turn: ChatTurn, name: string): Promise<Outcome> 
 
 const OFFICE_GROUP_NAMES = new Set(['督办室', '督办室群']);
 
-/** The group a message came from, found by its id or topic (and given the other), created if new. */
-async function groupOfMessage(tx: Tx, m: ChatTurn['m'], also: { isOffice?: true } = {}) {
-  const existing =
+/** The group a message came from, by its id or else its topic. */
+async function findGroupOfMessage(tx: Tx, m: ChatTurn['m']) {
+  return (
     (m.roomId ? await tx.chatGroup.findUnique({ where: { roomId: m.roomId } }) : null) ??
-    (m.roomTopic ? await tx.chatGroup.findUnique({ where: { topic: m.roomTopic } }) : null);
-  const group = existing
-    ? await tx.chatGroup.update({ where: { id: existing.id }, data: { roomId: m.roomId ?? existing.roomId, topic: m.roomTopic ?? existing.topic, ...also } })
-    : await tx.chatGroup.create({ data: { roomId: m.roomId ?? null, topic: m.roomTopic ?? m.roomId!, ...also } });
-  return { existing, group };
+    (m.roomTopic ? await tx.chatGroup.findUnique({ where: { topic: m.roomTopic } }) : null)
+  );
+}
+
+type GroupRow = NonNullable<Awaited<ReturnType<typeof findGroupOfMessage>>>;
+
+/** `existing` (when found) given the message's id and topic, or the message's group created. */
+async function saveGroupOfMessage(tx: Tx, m: ChatTurn['m'], existing: GroupRow | null, also: { isOffice?: true } = {}) {
+  return existing
+    ? tx.chatGroup.update({ where: { id: existing.id }, data: { roomId: m.roomId ?? existing.roomId, topic: m.roomTopic ?? existing.topic, ...also } })
+    : tx.chatGroup.create({ data: { roomId: m.roomId ?? null, topic: m.roomTopic ?? m.roomId!, ...also } });
+}
+
+/** The group a message came from, found by its id or topic (and given the other), created if new. */
+async function groupOfMessage(tx: Tx, m: ChatTurn['m']) {
+  const existing = await findGroupOfMessage(tx, m);
+  return { existing, group: await saveGroupOfMessage(tx, m, existing) };
+}
+
+/**
+ * The office row this message's group is, when the message's group is not known by id or topic: a
+ * directory's office group has only a topic, and an official channel's message carries only an id,
+ * so the one office row without an id is the group the admin is standing in. Two or more: ambiguous.
+ */
+async function officeRowAwaitingId(tx: Tx, m: ChatTurn['m']): Promise<GroupRow | null> {
+  if (!m.roomId) return null;
+  const rows = await tx.chatGroup.findMany({ where: { isOffice: true, roomId: null }, take: 2 });
+  return rows.length === 1 ? rows[0]! : null;
 }
 
 /**
  * 绑定 督办室: this group becomes the office's own (agendas, admin notices). A directory names the
  * office group by its topic, which an official channel's messages do not carry, so there an admin's
- * word in the group is the only way to tie it to its id.
+ * word in the group is the only way to tie it to its id. An office row left without an id is no
+ * longer the office group: every notice and agenda would otherwise go there too, and be refused.
  */
 async function bindOfficeGroup(turn: ChatTurn): Promise<Outcome> {
   const { m } = turn;
   return oncePerMessage(turn, async (tx) => {
-    const { existing, group } = await groupOfMessage(tx, m, { isOffice: true });
+    const existing = (await findGroupOfMessage(tx, m)) ?? (await officeRowAwaitingId(tx, m));
+    const group = await saveGroupOfMessage(tx, m, existing, { isOffice: true });
     if (m.roomId) await tx.accessRequest.updateMany({ where: { kind: 'bind_group', status: 'pending', roomId: m.roomId }, data: { status: 'approved', decidedBy: m.talkerId, decidedAt: turn.now } });
     await writeAudit(tx, { at: turn.now, actor: m.talkerId, action: 'group.bind_office', entity: 'ChatGroup', entityId: group.id, before: existing ? { roomId: existing.roomId, topic: existing.topic, isOffice: existing.isOffice } : null, after: { roomId: group.roomId, topic: group.topic, isOffice: true } });
+    if (group.roomId) {
+      const unaddressed = await tx.chatGroup.findMany({ where: { isOffice: true, roomId: null, id: { not: group.id } }, select: { id: true, topic: true } });
+      for (const g of unaddressed) {
+        await tx.chatGroup.update({ where: { id: g.id }, data: { isOffice: false } });
+        await writeAudit(tx, { at: turn.now, actor: m.talkerId, action: 'group.unset_office', entity: 'ChatGroup', entityId: g.id, before: { roomId: null, topic: g.topic, isOffice: true }, after: { roomId: null, topic: g.topic, isOffice: false, replacedBy: group.id } });
+      }
+    }
     await turn.reply('已将本群设为督办室群：旬会商议题和给管理员的提示（私聊发不到时）会发到本群。', tx);
     return { status: 'interpreted', note: 'bound as the office group' };
   });

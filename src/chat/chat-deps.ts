@@ -15,6 +15,8 @@ export interface InboundDeps {
   dataDir: string;
   /** Chat ids of admins from the config, besides Person.isAdmin (never names: a nickname proves nothing). */
   admins: readonly string[];
+  /** Whether the channel can address a group by its topic (ChannelCapabilities.groupsByTopic; absent: it can). */
+  groupsByTopic?: boolean;
   botName: string;
   /** Sends this week's reminders now (立即推送); wired to the cadence engine by the app. Counts the reminders and, apart, the notices to admins queued with them. */
   pushNow?: () => Promise<{ reminders: number; notices: number }>;

@@ -164,7 +164,7 @@ export async function recordProgress(turn: ChatTurn, text: string): Promise<Outc
     // Nothing is recorded until an admin confirms it in the inbox: only the answers are queued
     // (idempotent keys), so the message stays unrecorded and a re-run after a crash sends nothing twice.
     const name = (sharedFileName(text) ?? text).slice(0, 120);
-    const admins = await adminTargets(deps.prisma, deps.admins);
+    const admins = await adminTargets(deps.prisma, deps.admins, deps.groupsByTopic);
     await enqueueOutbox(deps.prisma, [
       turn.replyItem(`已收到（${unit.name}）${refs}的进展材料《${name}》，已转督办室审阅。\n${lines.join('\n')}\n如需同时报进度，请回复如：第${firstRef.no}项 已完成60%。`),
       ...admins.map((target, i) => turn.notifyItem(`admin${i}`, target, `【进展材料待审阅】（编号 ${turn.inboundId}）${unit.name} ${sender.person?.name ?? m.talkerName ?? m.talkerId} 报送${refs}的进展材料《${name}》，请在管理后台“待办”中确认或更正后记入台账。`)),
@@ -203,7 +203,7 @@ async function forwardQuestion(turn: ChatTurn, text: string, { ws, r }: { ws: Wo
   if (!addressed && named.length === 0) return { status: 'ignored', note: 'a question in the group, not addressed to the bot' };
   const who = sender.person?.name ?? m.talkerName ?? m.talkerId;
   const about = named.length ? `（关于${named.join('、')}）` : '';
-  const admins = await adminTargets(deps.prisma, deps.admins);
+  const admins = await adminTargets(deps.prisma, deps.admins, deps.groupsByTopic);
   // Queued without recording anything: the question waits in the inbox (needs_admin) until answered.
   await enqueueOutbox(deps.prisma, [
     turn.replyItem(`您的问题${about}已转督办室，答复后会通知您。`),

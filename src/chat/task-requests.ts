@@ -61,7 +61,7 @@ export async function requestClose(turn: ChatTurn, ref: string, reason: string):
   const evidence = recent.map((r) => r.attachment!);
   const unit = turn.sender.unit!;
   const patch: AssignmentPatch = w.assignment.state === 'reported_done' ? {} : { state: 'reported_done' };
-  const admins = await adminTargets(turn.deps.prisma, turn.deps.admins);
+  const admins = await adminTargets(turn.deps.prisma, turn.deps.admins, turn.deps.groupsByTopic);
   await turn.deps.work.apply({
     assignments: Object.keys(patch).length ? [{ id: w.assignment.id, patch }] : [],
     tasks: [await taskAfter(turn, w.task, w.assignment.id, patch)],
@@ -119,7 +119,7 @@ export async function requestExtension(turn: ChatTurn, ref: string, dateText: st
     await turn.reply(`${taskLabel(w.task)}已有待复核的延期申请，请等待督办室复核。`);
     return { status: 'interpreted', note: 'extension request already pending' };
   }
-  const admins = await adminTargets(turn.deps.prisma, turn.deps.admins);
+  const admins = await adminTargets(turn.deps.prisma, turn.deps.admins, turn.deps.groupsByTopic);
   await turn.deps.work.apply({
     newRequests: [{ taskId: w.task.taskId, assignmentId: w.assignment.id, unitId: unit.id, kind: 'extension', requestedBy: actorOf(turn), reason, evidence: [], newDeadline: date, at: turn.now }],
     audit: [{ at: turn.now, actor: actorOf(turn), action: 'request.extension', entity: 'Task', entityId: w.task.taskId, after: { newDeadline: date, reason, unit: unit.name } }],
@@ -161,7 +161,7 @@ export async function requestTransfer(turn: ChatTurn, ref: string, unitName: str
     await turn.reply(`${taskLabel(w.task)}已有待复核的转办申请，请等待督办室复核。`);
     return { status: 'interpreted', note: 'transfer request already pending' };
   }
-  const admins = await adminTargets(turn.deps.prisma, turn.deps.admins);
+  const admins = await adminTargets(turn.deps.prisma, turn.deps.admins, turn.deps.groupsByTopic);
   await turn.deps.work.apply({
     newRequests: [{ taskId: w.task.taskId, assignmentId: w.assignment.id, unitId: unit.id, kind: 'transfer', requestedBy: actorOf(turn), reason, evidence: [], newDeadline: null, toUnitId: to.id, at: turn.now }],
     audit: [{ at: turn.now, actor: actorOf(turn), action: 'request.transfer', entity: 'Assignment', entityId: w.assignment.id, after: { task: taskRefLabel(w.task), from: unit.name, to: to.name, reason } }],

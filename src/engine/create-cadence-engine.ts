@@ -37,6 +37,8 @@ export interface CadenceEngineOptions {
   reports?: ReportBuilders;
   /** Where report images and documents are written. */
   reportsDir?: string;
+  /** Whether the channel can address a group by its topic (ChannelCapabilities.groupsByTopic; default true). */
+  groupsByTopic?: boolean;
 }
 
 export interface SlotRef {
@@ -157,6 +159,7 @@ export function createCadenceEngine(opts: CadenceEngineOptions): CadenceEngine {
         slot,
         dir,
         admins: await loadAdminChatIds(prisma, opts.admins ?? []),
+        groupsByTopic: opts.groupsByTopic ?? true,
         reports,
         reportsDir: opts.reportsDir,
         unitIds: unitIds ?? scope,

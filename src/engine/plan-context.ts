@@ -15,6 +15,8 @@ export interface PlanContext {
   slot: Slot;
   dir: UnitDirectory;
   admins: string[];
+  /** Whether the channel can address a group by its topic (else only groups with an id are sent to). */
+  groupsByTopic: boolean;
   reports: ReportBuilders;
   reportsDir?: string | undefined;
   /** Only these units (admin 立即推送 for one unit, or the cadence's unit scope). */

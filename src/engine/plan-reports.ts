@@ -3,6 +3,7 @@ import { outboxKey } from '../domain/cadence/slot-keys.ts';
 import { splitMessage } from '../messages/split-message.ts';
 import type { OutboxItem } from '../outbox/enqueue-outbox.ts';
 import type { ChatTarget } from '../ports/chat.ts';
+import { addressableGroups } from '../store/office-groups.ts';
 import { adminNotices } from './admin-notices.ts';
 import type { PlanContext, SlotPlan } from './plan-context.ts';
 
@@ -26,7 +27,7 @@ export async function planDigest(ctx: PlanContext): Promise<SlotPlan> {
 export async function planGroupReport(ctx: PlanContext, which: 'agenda' | 'bulletin'): Promise<SlotPlan> {
   const report = which === 'agenda' ? await ctx.reports.buildConsultAgenda(ctx.prisma, reportArgs(ctx)) : await ctx.reports.buildMonthlyBulletin(ctx.prisma, reportArgs(ctx));
   const groups = await ctx.prisma.chatGroup.findMany({
-    where: which === 'agenda' ? { isOffice: true } : { OR: [{ isOffice: true }, { isAllUnits: true }] },
+    where: { ...(which === 'agenda' ? { isOffice: true } : { OR: [{ isOffice: true }, { isAllUnits: true }] }), ...addressableGroups(ctx.groupsByTopic) },
     orderBy: { id: 'asc' },
   });
   const items: OutboxItem[] = [];

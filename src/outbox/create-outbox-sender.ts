@@ -140,7 +140,16 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       return 'held';
     }
     // A private chat the channel cannot push to yet: not attempted (the platform would refuse it for good).
-    const reach = await privateChats.decide(row, me, clock.now());
+    let reach: Awaited<ReturnType<typeof privateChats.decide>>;
+    try {
+      reach = await privateChats.decide(row, me, clock.now());
+    } catch (e) {
+      // Nothing was sent: the row goes back with its attempt given back, or its lease would call it 可能未送达.
+      const until = new Date(clock.now().getTime() + backoffBase);
+      await writeUntilItSticks(() => prisma.outbox.updateMany({ where: mine, data: { status: 'pending', lockedBy: null, lockedUntil: null, attempts: { decrement: 1 }, notBefore: until, lastError: `未发送，稍后重试（检查私聊能否送达时出错）：${String((e as Error).message ?? e).slice(0, 300)}` } }), { stop: stop.signal, logger, what: `requeue ${row.idempotencyKey}` });
+      logger.warn({ event: 'outbox_decide_failed', key: row.idempotencyKey, until, err: e }, 'could not tell whether a private chat is open; retrying later');
+      return 'held';
+    }
     if (reach !== 'send') {
       logger.info({ event: reach === 'held' ? 'outbox_held_private' : 'outbox_to_office_group', key: row.idempotencyKey, to: row.targetRef }, 'private chat not open on this channel');
       return 'held';
@@ -202,10 +211,10 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
 
   async function flushOnce(): Promise<number> {
     let sent = 0;
-    const settled = await settleExpiredLeases(prisma, clock.now(), opts.admins ?? []);
+    const settled = await settleExpiredLeases(prisma, clock.now(), opts.admins ?? [], chat.capabilities.groupsByTopic);
     if (settled.unknown || settled.requeued) logger.warn({ event: 'outbox_leases_expired', ...settled }, 'rows of a sender that stopped mid-send were settled');
     const released = await privateChats.release(clock.now());
-    if (released.length) logger.info({ event: 'outbox_private_released', chats: released }, 'held private messages released: the person wrote to the bot');
+    if (released.length) logger.info({ event: 'outbox_private_released', chats: released }, 'held private messages released: the person wrote to the bot, or an admin notice can go to the office group');
     while (!stop.signal.aborted) {
       // Logged out: messages wait in the outbox rather than burning their attempts.
       if (chat.status() !== 'logged_in') break;

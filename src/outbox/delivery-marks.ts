@@ -61,7 +61,7 @@ export function markSent(db: Db, id: number, me: string, at: Date, degraded: str
  * the send and the mark): at-least-once rows go back to `pending`; at-most-once rows become failed
  * with 可能未送达 and one notice per row to admins. Returns how many of each.
  */
-export async function settleExpiredLeases(db: Db, now: Date, admins: readonly string[]): Promise<{ requeued: number; unknown: number }> {
+export async function settleExpiredLeases(db: Db, now: Date, admins: readonly string[], groupsByTopic = true): Promise<{ requeued: number; unknown: number }> {
   const rows = await db.$queryRaw<{ id: number; cadence: string | null; targetRef: string; text: string; slotAt: Date | null }[]>`
     UPDATE "Outbox" SET
       "status" = (CASE WHEN "cadence" IS NULL THEN 'pending' ELSE 'failed' END)::"OutboxStatus",
@@ -71,7 +71,7 @@ export async function settleExpiredLeases(db: Db, now: Date, admins: readonly st
     RETURNING "id", "cadence", "targetRef", "text", "slotAt"`;
   const unknown = rows.filter((r) => r.cadence);
   if (unknown.length) {
-    const targets = await adminTargets(db, admins);
+    const targets = await adminTargets(db, admins, groupsByTopic);
     await enqueueOutbox(
       db,
       unknown.flatMap((r) => {

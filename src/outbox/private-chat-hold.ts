@@ -89,14 +89,20 @@ export function createPrivateChatHold(o: { prisma: PrismaClient; chat: Channel; 
 
     /**
      * Back to the queue: what was held for chats that have written privately since (or everything,
-     * on a channel that may push to any chat). Returns the chats released.
+     * on a channel that may push to any chat), and an admin's held notices once an office group has
+     * an id (`decide` then moves them there). Returns the chats released.
      */
     async release(now: Date): Promise<string[]> {
-      const rows = await prisma.$queryRaw<{ targetRef: string }[]>`
+      const admins = chat.capabilities.pushToSilentChat ? [] : await loadAdminChatIds(prisma, o.admins);
+      const rows = await prisma.$queryRaw<{ targetRef: string; spoken: boolean }[]>`
+        WITH office AS (SELECT EXISTS (SELECT 1 FROM "ChatGroup" g WHERE g."isOffice" AND g."roomId" IS NOT NULL) AS bound)
         UPDATE "Outbox" o SET "status" = 'pending', "notBefore" = ${now}, "lastError" = NULL, "updatedAt" = ${now}
-        WHERE o."status" = 'held' AND (${chat.capabilities.pushToSilentChat} OR ${spokenPrivately(chat.channel, Prisma.sql`o."targetRef"`)})
-        RETURNING o."targetRef"`;
-      for (const r of rows) open.add(r.targetRef);
+        FROM office
+        WHERE o."status" = 'held' AND (${chat.capabilities.pushToSilentChat} OR ${spokenPrivately(chat.channel, Prisma.sql`o."targetRef"`)}
+          OR (office.bound AND o."targetKind" = 'person' AND o."targetRef" IN (${Prisma.join([...admins, ''])}))) -- '' keeps the list non-empty
+        RETURNING o."targetRef", (${chat.capabilities.pushToSilentChat} OR ${spokenPrivately(chat.channel, Prisma.sql`o."targetRef"`)}) AS "spoken"`;
+      // An admin's notice released for the office group does not make the admin's own chat open.
+      for (const r of rows) if (r.spoken) open.add(r.targetRef);
       return [...new Set(rows.map((r) => r.targetRef))];
     },
   };
@@ -107,26 +113,30 @@ export type PrivateChatHold = ReturnType<typeof createPrivateChatHold>;
 export interface SilentPerson {
   name: string;
   chatId: string;
-  roles: ('领导' | '管理员')[];
+  roles: ('领导' | '管理员' | '联络员')[];
 }
 
 /**
- * Leaders and admins (who get private digests, 督办单, notices) whose private chat has never written
- * to the bot on this channel: on a channel that cannot push to a silent chat they must message the
- * bot privately once before anything private reaches them. Empty on a channel that can.
+ * Leaders and admins (who get private digests, 督办单, notices), and the contacts of a unit with no
+ * group (who get its reminders privately), whose private chat has never written to the bot on this
+ * channel: on a channel that cannot push to a silent chat they must message the bot privately once
+ * before anything private reaches them. Empty on a channel that can.
  */
+/** A unit contact whose unit has no group: the unit's reminders come to them privately. */
+const groupless = Prisma.sql`(p."kind" = 'contact' AND p."unitId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "GroupUnit" gu WHERE gu."unitId" = p."unitId"))`;
+
 export async function peopleToOpenPrivateChat(prisma: PrismaClient, chat: Channel, configAdmins: readonly string[]): Promise<SilentPerson[]> {
   if (chat.capabilities.pushToSilentChat) return [];
   const admins = new Set(await loadAdminChatIds(prisma, configAdmins));
-  const people = await prisma.$queryRaw<{ name: string; chatId: string; kind: string; isAdmin: boolean }[]>`
-    SELECT p."name", p."chatId", p."kind"::text AS "kind", p."isAdmin" FROM "Person" p
-    WHERE p."chatId" IS NOT NULL AND (p."kind" IN ('leader', 'admin') OR p."isAdmin" OR p."chatId" IN (${Prisma.join([...admins, ''])})) -- '' keeps the list non-empty
+  const people = await prisma.$queryRaw<{ name: string; chatId: string; kind: string; isAdmin: boolean; groupless: boolean }[]>`
+    SELECT p."name", p."chatId", p."kind"::text AS "kind", p."isAdmin", ${groupless} AS "groupless" FROM "Person" p
+    WHERE p."chatId" IS NOT NULL AND (p."kind" IN ('leader', 'admin') OR p."isAdmin" OR p."chatId" IN (${Prisma.join([...admins, ''])}) OR ${groupless}) -- '' keeps the list non-empty
       AND NOT ${spokenPrivately(chat.channel, Prisma.sql`p."chatId"`)}
     ORDER BY p."id"`;
   const listed: SilentPerson[] = people.map((p) => ({
     name: p.name,
     chatId: p.chatId,
-    roles: [...(p.kind === 'leader' ? ['领导' as const] : []), ...(admins.has(p.chatId) ? ['管理员' as const] : [])],
+    roles: [...(p.kind === 'leader' ? ['领导' as const] : []), ...(admins.has(p.chatId) ? ['管理员' as const] : []), ...(p.groupless ? ['联络员' as const] : [])],
   }));
   // Admins named only in DUBAN_ADMINS, with no directory entry.
   const known = new Set((await prisma.person.findMany({ where: { chatId: { in: [...admins] } }, select: { chatId: true } })).map((p) => p.chatId));
@@ -154,5 +164,5 @@ export async function privateChatCheck(prisma: PrismaClient, chat: Channel, conf
   const silent = await peopleToOpenPrivateChat(prisma, chat, configAdmins);
   return silent.length
     ? { name: PRIVATE_CHAT_CHECK, ok: false, detail: `本通道只能向私聊过机器人的人推送私聊消息：${describeSilentPeople(silent)}需先私聊机器人一次（发任意一句话），之前发给他们的私聊消息暂缓，私聊后自动补发` }
-    : { name: PRIVATE_CHAT_CHECK, ok: true, detail: '领导和管理员都已私聊过机器人，私聊消息可以送达' };
+    : { name: PRIVATE_CHAT_CHECK, ok: true, detail: '领导、管理员和无单位群的联络员都已私聊过机器人，私聊消息可以送达' };
 }

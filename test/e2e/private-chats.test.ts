@@ -53,6 +53,9 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     app = opened.app;
     const { prisma } = app;
     await seedOfficialChannelPlan(prisma, { wang: 'WangKeZhang', admin: 'LiZhuRen' });
+    // A unit with no group: its reminders would go to its contact privately.
+    const groupless = await prisma.unit.create({ data: { name: '区水务局', kind: 'department', aliases: [] } });
+    await prisma.person.create({ data: { name: '赵科员', kind: 'contact', unitId: groupless.id, chatId: 'ZhaoKeYuan' } });
     // Two leaders with a task each, for the weekly digest; neither has written to the bot.
     // The plan existed before the story's May weeks (reports read tasks as of their date).
     await prisma.task.updateMany({ data: { createdAt: atLocal('2026-04-01') } });
@@ -64,16 +67,28 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     // 区商务局's group and the office group, as bound (the office group comes from the directory; its id once the bot saw it).
     const unit = await prisma.unit.findFirstOrThrow({ where: { name: '区商务局' } });
     await prisma.chatGroup.create({ data: { roomId: GROUP, topic: '区商务局工作群', units: { create: { unitId: unit.id } } } });
+    // The office group as a 通讯录 import leaves it (an admin's 群): a topic, no id, which WeCom cannot address.
+    await prisma.chatGroup.create({ data: { topic: '督办室工作群', isOffice: true } });
     await app.start();
     await until(() => app.chat.status() === 'logged_in');
+    // A notice for the admin before any office group has an id: held, for there is nowhere to move it yet.
+    await prisma.outbox.create({ data: { idempotencyKey: 'notify:before-office', targetKind: 'person', targetRef: 'LiZhuRen', text: '绑定前的管理员提示', mentions: [], notBefore: clock.now() } });
+    await until(async () => {
+      await app.sender.flushOnce(); // the app's own loop may hold it first
+      return (await prisma.outbox.findUniqueOrThrow({ where: { idempotencyKey: 'notify:before-office' } })).status === 'held';
+    });
     // Both groups have @-ed the bot (the platform's condition for pushing to them); nobody wrote privately.
     server.groupMessage(GROUP, 'WangKeZhang', '收到');
     // The office group is tied to its id by the admin's word there (a WeCom message carries no group name).
     server.groupMessage(OFFICE, 'LiZhuRen', '绑定 督办室');
     await until(async () => (await prisma.inboundMessage.count({ where: { status: { not: 'received' } } })) === 2);
     await app.sender.flushOnce();
-    expect(await prisma.chatGroup.findUnique({ where: { roomId: OFFICE } })).toMatchObject({ isOffice: true });
+    // The directory's row got the id: one office group, not a second beside a name WeCom cannot reach.
+    expect(await prisma.chatGroup.findMany({ where: { isOffice: true }, select: { roomId: true, topic: true } })).toEqual([{ roomId: OFFICE, topic: '督办室工作群' }]);
     expect(await prisma.auditLog.count({ where: { action: 'group.bind_office' } })).toBe(1);
+    // The notice held before the binding goes to the office group now.
+    expect((await delivered(OFFICE, '绑定前的管理员提示')).content).toContain('改发本群');
+    expect(attempts('LiZhuRen')).toEqual([]);
   }, 60_000);
   afterAll(async () => {
     await app?.close();
@@ -90,6 +105,7 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     expect(line).toContain('张副区长（领导，ZhangFQZ）');
     expect(line).toContain('钱副区长（领导，QianFQZ）');
     expect(line).not.toContain('王科长'); // a contact: reached in the unit's group
+    expect(line).toContain('赵科员（联络员，ZhaoKeYuan）'); // 区水务局's contact: no unit group, so its reminders come privately
   }, 30_000);
 
   it('a leader’s digest is held, not attempted, and listed for admins (also by 异常消息)', async () => {
@@ -151,6 +167,48 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     expect(row.lastError).toMatch(/^已过时/);
     expect(server.pushedTo('QianFQZ').some((p) => p.content?.includes('周调度简报'))).toBe(false);
     expect(await app.prisma.outbox.count({ where: { status: 'held' } })).toBe(0);
+  });
+
+  it('a database error while deciding where a private message goes puts it back, unsent and not 可能未送达', async () => {
+    const { prisma } = app;
+    // A real fault in the middle of the decision: the insert that moves an admin's notice to the office group fails.
+    await prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_office_fallback() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
+    await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_office_fallback BEFORE INSERT ON "Outbox" FOR EACH ROW WHEN (NEW."idempotencyKey" LIKE 'office_fallback:%') EXECUTE FUNCTION refuse_office_fallback()`);
+    await prisma.outbox.create({ data: { idempotencyKey: 'notify:decide-fault', targetKind: 'person', targetRef: 'LiZhuRen', text: '决定出错时的管理员提示', mentions: [], notBefore: clock.now() } });
+    const back = await until(async () => {
+      await app.sender.flushOnce(); // the app's own loop may take it first
+      const row = await prisma.outbox.findUniqueOrThrow({ where: { idempotencyKey: 'notify:decide-fault' } });
+      return row.status === 'pending' && row.lastError ? row : undefined;
+    });
+    // No lease left behind to expire into 可能未送达; retried later, not in a tight loop.
+    expect(back).toMatchObject({ attempts: 0, lockedBy: null, lockedUntil: null, lastError: expect.stringContaining('disk full') });
+    expect(back.notBefore.getTime()).toBeGreaterThan(clock.now().getTime());
+    // The fault over (before the clock moves: the app's own loop retries as soon as it is due). The
+    // clock moves less than a lease: a jump past it would expire the lease of a row mid-decision.
+    await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_office_fallback ON "Outbox"`);
+    await prisma.$executeRawUnsafe(`DROP FUNCTION refuse_office_fallback()`);
+    await clock.advance(60_000);
+    expect((await delivered(OFFICE, '决定出错时的管理员提示')).content).toContain('改发本群');
+    expect(await prisma.outbox.count({ where: { status: 'failed' } })).toBe(0);
+    expect(attempts('LiZhuRen')).toEqual([]);
+  });
+
+  it('an office group WeCom cannot address (a topic, no id) gets no 旬会商 agenda and no admin notice', async () => {
+    const { prisma } = app;
+    const unbound = await prisma.chatGroup.create({ data: { topic: '督办室二群', isOffice: true } }); // a later import's, never bound
+    clock.set(atLocal('2026-05-21', '09:05'));
+    await app.engine.runSlot('consult_agenda', atLocal('2026-05-21', '09:00'));
+    const agenda = await prisma.outbox.findMany({ where: { cadence: 'consult_agenda', targetKind: 'group' }, select: { targetRef: true } });
+    expect(agenda.length).toBeGreaterThan(0);
+    expect(new Set(agenda.map((r) => r.targetRef))).toEqual(new Set([OFFICE]));
+    // A request admins must answer is told to the office group they can be reached in, only.
+    server.singleMessage('NewContact', '登记 区商务局 联络员');
+    const notices = await until(async () => {
+      const rows = await prisma.outbox.findMany({ where: { text: { contains: '【登记申请' } }, select: { targetRef: true } });
+      return rows.length ? rows : undefined;
+    });
+    expect(notices.map((r) => r.targetRef)).toEqual([OFFICE]);
+    await prisma.chatGroup.update({ where: { id: unbound.id }, data: { isOffice: false } });
   });
 });
 

@@ -18,7 +18,7 @@ export async function privateChatSection(ctx: Ctx) {
   return html`<h2 id="private-chat">需先私聊机器人的人员（${silent.length}）</h2>
 <p class="muted">本通道只能向私聊过机器人的人推送私聊消息（周汇总、督办单、批示回执、管理员提示）。以下人员请先私聊机器人一次（发任意一句话）；在此之前发给他们的私聊消息暂缓发送，列在下方“发送失败与暂缓的消息”中，对方私聊后自动补发（已过时的不再发送）；管理员提示在督办室群已绑定时改发该群。</p>
 ${silent.length ? html`<table><thead><tr><th>姓名</th><th>身份</th><th>账号</th></tr></thead><tbody>
-${silent.map((p) => html`<tr><td>${p.name}</td><td>${p.roles.join('、')}</td><td class="muted">${p.chatId}</td></tr>`)}</tbody></table>` : html`<div class="item muted">领导和管理员都已私聊过机器人。</div>`}`;
+${silent.map((p) => html`<tr><td>${p.name}</td><td>${p.roles.join('、')}</td><td class="muted">${p.chatId}</td></tr>`)}</tbody></table>` : html`<div class="item muted">领导、管理员和无单位群的联络员都已私聊过机器人。</div>`}`;
 }
 
 export const routes: Route[] = [
