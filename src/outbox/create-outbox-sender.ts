@@ -150,6 +150,10 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       logger.warn({ event: 'outbox_decide_failed', key: row.idempotencyKey, until, err: e }, 'could not tell whether a private chat is open; retrying later');
       return 'held';
     }
+    if (reach === 'lost') {
+      logger.warn({ event: 'outbox_lease_lost', key: row.idempotencyKey }, 'lease lost while deciding a private chat; not sent here');
+      return 'held';
+    }
     if (reach !== 'send') {
       logger.info({ event: reach === 'held' ? 'outbox_held_private' : 'outbox_to_office_group', key: row.idempotencyKey, to: row.targetRef }, 'private chat not open on this channel');
       return 'held';

@@ -72,8 +72,12 @@ export function createPrivateChatHold(o: { prisma: PrismaClient; chat: Channel; 
   }
 
   return {
-    /** 'send' unless the row was held for its person, or moved to the office group. */
-    async decide(row: HoldableRow, me: string, now: Date): Promise<'send' | 'held' | 'rerouted'> {
+    /**
+     * 'send' unless the row was held for its person, or moved to the office group; 'lost' when
+     * `me` no longer holds the row's lease (the lease sweep or another sender owns it now, so
+     * sending it here could send it twice).
+     */
+    async decide(row: HoldableRow, me: string, now: Date): Promise<'send' | 'held' | 'rerouted' | 'lost'> {
       if (chat.capabilities.pushToSilentChat || row.targetKind !== 'person' || open.has(row.targetRef)) return 'send';
       const [spoken] = await prisma.$queryRaw<{ yes: boolean }[]>`SELECT ${spokenPrivately(chat.channel, row.targetRef)} AS yes`;
       if (spoken?.yes) {
@@ -84,7 +88,10 @@ export function createPrivateChatHold(o: { prisma: PrismaClient; chat: Channel; 
       if (office && (await reroute(row, me, now, office))) return 'rerouted';
       const person = await prisma.person.findUnique({ where: { chatId: row.targetRef }, select: { name: true } });
       const reason = `${PRIVATE_CHAT_NOT_OPEN}：${person?.name ?? row.targetRef}尚未私聊过机器人，本通道不能主动发起私聊；对方私聊机器人一次后自动补发（已过时的不再发送）`;
-      return (await setAside(prisma, row, me, now, 'held', reason)) ? 'held' : 'send';
+      if (await setAside(prisma, row, me, now, 'held', reason)) return 'held';
+      // Not set aside: the person wrote privately meanwhile (send it), or the lease is gone (leave it).
+      const still = await prisma.outbox.count({ where: { id: row.id, lockedBy: me } });
+      return still ? 'send' : 'lost';
     },
 
     /**

@@ -8,7 +8,7 @@ import { atLocal } from '../../src/domain/calendar/shanghai-time.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import { createOutboxSender } from '../../src/outbox/create-outbox-sender.ts';
 import { listDeliveryProblems } from '../../src/outbox/delivery-problems.ts';
-import { peopleToOpenPrivateChat } from '../../src/outbox/private-chat-hold.ts';
+import { createPrivateChatHold, peopleToOpenPrivateChat } from '../../src/outbox/private-chat-hold.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import { FakeDingtalkServer } from '../channels/fake-dingtalk-server.ts';
 import { FakeWecomServer } from '../channels/fake-wecom-server.ts';
@@ -209,6 +209,16 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     });
     expect(notices.map((r) => r.targetRef)).toEqual([OFFICE]);
     await prisma.chatGroup.update({ where: { id: unbound.id }, data: { isOffice: false } });
+  });
+  it('a row whose lease was lost while deciding is left alone, not sent (the lease sweep or another sender owns it)', async () => {
+    const now = clock.now();
+    const row = await app.prisma.outbox.create({
+      data: { idempotencyKey: 'lease-lost-test', targetKind: 'person', targetRef: 'NeverWroteYet', text: '测试', status: 'sending', lockedBy: 'another-sender', lockedUntil: new Date(now.getTime() + 60_000), attempts: 1, notBefore: now },
+    });
+    const hold = createPrivateChatHold({ prisma: app.prisma, chat: app.chat, admins: [] });
+    expect(await hold.decide(row, 'this-sender', now)).toBe('lost');
+    expect(await app.prisma.outbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'sending', lockedBy: 'another-sender', attempts: 1 });
+    await app.prisma.outbox.delete({ where: { id: row.id } });
   });
 });
 
