@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import { messageKind } from '../domain/delivery/delivery-policy.ts';
 import { loadAdminChatIds } from '../engine/unit-directory.ts';
 import type { ChannelCapabilities, ChatTarget } from '../ports/chat.ts';
 import { enqueueOutbox } from './enqueue-outbox.ts';
@@ -60,7 +61,8 @@ export function createPrivateChatHold(o: { prisma: PrismaClient; chat: Channel; 
       const moved = await setAside(tx, row, me, now, 'cancelled', `${PRIVATE_CHAT_NOT_OPEN}：管理员尚未私聊过机器人，已改发督办室群`);
       if (!moved) return false;
       await enqueueOutbox(tx, [{
-        idempotencyKey: `office_fallback:${digest}`,
+        // Led by the original's kind, so the group copy keeps its send window and staleness (a notice never goes stale).
+        idempotencyKey: `${messageKind(row)}:office_fallback:${digest}`,
         target: office,
         text: `${row.text}\n（本条原应私聊发给管理员，因其尚未私聊过机器人，改发本群。）`,
         ...(row.cadence ? { cadence: row.cadence } : {}),

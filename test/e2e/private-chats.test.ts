@@ -5,6 +5,7 @@ import { createDingtalkChat } from '../../src/adapters/chat/create-dingtalk-chat
 import type { App } from '../../src/app/create-app.ts';
 import { doctorCommand } from '../../src/cli/commands/doctor-command.ts';
 import { atLocal } from '../../src/domain/calendar/shanghai-time.ts';
+import { messageKind } from '../../src/domain/delivery/delivery-policy.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
 import { createOutboxSender } from '../../src/outbox/create-outbox-sender.ts';
 import { listDeliveryProblems } from '../../src/outbox/delivery-problems.ts';
@@ -173,7 +174,7 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     const { prisma } = app;
     // A real fault in the middle of the decision: the insert that moves an admin's notice to the office group fails.
     await prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_office_fallback() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
-    await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_office_fallback BEFORE INSERT ON "Outbox" FOR EACH ROW WHEN (NEW."idempotencyKey" LIKE 'office_fallback:%') EXECUTE FUNCTION refuse_office_fallback()`);
+    await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_office_fallback BEFORE INSERT ON "Outbox" FOR EACH ROW WHEN (NEW."idempotencyKey" LIKE '%:office_fallback:%') EXECUTE FUNCTION refuse_office_fallback()`);
     await prisma.outbox.create({ data: { idempotencyKey: 'notify:decide-fault', targetKind: 'person', targetRef: 'LiZhuRen', text: '决定出错时的管理员提示', mentions: [], notBefore: clock.now() } });
     const back = await until(async () => {
       await app.sender.flushOnce(); // the app's own loop may take it first
@@ -189,6 +190,9 @@ describe('DUBAN_CHANNEL=wecom: private chats that never wrote to the bot', () =>
     await prisma.$executeRawUnsafe(`DROP FUNCTION refuse_office_fallback()`);
     await clock.advance(60_000);
     expect((await delivered(OFFICE, '决定出错时的管理员提示')).content).toContain('改发本群');
+    // The group copy is still a notice (its send window, never stale), not a kind of its own.
+    const moved = await prisma.outbox.findFirstOrThrow({ where: { targetRef: OFFICE, text: { contains: '决定出错时的管理员提示' } } });
+    expect(messageKind(moved)).toBe('notify');
     expect(await prisma.outbox.count({ where: { status: 'failed' } })).toBe(0);
     expect(attempts('LiZhuRen')).toEqual([]);
   });
