@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCalendar } from '../../src/adapters/calendar/create-calendar.ts';
-import { findLeaderByName, issueLoginLink, redeemLoginLink } from '../../src/console/console-auth.ts';
+import { findLeaderByName, redeemLoginLink } from '../../src/console/console-auth.ts';
 import { LIGHT_SELECT, lightsOf, lightsWhere } from '../../src/console/task-lights.ts';
 import { createCadenceEngine } from '../../src/engine/create-cadence-engine.ts';
 import { silentLogger } from '../../src/log/create-logger.ts';
@@ -32,14 +32,11 @@ describe.each(DB_KINDS)('console on %s: schedules, templates, leader accounts, l
   let zhao: number;
 
   async function signIn(name: string, opts: { leader?: { id: number } } = {}) {
-    const token = await issueLoginLink(db.prisma, name, { now: clock.now(), actor: 'test', ...opts });
-    const session = (await redeemLoginLink(db.prisma, token, clock.now(), 'test'))!;
-    const row = await db.prisma.consoleToken.findFirstOrThrow({ where: { kind: 'session', account: { name } }, orderBy: { id: 'desc' } });
-    const cookie = `duban_session=${session}`;
+    const { cookie, csrf } = await server.signIn(name, opts);
     return {
       get: (url: string) => fetch(`${base}${url}`, { headers: { cookie }, redirect: 'manual' }),
       post: (url: string, form: Record<string, string>, htmx = false) =>
-        fetch(`${base}${url}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': row.csrf!, ...(htmx ? { 'hx-request': 'true' } : {}) }, body: new URLSearchParams(form).toString() }),
+        fetch(`${base}${url}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': csrf, ...(htmx ? { 'hx-request': 'true' } : {}) }, body: new URLSearchParams(form).toString() }),
     };
   }
 

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueLoginLink, redeemLoginLink } from '../../src/console/console-auth.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import { leaderCoverageWarnings } from '../../src/store/leader-coverage.ts';
 import type { Database } from '../../src/store/open-database.ts';
@@ -55,10 +54,7 @@ describe.each(DB_KINDS)('console plan import on %s: the leader-coverage warning'
     await p.oversight.create({ data: { personId: zhao.id, unitId: shangwu.id, role: '分管领导', source: 'people' } });
     server = await serveConsole({ prisma: p, clock, dataDir: dir });
     base = server.base;
-    const token = await issueLoginLink(p, '管理员', { now: clock.now(), actor: 'test' });
-    const cookie = `duban_session=${(await redeemLoginLink(p, token, clock.now(), 'test'))!}`;
-    const row = await p.consoleToken.findFirstOrThrow({ where: { kind: 'session', account: { name: '管理员' } }, orderBy: { id: 'desc' } });
-    session = { cookie, csrf: row.csrf! };
+    session = await server.signIn('管理员');
   }, 60_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findLeaderByName, issueLoginLink, redeemLoginLink } from '../../src/console/console-auth.ts';
+import { findLeaderByName } from '../../src/console/console-auth.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import type { Database } from '../../src/store/open-database.ts';
 import { serveConsole } from '../helpers/console-server.ts';
@@ -25,16 +25,13 @@ describe.each(DB_KINDS)('console 代录批示 on %s', (kind) => {
   const unit: Record<string, number> = {};
 
   async function signIn(name: string, opts: { leader?: { id: number } } = {}) {
-    const token = await issueLoginLink(db.prisma, name, { now: clock.now(), actor: 'test', ...opts });
-    const session = (await redeemLoginLink(db.prisma, token, clock.now(), 'test'))!;
-    const row = await db.prisma.consoleToken.findFirstOrThrow({ where: { kind: 'session', account: { name } }, orderBy: { id: 'desc' } });
-    const cookie = `duban_session=${session}`;
+    const { cookie, csrf } = await server.signIn(name, opts);
     return {
       get: (url: string) => fetch(`${base}${url}`, { headers: { cookie }, redirect: 'manual' }),
       post: (url: string, form: Record<string, string | string[]>) => {
         const body = new URLSearchParams();
         for (const [k, v] of Object.entries(form)) for (const x of [v].flat()) body.append(k, x);
-        return fetch(`${base}${url}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `${body.toString()}&_csrf=${row.csrf}` });
+        return fetch(`${base}${url}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `${body.toString()}&_csrf=${csrf}` });
       },
     };
   }
