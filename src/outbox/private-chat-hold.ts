@@ -41,6 +41,7 @@ export function createPrivateChatHold(o: { prisma: PrismaClient; chat: Channel; 
   const { prisma, chat } = o;
   /** Chats known to have written privately: never held again, so not asked again. */
   const open = new Set<string>();
+  let releasedOnOpenChannel = false;
 
   async function officeGroup(): Promise<ChatTarget | undefined> {
     // By id: on this channel a group the bot has never seen (no id yet) has never spoken either.
@@ -102,6 +103,12 @@ export function createPrivateChatHold(o: { prisma: PrismaClient; chat: Channel; 
      * an id (`decide` then moves them there). Returns the chats released.
      */
     async release(now: Date): Promise<string[]> {
+      // On a channel that may push to any chat nothing is ever held: only what an earlier channel
+      // held needs releasing, once, not a query on every flush.
+      if (chat.capabilities.pushToSilentChat) {
+        if (releasedOnOpenChannel) return [];
+        releasedOnOpenChannel = true;
+      }
       const admins = chat.capabilities.pushToSilentChat ? [] : await loadAdminChatIds(prisma, o.admins);
       const rows = await prisma.$queryRaw<{ targetRef: string; spoken: boolean }[]>`
         WITH office AS (SELECT EXISTS (SELECT 1 FROM "ChatGroup" g WHERE g."isOffice" AND g."roomId" IS NOT NULL) AS bound)
