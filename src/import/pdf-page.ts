@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { columnOf } from '../domain/plan/parse-plan-table.ts';
-import type { Drawing } from './pdf-drawing.ts';
 import { concat, IDENTITY, RuleCollector, type Matrix, type Rule } from './pdf-rules.ts';
+import type { TextRun } from './pdf-text.ts';
 
 export type { Rule };
 
@@ -68,11 +68,12 @@ export async function openPdf(data: Uint8Array): Promise<{ pdfjs: Pdfjs; doc: Pd
 }
 
 /**
- * Reads page `p`: its lines, and its rules when `wantRules` says so for a page with or without a
- * header line of its own (the drawing costs as much as the text, and a plan in running text never
- * needs it).
+ * Reads page `p` through pdfjs: its lines, and its rules when `wantRules` says so for a page with
+ * or without a header line of its own (a plan in running text never needs them). `knownRules` are
+ * the page's rules read from its content stream, when that reader could; else pdfjs's operator
+ * list gives them.
  */
-export async function readPage(pdfjs: Pdfjs, doc: PdfDocument, p: number, wantRules: (hasHeader: boolean) => boolean, drawing: () => Promise<Drawing | null>): Promise<PageRead> {
+export async function readPage(pdfjs: Pdfjs, doc: PdfDocument, p: number, wantRules: (hasHeader: boolean) => boolean, knownRules: Rule[] | null): Promise<PageRead> {
   const page = await doc.getPage(p);
   try {
     const content = await page.getTextContent();
@@ -84,11 +85,19 @@ export async function readPage(pdfjs: Pdfjs, doc: PdfDocument, p: number, wantRu
       items.push({ x: x!, right: x! + it.width, y: y!, size, str: it.str });
     }
     const lines = toLines(p, items);
-    const rules = wantRules(lines.some(isHeaderLine)) ? ((await drawing())?.rules(p) ?? operatorListRules(await page.getOperatorList(), pdfjs.OPS)) : null;
+    const rules = wantRules(lines.some(isHeaderLine)) ? (knownRules ?? operatorListRules(await page.getOperatorList(), pdfjs.OPS)) : null;
     return { page: p, lines, rules };
   } finally {
     page.cleanup();
   }
+}
+
+/** Page `p` from the content-stream reader's runs (see pdf-content.ts), as pdfjs's items would give it. */
+export function pageFromRuns(p: number, runs: TextRun[], rules: Rule[], wantRules: (hasHeader: boolean) => boolean): PageRead {
+  const items: Item[] = [];
+  for (const r of runs) if (r.str.trim()) items.push({ x: r.x, right: r.x + r.width, y: r.y, size: r.size || r.height || 10, str: r.str });
+  const lines = toLines(p, items);
+  return { page: p, lines, rules: wantRules(lines.some(isHeaderLine)) ? rules : null };
 }
 
 /** Items of one page → lines, top to bottom, each left to right. */

@@ -2,8 +2,8 @@ import { InputError } from '../errors.ts';
 import { columnOf, type TableRow } from '../domain/plan/parse-plan-table.ts';
 import { isFurniture } from '../domain/plan/document-header.ts';
 import type { ImportLimits } from './import-limits.ts';
-import { openDrawing, type Drawing } from './pdf-drawing.ts';
-import { isHeaderLine, openPdf, readPage, type Item, type Line, type Rule } from './pdf-page.ts';
+import { openContent } from './pdf-content.ts';
+import { isHeaderLine, openPdf, pageFromRuns, readPage, type Item, type Line, type PageRead, type Rule } from './pdf-page.ts';
 
 /**
  * The text layer of a PDF (pdfjs-dist), laid out again as lines, and — when a line holds a ledger's
@@ -17,35 +17,43 @@ import { isHeaderLine, openPdf, readPage, type Item, type Line, type Rule } from
 
 export type PdfContent = { kind: 'table'; rows: TableRow[] } | { kind: 'text'; text: string };
 
-export async function readPdf(buf: Buffer, document: string, limits: ImportLimits, now: () => number = Date.now): Promise<PdfContent> {
+/** `engine: 'pdfjs'` reads every page through pdfjs (tests and the benchmark compare the two readers). */
+export interface ReadPdfOptions {
+  now?: () => number;
+  engine?: 'auto' | 'pdfjs';
+}
+
+export async function readPdf(buf: Buffer, document: string, limits: ImportLimits, options: ReadPdfOptions = {}): Promise<PdfContent> {
+  const now = options.now ?? Date.now;
   const started = now();
-  let opened: Awaited<ReturnType<typeof openPdf>>;
+  // Pages are read from their content streams where that reader can follow them; pdfjs is opened
+  // only for a page it cannot (a font it does not know) or a file it cannot (encrypted, broken:
+  // pdfjs then also gives the error the user sees).
+  const content = options.engine === 'pdfjs' ? null : await openContent(new Uint8Array(buf));
+  let pdfjs: Promise<Awaited<ReturnType<typeof openPdf>>> | undefined;
+  const openPdfjs = () => (pdfjs ??= openPdfFor(buf, document));
   try {
-    opened = await openPdf(new Uint8Array(buf));
-  } catch (e) {
-    const message = (e as Error).message;
-    if (/password/i.test(message)) throw new InputError('IMPORT_INVALID', `${document} 有打开密码，无法读取`, '去掉密码后另存一份 PDF 再导入', { cause: e });
-    throw new InputError('IMPORT_INVALID', `${document} 不是有效的 PDF 文件：${message}`, '用 WPS/Acrobat 打开后另存为 PDF，或导出为 .docx/.xlsx 再导入', { cause: e });
-  }
-  const { pdfjs, doc } = opened;
-  const numPages = doc.numPages;
-  try {
+    const numPages = content?.numPages || (await openPdfjs()).doc.numPages;
     if (numPages > limits.maxPdfPages) {
       throw new InputError('IMPORT_INVALID', `${document} 有 ${numPages} 页，超过导入上限 ${limits.maxPdfPages} 页`, '把任务台账单独导出为 PDF 或 .xlsx 后再导入');
     }
-    // The drawing is read only from the page where a table's header appears on (a plan in running
-    // text never pays for it).
+    // Rules are kept from the page where a table's header appears on (a plan in running text never
+    // needs them, and pdfjs's way of reading them is slow).
     const lines: Line[] = [];
     const rules = new Map<number, Rule[]>();
     let tableSeen = false;
-    // Opened once, at the first page whose rules are wanted (pdf-lib parses the whole file).
-    let drawing: Promise<Drawing | null> | undefined;
-    const openOnce = () => (drawing ??= openDrawing(buf));
+    const wantRules = (hasHeader: boolean) => (tableSeen ||= hasHeader);
     for (let p = 1; p <= numPages; p++) {
       if (now() - started > limits.maxPdfMillis) {
         throw new InputError('IMPORT_INVALID', `${document} 读取超时：${Math.round(limits.maxPdfMillis / 1000)} 秒内只读完 ${p - 1}/${numPages} 页`, '文件可能过大或结构异常；请导出为 .xlsx/.docx，或拆分后再导入');
       }
-      const read = await readPage(pdfjs, doc, p, (hasHeader) => (tableSeen ||= hasHeader), openOnce);
+      const page = content?.numPages ? content.page(p) : null;
+      let read: PageRead;
+      if (page?.runs) read = pageFromRuns(p, page.runs, page.rules, wantRules);
+      else {
+        const { pdfjs: lib, doc } = await openPdfjs();
+        read = await readPage(lib, doc, p, wantRules, page?.rules ?? null);
+      }
       lines.push(...read.lines);
       if (read.rules) rules.set(p, read.rules);
     }
@@ -56,7 +64,18 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
     if (rows) return { kind: 'table', rows };
     return { kind: 'text', text: lines.map(lineText).join('\n') };
   } finally {
-    await doc.destroy();
+    if (pdfjs) await (await pdfjs.catch(() => null))?.doc.destroy();
+  }
+}
+
+/** pdfjs's view of the file, its failures worded for the user. */
+async function openPdfFor(buf: Buffer, document: string): Promise<Awaited<ReturnType<typeof openPdf>>> {
+  try {
+    return await openPdf(new Uint8Array(buf));
+  } catch (e) {
+    const message = (e as Error).message;
+    if (/password/i.test(message)) throw new InputError('IMPORT_INVALID', `${document} 有打开密码，无法读取`, '去掉密码后另存一份 PDF 再导入', { cause: e });
+    throw new InputError('IMPORT_INVALID', `${document} 不是有效的 PDF 文件：${message}`, '用 WPS/Acrobat 打开后另存为 PDF，或导出为 .docx/.xlsx 再导入', { cause: e });
   }
 }
 

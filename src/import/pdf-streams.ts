@@ -1,0 +1,30 @@
+import zlib from 'node:zlib';
+
+/** pdf-lib, loaded on first use (only PDF imports need it). */
+export type PdfLib = typeof import('pdf-lib');
+
+/** A stream's decoded bytes; plain Flate (nearly every content stream) through zlib, which is fast. */
+export function streamBytes(lib: PdfLib, stream: unknown): Uint8Array {
+  if (!(stream instanceof lib.PDFRawStream)) throw new Error('not a stream');
+  const filter = stream.dict.lookup(lib.PDFName.of('Filter'));
+  const params = stream.dict.lookup(lib.PDFName.of('DecodeParms'));
+  const flate = lib.PDFName.of('FlateDecode');
+  const only = filter instanceof lib.PDFArray && filter.size() === 1 ? filter.lookup(0) : filter;
+  if (filter === undefined) return stream.contents;
+  // finishFlush: a stream cut short still yields what it holds, as pdfjs reads it.
+  if (only === flate && params === undefined) return zlib.inflateSync(stream.contents, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  return lib.decodePDFRawStream(stream).decode();
+}
+
+/** Several content streams of one page are one stream split anywhere between tokens. */
+export function joinStreams(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    out[at + p.length] = 0x0a;
+    at += p.length + 1;
+  }
+  return out;
+}
