@@ -39,7 +39,13 @@ export async function openContent(data: Uint8Array): Promise<PdfContent | null> 
   }
   // Encrypted streams would scan as noise; pdfjs decrypts them.
   if (doc.isEncrypted) return null;
-  const pages = doc.getPages();
+  let pages: ReturnType<typeof doc.getPages>;
+  try {
+    pages = doc.getPages();
+  } catch {
+    return null; // no page tree pdf-lib can follow: pdfjs rebuilds what it can, or says what is wrong
+  }
+  if (pages.length === 0) return null;
   const shared: Shared = { lib, decoded: new Map(), fonts: new Map() };
   return {
     numPages: pages.length,

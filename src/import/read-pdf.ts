@@ -6,7 +6,8 @@ import { openContent } from './pdf-content.ts';
 import { isHeaderLine, openPdf, pageFromRuns, readPage, type Item, type Line, type PageRead, type Rule } from './pdf-page.ts';
 
 /**
- * The text layer of a PDF (pdfjs-dist), laid out again as lines, and — when a line holds a ledger's
+ * The text layer of a PDF (read from the content streams, or by pdfjs where that reader cannot
+ * follow a file or a font), laid out again as lines, and — when a line holds a ledger's
  * column names — as table rows: each text item goes to the column whose header sits above it, and a
  * row starts where the 序号 column has a number (or, without one, where the task column starts a new
  * cell), so a PDF ledger goes through the same table parser as .xlsx and .docx. Where the table is

@@ -1,0 +1,268 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PDFDocument, rgb } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { openContent } from '../../src/import/pdf-content.ts';
+import { IMPORT_LIMITS } from '../../src/import/import-limits.ts';
+import { openPdf, readPage } from '../../src/import/pdf-page.ts';
+import { readPdf } from '../../src/import/read-pdf.ts';
+import type { Rule } from '../../src/import/pdf-rules.ts';
+import { centredLedger } from '../helpers/centred-ledger.ts';
+import { pdfFile, tablePdf } from '../helpers/table-pdf.ts';
+
+// A ledger's row borders are read from the pages' content streams (pdf-lib + our scanner) instead of
+// pdfjs's operator list, which builds every glyph on the way. Both must see the same lines: pdfjs is
+// the reference, and stays the fallback where the scanner cannot follow a file.
+
+const fixtures = path.resolve(import.meta.dirname, '../fixtures/conventions/docs');
+const norm = (rules: Rule[] | null) => (rules ?? []).map((r) => `${r.y.toFixed(2)}:${r.x1.toFixed(2)}-${r.x2.toFixed(2)}`).sort();
+
+/** Every page's rules read both ways: [from the content stream, from pdfjs's operator list]. */
+async function bothWays(pdf: Uint8Array): Promise<[string[], string[]][]> {
+  const content = await openContent(pdf);
+  expect(content, 'the content-stream reader opens the file').not.toBeNull();
+  const { pdfjs, doc } = await openPdf(new Uint8Array(pdf));
+  try {
+    const out: [string[], string[]][] = [];
+    for (let p = 1; p <= doc.numPages; p++) {
+      const fromPdfjs = await readPage(pdfjs, doc, p, () => true, null);
+      out.push([norm(content!.page(p)?.rules ?? null), norm(fromPdfjs.rules)]);
+    }
+    return out;
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** A page drawn by pdf-lib: a table of lines inside a form XObject placed scaled and moved, plus strokes of its own. */
+async function formXObjectPdf(): Promise<Uint8Array> {
+  const src = await PDFDocument.create();
+  const sp = src.addPage([400, 300]);
+  for (let y = 40; y <= 260; y += 40) sp.drawLine({ start: { x: 20, y }, end: { x: 380, y }, thickness: 0.5 });
+  sp.drawRectangle({ x: 20, y: 20, width: 360, height: 0.6, color: rgb(0, 0, 0) });
+  sp.drawLine({ start: { x: 20, y: 20 }, end: { x: 20, y: 260 }, thickness: 0.5 }); // vertical: no rule
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([842, 595]);
+  const form = await doc.embedPage(sp);
+  page.drawPage(form, { x: 60, y: 120, xScale: 1.5, yScale: 0.8 });
+  page.drawLine({ start: { x: 40, y: 560 }, end: { x: 800, y: 560 }, thickness: 1 });
+  page.drawRectangle({ x: 40, y: 40, width: 200, height: 30, borderColor: rgb(0, 0, 0), borderWidth: 0.5 }); // outline: two rules
+  return doc.save();
+}
+
+/** A hand-written page whose operands hide path operators in strings, a comment and an inline image. */
+function trickyPdf(): Uint8Array {
+  const content = [
+    '% 0 0 m 500 0 l S in a comment draws nothing',
+    'BT /F1 12 Tf 50 700 Td (a (nested) string \\) 10 10 m 300 10 l S) Tj <0a0b> Tj ET',
+    'q 1 0 0 1 0 0 cm BI /W 4 /H 2 /BPC 8 /CS /G ID \x01l S)(EI2\xff\x00m\x07 EI Q',
+    '0.5 w 50 600 m 550 600 l S',
+    'q 2 0 0 2 10 20 cm 25 250 m 225 250 l S Q',
+    '40 500 500 0.4 re f',
+    '40 400 m 540 400 l 540 300 l 40 300 l s',
+    '40 200 300 20 re W n',
+  ].join('\n');
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  return new Uint8Array(pdfFile(objects));
+}
+
+/** A page whose form XObjects draw each other: `fan` forms deep, each drawing the next `fan` times; the last draws itself. */
+function formsDrawingFormsPdf(depth: number, fan: number): Uint8Array {
+  const first = 4; // objects 1–3: catalog, pages, page; forms from 4 on
+  const forms = Array.from({ length: depth }, (_, d) => {
+    const next = d + 1 < depth ? first + d + 1 : first + d; // the last one draws itself
+    const content = `${'/Fm Do '.repeat(fan)}\n40 ${100 + d * 10} m 500 ${100 + d * 10} l S`;
+    return `<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /Fm ${next} 0 R >> >> /Length ${content.length} >>\nstream\n${content}\nendstream`;
+  });
+  const page = 'q /Fm Do Q';
+  return new Uint8Array(
+    pdfFile([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Fm ${first} 0 R >> >> /Contents ${first + depth} 0 R >>`,
+      ...forms,
+      `<< /Length ${page.length} >>\nstream\n${page}\nendstream`,
+    ]),
+  );
+}
+
+describe('PDF ruling lines from the content stream', () => {
+  const cases: [string, () => Promise<Uint8Array> | Uint8Array][] = [
+    ['a LibreOffice ledger (Flate streams), fixture d19', () => fs.readFileSync(path.join(fixtures, 'd19_ledger_table.pdf'))],
+    ['the centred-cells ledger, fixture d22', () => fs.readFileSync(path.join(fixtures, 'd22_centred_cells.pdf'))],
+    ['a ruled ledger over pages', () => centredLedger({ rules: true })],
+    ['a 三线表', () => tablePdf({ title: '台账', header: ['任务内容', '责任单位'], widths: [300, 200], valign: 'top', rows: [['建成口袋公园5个。', '区住建局']], rules: 'three-line' })],
+    ['a table without rules', () => centredLedger({ rules: false })],
+    ['lines inside a scaled and moved form XObject (pdf-lib, object streams)', formXObjectPdf],
+    ['path operators hidden in strings, a comment and an inline image', trickyPdf],
+  ];
+  for (const [name, make] of cases) {
+    it(`sees the same rules as pdfjs: ${name}`, async () => {
+      const pages = await bothWays(await make());
+      for (const [i, [fromStream, fromPdfjs]] of pages.entries()) expect(fromStream, `page ${i + 1}`).toEqual(fromPdfjs);
+    });
+  }
+
+  it('finds the lines it should, where pdfjs is not asked', async () => {
+    const content = (await openContent(await formXObjectPdf()))!;
+    const ys = norm(content.page(1)!.rules).map((r) => Number(r.split(':')[0]));
+    // The form's six lines at 40…240 (×0.8, +120) and its thin bar's two edges, the page's own line, the outline's two edges.
+    expect(ys.sort((a, b) => a - b)).toEqual([40, 70, 136, 136.48, 152, 184, 216, 248, 280, 312, 560]);
+    const tricky = (await openContent(trickyPdf()))!;
+    expect(norm(tricky.page(1)!.rules)).toEqual(['300.00:40.00-540.00', '400.00:40.00-540.00', '500.00:40.00-540.00', '500.40:40.00-540.00', '520.00:60.00-460.00', '600.00:50.00-550.00']);
+  });
+
+  it('draws a form that draws itself once, as pdfjs does, instead of looping', async () => {
+    const started = Date.now();
+    const pages = await bothWays(formsDrawingFormsPdf(1, 7));
+    expect(pages[0]![0]).toEqual(['100.00:40.00-500.00']);
+    expect(pages[0]![0]).toEqual(pages[0]![1]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('hands a page with more drawing than any real page (forms fanning out 8 deep) to pdfjs instead of scanning on', async () => {
+    const content = (await openContent(formsDrawingFormsPdf(8, 8)))!;
+    const started = Date.now();
+    expect(content.page(1)).toBeNull();
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('declines a file it cannot follow faithfully (encrypted), so pdfjs reads its lines', async () => {
+    const plain = Buffer.from(centredLedger({ rules: true })).toString('latin1');
+    const encrypted = plain.replace('trailer\n<< ', `trailer\n<< /Encrypt << /Filter /Standard /V 1 /R 2 /O <${'00'.repeat(32)}> /U <${'00'.repeat(32)}> /P -4 >> /ID [<01> <01>] `);
+    expect(encrypted).not.toBe(plain);
+    expect(await openContent(new Uint8Array(Buffer.from(encrypted, 'latin1')))).toBeNull();
+    expect(await openContent(new Uint8Array(Buffer.from('not a pdf at all')))).toBeNull();
+  });
+});
+
+// ---- text -----------------------------------------------------------------------------------------
+
+const hex = (s: string) => Buffer.from(s, 'utf16le').swap16().toString('hex');
+
+/**
+ * A page that exercises what the text reader follows, with fonts as office writers embed them (no
+ * font programs: only what text extraction reads): a Type0 Identity-H font with a ToUnicode map
+ * (bfchar, counting and listed bfranges, a ligature) and a W table; a one-byte TrueType font in
+ * WinAnsi with widths and no map; STSong-Light in UniGB-UTF16-H with a surrogate pair. Operators:
+ * TJ kerning and wide gaps, Tc, Tw, Tz, TD, T* and the quote operators, literal-string escapes, spaced hex, a scaled CTM,
+ * text above the crop box, a form XObject with its own matrix, rotated text.
+ */
+function textPdf(astral = false): Uint8Array {
+  const cmap = [
+    '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
+    '1 begincodespacerange <0000> <FFFF> endcodespacerange',
+    '3 beginbfchar <0001> <4EFB> <0002> <52A1> <0021> <FB01> endbfchar',
+    '3 beginbfrange <0003> <0005> [<5B8C> <6210> <7387>] <0010> <0019> <0030> <0020> <0020> <0020> endbfrange',
+    'endcmap CMapName currentdict /CMap defineresource pop end end',
+  ].join('\n');
+  const form = 'BT /F1 10 Tf 0 0 Td <000300040005> Tj ET';
+  const content = [
+    'BT /F1 12 Tf 50 350 Td <00010002> Tj ET',
+    'BT /F1 12 Tf 1 0 0 1 50 330 Tm [<0001> -200 <0002> -3000 <00030004>] TJ ET',
+    'BT /F1 10 Tf 2 Tc 50 310 Td <00010002> Tj 0 Tc 12 TL T* <0010 0011 0012 001> Tj ET',
+    'BT /F1 10 Tf 5 Tw 50 280 Td <000100200002> Tj 0 Tw ET',
+    'BT /F1 10 Tf 150 Tz 50 260 Td <000100020003> Tj 100 Tz ET',
+    'BT /F1 10 Tf 50 240 Td <00210010> Tj ET',
+    'BT /F2 11 Tf 300 350 Td (Hello \\(x\\) \\101B\\\nC) Tj 0 -14 TD (next) Tj (line) \' 1 0.5 (spaced) " ET',
+    'q 0.5 0 0 0.5 300 200 cm BT /F1 20 Tf 0 0 Td <00010002> Tj ET Q',
+    'BT /F1 10 Tf 50 390 Td <00010002> Tj ET',
+    'q /Fm1 Do Q',
+    `BT /F3 10 Tf 50 150 Td <${hex(astral ? '任务𠀀A1' : '任务A1')}> Tj ET`,
+    'BT /F1 9 Tf 0 1 -1 0 500 100 Tm <00010002> Tj ET',
+  ].join('\n');
+  const stream = (body: string, dict = '') => `<< ${dict} /Length ${Buffer.byteLength(body, 'latin1')} >>\nstream\n${body}\nendstream`;
+  return new Uint8Array(
+    pdfFile([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 400] /CropBox [0 0 600 380] /Resources << /Font << /F1 5 0 R /F2 8 0 R /F3 10 0 R >> /XObject << /Fm1 9 0 R >> >> /Contents 4 0 R >>',
+      stream(content),
+      '<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>',
+      '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SimSun /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 13 0 R /DW 1000 /W [1 [1000 1000] 3 5 1000 16 25 500 32 [250] 33 [556]] >>',
+      stream(cmap),
+      '<< /Type /Font /Subtype /TrueType /BaseFont /Arial /FirstChar 32 /LastChar 126 /Encoding /WinAnsiEncoding /Widths [' + Array.from({ length: 95 }, (_, i) => 500 + (i % 7) * 20).join(' ') + '] >>',
+      stream(form, '/Type /XObject /Subtype /Form /BBox [0 0 300 100] /Matrix [1 0 0 1 100 100] /Resources << /Font << /F1 5 0 R >> >>'),
+      '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H /DescendantFonts [11 0 R] >>',
+      '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 12 0 R /DW 1000 /W [1 95 500] >>',
+      '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+      '<< /Type /FontDescriptor /FontName /ABCDEF+SimSun /Flags 6 /FontBBox [0 -141 1000 859] /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 859 /StemV 93 >>',
+    ]),
+  );
+}
+
+/** Text runs both ways, page by page: [from the content stream, from pdfjs's getTextContent], blank runs left out as the reader leaves them. */
+async function textBothWays(pdf: Uint8Array): Promise<[string[], string[]][]> {
+  const content = (await openContent(pdf))!;
+  const { doc } = await openPdf(new Uint8Array(pdf));
+  const fmt = (str: string, x: number, y: number, width: number, size: number) => `${str} @${x.toFixed(2)},${y.toFixed(2)} w${width.toFixed(2)} s${size.toFixed(2)}`;
+  try {
+    const out: [string[], string[]][] = [];
+    for (let p = 1; p <= doc.numPages; p++) {
+      const page = await doc.getPage(p);
+      const items = (await page.getTextContent()).items.flatMap((it) => ('str' in it && it.str.trim() ? [fmt(it.str, it.transform[4], it.transform[5], it.width, Math.hypot(it.transform[0], it.transform[1]))] : []));
+      const runs = content.page(p)?.runs;
+      expect(runs, `page ${p} is read without pdfjs`).toBeTruthy();
+      out.push([runs!.filter((r) => r.str.trim()).map((r) => fmt(r.str, r.x, r.y, r.width, r.size)), items]);
+    }
+    return out;
+  } finally {
+    await doc.destroy();
+  }
+}
+
+describe('PDF text from the content stream', () => {
+  const cases: [string, () => Promise<Uint8Array> | Uint8Array][] = [
+    ['a LibreOffice ledger (one-byte subset fonts with ToUnicode), fixture d19', () => fs.readFileSync(path.join(fixtures, 'd19_ledger_table.pdf'))],
+    ['a LibreOffice plan in running text, fixture d21', () => fs.readFileSync(path.join(fixtures, 'd21_text_plan.pdf'))],
+    ['STSong-Light in UniGB-UTF16-H, centred cells, fixture d22', () => fs.readFileSync(path.join(fixtures, 'd22_centred_cells.pdf'))],
+    ['a ruled ledger over pages', () => centredLedger({ rules: true })],
+    ['Identity-H + ToUnicode, WinAnsi widths, UTF-16 pairs; TJ, Tc/Tw/Tz, quotes, escapes, forms, rotation, crop box', textPdf],
+  ];
+  for (const [name, make] of cases) {
+    it(`gives the runs pdfjs gives: ${name}`, async () => {
+      const pages = await textBothWays(await make());
+      for (const [i, [ours, theirs]] of pages.entries()) expect(ours, `page ${i + 1}`).toEqual(theirs);
+      expect(pages.flatMap(([ours]) => ours).length).toBeGreaterThan(5);
+    });
+  }
+
+  it('reads what the hand-made page says', async () => {
+    // pdfjs gives U+FFFD for a character outside the BMP in a UTF-16 CMap; this reader gives the character.
+    const runs = (await openContent(textPdf(true)))!.page(1)!.runs!.map((r) => r.str);
+    expect(runs).toEqual(expect.arrayContaining(['任务', '任 务', '完成', '0120', '任', '务', 'fi0', 'Hello (x) ABC', 'next', 'line', 'spaced', '完成率', '任务𠀀A1']));
+    expect(runs.join('|')).not.toContain('任务|任务|任务|任务|任务|任务|任务'); // the run above the crop box is not there
+  });
+
+  it('leaves a page whose font it does not know to pdfjs, and the reader reads it all the same', async () => {
+    // trickyPdf shows its text in Helvetica with no widths: pdfjs knows the standard metrics, we do not.
+    const content = (await openContent(trickyPdf()))!;
+    expect(content.page(1)!.runs).toBeNull();
+    expect(content.page(1)!.rules.length).toBeGreaterThan(0);
+  });
+});
+
+describe('readPdf: content streams or pdfjs, the same result', () => {
+  const files: [string, () => Promise<Uint8Array> | Uint8Array][] = [
+    ['d19', () => fs.readFileSync(path.join(fixtures, 'd19_ledger_table.pdf'))],
+    ['d21', () => fs.readFileSync(path.join(fixtures, 'd21_text_plan.pdf'))],
+    ['d22', () => fs.readFileSync(path.join(fixtures, 'd22_centred_cells.pdf'))],
+    ['a ruled ledger', () => centredLedger({ rules: true })],
+    ['a ledger without rules', () => centredLedger({ rules: false })],
+    ['a page left to pdfjs (standard font)', trickyPdf],
+  ];
+  for (const [name, make] of files) {
+    it(name, async () => {
+      const buf = Buffer.from(await make());
+      const auto = await readPdf(buf, 'x.pdf', IMPORT_LIMITS);
+      const viaPdfjs = await readPdf(buf, 'x.pdf', IMPORT_LIMITS, { engine: 'pdfjs' });
+      expect(auto).toEqual(viaPdfjs);
+    });
+  }
+});
