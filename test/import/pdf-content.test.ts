@@ -266,3 +266,45 @@ describe('readPdf: content streams or pdfjs, the same result', () => {
     });
   }
 });
+
+/** Two pages: the first in a font this reader knows (the ledger's STSong-Light), the second in `font` showing `show`. */
+function pageInFont(font: string, show: string, extra: string[] = []): Uint8Array {
+  const first = 'BT /F1 12 Tf 50 700 Td <4EFB52A1> Tj ET';
+  const second = `BT /F2 12 Tf 50 700 Td ${show} Tj ET`;
+  const stream = (body: string) => `<< /Length ${Buffer.byteLength(body, 'latin1')} >>\nstream\n${body}\nendstream`;
+  return new Uint8Array(
+    pdfFile([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 7 0 R >> >> /Contents 5 0 R >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F2 10 0 R >> >> /Contents 6 0 R >>',
+      stream(first),
+      stream(second),
+      '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [8 0 R] >>',
+      '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 9 0 R /DW 1000 /W [1 95 500] >>',
+      '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+      font,
+      ...extra,
+    ]),
+  );
+}
+
+describe('fonts this reader leaves to pdfjs, page by page', () => {
+  const cases: [string, Uint8Array][] = [
+    ['a GBK-coded CMap (GBK-EUC-H)', pageInFont('<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /GBK-EUC-H /DescendantFonts [8 0 R] >>', '<C8CECEF1>')],
+    ['a Type3 font', pageInFont('<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /a 11 0 R >> /Encoding << /Type /Encoding /Differences [97 /a] >> /FirstChar 97 /LastChar 97 /Widths [1000] >>', '(aaa)', ['<< /Length 0 >>\nstream\n\nendstream'])],
+    ['a simple font with its own Differences and no ToUnicode', pageInFont('<< /Type /Font /Subtype /TrueType /BaseFont /Arial /FirstChar 32 /LastChar 126 /Widths [' + Array(95).fill(600).join(' ') + '] /Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [65 /B /C] >> >>', '(ABC)')],
+    ['an Identity-H font whose ToUnicode misses a code it shows', pageInFont('<< /Type /Font /Subtype /Type0 /BaseFont /X+SimSun /Encoding /Identity-H /DescendantFonts [11 0 R] /ToUnicode 12 0 R >>', '<00010002>', ['<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X+SimSun /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 9 0 R /DW 1000 >>', '<< /Length 37 >>\nstream\n1 beginbfchar <0001> <4EFB> endbfchar\nendstream'])],
+  ];
+  for (const [name, pdf] of cases) {
+    it(`${name}: the other page is still read here, that page by pdfjs, the result the same`, async () => {
+      const content = (await openContent(pdf))!;
+      expect(content.page(1)!.runs!.map((r) => r.str)).toEqual(['任务']);
+      expect(content.page(2)!.runs).toBeNull();
+      const buf = Buffer.from(pdf);
+      const auto = await readPdf(buf, 'x.pdf', IMPORT_LIMITS);
+      expect(auto).toEqual(await readPdf(buf, 'x.pdf', IMPORT_LIMITS, { engine: 'pdfjs' }));
+      expect(auto.kind === 'text' && auto.text.split('\n')[0]).toBe('任务');
+    });
+  }
+});
