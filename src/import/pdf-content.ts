@@ -1,6 +1,6 @@
 import type { PDFDict } from 'pdf-lib';
 import { FontUnsupported, loadFont, type PdfFont } from './pdf-fonts.ts';
-import { IDENTITY, RuleCollector, type Matrix, type Rule } from './pdf-rules.ts';
+import { IDENTITY, RuleCollector, type Matrix, type Rule, type VRule } from './pdf-rules.ts';
 import { joinStreams, streamBytes, type PdfLib } from './pdf-streams.ts';
 import { TextLayout, type TextRun } from './pdf-text.ts';
 
@@ -16,8 +16,9 @@ import { TextLayout, type TextRun } from './pdf-text.ts';
  */
 
 export interface PageContent {
-  /** Horizontal rules, in page coordinates. */
+  /** Horizontal rules (row borders) and vertical ones (column borders), in page coordinates. */
   rules: Rule[];
+  verticals: VRule[];
   /** Text runs, or null where a font is beyond this reader (pdfjs reads that page's text). */
   runs: TextRun[] | null;
 }
@@ -68,7 +69,7 @@ export async function openContent(data: Uint8Array): Promise<PdfContent | null> 
           reader.read(joinStreams(parts.map((s) => streamBytes(lib, s))), page.node.Resources(), reader.layout);
         }
         reader.layout.flush();
-        return { rules: reader.rules.rules, runs: reader.textFailed ? null : reader.layout.runs };
+        return { rules: reader.rules.rules, verticals: reader.rules.verticals, runs: reader.textFailed ? null : reader.layout.runs };
       } catch {
         // Undecodable, or more operators than any real page (a form drawing itself many times
         // over): pdfjs, which guards against both, reads this page.
@@ -101,10 +102,13 @@ const OP = {
   BI: code('BI'), Do: code('Do'), gs: code('gs'),
   BT: code('BT'), Tf: code('Tf'), Tc: code('Tc'), Tw: code('Tw'), Tz: code('Tz'), TL: code('TL'), Ts: code('Ts'), Td: code('Td'), TD: code('TD'), Tm: code('Tm'),
   TStar: code('T*'), Tj: code('Tj'), TJ: code('TJ'), quote: code("'"), dquote: code('"'),
+  BMC: code('BMC'), BDC: code('BDC'), EMC: code('EMC'),
 };
 const CLOSE_AND_PAINT = new Set([OP.s, OP.b, OP.bStar]);
 const PAINT = new Set([OP.S, OP.f, OP.F, OP.fStar, OP.B, OP.BStar]);
 const TEXT_SHOW = new Set([OP.Tj, OP.TJ, OP.quote, OP.dquote]);
+/** Marked content: pdfjs ends the run at its edges (an ActualText span is a run of its own). */
+const MARKED = new Set([OP.BMC, OP.BDC, OP.EMC]);
 
 const NUM = 0;
 const STR = 1;
@@ -275,6 +279,7 @@ class PageReader {
 
   #textOperator(op: number, o: Operands, b: Uint8Array, fonts: Lookup, layout: TextLayout): void {
     if (op === OP.BT) layout.beginText();
+    else if (MARKED.has(op)) layout.flush();
     else if (op === OP.Tf) {
       const size = o.n(1);
       const i = o.k - 2;

@@ -7,8 +7,8 @@ import { streamBytes, type PdfLib } from './pdf-streams.ts';
  * stands for, and how far it moves the pen. Only fonts whose answers are written in the file itself
  * are taken — a ToUnicode map or a Unicode-coded CMap for the text, a width table for the advance —
  * the kinds office writers produce (WPS/Word: Type0 + Identity-H + ToUnicode; LibreOffice: one-byte
- * subsets with ToUnicode; STSong-Light with a UniGB CMap). Anything else (a Type3 font, a standard
- * font without widths, a vertical or GBK-coded CMap, a glyph the map does not cover) throws
+ * subsets with ToUnicode; STSong-Light with a UniGB CMap; Chromium: Type3 with ToUnicode). Anything
+ * else (a standard font without widths, a vertical or GBK-coded CMap, a glyph the map does not cover) throws
  * FontUnsupported, and the page's text is left to pdfjs, which knows the built-in metrics and
  * encodings: a code is never given a guessed letter or width.
  */
@@ -23,8 +23,14 @@ export interface PdfFont {
   utf16: boolean;
   /** The text of `code`; throws FontUnsupported when the file does not say. */
   text(code: number): string;
-  /** Advance of `code` in thousandths of the font size. */
-  width(code: number): number;
+  /** Advance of `code` as a fraction of the font size. */
+  advance(code: number): number;
+  /**
+   * A Type3 font's glyph height in text space (its box's height through its matrix): pdfjs sizes a
+   * run of such a font by it when the font size is 1 or less, as some writers scale the glyphs
+   * with the text matrix instead.
+   */
+  type3Height?: number;
 }
 
 const UNICODE_CMAP = /^Uni(GB|CNS)-(UCS2|UTF16)-H$/;
@@ -55,7 +61,7 @@ export function loadFont(lib: PdfLib, dict: PDFDict): PdfFont {
     if (encoding === 'Identity-H') {
       if (!toUnicode) throw new FontUnsupported('Identity-H without ToUnicode');
       const map = toUnicode;
-      return { name: baseFont, twoByte: true, utf16: false, text: (code) => mapped(map, code), width: (cid) => widths.get(cid) ?? dw };
+      return { name: baseFont, twoByte: true, utf16: false, text: (code) => mapped(map, code), advance: (cid) => (widths.get(cid) ?? dw) / 1000 };
     }
     if (encoding && UNICODE_CMAP.test(encoding)) {
       // A Unicode-coded CMap names no CIDs; the GB1/CNS1 collections put ASCII at CIDs 1–95, so a
@@ -69,7 +75,7 @@ export function loadFont(lib: PdfLib, dict: PDFDict): PdfFont {
         twoByte: true,
         utf16: true,
         text: (code) => map?.get(code) ?? String.fromCodePoint(code),
-        width: (code) => (code >= 0x20 && code <= 0x7e ? (widths.get(code - 31) ?? dw) : dw),
+        advance: (code) => (code >= 0x20 && code <= 0x7e ? (widths.get(code - 31) ?? dw) : dw) / 1000,
       };
     }
     throw new FontUnsupported(`Type0 encoding ${encoding ?? '(stream)'}`);
@@ -99,10 +105,40 @@ export function loadFont(lib: PdfLib, dict: PDFDict): PdfFont {
         if (ascii && code >= 0x20 && code <= 0x7e) return String.fromCharCode(code);
         throw new FontUnsupported(`code ${code} not mapped`);
       },
-      width: (code) => table[code - first] ?? missing,
+      advance: (code) => (table[code - first] ?? missing) / 1000,
     };
   }
+  if (subtype === 'Type3') return type3Font(lib, dict, toUnicode);
   throw new FontUnsupported(`font ${subtype ?? '(no subtype)'}`);
+}
+
+/**
+ * A Type3 font (Chromium prints CFF fonts, the usual CJK ones, as these): its own glyph procedures,
+ * so its text comes only from its ToUnicode map, and its widths are in its own glyph space, scaled
+ * by its matrix. A font box of no size would make pdfjs measure the glyphs' own boxes: not taken.
+ */
+function type3Font(lib: PdfLib, dict: PDFDict, toUnicode: ToUnicode | undefined): PdfFont {
+  const N = (s: string) => lib.PDFName.of(s);
+  const numbers = (key: string) => dict.lookupMaybe(N(key), lib.PDFArray)?.asArray().map((v) => dict.context.lookup(v)).map((v) => (v instanceof lib.PDFNumber ? v.asNumber() : NaN));
+  const matrix = numbers('FontMatrix');
+  const box = numbers('FontBBox');
+  const widths = numbers('Widths');
+  const first = dict.lookup(N('FirstChar'));
+  if (!toUnicode || !matrix || matrix.length !== 6 || !matrix.every(Number.isFinite) || !widths || !(first instanceof lib.PDFNumber)) throw new FontUnsupported('Type3 without map, matrix or widths');
+  if (!box || box.length !== 4 || !box.every(Number.isFinite) || box[0] === box[2] || box[1] === box[3]) throw new FontUnsupported('Type3 without a font box');
+  const start = first.asNumber();
+  const descriptor = dict.lookupMaybe(N('FontDescriptor'), lib.PDFDict);
+  const fontName = descriptor?.lookup(N('FontName'));
+  const map = toUnicode;
+  const identity = matrix.every((v, i) => v === [1, 0, 0, 1, 0, 0][i]);
+  return {
+    name: fontName instanceof lib.PDFName ? fontName.decodeText() : 'Type3',
+    twoByte: false,
+    utf16: false,
+    text: (code) => mapped(map, code),
+    advance: (code) => (Number.isFinite(widths[code - start]) ? widths[code - start]! : 0) * matrix[0]!,
+    type3Height: identity ? undefined : Math.abs(box[3]! - box[1]!) * matrix[3]!,
+  };
 }
 
 function mapped(map: ToUnicode, code: number): string {

@@ -1,35 +1,21 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { columnOf } from '../domain/plan/parse-plan-table.ts';
-import { concat, IDENTITY, RuleCollector, type Matrix, type Rule } from './pdf-rules.ts';
+import { foldRadicals } from '../domain/plan/normalise-text.ts';
+import { concat, IDENTITY, RuleCollector, type Matrix, type Rule, type VRule } from './pdf-rules.ts';
+import { isHeaderLine, toLines, type Item, type Line } from './pdf-lines.ts';
 import type { TextRun } from './pdf-text.ts';
 
-export type { Rule };
-
-/**
- * One page of a PDF as the table reader needs it: its text items laid out as lines and, from a
- * ledger's header on, its horizontal rules.
- */
-
-export interface Item {
-  x: number;
-  right: number;
-  y: number;
-  size: number;
-  str: string;
+/** A page's table borders: horizontal rules (rows) and vertical ones (columns). */
+export interface Ruling {
+  rules: Rule[];
+  verticals: VRule[];
 }
 
-export interface Line {
-  page: number;
-  y: number;
-  items: Item[];
-}
-
-/** What reading one page gives: `rules` is null where the drawing was not read. */
+/** What reading one page gives: `ruling` is null where the drawing was not read. */
 export interface PageRead {
   page: number;
   lines: Line[];
-  rules: Rule[] | null;
+  ruling: Ruling | null;
 }
 
 export type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -73,7 +59,7 @@ export async function openPdf(data: Uint8Array): Promise<{ pdfjs: Pdfjs; doc: Pd
  * the page's rules read from its content stream, when that reader could; else pdfjs's operator
  * list gives them.
  */
-export async function readPage(pdfjs: Pdfjs, doc: PdfDocument, p: number, wantRules: (hasHeader: boolean) => boolean, knownRules: Rule[] | null): Promise<PageRead> {
+export async function readPage(pdfjs: Pdfjs, doc: PdfDocument, p: number, wantRules: (hasHeader: boolean) => boolean, known: Ruling | null): Promise<PageRead> {
   const page = await doc.getPage(p);
   try {
     const content = await page.getTextContent();
@@ -82,41 +68,22 @@ export async function readPage(pdfjs: Pdfjs, doc: PdfDocument, p: number, wantRu
       if (!('str' in it) || !it.str.trim()) continue;
       const [a, b, , , x, y] = it.transform as number[];
       const size = Math.hypot(a!, b!) || it.height || 10;
-      items.push({ x: x!, right: x! + it.width, y: y!, size, str: it.str });
+      items.push({ x: x!, right: x! + it.width, y: y!, size, str: foldRadicals(it.str) });
     }
     const lines = toLines(p, items);
-    const rules = wantRules(lines.some(isHeaderLine)) ? (knownRules ?? operatorListRules(await page.getOperatorList(), pdfjs.OPS)) : null;
-    return { page: p, lines, rules };
+    const ruling = wantRules(lines.some(isHeaderLine)) ? (known ?? operatorListRuling(await page.getOperatorList(), pdfjs.OPS)) : null;
+    return { page: p, lines, ruling };
   } finally {
     page.cleanup();
   }
 }
 
 /** Page `p` from the content-stream reader's runs (see pdf-content.ts), as pdfjs's items would give it. */
-export function pageFromRuns(p: number, runs: TextRun[], rules: Rule[], wantRules: (hasHeader: boolean) => boolean): PageRead {
+export function pageFromRuns(p: number, runs: TextRun[], ruling: Ruling, wantRules: (hasHeader: boolean) => boolean): PageRead {
   const items: Item[] = [];
-  for (const r of runs) if (r.str.trim()) items.push({ x: r.x, right: r.x + r.width, y: r.y, size: r.size || r.height || 10, str: r.str });
+  for (const r of runs) if (r.str.trim()) items.push({ x: r.x, right: r.x + r.width, y: r.y, size: r.size || r.height || 10, str: foldRadicals(r.str), xs: r.xs });
   const lines = toLines(p, items);
-  return { page: p, lines, rules: wantRules(lines.some(isHeaderLine)) ? rules : null };
-}
-
-/** Items of one page → lines, top to bottom, each left to right. */
-function toLines(page: number, items: Item[]): Line[] {
-  items.sort((p, q) => q.y - p.y || p.x - q.x);
-  const lines: Line[] = [];
-  for (const it of items) {
-    const last = lines[lines.length - 1];
-    if (last && Math.abs(last.y - it.y) <= Math.max(2, it.size * 0.4)) last.items.push(it);
-    else lines.push({ page, y: it.y, items: [it] });
-  }
-  for (const l of lines) l.items.sort((p, q) => p.x - q.x);
-  return lines;
-}
-
-/** A ledger's header: two or more column names, the task column among them. */
-export function isHeaderLine(l: Line): boolean {
-  const cols = l.items.map((it) => columnOf(it.str.trim()));
-  return cols.filter(Boolean).length >= 2 && cols.includes('text');
+  return { page: p, lines, ruling: wantRules(lines.some(isHeaderLine)) ? ruling : null };
 }
 
 type OperatorList = { fnArray: number[]; argsArray: unknown[] };
@@ -125,7 +92,7 @@ type OperatorList = { fnArray: number[]; argsArray: unknown[] };
  * The same rules from pdfjs's operator list, for a file the content-stream reader cannot follow
  * (encrypted, or a stream pdf-lib cannot decode): slower, since the list carries every glyph.
  */
-export function operatorListRules(ops: OperatorList, OPS: Record<string, number>): Rule[] {
+export function operatorListRuling(ops: OperatorList, OPS: Record<string, number>): Ruling {
   const out = new RuleCollector();
   let ctm = IDENTITY;
   const stack: Matrix[] = [];
@@ -164,5 +131,5 @@ export function operatorListRules(ops: OperatorList, OPS: Record<string, number>
       }
     }
   }
-  return out.rules;
+  return { rules: out.rules, verticals: out.verticals };
 }

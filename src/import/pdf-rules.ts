@@ -1,5 +1,5 @@
 /**
- * The horizontal rules of a PDF page (table borders), from the paths it paints: stroked lines, thin
+ * The rules of a PDF page (table borders: horizontal ones bound rows, vertical ones columns), from the paths it paints: stroked lines, thin
  * filled rectangles as some writers print them, or rectangle outlines. One collector serves both
  * readers of a page's drawing (its content stream, and pdfjs's operator list as the fallback), so a
  * border counts the same whichever read it.
@@ -10,6 +10,13 @@ export interface Rule {
   y: number;
   x1: number;
   x2: number;
+}
+
+/** A vertical stretch of a drawn line or a rectangle's edge: a column border. */
+export interface VRule {
+  x: number;
+  y1: number;
+  y2: number;
 }
 
 /** A PDF transformation matrix [a b c d e f]. */
@@ -25,12 +32,14 @@ export function concat(m: Matrix, ctm: Matrix): Matrix {
 
 /**
  * Builds the current path point by point (in user space, mapped through the transform in force)
- * and, when the path is painted, keeps its horizontal edges longer than 3 points. Curves only move
+ * and, when the path is painted, keeps its horizontal and vertical edges longer than 3 points. Curves only move
  * the pen: a row border only needs its height and horizontal extent.
  */
 export class RuleCollector {
   readonly rules: Rule[] = [];
+  readonly verticals: VRule[] = [];
   #edges: Rule[] = [];
+  #vedges: VRule[] = [];
   #startX = NaN;
   #startY = NaN;
   #x = NaN;
@@ -73,16 +82,20 @@ export class RuleCollector {
   /** The path is stroked or filled: its edges are drawn. */
   paint(): void {
     for (const e of this.#edges) this.rules.push(e);
+    for (const e of this.#vedges) this.verticals.push(e);
     this.#edges = [];
+    this.#vedges = [];
   }
 
   /** The path ends unpainted (a clipping path, `n`): nothing was drawn. */
   discard(): void {
     this.#edges = [];
+    this.#vedges = [];
   }
 
   #edge(x1: number, y1: number, x2: number, y2: number): void {
     if (Number.isNaN(x1) || Number.isNaN(x2)) return;
     if (Math.abs(y1 - y2) < 0.5 && Math.abs(x1 - x2) > 3) this.#edges.push({ y: (y1 + y2) / 2, x1: Math.min(x1, x2), x2: Math.max(x1, x2) });
+    else if (Math.abs(x1 - x2) < 0.5 && Math.abs(y1 - y2) > 3) this.#vedges.push({ x: (x1 + x2) / 2, y1: Math.min(y1, y2), y2: Math.max(y1, y2) });
   }
 }

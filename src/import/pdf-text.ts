@@ -19,6 +19,8 @@ export interface TextRun {
   /** Text space scaled to the page: the run's font size as printed. */
   size: number;
   height: number;
+  /** Where each UTF-16 unit of `str` starts along the line (so a run two table cells share can be cut between them). */
+  xs: number[];
 }
 
 /** The text state a `q` saves and a `Q` restores (pdfjs saves the text matrices with it too). */
@@ -89,6 +91,8 @@ export class TextLayout {
   // The run being built (pdfjs's textContentItem); its measures outlive a flush, as pdfjs's do.
   #open = false;
   #str: string[] = [];
+  /** Start of each piece of #str: the glyph's origin; an added space sits where the next glyph starts. */
+  #xs: number[] = [];
   #start: Matrix = IDENTITY;
   #width = 0;
   #totalWidth = 0;
@@ -123,9 +127,9 @@ export class TextLayout {
     this.ctm = top.ctm;
   }
 
+  /** `cm`: pdfjs leaves the open run's advance scale as it is (only Tm changes it). */
   transform(m: Matrix): void {
     this.ctm = concat(m, this.ctm);
-    this.#updateAdvanceScale();
   }
 
   beginText(): void {
@@ -206,14 +210,14 @@ export class TextLayout {
       if (spacing) translate(s.tm, spacing * s.hScale, 0);
       return;
     }
-    const scale = 0.001 * s.fontSize;
+    const scale = s.fontSize;
     for (let i = 0; i < count; i++) {
       const code = codes[i]!;
       const text = font.text(code);
       const cat = category(text);
       if (cat === FORMAT_MARK) continue;
       let spacing = s.charSpacing + (i + 1 === count ? extraSpacing : 0);
-      let dim = font.width(code) * scale;
+      let dim = font.advance(code) * scale;
       if (code === 0x20) spacing += s.wordSpacing;
       if (cat === WHITESPACE) {
         translate(s.tm, (spacing + dim) * s.hScale, 0);
@@ -234,8 +238,9 @@ export class TextLayout {
         this.#hasPrev = true;
         this.#prevRise = s.rise;
       }
-      if (this.#saveLastChar(text)) this.#str.push(' ');
-      this.#str.push(text);
+      const x = cat === DIACRITIC ? (this.#xs[this.#xs.length - 1] ?? this.#cur[4]!) : this.#cur[4]!;
+      if (this.#saveLastChar(text)) this.#piece(' ', x);
+      this.#piece(text, x);
       if (spacing) translate(s.tm, spacing * s.hScale, 0);
     }
   }
@@ -245,10 +250,22 @@ export class TextLayout {
     if (!this.#open) return;
     this.#totalWidth += this.#width * this.#advanceScale;
     const m = this.#start;
-    const str = normalize(this.#str.join(''));
-    this.runs.push({ str, x: m[4], y: m[5], width: Math.abs(this.#totalWidth), size: Math.hypot(m[0], m[1]), height: this.#height });
+    let str = '';
+    const xs: number[] = [];
+    this.#str.forEach((piece, i) => {
+      const text = normalize(piece);
+      str += text;
+      for (let k = 0; k < text.length; k++) xs.push(this.#xs[i]!);
+    });
+    this.runs.push({ str, x: m[4], y: m[5], width: Math.abs(this.#totalWidth), size: Math.hypot(m[0], m[1]), height: this.#height, xs });
     this.#open = false;
     this.#str = [];
+    this.#xs = [];
+  }
+
+  #piece(text: string, x: number): void {
+    this.#str.push(text);
+    this.#xs.push(x);
   }
 
   /** Text rendering matrix into `out`: font size, scaling and rise, then the text matrix, then the CTM (per glyph: no allocation). */
@@ -279,7 +296,8 @@ export class TextLayout {
     this.#trmInto(trm);
     this.#start = trm;
     this.#width = this.#totalWidth = 0;
-    this.#height = Math.hypot(trm[2], trm[3]);
+    const type3 = s.font?.type3Height;
+    this.#height = Math.hypot(trm[2], trm[3]) * (type3 !== undefined && s.fontSize <= 1 ? Math.abs(type3) : 1);
     this.#advanceScale = Math.hypot(s.tlm[0], s.tlm[1]) * Math.hypot(this.ctm[0], this.ctm[1]);
     this.#trackingSpaceMin = s.fontSize * TRACKING_SPACE;
     this.#notASpace = s.fontSize * NOT_A_SPACE;
@@ -323,6 +341,7 @@ export class TextLayout {
   #compareWithLast(glyphWidth: number): boolean {
     const cur = this.#cur;
     this.#trmInto(cur);
+    const posXOnPage = cur[4]!;
     let posX = cur[4]!;
     let posY = cur[5]!;
     const v = this.#view;
@@ -365,7 +384,7 @@ export class TextLayout {
     } else if (orientation * this.#spaceInFlowMin <= advanceX && advanceX <= orientation * this.#spaceInFlowMax) {
       if (this.#open) {
         this.#resetLastChars();
-        this.#str.push(' ');
+        this.#piece(' ', posXOnPage);
       }
       if (this.#str.length === 0) this.#resetLastChars();
       else this.#width += advanceX;

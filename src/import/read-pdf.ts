@@ -3,7 +3,9 @@ import { columnOf, type TableRow } from '../domain/plan/parse-plan-table.ts';
 import { isFurniture } from '../domain/plan/document-header.ts';
 import type { ImportLimits } from './import-limits.ts';
 import { openContent } from './pdf-content.ts';
-import { isHeaderLine, openPdf, pageFromRuns, readPage, type Item, type Line, type PageRead, type Rule } from './pdf-page.ts';
+import { headerItems, isHeaderLine, words, type Item, type Line } from './pdf-lines.ts';
+import { openPdf, pageFromRuns, readPage, type PageRead, type Ruling } from './pdf-page.ts';
+import type { VRule } from './pdf-rules.ts';
 
 /**
  * The text layer of a PDF (read from the content streams, or by pdfjs where that reader cannot
@@ -41,7 +43,7 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
     // Rules are kept from the page where a table's header appears on (a plan in running text never
     // needs them, and pdfjs's way of reading them is slow).
     const lines: Line[] = [];
-    const rules = new Map<number, Rule[]>();
+    const rulings = new Map<number, Ruling>();
     let tableSeen = false;
     const wantRules = (hasHeader: boolean) => (tableSeen ||= hasHeader);
     for (let p = 1; p <= numPages; p++) {
@@ -50,18 +52,18 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
       }
       const page = content?.numPages ? content.page(p) : null;
       let read: PageRead;
-      if (page?.runs) read = pageFromRuns(p, page.runs, page.rules, wantRules);
+      if (page?.runs) read = pageFromRuns(p, page.runs, page, wantRules);
       else {
         const { pdfjs: lib, doc } = await openPdfjs();
-        read = await readPage(lib, doc, p, wantRules, page?.rules ?? null);
+        read = await readPage(lib, doc, p, wantRules, page);
       }
       lines.push(...read.lines);
-      if (read.rules) rules.set(p, read.rules);
+      if (read.ruling) rulings.set(p, read.ruling);
     }
     if (lines.length === 0) {
       throw new InputError('IMPORT_INVALID', `${document} 没有文字层（可能是扫描件或图片），无法读取任务`, '请用 OCR 识别成文字，或向发文单位索取 Word/Excel 版本');
     }
-    const rows = tableRows(lines, rules);
+    const rows = tableRows(lines, rulings);
     if (rows) return { kind: 'table', rows };
     return { kind: 'text', text: lines.map(lineText).join('\n') };
   } finally {
@@ -93,12 +95,29 @@ function lineText(line: Line): string {
 }
 
 /**
+ * Where one column ends and the next begins: the vertical rule drawn between two column names, or
+ * (no rule there: an unruled table, or borders this reader did not get) half-way between them. A
+ * rule beats the half-way mark where names are centred over their columns and the text below is
+ * not: a narrow 序号 column's centred name would else claim the start of the task text beside it.
+ */
+function columnBounds(header: Item[], line: Line, verticals: VRule[]): number[] {
+  const crossing = verticals.filter((v) => v.y1 <= line.y + 1 && v.y2 >= line.y - 1).map((v) => v.x);
+  return header.slice(1).map((it, k) => {
+    const left = header[k]!.right;
+    const between = crossing.filter((x) => x > left && x < it.x);
+    if (between.length === 0) return (left + it.x) / 2;
+    // A border drawn as a thin filled box has two edges: its middle.
+    return (Math.min(...between) + Math.max(...between)) / 2;
+  });
+}
+
+/**
  * Row boundaries of the table on each page: heights where a rule crosses the task column, merged
  * when closer than 2 points (a thin filled rectangle has two edges), top to bottom.
  */
-function rowBoundaries(rules: ReadonlyMap<number, Rule[]>, x1: number, x2: number): Map<number, number[]> {
+function rowBoundaries(rulings: ReadonlyMap<number, Ruling>, x1: number, x2: number): Map<number, number[]> {
   const out = new Map<number, number[]>();
-  for (const [page, list] of rules) {
+  for (const [page, { rules: list }] of rulings) {
     const ys = list.filter((r) => r.x1 <= x1 + 2 && r.x2 >= x2 - 2).map((r) => r.y).sort((a, b) => b - a);
     const merged: number[] = [];
     for (const y of ys) if (merged.length === 0 || merged[merged.length - 1]! - y > 2) merged.push(y);
@@ -172,12 +191,12 @@ function rowsByGaps(lines: Line[], isAnchor: (l: Line) => boolean, isHeadingLine
  * lines above the header as one-cell rows (the title). Column bounds lie half-way between
  * neighbouring header cells.
  */
-function tableRows(lines: Line[], rules: ReadonlyMap<number, Rule[]>): TableRow[] | null {
+function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRow[] | null {
   const headerAt = lines.findIndex(isHeaderLine);
   if (headerAt < 0) return null;
-  const header = lines[headerAt]!.items;
+  const header = headerItems(lines[headerAt]!.items);
   const names = header.map((it) => it.str.trim());
-  const bounds = header.slice(1).map((it, k) => (header[k]!.right + it.x) / 2);
+  const bounds = columnBounds(header, lines[headerAt]!, rulings.get(lines[headerAt]!.page)?.verticals ?? []);
   const columnAt = (x: number, right: number) => {
     const centre = Math.min((x + right) / 2, x + 24);
     let c = 0;
@@ -186,14 +205,27 @@ function tableRows(lines: Line[], rules: ReadonlyMap<number, Rule[]>): TableRow[
   };
   const numbered = columnOf(names[0]!) === 'no';
   const textCol = Math.max(0, names.findIndex((n) => columnOf(n) === 'text'));
+  // An item reaching over a column border is two cells' text the reader joined with a space
+  // (cells padded closer than 0.6 em): its words go to their own columns. A heading across the
+  // table stays whole.
+  const crosses = (it: Item) => bounds.some((b) => it.x < b - 1 && it.right > b + 1);
   const cellsOf = (line: Line) => {
     const cells: string[][] = names.map(() => []);
-    for (const it of line.items) cells[columnAt(it.x, it.right)]!.push(it.str);
+    for (const it of line.items) {
+      const parts = /\s/.test(it.str.trim()) && crosses(it) && !isHeading([it.str], it.str) ? words(it) : [it];
+      let last = -1;
+      for (const part of parts) {
+        const c = columnAt(part.x, part.right);
+        // Words of one cell keep the space between them.
+        cells[c]!.push(c === last ? ` ${part.str}` : part.str);
+        last = c;
+      }
+    }
     return cells.map((c) => c.join(''));
   };
   // The rows as the rules draw them: a band between two rules that cross the task column's text.
   const taskLeft = header[textCol]!.x;
-  const boundaries = rowBoundaries(rules, taskLeft, Math.min(header[textCol]!.right, bounds[textCol] ?? Infinity));
+  const boundaries = rowBoundaries(rulings, taskLeft, Math.min(header[textCol]!.right, bounds[textCol] ?? Infinity));
   const bandOf = (line: Line): string | null => {
     const b = boundaries.get(line.page);
     const i = b ? b.findIndex((y) => y < line.y) : -1;

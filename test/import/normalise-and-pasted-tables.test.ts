@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasTraditional, joinBrokenWords, normaliseText, originalFinder, simplify, toHalfWidth } from '../../src/domain/plan/normalise-text.ts';
+import { foldRadicals, hasTraditional, joinBrokenWords, normaliseText, originalFinder, simplify, toHalfWidth } from '../../src/domain/plan/normalise-text.ts';
 import { tableFromText } from '../../src/domain/plan/text-tables.ts';
 import { toSourceLines } from '../../src/domain/plan/parse-plan-text.ts';
 
@@ -14,6 +14,15 @@ describe('normalisation before parsing', () => {
     expect(hasTraditional('強化要素保障')).toBe(false);
     expect(simplify('強化要素保障')).toBe('強化要素保障');
     expect(simplify('強化要素保障', true)).toBe('强化要素保障');
+  });
+
+  it('Kangxi radicals and compatibility ideographs (left by PDF fonts) become the characters they look like', () => {
+    const fromPdf = '推进\u2f2f作落实，\u2f00季度完成，区\u2f2f信局牵头';
+    expect(fromPdf).not.toContain('工作');
+    expect(foldRadicals(fromPdf)).toBe('推进工作落实，一季度完成，区工信局牵头');
+    expect(normaliseText(fromPdf)).toBe('推进工作落实，一季度完成，区工信局牵头');
+    expect(foldRadicals('\uf900')).toBe('\u8c48');
+    expect(foldRadicals('⻓三角')).toBe('⻓三角'); // no equivalent in Unicode: left as printed
   });
 
   it('full-width digits, letters and % become ASCII; Chinese punctuation stays', () => {

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PDFDocument, rgb } from 'pdf-lib';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openContent } from '../../src/import/pdf-content.ts';
 import { IMPORT_LIMITS } from '../../src/import/import-limits.ts';
 import { openPdf, readPage } from '../../src/import/pdf-page.ts';
 import { readPdf } from '../../src/import/read-pdf.ts';
-import type { Rule } from '../../src/import/pdf-rules.ts';
+import type { Rule, VRule } from '../../src/import/pdf-rules.ts';
+import { browserPdf } from '../helpers/browser-pdf.ts';
 import { centredLedger } from '../helpers/centred-ledger.ts';
 import { pdfFile, tablePdf } from '../helpers/table-pdf.ts';
 
@@ -16,8 +17,9 @@ import { pdfFile, tablePdf } from '../helpers/table-pdf.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/conventions/docs');
 const norm = (rules: Rule[] | null) => (rules ?? []).map((r) => `${r.y.toFixed(2)}:${r.x1.toFixed(2)}-${r.x2.toFixed(2)}`).sort();
+const normV = (rules: VRule[] | null) => (rules ?? []).map((r) => `|${r.x.toFixed(2)}:${r.y1.toFixed(2)}-${r.y2.toFixed(2)}`).sort();
 
-/** Every page's rules read both ways: [from the content stream, from pdfjs's operator list]. */
+/** Every page's rules, horizontal then vertical, read both ways: [from the content stream, from pdfjs's operator list]. */
 async function bothWays(pdf: Uint8Array): Promise<[string[], string[]][]> {
   const content = await openContent(pdf);
   expect(content, 'the content-stream reader opens the file').not.toBeNull();
@@ -26,7 +28,8 @@ async function bothWays(pdf: Uint8Array): Promise<[string[], string[]][]> {
     const out: [string[], string[]][] = [];
     for (let p = 1; p <= doc.numPages; p++) {
       const fromPdfjs = await readPage(pdfjs, doc, p, () => true, null);
-      out.push([norm(content!.page(p)?.rules ?? null), norm(fromPdfjs.rules)]);
+      const page = content!.page(p);
+      out.push([[...norm(page?.rules ?? null), ...normV(page?.verticals ?? null)], [...norm(fromPdfjs.ruling?.rules ?? null), ...normV(fromPdfjs.ruling?.verticals ?? null)]]);
     }
     return out;
   } finally {
@@ -307,4 +310,31 @@ describe('fonts this reader leaves to pdfjs, page by page', () => {
       expect(auto.kind === 'text' && auto.text.split('\n')[0]).toBe('任务');
     });
   }
+});
+
+describe('a ledger printed to PDF from Chromium', () => {
+  const header = ['序号', '工作任务', '牵头领导', '牵头单位', '责任单位', '完成时限'];
+  const rows = Array.from({ length: 40 }, (_, i) => [String(i + 1), `推进第${i + 1}项重点工作，完成年度目标任务（目标${80 + (i % 20)}%）。`, '张伟', '区发改委', '区财政局、各街道', `2026年${(i % 12) + 1}月底前`]);
+  const cell = (tag: string) => (s: string) => `<${tag}>${s}</${tag}>`;
+  const html = `<html><body style="font-family:'Noto Serif CJK SC';font-size:10pt"><h3>2026年重点工作任务台账</h3><table border=1 style="border-collapse:collapse"><tr>${header.map(cell('th')).join('')}</tr>${rows.map((r) => `<tr>${r.map(cell('td')).join('')}</tr>`).join('')}</table></body></html>`;
+  let pdf: Uint8Array;
+  beforeAll(async () => {
+    pdf = await browserPdf(html);
+  }, 60_000);
+
+  it('gives the runs pdfjs gives (Type3 fonts with ToUnicode, ActualText spans)', async () => {
+    const pages = await textBothWays(pdf);
+    expect(pages.length).toBeGreaterThan(1);
+    for (const [i, [ours, theirs]] of pages.entries()) expect(ours, `page ${i + 1}`).toEqual(theirs);
+  });
+
+  it('reads into the same table rows either way, 工 for the radical ⼯ its fonts map to', async () => {
+    const buf = Buffer.from(pdf);
+    const auto = await readPdf(buf, 'printed.pdf', IMPORT_LIMITS);
+    expect(auto).toEqual(await readPdf(buf, 'printed.pdf', IMPORT_LIMITS, { engine: 'pdfjs' }));
+    expect(auto.kind).toBe('table');
+    const cells = auto.kind === 'table' ? auto.rows.map((r) => r.cells.join('|')) : [];
+    expect(cells.join('\n')).not.toMatch(/[\u2f00-\u2fd5]/);
+    expect(cells.filter((c) => /^\d+\|推进第\d+项重点工作/.test(c))).toHaveLength(40);
+  });
 });

@@ -45,8 +45,22 @@ export function simplify(text: string, known = false): string {
   return out;
 }
 
+/**
+ * Kangxi radicals (⼯ U+2F2F, ⼀ U+2F00) and compatibility ideographs → the ideographs they stand
+ * for (工, 一), as Unicode itself equates them (NFKC; of the supplementary radicals only ⺟ and ⻳
+ * have such an equivalent). Nobody types them: they come from PDFs whose fonts map one
+ * glyph to both code points (Chromium and some Word exports pick the radical), and copied from such
+ * a PDF into Word. "⼯作" would match no label, unit or keyword. One character for one character.
+ */
+export function foldRadicals(text: string): string {
+  return text.replace(/[⺀-⻳⼀-⿕豈-龎]/g, (c) => {
+    const n = c.normalize('NFKC');
+    return n.length === 1 ? n : c;
+  });
+}
+
 export function normaliseText(text: string, traditional = false): string {
-  return toHalfWidth(simplify(text, traditional));
+  return toHalfWidth(simplify(foldRadicals(text), traditional));
 }
 
 /**
