@@ -74,6 +74,7 @@ const FORMAT_MARK = 3;
 /** Compatibility forms pdfjs folds (ligatures, spaces of other widths, presentation forms). */
 const NORMALIZE = /[\u00a0\u00b5\u037e\u0eb3\u2000-\u200a\u202f\u2126\ufb00-\ufb04\ufb06\ufb20-\ufb36\ufb38-\ufb3c\ufb3e\ufb40-\ufb41\ufb43-\ufb44\ufb46-\ufba1\ufba4-\ufba9\ufbae-\ufbb1\ufbd3-\ufbdc\ufbde-\ufbe7\ufbea-\ufbf8\ufbfc-\ufbfd\ufc00-\ufc5d\ufc64-\ufcf1\ufcf5-\ufd3d\ufd88\ufdf4\ufdfa-\ufdfb\ufe71\ufe77\ufe79\ufe7b\ufe7d]+/gu;
 const normalize = (s: string) => s.replace(NORMALIZE, (m) => m.normalize('NFKC')).replace(/\ufb05/g, 'ſt');
+const NEEDS_NORMALIZE = new RegExp(`${NORMALIZE.source}|\ufb05`, 'u');
 
 const translate = (m: Matrix, x: number, y: number) => {
   m[4] += m[0] * x + m[2] * y;
@@ -234,6 +235,7 @@ export class TextLayout {
       translate(s.tm, dim, 0);
       this.#width += dim;
       if (dim) {
+        // Computed afresh as pdfjs does (not moved on from #cur): the same rounding, the same runs.
         this.#trmInto(this.#prev);
         this.#hasPrev = true;
         this.#prevRise = s.rise;
@@ -250,13 +252,18 @@ export class TextLayout {
     if (!this.#open) return;
     this.#totalWidth += this.#width * this.#advanceScale;
     const m = this.#start;
-    let str = '';
-    const xs: number[] = [];
-    this.#str.forEach((piece, i) => {
-      const text = normalize(piece);
-      str += text;
-      for (let k = 0; k < text.length; k++) xs.push(this.#xs[i]!);
-    });
+    let str = this.#str.join('');
+    let xs = this.#xs;
+    if (str.length !== xs.length || NEEDS_NORMALIZE.test(str)) {
+      // A piece of more than one unit (a ligature's text, a pair) or one to fold: each piece's x for each of its units.
+      str = '';
+      xs = [];
+      this.#str.forEach((piece, i) => {
+        const text = normalize(piece);
+        str += text;
+        for (let k = 0; k < text.length; k++) xs.push(this.#xs[i]!);
+      });
+    }
     this.runs.push({ str, x: m[4], y: m[5], width: Math.abs(this.#totalWidth), size: Math.hypot(m[0], m[1]), height: this.#height, xs });
     this.#open = false;
     this.#str = [];

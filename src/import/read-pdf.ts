@@ -209,10 +209,16 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
   // (cells padded closer than 0.6 em): its words go to their own columns. A heading across the
   // table stays whole.
   const crosses = (it: Item) => bounds.some((b) => it.x < b - 1 && it.right > b + 1);
+  const cellCache = new Map<Line, string[]>();
   const cellsOf = (line: Line) => {
+    let cached = cellCache.get(line);
+    if (!cached) cellCache.set(line, (cached = splitCells(line)));
+    return cached;
+  };
+  const splitCells = (line: Line) => {
     const cells: string[][] = names.map(() => []);
     for (const it of line.items) {
-      const parts = /\s/.test(it.str.trim()) && crosses(it) && !isHeading([it.str], it.str) ? words(it) : [it];
+      const parts = crosses(it) && /\S\s+\S/.test(it.str) && !isHeading([it.str], it.str) ? words(it) : [it];
       let last = -1;
       for (const part of parts) {
         const c = columnAt(part.x, part.right);
