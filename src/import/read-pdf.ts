@@ -55,7 +55,11 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
       if (page?.runs) read = pageFromRuns(p, page.runs, page, wantRules);
       else {
         const { pdfjs: lib, doc } = await openPdfjs();
-        read = await readPage(lib, doc, p, wantRules, page);
+        try {
+          read = await readPage(lib, doc, p, wantRules, page);
+        } catch (e) {
+          throw new InputError('IMPORT_INVALID', `${document} 第 ${p} 页无法读取（${damage((e as Error).message)}）`, '用 WPS/Acrobat 打开后另存为 PDF，或导出为 .docx/.xlsx 再导入', { cause: e });
+        }
       }
       lines.push(...read.lines);
       if (read.ruling) rulings.set(p, read.ruling);
@@ -67,8 +71,15 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
     if (rows) return { kind: 'table', rows };
     return { kind: 'text', text: lines.map(lineText).join('\n') };
   } finally {
-    if (pdfjs) await (await pdfjs.catch(() => null))?.doc.destroy();
+    if (pdfjs) await (await pdfjs.catch(() => null))?.doc.destroy().catch(() => undefined);
   }
+}
+
+/** What pdfjs found wrong, in the user's words (its English message stays in the error's cause, for the log). */
+function damage(message: string): string {
+  if (/Invalid PDF structure|No PDF header|startxref|xref/i.test(message)) return '文件结构损坏或不完整';
+  if (/empty|zero/i.test(message)) return '文件为空';
+  return '内容无法解析，文件可能已损坏';
 }
 
 /** pdfjs's view of the file, its failures worded for the user. */
@@ -78,7 +89,7 @@ async function openPdfFor(buf: Buffer, document: string): Promise<Awaited<Return
   } catch (e) {
     const message = (e as Error).message;
     if (/password/i.test(message)) throw new InputError('IMPORT_INVALID', `${document} 有打开密码，无法读取`, '去掉密码后另存一份 PDF 再导入', { cause: e });
-    throw new InputError('IMPORT_INVALID', `${document} 不是有效的 PDF 文件：${message}`, '用 WPS/Acrobat 打开后另存为 PDF，或导出为 .docx/.xlsx 再导入', { cause: e });
+    throw new InputError('IMPORT_INVALID', `${document} 不是有效的 PDF 文件（${damage(message)}）`, '用 WPS/Acrobat 打开后另存为 PDF，或导出为 .docx/.xlsx 再导入', { cause: e });
   }
 }
 

@@ -40,6 +40,13 @@ describe('duban import / export', () => {
     const r1 = await run('import', empty, '--dry-run');
     expect(r1.code).toBe(1);
     expect(r1.err).toContain('empty.txt 是空文件');
+    // The file's own error is the whole story: no "dry run" or "no tasks" lines contradicting it.
+    expect(r1.err + r1.out).not.toMatch(/没有识别出任何任务|试运行/);
+    const broken = path.join(tmp, 'broken.pdf');
+    fs.writeFileSync(broken, '%PDF-1.7\nthis is not a pdf body');
+    const r0 = await run('import', broken, '--dry-run');
+    expect(r0.code).toBe(1);
+    expect(r0.err).toBe('错误：broken.pdf 不是有效的 PDF 文件（文件结构损坏或不完整）\n  → 用 WPS/Acrobat 打开后另存为 PDF，或导出为 .docx/.xlsx 再导入\n');
     const r2 = await run('import', seed('004'), '--dry-run');
     expect(r2.code).toBe(1);
     expect(r2.out).toContain('未识别出任务');

@@ -106,7 +106,7 @@ describe('bounded: oversized input ends at once with a clear Chinese error', () 
   });
 
   it('a damaged PDF says so', async () => {
-    await expect(importPlanFile(write('broken.pdf', '%PDF-1.7\nthis is not a pdf body'), { directory })).rejects.toThrow(/broken\.pdf (不是有效的 PDF 文件|没有文字层)/);
+    await expect(importPlanFile(write('broken.pdf', '%PDF-1.7\nthis is not a pdf body'), { directory })).rejects.toThrow(/^broken\.pdf 不是有效的 PDF 文件（文件结构损坏或不完整）$/);
   });
 });
 

@@ -82,9 +82,11 @@ export const importCommand: Command = {
       } finally {
         await db.close();
       }
-    } else if (dryRun) {
+    } else if (dryRun && plans.length > 0) {
       human.write('试运行（--dry-run）：未写入数据库\n');
     }
+    // Every file failed: its error above says why; "no tasks recognised" would only contradict it.
+    if (plans.length === 0) return 1;
     if (usable.length === 0) {
       io.stderr.write('没有识别出任何任务，未写入数据库\n');
       return 1;
