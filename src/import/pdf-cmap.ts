@@ -3,6 +3,7 @@
  * parts a ToUnicode map uses are read — `bfchar` pairs and `bfrange` runs, the latter with a start
  * value that counts up or an array of values. A map that points elsewhere (`usecmap`) is not
  * followed: the caller leaves such a font to pdfjs, so a code is never given a guessed meaning.
+ * One pass over the tokens, and a bound on the entries, so a hostile map costs no more than its size.
  */
 
 export class CMapUnsupported extends Error {}
@@ -10,14 +11,14 @@ export class CMapUnsupported extends Error {}
 /** Code → the text it stands for. */
 export type ToUnicode = Map<number, string>;
 
-const hexValue = (h: string) => parseInt(h, 16);
+/** More codes than any font maps (a two-byte space holds 65,536): past it the map is not a font's. */
+export const MAX_CMAP_ENTRIES = 0x20000;
 
-/** A destination `<…>`: UTF-16BE code units as text. */
+/** A destination `<…>`: UTF-16BE code units as text; a two-digit one (some writers map single bytes so) is one unit. */
 function utf16(hex: string): string {
+  if (hex.length === 2) return String.fromCharCode(parseInt(hex, 16));
   let out = '';
   for (let i = 0; i + 4 <= hex.length; i += 4) out += String.fromCharCode(parseInt(hex.slice(i, i + 4), 16));
-  // A two-digit destination (some writers map single bytes so) is one code unit.
-  if (hex.length === 2) out = String.fromCharCode(parseInt(hex, 16));
   return out;
 }
 
@@ -27,27 +28,51 @@ function advanced(text: string, by: number): string {
   return text.slice(0, -1) + String.fromCharCode(text.charCodeAt(text.length - 1) + by);
 }
 
-/** At most this many codes per range: a 2-byte space has 65,536, and a broken file may claim more. */
-const MAX_RANGE = 0x10000;
+const TOKEN = /<([0-9A-Fa-f\s]*)>|(\[)|(\])|([A-Za-z]+)/g;
 
 export function parseToUnicode(source: string): ToUnicode {
-  if (/\busecmap\b/.test(source)) throw new CMapUnsupported('usecmap');
   const map: ToUnicode = new Map();
-  for (const block of source.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
-    for (const [, src, dst] of block[1]!.matchAll(/<([0-9A-Fa-f\s]*)>\s*<([0-9A-Fa-f\s]*)>/g)) {
-      map.set(hexValue(src!.replace(/\s/g, '')), utf16(dst!.replace(/\s/g, '')));
-    }
-  }
-  for (const block of source.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
-    for (const [, lo, hi, dst, list] of block[1]!.matchAll(/<([0-9A-Fa-f\s]*)>\s*<([0-9A-Fa-f\s]*)>\s*(?:<([0-9A-Fa-f\s]*)>|\[([^\]]*)\])/g)) {
-      const from = hexValue(lo!.replace(/\s/g, ''));
-      const to = Math.min(hexValue(hi!.replace(/\s/g, '')), from + MAX_RANGE - 1);
-      if (dst !== undefined) {
-        const start = utf16(dst.replace(/\s/g, ''));
-        for (let code = from; code <= to; code++) map.set(code, advanced(start, code - from));
-      } else {
-        const values = [...list!.matchAll(/<([0-9A-Fa-f\s]*)>/g)].map((m) => utf16(m[1]!.replace(/\s/g, '')));
-        values.forEach((v, i) => from + i <= to && map.set(from + i, v));
+  const set = (code: number, text: string) => {
+    // An empty destination says nothing: pdfjs then reads the glyph itself, so it stays unmapped here.
+    if (text === '') return;
+    map.set(code, text);
+    if (map.size > MAX_CMAP_ENTRIES) throw new CMapUnsupported('too many codes');
+  };
+  let mode: 'char' | 'range' | null = null;
+  let hexes: string[] = []; // the current entry's hex operands
+  let list: string[] | null = null; // a bfrange's [ … ] while it is read
+  for (const [, hex, open, close, word] of source.matchAll(TOKEN)) {
+    if (word !== undefined) {
+      if (word === 'usecmap') throw new CMapUnsupported('usecmap');
+      if (word === 'beginbfchar') mode = 'char';
+      else if (word === 'beginbfrange') mode = 'range';
+      else if (word === 'endbfchar' || word === 'endbfrange') mode = null;
+      hexes = [];
+      list = null;
+    } else if (mode === null) continue;
+    else if (open !== undefined) list = [];
+    else if (close !== undefined) {
+      if (mode === 'range' && hexes.length === 2 && list) {
+        const from = parseInt(hexes[0]!, 16);
+        const to = parseInt(hexes[1]!, 16);
+        list.forEach((v, i) => from + i <= to && set(from + i, utf16(v)));
+      }
+      hexes = [];
+      list = null;
+    } else if (hex !== undefined) {
+      const h = hex.replace(/\s/g, '');
+      if (list) list.push(h);
+      else hexes.push(h);
+      if (mode === 'char' && hexes.length === 2) {
+        set(parseInt(hexes[0]!, 16), utf16(hexes[1]!));
+        hexes = [];
+      } else if (mode === 'range' && hexes.length === 3) {
+        const from = parseInt(hexes[0]!, 16);
+        const to = parseInt(hexes[1]!, 16);
+        if (to - from >= MAX_CMAP_ENTRIES) throw new CMapUnsupported('range too long');
+        const start = utf16(hexes[2]!);
+        for (let code = from; code <= to; code++) set(code, advanced(start, code - from));
+        hexes = [];
       }
     }
   }

@@ -3,6 +3,7 @@ import { FontUnsupported, loadFont, type PdfFont } from './pdf-fonts.ts';
 import { IDENTITY, RuleCollector, type Matrix, type Rule, type VRule } from './pdf-rules.ts';
 import { joinStreams, streamBytes, type PdfLib } from './pdf-streams.ts';
 import { TextLayout, type TextRun } from './pdf-text.ts';
+import { afterInlineImage, afterLiteralString, DELIMITER, latin1, NumberReader, StringBytes, WHITE } from './pdf-tokens.ts';
 
 /**
  * A PDF's pages read straight from their content streams: pdf-lib finds and decodes the streams,
@@ -54,14 +55,7 @@ export async function openContent(data: Uint8Array): Promise<PdfContent | null> 
       const page = pages[p - 1];
       if (!page) return null;
       try {
-        const media = page.getMediaBox();
-        const crop = page.getCropBox();
-        const view: [number, number, number, number] = [
-          Math.max(media.x, crop.x),
-          Math.max(media.y, crop.y),
-          Math.min(media.x + media.width, crop.x + crop.width),
-          Math.min(media.y + media.height, crop.y + crop.height),
-        ];
+        const view = visibleBox(page.getMediaBox(), page.getCropBox());
         const reader = new PageReader(shared, view);
         const contents = page.node.Contents();
         if (contents) {
@@ -79,6 +73,20 @@ export async function openContent(data: Uint8Array): Promise<PdfContent | null> 
   };
 }
 
+type Box = { x: number; y: number; width: number; height: number };
+
+/**
+ * The part of the page pdfjs counts as shown: crop box within media box, each read corner to
+ * corner whichever way round it was written; the media box alone when the two do not overlap.
+ */
+function visibleBox(media: Box, crop: Box): [number, number, number, number] {
+  const norm = (b: Box): [number, number, number, number] => [Math.min(b.x, b.x + b.width), Math.min(b.y, b.y + b.height), Math.max(b.x, b.x + b.width), Math.max(b.y, b.y + b.height)];
+  const m = norm(media);
+  const c = norm(crop);
+  const both: [number, number, number, number] = [Math.max(m[0], c[0]), Math.max(m[1], c[1]), Math.min(m[2], c[2]), Math.min(m[3], c[3])];
+  return both[0] < both[2] && both[1] < both[3] ? both : m;
+}
+
 /** What all pages share: decoded form streams and loaded fonts, by object, each done once. */
 interface Shared {
   lib: PdfLib;
@@ -86,10 +94,6 @@ interface Shared {
   fonts: Map<object, PdfFont | FontUnsupported>;
 }
 
-const WHITE = new Uint8Array(256);
-for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) WHITE[c] = 1;
-const DELIMITER = new Uint8Array(256);
-for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
 const MAX_FORM_DEPTH = 8;
 /** Far beyond a real page (a 334-page ledger averages ~2,000); past it the page is pdfjs's to read. */
 const MAX_OPERATORS_PER_PAGE = 2_000_000;
@@ -173,7 +177,8 @@ class PageReader {
   textFailed = false;
   #operators = MAX_OPERATORS_PER_PAGE;
   #active = new Set<object>();
-  #bytes = new Uint8Array(256);
+  readonly #strings = new StringBytes();
+  readonly #numbers = new NumberReader();
   #codes = new Int32Array(256);
   #count = 0;
 
@@ -227,8 +232,8 @@ class PageReader {
         if (c === 0x3e && b[i + 1] === 0x3e) ops.push(OTHER, NaN, 0, 0);
         i++; // { } and the second > of >>
       } else if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e) {
-        const next = readNumber(b, i);
-        ops.push(NUM, numberValue, 0, 0);
+        const next = this.#numbers.read(b, i);
+        ops.push(NUM, this.#numbers.value, 0, 0);
         i = next;
       } else {
         let j = i + 1;
@@ -343,7 +348,7 @@ class PageReader {
 
   /** A string operand's bytes → the font's codes, appended to #codes. */
   #decode(font: PdfFont, b: Uint8Array, kind: number, start: number, end: number): void {
-    const bytes = kind === HEX ? this.#hex(b, start, end) : this.#literal(b, start, end);
+    const bytes = kind === HEX ? this.#strings.hex(b, start, end) : this.#strings.literal(b, start, end);
     const len = bytes.length;
     if (this.#codes.length < this.#count + len) {
       const grown = new Int32Array(Math.max(this.#codes.length * 2, this.#count + len));
@@ -355,8 +360,9 @@ class PageReader {
       for (let i = 0; i < len; i++) codes[this.#count++] = bytes[i]!;
       return;
     }
-    for (let i = 0; i + 1 < len; i += 2) {
-      let c = (bytes[i]! << 8) | bytes[i + 1]!;
+    // A lone last byte is the high byte of a code, as pdfjs reads it.
+    for (let i = 0; i < len; i += 2) {
+      let c = (bytes[i]! << 8) | (bytes[i + 1] ?? 0);
       if (font.utf16 && c >= 0xd800 && c < 0xdc00 && i + 3 < len) {
         const lo = (bytes[i + 2]! << 8) | bytes[i + 3]!;
         if (lo >= 0xdc00 && lo < 0xe000) {
@@ -366,61 +372,6 @@ class PageReader {
       }
       codes[this.#count++] = c;
     }
-  }
-
-  #scratch(len: number): Uint8Array {
-    if (this.#bytes.length < len) this.#bytes = new Uint8Array(Math.max(len, this.#bytes.length * 2));
-    return this.#bytes;
-  }
-
-  /** `<…>`: hex digits, white space ignored, an odd last digit followed by 0 (§7.3.4.3). */
-  #hex(b: Uint8Array, start: number, end: number): Uint8Array {
-    const out = this.#scratch((end - start + 1) >> 1);
-    let k = 0;
-    let high = -1;
-    for (let i = start; i < end; i++) {
-      const d = hexDigit(b[i]!);
-      if (d < 0) continue;
-      if (high < 0) high = d;
-      else {
-        out[k++] = (high << 4) | d;
-        high = -1;
-      }
-    }
-    if (high >= 0) out[k++] = high << 4;
-    return out.subarray(0, k);
-  }
-
-  /** `(…)` with its escapes: \n \r \t \b \f \( \) \\, octal \ddd, and a backslash-newline continuation. */
-  #literal(b: Uint8Array, start: number, end: number): Uint8Array {
-    const out = this.#scratch(end - start);
-    let k = 0;
-    for (let i = start; i < end; i++) {
-      const c = b[i]!;
-      if (c !== 0x5c) {
-        // An end-of-line inside a string is one \n, however it was written.
-        if (c === 0x0d) {
-          if (b[i + 1] === 0x0a) i++;
-          out[k++] = 0x0a;
-        } else out[k++] = c;
-        continue;
-      }
-      const e = b[++i];
-      if (e === undefined || i >= end) break;
-      if (e === 0x6e) out[k++] = 0x0a;
-      else if (e === 0x72) out[k++] = 0x0d;
-      else if (e === 0x74) out[k++] = 0x09;
-      else if (e === 0x62) out[k++] = 0x08;
-      else if (e === 0x66) out[k++] = 0x0c;
-      else if (e >= 0x30 && e <= 0x37) {
-        let v = e - 0x30;
-        for (let d = 0; d < 2 && i + 1 < end && b[i + 1]! >= 0x30 && b[i + 1]! <= 0x37; d++) v = v * 8 + b[++i]! - 0x30;
-        out[k++] = v & 0xff;
-      } else if (e === 0x0d) {
-        if (b[i + 1] === 0x0a) i++;
-      } else if (e !== 0x0a) out[k++] = e;
-    }
-    return out.subarray(0, k);
   }
 
   /** `gs` with a font in it sets the text font outside Tf: left to pdfjs. */
@@ -434,6 +385,8 @@ class PageReader {
 
   /** `Do` of a form XObject: its paths and text, through its matrix, with its own resources. */
   #form(o: Operands, b: Uint8Array, xobjects: Lookup, layout: TextLayout, resources: PDFDict | undefined): void {
+    // pdfjs ends the run at every Do, whatever it draws.
+    layout.flush();
     const i = o.k - 1;
     if (i < 0 || o.kind[i] !== NAME || this.#active.size >= MAX_FORM_DEPTH) return;
     const lib = this.shared.lib;
@@ -446,7 +399,6 @@ class PageReader {
     const bytes = this.shared.decoded.get(obj) ?? streamBytes(lib, obj);
     this.shared.decoded.set(obj, bytes);
     // pdfjs reads a form's text as a text content of its own, begun from the state in force.
-    layout.flush();
     const inner = layout.fork(matrix);
     this.#active.add(obj);
     try {
@@ -467,62 +419,3 @@ const finite = (v: number) => {
   return v;
 };
 
-function hexDigit(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
-}
-
-const latin1 = (b: Uint8Array, start: number, end: number) => String.fromCharCode(...b.subarray(start, end));
-
-/** The value of the number readNumber last read (kept outside to return one thing without a tuple). */
-let numberValue = 0;
-
-function readNumber(b: Uint8Array, i: number): number {
-  let sign = 1;
-  if (b[i] === 0x2d || b[i] === 0x2b) {
-    if (b[i] === 0x2d) sign = -1;
-    i++;
-  }
-  let value = 0;
-  while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) value = value * 10 + b[i++]! - 0x30;
-  if (b[i] === 0x2e) {
-    i++;
-    // Digits as one integer over a power of ten: rounded once, as parseFloat (and pdfjs) read them.
-    let fraction = 0;
-    let scale = 1;
-    while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) {
-      if (scale < 1e15) {
-        fraction = fraction * 10 + b[i]! - 0x30;
-        scale *= 10;
-      }
-      i++;
-    }
-    value += fraction / scale;
-  }
-  numberValue = sign * value;
-  return i;
-}
-
-/** The index after a literal string `( … )`: nested parentheses balance, a backslash escapes one byte. */
-function afterLiteralString(b: Uint8Array, i: number): number {
-  let depth = 0;
-  for (; i < b.length; i++) {
-    const c = b[i];
-    if (c === 0x5c) i++;
-    else if (c === 0x28) depth++;
-    else if (c === 0x29 && --depth === 0) return i + 1;
-  }
-  return i;
-}
-
-/** The index after an inline image: past `ID`, its binary data, and the `EI` standing alone. */
-function afterInlineImage(b: Uint8Array, i: number): number {
-  const n = b.length;
-  while (i < n - 1 && !(b[i] === 0x49 && b[i + 1] === 0x44 && WHITE[b[i - 1]!] && (i + 2 >= n || WHITE[b[i + 2]!]))) i++;
-  for (i += 3; i < n - 1; i++) {
-    if (b[i] === 0x45 && b[i + 1] === 0x49 && WHITE[b[i - 1]!] && (i + 2 >= n || WHITE[b[i + 2]!] || DELIMITER[b[i + 2]!])) return i + 2;
-  }
-  return n;
-}

@@ -55,9 +55,9 @@ export async function openPdf(data: Uint8Array): Promise<{ pdfjs: Pdfjs; doc: Pd
 
 /**
  * Reads page `p` through pdfjs: its lines, and its rules when `wantRules` says so for a page with
- * or without a header line of its own (a plan in running text never needs them). `knownRules` are
- * the page's rules read from its content stream, when that reader could; else pdfjs's operator
- * list gives them.
+ * or without a header line of its own (a plan in running text never needs them). `known` is the
+ * page's ruling read from its content stream, when that reader could; else pdfjs's operator list
+ * gives it.
  */
 export async function readPage(pdfjs: Pdfjs, doc: PdfDocument, p: number, wantRules: (hasHeader: boolean) => boolean, known: Ruling | null): Promise<PageRead> {
   const page = await doc.getPage(p);

@@ -3,6 +3,9 @@ import zlib from 'node:zlib';
 /** pdf-lib, loaded on first use (only PDF imports need it). */
 export type PdfLib = typeof import('pdf-lib');
 
+/** Far beyond a page's content (a 334-page ledger's pages average 13 KB): past it the page is pdfjs's, not a memory blow-up. */
+const MAX_STREAM_BYTES = 64 * 1024 * 1024;
+
 /** A stream's decoded bytes; plain Flate (nearly every content stream) through zlib, which is fast. */
 export function streamBytes(lib: PdfLib, stream: unknown): Uint8Array {
   if (!(stream instanceof lib.PDFRawStream)) throw new Error('not a stream');
@@ -12,7 +15,7 @@ export function streamBytes(lib: PdfLib, stream: unknown): Uint8Array {
   const only = filter instanceof lib.PDFArray && filter.size() === 1 ? filter.lookup(0) : filter;
   if (filter === undefined) return stream.contents;
   // finishFlush: a stream cut short still yields what it holds, as pdfjs reads it.
-  if (only === flate && params === undefined) return zlib.inflateSync(stream.contents, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  if (only === flate && params === undefined) return zlib.inflateSync(stream.contents, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: MAX_STREAM_BYTES });
   return lib.decodePDFRawStream(stream).decode();
 }
 

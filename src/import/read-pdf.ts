@@ -110,16 +110,34 @@ function lineText(line: Line): string {
  * (no rule there: an unruled table, or borders this reader did not get) half-way between them. A
  * rule beats the half-way mark where names are centred over their columns and the text below is
  * not: a narrow 序号 column's centred name would else claim the start of the task text beside it.
+ * `ruled` says which bounds are drawn: only a drawn border may cut an item in two.
  */
-function columnBounds(header: Item[], line: Line, verticals: VRule[]): number[] {
+function columnBounds(header: Item[], line: Line, verticals: VRule[]): { x: number; ruled: boolean }[] {
   const crossing = verticals.filter((v) => v.y1 <= line.y + 1 && v.y2 >= line.y - 1).map((v) => v.x);
   return header.slice(1).map((it, k) => {
     const left = header[k]!.right;
     const between = crossing.filter((x) => x > left && x < it.x);
-    if (between.length === 0) return (left + it.x) / 2;
+    if (between.length === 0) return { x: (left + it.x) / 2, ruled: false };
     // A border drawn as a thin filled box has two edges: its middle.
-    return (Math.min(...between) + Math.max(...between)) / 2;
+    return { x: (Math.min(...between) + Math.max(...between)) / 2, ruled: true };
   });
+}
+
+/**
+ * An item's words, grouped into the cells a drawn column border separates: it is cut only at a
+ * blank whose gap holds a border (two cells' text the reader joined with a space, their padding
+ * being under 0.6 em); words of one cell stay together with their spaces.
+ */
+function cutAtBorders(it: Item, borders: number[]): Item[] {
+  const ws = words(it);
+  const out: Item[] = [];
+  for (const w of ws) {
+    const prev = out[out.length - 1];
+    const border = prev && borders.some((b) => prev.right - 1 <= b && b <= w.x + 1);
+    if (prev && !border) out[out.length - 1] = { x: prev.x, right: w.right, y: prev.y, size: prev.size, str: `${prev.str} ${w.str}` };
+    else out.push(w);
+  }
+  return out;
 }
 
 /**
@@ -199,15 +217,17 @@ function rowsByGaps(lines: Line[], isAnchor: (l: Line) => boolean, isHeadingLine
 
 /**
  * When a line holds two or more column names with the task column among them: table rows, with the
- * lines above the header as one-cell rows (the title). Column bounds lie half-way between
- * neighbouring header cells.
+ * lines above the header as one-cell rows (the title). Column bounds are the drawn borders
+ * between header cells, else half-way between them (see columnBounds).
  */
 function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRow[] | null {
   const headerAt = lines.findIndex(isHeaderLine);
   if (headerAt < 0) return null;
   const header = headerItems(lines[headerAt]!.items);
   const names = header.map((it) => it.str.trim());
-  const bounds = columnBounds(header, lines[headerAt]!, rulings.get(lines[headerAt]!.page)?.verticals ?? []);
+  const columns = columnBounds(header, lines[headerAt]!, rulings.get(lines[headerAt]!.page)?.verticals ?? []);
+  const bounds = columns.map((c) => c.x);
+  const borders = columns.filter((c) => c.ruled).map((c) => c.x);
   const columnAt = (x: number, right: number) => {
     const centre = Math.min((x + right) / 2, x + 24);
     let c = 0;
@@ -216,10 +236,9 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
   };
   const numbered = columnOf(names[0]!) === 'no';
   const textCol = Math.max(0, names.findIndex((n) => columnOf(n) === 'text'));
-  // An item reaching over a column border is two cells' text the reader joined with a space
-  // (cells padded closer than 0.6 em): its words go to their own columns. A heading across the
-  // table stays whole.
-  const crosses = (it: Item) => bounds.some((b) => it.x < b - 1 && it.right > b + 1);
+  // An item reaching over a drawn column border is two cells' text the reader joined with a space
+  // (cells padded closer than 0.6 em): it is cut there. A heading across the table stays whole.
+  const crosses = (it: Item) => borders.some((b) => it.x < b - 1 && it.right > b + 1);
   const cellCache = new Map<Line, string[]>();
   const cellsOf = (line: Line) => {
     let cached = cellCache.get(line);
@@ -229,14 +248,8 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
   const splitCells = (line: Line) => {
     const cells: string[][] = names.map(() => []);
     for (const it of line.items) {
-      const parts = crosses(it) && /\S\s+\S/.test(it.str) && !isHeading([it.str], it.str) ? words(it) : [it];
-      let last = -1;
-      for (const part of parts) {
-        const c = columnAt(part.x, part.right);
-        // Words of one cell keep the space between them.
-        cells[c]!.push(c === last ? ` ${part.str}` : part.str);
-        last = c;
-      }
+      const parts = crosses(it) && /\S\s+\S/.test(it.str) && !isHeading([it.str], it.str) ? cutAtBorders(it, borders) : [it];
+      for (const part of parts) cells[columnAt(part.x, part.right)]!.push(part.str);
     }
     return cells.map((c) => c.join(''));
   };

@@ -37,8 +37,21 @@ describe('parseToUnicode', () => {
     expect(() => parseToUnicode('/Adobe-GB1-UCS2 usecmap\n1 beginbfchar <01> <0041> endbfchar')).toThrow(CMapUnsupported);
   });
 
-  it('bounds a range a broken file makes enormous', () => {
-    const map = parseToUnicode('1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange');
-    expect(map.size).toBe(0x10000);
+  it('refuses a map larger than any font needs (a range or many ranges), so pdfjs takes the font', () => {
+    expect(() => parseToUnicode('1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange')).toThrow(CMapUnsupported);
+    const many = Array.from({ length: 40 }, (_, i) => `<${(i * 0x10000).toString(16).padStart(8, '0')}> <${(i * 0x10000 + 0xffff).toString(16).padStart(8, '0')}> <0041>`).join('\n');
+    expect(() => parseToUnicode(`40 beginbfrange\n${many}\nendbfrange`)).toThrow(CMapUnsupported);
+  });
+
+  it('an empty destination leaves the code unmapped', () => {
+    expect(parseToUnicode('1 beginbfchar <01> <> endbfchar').has(1)).toBe(false);
+  });
+
+  it('reads a map whose blocks never end in one pass (no work per unfinished block)', () => {
+    // 20,000 unfinished blocks: a lazy "begin … end" pattern would rescan the rest of the text for each.
+    const source = '1 beginbfchar <01> <0041>\n'.repeat(20_000);
+    const started = Date.now();
+    expect(parseToUnicode(source).get(1)).toBe('A');
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -338,3 +338,91 @@ describe('a ledger printed to PDF from Chromium', () => {
     expect(cells.filter((c) => /^\d+\|推进第\d+项重点工作/.test(c))).toHaveLength(40);
   });
 });
+
+describe('cutting two cells apart only where a border is drawn', () => {
+  /** A 三线表 (no vertical rules): names centred over wide columns, task text left-aligned with ordinary spaces in it. */
+  function threeLine(): Buffer {
+    const size = 10;
+    const cols = [
+      { name: '工作任务', w: 360 },
+      { name: '责任单位', w: 120 },
+      { name: '完成时限', w: 100 },
+    ];
+    const rows = [
+      ['推进 5G 基站建设，新建 200 个站点，覆盖全区主要街道，总投资 5 亿元', '区工信局', '2026年6月底前'],
+      ['完成老旧小区改造 12 个，惠及居民 3000 户，同步完善配套设施 2 项', '区住建局', '2026年12月底前'],
+    ];
+    const ems = (s: string) => [...s].reduce((w, ch) => w + (ch.codePointAt(0)! < 0x80 ? 0.5 : 1), 0);
+    const ops = ['0.5 w'];
+    const text = (x: number, base: number, s: string) => ops.push(`BT /F1 ${size} Tf ${x.toFixed(2)} ${base.toFixed(2)} Td <${hex(s)}> Tj ET`);
+    const rule = (y: number) => ops.push(`40 ${y} m 660 ${y} l S`);
+    let y = 540;
+    text(200, 560, '2026年重点工作任务台账');
+    rule(y);
+    let x = 40;
+    for (const c of cols) {
+      text(x + (c.w - ems(c.name) * size) / 2, y - 15, c.name);
+      x += c.w;
+    }
+    y -= 20;
+    rule(y);
+    for (const r of rows) {
+      x = 40;
+      r.forEach((cell, i) => {
+        text(x + 4, y - 15, cell);
+        x += cols[i]!.w;
+      });
+      y -= 20;
+    }
+    rule(y);
+    return pageWith(ops.join('\n'));
+  }
+  const pageWith = (content: string) =>
+    pdfFile([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+      `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
+      '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H /DescendantFonts [6 0 R] >>',
+      '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 /W [1 95 500] >>',
+      '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+    ]);
+
+  it('an unruled table keeps task text whole even where it runs past the half-way mark between centred names', async () => {
+    for (const engine of ['auto', 'pdfjs'] as const) {
+      const got = await readPdf(threeLine(), 'three.pdf', IMPORT_LIMITS, { engine });
+      expect(got.kind === 'table' && got.rows.slice(2).map((r) => r.cells), engine).toEqual([
+        ['推进 5G 基站建设，新建 200 个站点，覆盖全区主要街道，总投资 5 亿元', '区工信局', '2026年6月底前'],
+        ['完成老旧小区改造 12 个，惠及居民 3000 户，同步完善配套设施 2 项', '区住建局', '2026年12月底前'],
+      ]);
+    }
+  });
+});
+
+describe('page edges read as pdfjs reads them', () => {
+  /** A media box written upside down, an image drawn between two words of one line, a Type1 font without an encoding (StandardEncoding quotes). */
+  function edges(): Uint8Array {
+    const content = ['BT /F1 12 Tf 50 700 Td <4EFB> Tj ET', 'q 1 0 0 1 0 0 cm /Im1 Do Q', 'BT /F1 12 Tf 64 700 Td <52A1> Tj ET', "BT /F2 12 Tf 50 650 Td (it's `so') Tj ET"].join('\n');
+    const stream = (body: string, dict = '') => `<< ${dict} /Length ${Buffer.byteLength(body, 'latin1')} >>\nstream\n${body}\nendstream`;
+    return new Uint8Array(
+      pdfFile([
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 800 600 0] /Resources << /Font << /F1 5 0 R /F2 8 0 R >> /XObject << /Im1 9 0 R >> >> /Contents 4 0 R >>',
+        stream(content),
+        '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>',
+        '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 /W [1 95 500] >>',
+        '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+        `<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /FirstChar 32 /LastChar 126 /Widths [${Array(95).fill(500).join(' ')}] /FontDescriptor 10 0 R >>`,
+        stream('\x00', '/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8'),
+        '<< /Type /FontDescriptor /FontName /Times-Roman /Flags 34 /FontBBox [-168 -218 1000 898] /ItalicAngle 0 /Ascent 683 /Descent -217 /CapHeight 662 /StemV 84 >>',
+      ]),
+    );
+  }
+
+  it('gives the runs pdfjs gives', async () => {
+    const [[ours, theirs]] = (await textBothWays(edges())) as [[string[], string[]]];
+    expect(ours).toEqual(theirs);
+    expect(ours.map((r) => r.split(' @')[0])).toEqual(['任', '务', 'it’s ‘so’']);
+  });
+});
