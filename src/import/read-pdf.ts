@@ -55,6 +55,8 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
       if (page?.runs) read = pageFromRuns(p, page.runs, page, wantRules);
       else {
         const { pdfjs: lib, doc } = await openPdfjs();
+        // pdf-lib and pdfjs disagree on the page tree (a broken file pdfjs rebuilt): pdfjs reads it all.
+        if (content && doc.numPages !== numPages) return await readPdf(buf, document, limits, { ...options, engine: 'pdfjs' });
         try {
           read = await readPage(lib, doc, p, wantRules, page);
         } catch (e) {
