@@ -101,8 +101,10 @@ export function createChannelWatch(o: ChannelWatchOptions) {
     const since = `${toLocalDate(p.since)} ${toLocalTime(p.since)}`;
     const text = `【督办助手】${label}${p.what}，自 ${since} 起已 ${Math.round(ms / 60_000)} 分钟。提醒和回复暂时发不出去，消息留在发件箱；恢复后在发送时段补发，过时的不再发送。请检查机器人账号与网络。`;
     logger.error({ event: 'channel_down_alert', channel: chat.channel, since: p.since, what: p.what }, text);
+    // The alert's time is when it was raised, not when the second path answered (that can take a while).
+    const at = clock.now();
     const ok = await say(text);
-    alerted = { at: clock.now(), ok };
+    alerted = { at, ok };
     await audit('channel.down_alert', { since: p.since, what: p.what, path: o.alert?.name ?? null, delivered: ok });
   }
 

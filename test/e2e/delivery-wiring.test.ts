@@ -115,6 +115,8 @@ describe('delivery wiring through createApp (WeCom, injected clock)', () => {
     // The app's own watch loop (every minute on the injected clock) raises the alert after 15 minutes.
     await clock.advance(16 * 60_000);
     await until(() => webhook.received.length > before || undefined);
+    // The watch records the alert once the webhook has answered.
+    await until(() => app.prisma.auditLog.findFirst({ where: { action: 'channel.down_alert' } }));
     expect(webhook.texts().slice(before)).toHaveLength(1);
     expect(webhook.texts()[before]).toMatch(/企业微信通道中断.*自 2026-05-29 10:0\d 起/);
     // Five days on, Wednesday 23:40: still down.
