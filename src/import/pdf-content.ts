@@ -1,7 +1,7 @@
 import type { PDFDict } from 'pdf-lib';
 import { FontUnsupported, loadFont, type PdfFont } from './pdf-fonts.ts';
 import { IDENTITY, RuleCollector, type Matrix, type Rule, type VRule } from './pdf-rules.ts';
-import { joinStreams, streamBytes, type PdfLib } from './pdf-streams.ts';
+import { joinStreams, loadPdfLib, streamBytes, type PdfLib } from './pdf-streams.ts';
 import { TextLayout, type TextRun } from './pdf-text.ts';
 import { afterInlineImage, afterLiteralString, DELIMITER, latin1, NumberReader, StringBytes, WHITE } from './pdf-tokens.ts';
 
@@ -32,7 +32,7 @@ export interface PdfContent {
 
 /** Opens `data`, or null when the file is encrypted or pdf-lib cannot parse it. */
 export async function openContent(data: Uint8Array): Promise<PdfContent | null> {
-  const lib = await import('pdf-lib');
+  const lib = await loadPdfLib();
   let doc: Awaited<ReturnType<PdfLib['PDFDocument']['load']>>;
   try {
     doc = await lib.PDFDocument.load(data, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false, parseSpeed: lib.ParseSpeeds.Fastest });
