@@ -103,11 +103,13 @@ function type0Font(lib: PdfLib, r: ReturnType<typeof reader>, baseFont: string, 
   const ordering = systemInfo instanceof lib.PDFString || systemInfo instanceof lib.PDFHexString ? systemInfo.decodeText() : '';
   if (!/^(GB1|CNS1)$/.test(ordering) || [...widths.keys()].some((c) => c < 1 || c > 95)) throw new FontUnsupported('Unicode CMap with CID widths');
   const map = toUnicode;
+  const own = new Map<number, string>();
   return {
     name,
     twoByte: true,
     utf16: unicode[2] === 'UTF16',
-    text: (code) => map?.get(code) ?? String.fromCodePoint(code),
+    // The code is the text: one string per code, not one per glyph shown (a ledger shows ~500,000).
+    text: (code) => map?.get(code) ?? own.get(code) ?? own.set(code, String.fromCodePoint(code)).get(code)!,
     advance: (code) => (code < 0x20 ? (widths.get(code) ?? dw) : code <= 0x7e ? (widths.get(code - 31) ?? dw) : dw) / 1000,
   };
 }

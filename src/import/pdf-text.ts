@@ -76,6 +76,11 @@ const NORMALIZE = /[\u00a0\u00b5\u037e\u0eb3\u2000-\u200a\u202f\u2126\ufb00-\ufb
 const normalize = (s: string) => s.replace(NORMALIZE, (m) => m.normalize('NFKC')).replace(/\ufb05/g, 'ſt');
 const NEEDS_NORMALIZE = new RegExp(`${NORMALIZE.source}|\ufb05`, 'u');
 
+/** Matrices are changed in place: a ledger sets one per text object, tens of thousands per file. */
+const setTo = (m: Matrix, from: Readonly<Matrix>) => {
+  for (let i = 0; i < 6; i++) m[i] = from[i]!;
+};
+
 const translate = (m: Matrix, x: number, y: number) => {
   m[4] += m[0] * x + m[2] * y;
   m[5] += m[1] * x + m[3] * y;
@@ -110,7 +115,9 @@ export class TextLayout {
   #spaceInFlowMax = 0;
   #lastChars: [string, string] = [' ', ' '];
   #lastPos = 0;
-  #runFont: { size: number; name: string } | null = null;
+  /** Size and font name the open run was begun in (pdfjs ends a run when either changes). */
+  #runSize = NaN;
+  #runFontName: string | null = null;
 
   constructor(view: [number, number, number, number]) {
     this.#view = view;
@@ -134,8 +141,8 @@ export class TextLayout {
   }
 
   beginText(): void {
-    this.#s.tm = [...IDENTITY];
-    this.#s.tlm = [...IDENTITY];
+    setTo(this.#s.tm, IDENTITY);
+    setTo(this.#s.tlm, IDENTITY);
   }
 
   setFont(name: string, font: PdfFont, size: number): void {
@@ -185,12 +192,12 @@ export class TextLayout {
   moveText(x: number, y: number, setLeading = false): void {
     if (setLeading) this.#s.leading = -y;
     translate(this.#s.tlm, x, y);
-    this.#s.tm = [...this.#s.tlm];
+    setTo(this.#s.tm, this.#s.tlm);
   }
 
   setMatrix(m: Matrix): void {
-    this.#s.tm = [...m];
-    this.#s.tlm = [...m];
+    setTo(this.#s.tm, m);
+    setTo(this.#s.tlm, m);
     this.#updateAdvanceScale();
   }
 
@@ -204,8 +211,9 @@ export class TextLayout {
     const s = this.#s;
     const font = s.font;
     if (!font) return;
-    if (this.#runFont && (this.#runFont.size !== s.fontSize || this.#runFont.name !== font.name)) this.flush();
-    this.#runFont = { size: s.fontSize, name: font.name };
+    if (this.#runFontName !== null && (this.#runSize !== s.fontSize || this.#runFontName !== font.name)) this.flush();
+    this.#runSize = s.fontSize;
+    this.#runFontName = font.name;
     if (count === 0) {
       const spacing = s.charSpacing + extraSpacing;
       if (spacing) translate(s.tm, spacing * s.hScale, 0);
