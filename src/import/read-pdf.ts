@@ -1,5 +1,5 @@
 import { InputError } from '../errors.ts';
-import { columnOf, type TableRow } from '../domain/plan/parse-plan-table.ts';
+import { columnOf, isColumnLabel, type TableRow } from '../domain/plan/parse-plan-table.ts';
 import { isFurniture } from '../domain/plan/document-header.ts';
 import type { ImportLimits } from './import-limits.ts';
 import { openContent } from './pdf-content.ts';
@@ -217,6 +217,45 @@ function rowsByGaps(lines: Line[], isAnchor: (l: Line) => boolean, isHeadingLine
   return out;
 }
 
+/** A line right under a header without rules is more of the header when every item on it is a column name or a short piece under one. */
+function continuesHeader(line: Line, above: Line, top: Item[]): boolean {
+  const size = line.items[0]?.size ?? 10;
+  if (above.y - line.y > 2 * size) return false;
+  return line.items.every((it) => {
+    const name = it.str.trim();
+    if (columnOf(name)) return true;
+    const centre = (it.x + it.right) / 2;
+    return [...name].length <= 6 && !/^\d+$/.test(name) && top.some((c) => c.x - 2 <= centre && centre <= c.right + 2);
+  });
+}
+
+/**
+ * The header's lines as one row of column names, left to right. A piece under a name that is not a
+ * column's own name continues it ("工作内容" + "及目标"); names under a name are its sub-columns and take
+ * its place ("责任单位" over "牵头单位"); a name under no column is a column of its own (the
+ * spanning name's other sub-columns).
+ */
+function mergeHeader(top: Item[], more: Line[]): Item[] {
+  let cols = top.map((it) => ({ ...it, str: it.str.trim() }));
+  for (const line of more) {
+    const children = new Map<Item, Item[]>();
+    const added: Item[] = [];
+    for (const it of headerItems(line.items)) {
+      const str = it.str.trim();
+      const centre = (it.x + it.right) / 2;
+      const over = cols.find((c) => c.x - 2 <= centre && centre <= c.right + 2);
+      if (over && !(isColumnLabel(str) && columnOf(over.str))) {
+        over.str += str;
+        over.x = Math.min(over.x, it.x);
+        over.right = Math.max(over.right, it.right);
+      } else if (over) (children.get(over) ?? children.set(over, []).get(over)!).push({ ...it, str });
+      else added.push({ ...it, str });
+    }
+    cols = [...cols.flatMap((c) => children.get(c) ?? [c]), ...added].sort((a, b) => a.x - b.x);
+  }
+  return cols;
+}
+
 /**
  * When a line holds two or more column names with the task column among them: table rows, with the
  * lines above the header as one-cell rows (the title). Column bounds are the drawn borders
@@ -225,9 +264,30 @@ function rowsByGaps(lines: Line[], isAnchor: (l: Line) => boolean, isHeadingLine
 function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRow[] | null {
   const headerAt = lines.findIndex(isHeaderLine);
   if (headerAt < 0) return null;
-  const header = headerItems(lines[headerAt]!.items);
+  const top = headerItems(lines[headerAt]!.items);
+  // The rows as the rules draw them: a band between two rules that cross the task column's text.
+  const topText = top.find((it) => columnOf(it.str.trim()) === 'text') ?? top[0]!;
+  const boundaries = rowBoundaries(rulings, topText.x, topText.right);
+  const bandOf = (line: Line): string | null => {
+    const b = boundaries.get(line.page);
+    const i = b ? b.findIndex((y) => y < line.y) : -1;
+    return i > 0 ? `${line.page}:${i}` : null;
+  };
+  const headerBand = bandOf(lines[headerAt]!);
+  // The header's further lines: its wrapped names ("工作内容" / "及目标") and the names under a
+  // spanning one ("责任单位" over 牵头单位 | 责任单位 | 配合单位).
+  const more: Line[] = [];
+  for (let k = headerAt + 1; k < lines.length; k++) {
+    const l = lines[k]!;
+    const prev = more[more.length - 1] ?? lines[headerAt]!;
+    const inBand = headerBand !== null ? bandOf(l) === headerBand : continuesHeader(l, prev, top);
+    if (l.page !== prev.page || !inBand) break;
+    more.push(l);
+  }
+  const header = mergeHeader(top, more);
   const names = header.map((it) => it.str.trim());
-  const columns = columnBounds(header, lines[headerAt]!, rulings.get(lines[headerAt]!.page)?.verticals ?? []);
+  const lastHeaderLine = more[more.length - 1] ?? lines[headerAt]!;
+  const columns = columnBounds(header, lastHeaderLine, rulings.get(lastHeaderLine.page)?.verticals ?? []);
   const bounds = columns.map((c) => c.x);
   const borders = columns.filter((c) => c.ruled).map((c) => c.x);
   const columnAt = (x: number, right: number) => {
@@ -255,15 +315,7 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
     }
     return cells.map((c) => c.join(''));
   };
-  // The rows as the rules draw them: a band between two rules that cross the task column's text.
-  const taskLeft = header[textCol]!.x;
-  const boundaries = rowBoundaries(rulings, taskLeft, Math.min(header[textCol]!.right, bounds[textCol] ?? Infinity));
-  const bandOf = (line: Line): string | null => {
-    const b = boundaries.get(line.page);
-    const i = b ? b.findIndex((y) => y < line.y) : -1;
-    return i > 0 ? `${line.page}:${i}` : null;
-  };
-  const body = lines.slice(headerAt + 1).filter((l) => !isFurniture(lineText(l)));
+  const body = lines.slice(headerAt + 1 + more.length).filter((l) => !isFurniture(lineText(l)));
   // Rules that do not separate numbered rows (an outer frame only) say nothing about rows: a page
   // where one band holds two numbers is read from text positions alone.
   const distrusted = new Set<number>();
@@ -280,20 +332,24 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
     // Without numbers to count, a page whose body lies in one band is a 三线表 (rules above and
     // below the header and under the table) or a frame: its rules bound the table, not its rows.
     const bandsOn = new Map<number, Set<string>>();
-    const headerBandOn = bandOf(lines[headerAt]!);
     for (const l of body) {
       const band = bandOf(l);
-      if (band && band !== headerBandOn) (bandsOn.get(l.page) ?? bandsOn.set(l.page, new Set()).get(l.page)!).add(band);
+      if (band && band !== headerBand) (bandsOn.get(l.page) ?? bandsOn.set(l.page, new Set()).get(l.page)!).add(band);
     }
     for (const [page, bands] of bandsOn) if (bands.size === 1 && body.filter((l) => l.page === page).length > 1) distrusted.add(page);
   }
-  const headerBand = bandOf(lines[headerAt]!);
   // Without usable rules, a numbered table's rows are told apart by the gaps between lines.
   const gapBand = numbered ? rowsByGaps(body.filter((l) => distrusted.has(l.page) || !boundaries.has(l.page)), (l) => /^\d+$/.test(cellsOf(l)[0]!.trim()), (l) => isHeaderLine(l) || isHeading(cellsOf(l), lineText(l))) : new Map<Line, string>();
   // Units of reading: a band's lines together, or a single line where there are no usable rules.
   const units: { text: string; parts: string[][] }[] = [];
   let unitBand: string | null = null;
+  // Below a ruled table's last rule on its last page: notes after the table (注：…), not its last row.
+  const lastPage = Math.max(...body.filter((l) => bandOf(l) !== null).map((l) => l.page));
+  const bottom = boundaries.get(lastPage)?.at(-1);
+  const after = (l: Line) => l.page === lastPage && !distrusted.has(l.page) && bottom !== undefined && l.y < bottom - 1;
+  const trailing = body.filter(after);
   for (const line of body) {
+    if (after(line)) continue;
     const band = (distrusted.has(line.page) ? null : bandOf(line)) ?? gapBand.get(line) ?? null;
     // The header's own second line ("完成" / "时限").
     if (band !== null && band === headerBand) continue;
@@ -332,5 +388,6 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
     parts.forEach((c, k) => cur![k]!.push(...c));
   }
   flush();
+  for (const l of trailing) rows.push({ row: rows.length + 1, cells: [lineText(l)] });
   return rows;
 }

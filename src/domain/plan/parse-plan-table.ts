@@ -66,6 +66,12 @@ export function columnOf(header: string): Column | null {
   return null;
 }
 
+/** A column's own name, word for word ("牵头单位"), not a ledger's wording of one ("及目标" only reads as one loosely). */
+export function isColumnLabel(header: string): boolean {
+  const h = header.replace(/[\s\u3000]+/g, '');
+  return HEADERS.some(([, re]) => re.test(h));
+}
+
 export interface HeaderMatch {
   index: number;
   columns: Map<Column, number>;
