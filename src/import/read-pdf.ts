@@ -3,7 +3,7 @@ import { columnOf, isColumnLabel, type TableRow } from '../domain/plan/parse-pla
 import { isFurniture } from '../domain/plan/document-header.ts';
 import type { ImportLimits } from './import-limits.ts';
 import { openContent } from './pdf-content.ts';
-import { headerItems, isHeaderLine, words, type Item, type Line } from './pdf-lines.ts';
+import { dropAutospace, headerItems, isHeaderLine, words, type Item, type Line } from './pdf-lines.ts';
 import { openPdf, pageFromRuns, readPage, type PageRead, type Ruling } from './pdf-page.ts';
 import type { VRule } from './pdf-rules.ts';
 
@@ -104,7 +104,7 @@ function lineText(line: Line): string {
     out += it.str;
     prev = it;
   }
-  return out.trim();
+  return dropAutospace(out.trim());
 }
 
 /**
@@ -257,6 +257,48 @@ function mergeHeader(top: Item[], more: Line[]): Item[] {
 }
 
 /**
+ * A cell merged down several rows (a Word table's 牵头领导 for three tasks in a row): its text is
+ * printed once, but every row it spans is that cell's. Two rows, in adjacent rule bands of one
+ * page, share a column's cell where no rule separates them across that column's name; the text
+ * found in such a run of rows goes to each of its empty cells, as the .docx reader fills merges.
+ */
+function fillMergedCells(
+  bodyRows: ({ row: TableRow; band: string | null } | null)[],
+  header: Item[],
+  numbered: boolean,
+  ruleAt: (page: number, y: number, x1: number, x2: number) => boolean,
+  boundaries: Map<number, number[]>,
+): void {
+  const band = (b: string) => b.split(':').map(Number) as [number, number];
+  for (let c = numbered ? 1 : 0; c < header.length; c++) {
+    let run: TableRow[] = [];
+    const fill = () => {
+      const text = run.map((r) => r.cells[c] ?? '').find((t) => t.trim() !== '');
+      if (text && run.length > 1) for (const r of run) if (!r.cells[c]?.trim()) r.cells[c] = text;
+      run = [];
+    };
+    for (let k = 0; k < bodyRows.length; k++) {
+      const a = bodyRows[k];
+      const b = bodyRows[k + 1];
+      if (!a) {
+        fill();
+        continue;
+      }
+      run.push(a.row);
+      let shared = false;
+      if (b && a.band && b.band) {
+        const [pa, ia] = band(a.band);
+        const [pb, ib] = band(b.band);
+        const y = boundaries.get(pa)?.[ia];
+        shared = pa === pb && ib === ia + 1 && y !== undefined && !ruleAt(pa, y, header[c]!.x, header[c]!.right);
+      }
+      if (!shared) fill();
+    }
+    fill();
+  }
+}
+
+/**
  * When a line holds two or more column names with the task column among them: table rows, with the
  * lines above the header as one-cell rows (the title). Column bounds are the drawn borders
  * between header cells, else half-way between them (see columnBounds).
@@ -313,7 +355,7 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
       const parts = crosses(it) && /\S\s+\S/.test(it.str) && !isHeading([it.str], it.str) ? cutAtBorders(it, borders) : [it];
       for (const part of parts) cells[columnAt(part.x, part.right)]!.push(part.str);
     }
-    return cells.map((c) => c.join(''));
+    return cells.map((c) => dropAutospace(c.join('')));
   };
   const body = lines.slice(headerAt + 1 + more.length).filter((l) => !isFurniture(lineText(l)));
   // Rules that do not separate numbered rows (an outer frame only) say nothing about rows: a page
@@ -341,7 +383,7 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
   // Without usable rules, a numbered table's rows are told apart by the gaps between lines.
   const gapBand = numbered ? rowsByGaps(body.filter((l) => distrusted.has(l.page) || !boundaries.has(l.page)), (l) => /^\d+$/.test(cellsOf(l)[0]!.trim()), (l) => isHeaderLine(l) || isHeading(cellsOf(l), lineText(l))) : new Map<Line, string>();
   // Units of reading: a band's lines together, or a single line where there are no usable rules.
-  const units: { text: string; parts: string[][] }[] = [];
+  const units: { text: string; parts: string[][]; ruled: string | null }[] = [];
   let unitBand: string | null = null;
   // Below a ruled table's last rule on its last page: notes after the table (注：…), not its last row.
   const lastPage = Math.max(...body.filter((l) => bandOf(l) !== null).map((l) => l.page));
@@ -358,18 +400,25 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
     if (band !== null && band === unitBand && last) {
       last.text += lineText(line);
       cells.forEach((c, k) => c && last.parts[k]!.push(c));
-    } else units.push({ text: lineText(line), parts: cells.map((c) => (c ? [c] : [])) });
+    } else units.push({ text: lineText(line), parts: cells.map((c) => (c ? [c] : [])), ruled: distrusted.has(line.page) ? null : bandOf(line) });
     unitBand = band;
   }
   const rows: TableRow[] = lines.slice(0, headerAt).map((l, i) => ({ row: i + 1, cells: [lineText(l)] }));
   rows.push({ row: headerAt + 1, cells: names });
   let cur: string[][] | null = null;
+  let curBand: string | null = null;
+  // Task rows in order with the rule band each began in; null where a heading breaks the run.
+  const bodyRows: ({ row: TableRow; band: string | null } | null)[] = [];
   const flush = () => {
     // A cell's lines are where the layout wrapped it ("区城管局、各" / "街道"): joined without a break.
-    if (cur) rows.push({ row: rows.length + 1, cells: cur.map((parts) => parts.join('')) });
+    if (cur) {
+      const row = { row: rows.length + 1, cells: cur.map((parts) => parts.join('')) };
+      rows.push(row);
+      bodyRows.push({ row, band: curBand });
+    }
     cur = null;
   };
-  for (const { text, parts } of units) {
+  for (const { text, parts, ruled } of units) {
     const joined = parts.map((c) => c.join(''));
     // The header printed again on each page.
     if (joined.filter((c, k) => c.replace(/\s+/g, '') === names[k]).length >= 2) continue;
@@ -379,15 +428,18 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
     if (heading) {
       flush();
       rows.push({ row: rows.length + 1, cells: [text] });
+      bodyRows.push(null);
       continue;
     }
     if (startsRow || !cur) {
       flush();
       cur = names.map(() => [] as string[]);
+      curBand = ruled;
     }
     parts.forEach((c, k) => cur![k]!.push(...c));
   }
   flush();
+  fillMergedCells(bodyRows, header, numbered, (page, y, x1, x2) => (rulings.get(page)?.rules ?? []).some((r) => Math.abs(r.y - y) < 1.5 && r.x1 <= x1 + 1 && r.x2 >= x2 - 1), boundaries);
   for (const l of trailing) rows.push({ row: rows.length + 1, cells: [lineText(l)] });
   return rows;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractMilestones, normaliseDeadline } from '../../src/domain/plan/normalise-deadline.ts';
+import { extractMilestones, milestonesFromDeadlineText, normaliseDeadline } from '../../src/domain/plan/normalise-deadline.ts';
 
 describe('normaliseDeadline', () => {
   const cases: [string, string | null, string][] = [
@@ -69,5 +69,20 @@ describe('extractMilestones', () => {
   });
   it('ignores dates in the middle of a description', () => {
     expect(extractMilestones('力争每年新增2幢“亿元楼”，2026年底“亿元楼”突破13幢', { year: 2024 })).toEqual([]);
+  });
+});
+
+describe('milestonesFromDeadlineText', () => {
+  it('steps of a deadline cell: by line, by comma, or joined with nothing between (the lines of a PDF cell)', () => {
+    const want = [
+      { dueOn: '2026-06-30', deadlineText: '6月底', text: '6月底前完成申报' },
+      { dueOn: '2026-12-31', deadlineText: '12月底', text: '12月底前完成认定' },
+    ];
+    for (const t of ['6月底前完成申报\n12月底前完成认定', '6月底前完成申报，12月底前完成认定', '6月底前完成申报12月底前完成认定']) expect(milestonesFromDeadlineText(t, { year: 2026 }), t).toEqual(want);
+  });
+
+  it('a date inside a step is no step of its own', () => {
+    expect(milestonesFromDeadlineText('6月底前完成2025年项目审计', { year: 2026 })).toEqual([]);
+    expect(milestonesFromDeadlineText('2026年12月底', { year: 2026 })).toEqual([]);
   });
 });

@@ -240,6 +240,13 @@ export function milestonesFromDeadlineText(text: string, opts: DeadlineOptions =
     const byComma = text.split(/[，,]/).map((p) => p.trim()).filter(Boolean);
     if (byComma.length >= 2 && byComma.every((p) => findDateMentions(p, opts)[0]?.index === 0)) parts = byComma;
   }
+  // "6月底前完成申报12月底前完成认定": a PDF cell's two lines joined, no separator left; each step
+  // still opens with a date and a verb.
+  if (parts.length < 2) {
+    const ms = findDateMentions(text, opts);
+    const pieces = ms.map((m, i) => text.slice(m.index, ms[i + 1]?.index ?? text.length).trim());
+    if (ms.length >= 2 && ms[0]!.index === 0 && pieces.every((p, i) => MILESTONE_VERB.test(p.slice(ms[i]!.raw.length)))) parts = pieces;
+  }
   if (parts.length < 2) return [];
   const out: ParsedMilestone[] = [];
   for (const part of parts) {
