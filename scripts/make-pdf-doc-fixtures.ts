@@ -49,4 +49,8 @@ execFileSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', OUT, p
 execFileSync('soffice', ['--headless', '--convert-to', 'doc', '--outdir', OUT, path.join(tmp, 'd20_legacy_word.docx')], { stdio: 'inherit' });
 execFileSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', tmp, path.join(tmp, 'd20_legacy_word.docx')], { stdio: 'inherit' });
 fs.copyFileSync(path.join(tmp, 'd20_legacy_word.pdf'), path.join(OUT, 'd21_text_plan.pdf'));
+// The Word 分解表 d05 as a PDF: a two-level header (责任单位 over 牵头单位 | 责任单位 | 配合单位), a
+// 责任区领导 cell merged down three rows, a note under the table.
+execFileSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', tmp, path.join(OUT, 'd05_fenjie_table.docx')], { stdio: 'inherit' });
+fs.copyFileSync(path.join(tmp, 'd05_fenjie_table.pdf'), path.join(OUT, 'd23_fenjie_table_pdf.pdf'));
 fs.rmSync(tmp, { recursive: true, force: true });
