@@ -126,6 +126,17 @@ function columnBounds(header: Item[], line: Line, verticals: VRule[]): { x: numb
 }
 
 /**
+ * "1 建成口袋公园…" where the 序号 is printed right-aligned next to the task text (Excel does) and the
+ * reader joined the two with a space: the number is cut off when it ends before the next column's name.
+ */
+function leadingNumber(it: Item, nextColumn: number): Item[] {
+  if (!/^\d+\s+\S/.test(it.str)) return [it];
+  const [no, ...rest] = words(it);
+  if (!no || rest.length === 0 || no.right > nextColumn + 1) return [it];
+  return [no, { x: rest[0]!.x, right: it.right, y: it.y, size: it.size, str: rest.map((w) => w.str).join(' ') }];
+}
+
+/**
  * An item's words, grouped into the cells a drawn column border separates: it is cut only at a
  * blank whose gap holds a border (two cells' text the reader joined with a space, their padding
  * being under 0.6 em); words of one cell stay together with their spaces.
@@ -352,8 +363,13 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
   const splitCells = (line: Line) => {
     const cells: string[][] = names.map(() => []);
     for (const it of line.items) {
-      const parts = crosses(it) && /\S\s+\S/.test(it.str) && !isHeading([it.str], it.str) ? cutAtBorders(it, borders) : [it];
-      for (const part of parts) cells[columnAt(part.x, part.right)]!.push(part.str);
+      let parts = crosses(it) && /\S\s+\S/.test(it.str) && !isHeading([it.str], it.str) ? cutAtBorders(it, borders) : [it];
+      if (numbered && header[1]) parts = parts.flatMap((p) => leadingNumber(p, header[1]!.x));
+      for (const part of parts) {
+        // A number printed right-aligned in the 序号 column (Excel does) ends before the next column's name.
+        const c = numbered && /^\d+$/.test(part.str.trim()) && header[1] && part.right <= header[1].x + 1 ? 0 : columnAt(part.x, part.right);
+        cells[c]!.push(part.str);
+      }
     }
     return cells.map((c) => dropAutospace(c.join('')));
   };

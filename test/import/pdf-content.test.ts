@@ -388,6 +388,25 @@ describe('cutting two cells apart only where a border is drawn', () => {
       '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
     ]);
 
+  it('a number printed right-aligned in a wide 序号 column (as Excel prints it) stays in 序号', async () => {
+    const ops: string[] = [];
+    const text = (x: number, y: number, str: string) => ops.push(`BT /F1 10 Tf ${x} ${y} Td <${hex(str)}> Tj ET`);
+    text(40, 500, '序号');
+    text(120, 500, '工作任务');
+    text(300, 500, '责任单位');
+    [['1', '建成口袋公园5个。', '区住建局'], ['2', '新增停车泊位300个。', '区城管局']].forEach(([no, task, unit], i) => {
+      text(110, 480 - i * 20, no!); // ends at 115, past the half-way mark between the names (90)
+      text(120, 480 - i * 20, task!);
+      text(300, 480 - i * 20, unit!);
+    });
+    const got = await readPdf(pageWith(ops.join('\n')), 'excel.pdf', IMPORT_LIMITS);
+    expect(got.kind === 'table' && got.rows.map((r) => r.cells)).toEqual([
+      ['序号', '工作任务', '责任单位'],
+      ['1', '建成口袋公园5个。', '区住建局'],
+      ['2', '新增停车泊位300个。', '区城管局'],
+    ]);
+  });
+
   it('an unruled table keeps task text whole even where it runs past the half-way mark between centred names', async () => {
     for (const engine of ['auto', 'pdfjs'] as const) {
       const got = await readPdf(threeLine(), 'three.pdf', IMPORT_LIMITS, { engine });
