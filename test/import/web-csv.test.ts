@@ -63,6 +63,12 @@ describe('web pages and CSV', () => {
     ]);
   });
 
+  it('reads the 文号 from a printed page whose info table became one line, one space between cells', async () => {
+    const file = path.join(tmp, 'printed.txt');
+    fs.writeFileSync(file, ['索引号：001-2026-0008 发布机构： 东山县人民政府办公室', '文号： 东府办字〔2026〕8号 发布日期：2026-02-10', '东山县2026年乡村振兴重点工作任务清单', '一、稳定播种面积。（牵头单位：区发改委；完成时限：10月底前）'].join('\n'));
+    expect(toPlanJson(await importPlanFile(file, { directory, year: 2026 })).docNumber).toBe('东府办字〔2026〕8号');
+  });
+
   it('reads a CSV ledger with quoted cells', async () => {
     const file = path.join(tmp, 'ledger.csv');
     const csv = ['\ufeff序号,任务内容,责任单位,完成时限', '1,"推进项目建设，确保""双过半""",区公建中心、区财政局,2024年6月底', '2,做好统计工作,区统计局,年底前', ''].join('\r\n');

@@ -103,9 +103,10 @@ export function readDocumentHeader(head: SourceLine[], all: SourceLine[]): Docum
   let issuedOn: string | null = null;
   let dateIndex = -1;
   // The number stands on a line of its own, or in a cell of a page's info table ("文号：\t东府办字〔2026〕8号
-  // \t发布日期：…"), which is furniture, so every head line is read, not only the text lines.
+  // \t发布日期：…", or one space apart where the page was printed to PDF), which is furniture, so every
+  // head line is read, not only the text lines.
   for (const l of head) {
-    for (const cell of [l.text, ...l.text.split(/\t|\s{2,}/)]) {
+    for (const cell of [l.text, ...l.text.split(/\t|\s{2,}/), ...l.text.split(/\s+/)]) {
       docNumber ??= readDocNumber(cell.replace(/^\s*(文号|发文字号|文件编号|发文号)\s*[:：]\s*/, ''));
     }
   }
