@@ -132,7 +132,9 @@ function columnBounds(header: Item[], line: Line, verticals: VRule[]): { x: numb
 function leadingNumber(it: Item, nextColumn: number): Item[] {
   if (!/^\d+\s+\S/.test(it.str)) return [it];
   const [no, ...rest] = words(it);
-  if (!no || rest.length === 0 || no.right > nextColumn + 1) return [it];
+  // The text after it starts at the next column's name: a task line beginning with a number
+  // ("2026年…", a wrapped "300户…") starts left of a name centred over its column.
+  if (!no || rest.length === 0 || no.x >= nextColumn - 2 || no.right > nextColumn + 1 || rest[0]!.x < nextColumn - 2) return [it];
   return [no, { x: rest[0]!.x, right: it.right, y: it.y, size: it.size, str: rest.map((w) => w.str).join(' ') }];
 }
 
@@ -228,15 +230,20 @@ function rowsByGaps(lines: Line[], isAnchor: (l: Line) => boolean, isHeadingLine
   return out;
 }
 
-/** A line right under a header without rules is more of the header when every item on it is a column name or a short piece under one. */
+/**
+ * A line right under a header without rules is more of the header only when every item on it is a
+ * column's own name, or ends the name above it as one ("完成" + "时限"): anything looser would take
+ * a short first row ("建立工作台账 | 区财政局 | 6月底前") or a heading for names.
+ */
 function continuesHeader(line: Line, above: Line, top: Item[]): boolean {
   const size = line.items[0]?.size ?? 10;
   if (above.y - line.y > 2 * size) return false;
   return line.items.every((it) => {
     const name = it.str.trim();
-    if (columnOf(name)) return true;
+    if (isColumnLabel(name)) return true;
     const centre = (it.x + it.right) / 2;
-    return [...name].length <= 6 && !/^\d+$/.test(name) && top.some((c) => c.x - 2 <= centre && centre <= c.right + 2);
+    const over = top.find((c) => c.x - 2 <= centre && centre <= c.right + 2);
+    return !!over && isColumnLabel(over.str.trim() + name);
   });
 }
 
@@ -284,8 +291,14 @@ function fillMergedCells(
   for (let c = numbered ? 1 : 0; c < header.length; c++) {
     let run: TableRow[] = [];
     const fill = () => {
-      const text = run.map((r) => r.cells[c] ?? '').find((t) => t.trim() !== '');
-      if (text && run.length > 1) for (const r of run) if (!r.cells[c]?.trim()) r.cells[c] = text;
+      // One merged cell's text lies in adjacent rows (centred over them, it may fall into two):
+      // joined, it is every row's. Text in rows apart, or in every row, is not one cell: left as read.
+      const filled = run.flatMap((r, i) => ((r.cells[c] ?? '').trim() ? [i] : []));
+      const adjacent = filled.length > 0 && filled.at(-1)! - filled[0]! === filled.length - 1;
+      if (run.length > 1 && adjacent && filled.length < run.length) {
+        const text = filled.map((i) => run[i]!.cells[c]).join('');
+        for (const r of run) r.cells[c] = text;
+      }
       run = [];
     };
     for (let k = 0; k < bodyRows.length; k++) {
@@ -334,7 +347,9 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
     const l = lines[k]!;
     const prev = more[more.length - 1] ?? lines[headerAt]!;
     const inBand = headerBand !== null ? bandOf(l) === headerBand : continuesHeader(l, prev, top);
-    if (l.page !== prev.page || !inBand) break;
+    // A 序号 under the header: the first row, whatever band the rules put it in (a rule left undrawn).
+    const firstRow = /^\d+$/.test(l.items[0]?.str.trim() ?? '') && columnOf(top[0]!.str.trim()) === 'no';
+    if (l.page !== prev.page || !inBand || firstRow) break;
     more.push(l);
   }
   const header = mergeHeader(top, more);
@@ -351,6 +366,9 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
   };
   const numbered = columnOf(names[0]!) === 'no';
   const textCol = Math.max(0, names.findIndex((n) => columnOf(n) === 'text'));
+  // Right-aligned 序号 are looked for only where no border is drawn after the 序号 column (a drawn
+  // border decides) and the names are left-aligned over their text (Excel): see leadingNumber.
+  const excelNumbers = numbered && header.length > 1 && !columns[0]!.ruled;
   // An item reaching over a drawn column border is two cells' text the reader joined with a space
   // (cells padded closer than 0.6 em): it is cut there. A heading across the table stays whole.
   const crosses = (it: Item) => borders.some((b) => it.x < b - 1 && it.right > b + 1);
@@ -364,12 +382,14 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
     const cells: string[][] = names.map(() => []);
     for (const it of line.items) {
       let parts = crosses(it) && /\S\s+\S/.test(it.str) && !isHeading([it.str], it.str) ? cutAtBorders(it, borders) : [it];
-      if (numbered && header[1]) parts = parts.flatMap((p) => leadingNumber(p, header[1]!.x));
-      for (const part of parts) {
-        // A number printed right-aligned in the 序号 column (Excel does) ends before the next column's name.
-        const c = numbered && /^\d+$/.test(part.str.trim()) && header[1] && part.right <= header[1].x + 1 ? 0 : columnAt(part.x, part.right);
-        cells[c]!.push(part.str);
-      }
+      if (excelNumbers) parts = parts.flatMap((p) => leadingNumber(p, header[1]!.x));
+      parts.forEach((part, k) => {
+        // A number printed right-aligned in the 序号 column (Excel does): it starts left of the next
+        // column's name and ends before it, and what follows on the line starts at that name.
+        const next = parts[k + 1] ?? line.items[line.items.indexOf(it) + 1];
+        const isNo = excelNumbers && /^\d+$/.test(part.str.trim()) && part.x < header[1]!.x - 2 && part.right <= header[1]!.x + 1 && (!next || next.x >= header[1]!.x - 2);
+        cells[isNo ? 0 : columnAt(part.x, part.right)]!.push(part.str);
+      });
     }
     return cells.map((c) => dropAutospace(c.join('')));
   };
@@ -404,13 +424,18 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
   // Below a ruled table's last rule on its last page: notes after the table (注：…), not its last row.
   const lastPage = Math.max(...body.filter((l) => bandOf(l) !== null).map((l) => l.page));
   const bottom = boundaries.get(lastPage)?.at(-1);
-  const after = (l: Line) => l.page === lastPage && !distrusted.has(l.page) && bottom !== undefined && l.y < bottom - 1;
+  // A note spans the table as one piece of text ("注：…"); a line that falls into two cells, or has a
+  // 序号, is a row whose borders were not drawn (Excel rows added after the borders were set).
+  const after = (l: Line) => {
+    if (l.page !== lastPage || distrusted.has(l.page) || bottom === undefined || l.y >= bottom - 1) return false;
+    const cells = cellsOf(l);
+    if (numbered && /^\d+$/.test(cells[0]!.trim())) return false;
+    return cells.filter((c) => c.trim()).length <= 1 || /^(注|备注|说明|附)[：:]/.test(lineText(l));
+  };
   const trailing = body.filter(after);
   for (const line of body) {
     if (after(line)) continue;
     const band = (distrusted.has(line.page) ? null : bandOf(line)) ?? gapBand.get(line) ?? null;
-    // The header's own second line ("完成" / "时限").
-    if (band !== null && band === headerBand) continue;
     const cells = cellsOf(line);
     const last = units[units.length - 1];
     if (band !== null && band === unitBand && last) {

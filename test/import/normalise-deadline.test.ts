@@ -82,7 +82,12 @@ describe('milestonesFromDeadlineText', () => {
   });
 
   it('a date inside a step is no step of its own', () => {
-    expect(milestonesFromDeadlineText('6月底前完成2025年项目审计', { year: 2026 })).toEqual([]);
-    expect(milestonesFromDeadlineText('2026年12月底', { year: 2026 })).toEqual([]);
+    for (const t of ['6月底前完成2025年项目审计', '2026年12月底', '12月底前完成2027年开工项目储备', '2026年12月底前完成2027年启动项目前期工作', '6月底前完成上半年完成情况评估', '2026年底前完成三季度开工项目验收']) {
+      expect(milestonesFromDeadlineText(t, { year: 2026 }), t).toEqual([]);
+    }
+  });
+
+  it('a joining word before the next step is not part of the step before', () => {
+    expect(milestonesFromDeadlineText('6月底前完成申报，力争12月底前完成认定', { year: 2026 }).map((m) => m.text)).toEqual(['6月底前完成申报', '12月底前完成认定']);
   });
 });

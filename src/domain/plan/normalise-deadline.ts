@@ -244,8 +244,15 @@ export function milestonesFromDeadlineText(text: string, opts: DeadlineOptions =
   // still opens with a date and a verb.
   if (parts.length < 2) {
     const ms = findDateMentions(text, opts);
-    const pieces = ms.map((m, i) => text.slice(m.index, ms[i + 1]?.index ?? text.length).trim());
-    if (ms.length >= 2 && ms[0]!.index === 0 && pieces.every((p, i) => MILESTONE_VERB.test(p.slice(ms[i]!.raw.length)))) parts = pieces;
+    // A piece ends before the next date, less a joining word ("，力争").
+    const pieces = ms.map((m, i) => text.slice(m.index, ms[i + 1]?.index ?? text.length).replace(/[，,；;\s]*(力争|确保|争取|并|再)?[，,\s]*$/, ''));
+    const isStep = (p: string, i: number) => {
+      const verb = MILESTONE_VERB.exec(p.slice(ms[i]!.raw.length));
+      // A verb with nothing after it takes the next date as its object ("12月底前完成2027年开工项目储备").
+      return !!verb && p.slice(ms[i]!.raw.length + verb.index + verb[0].length).trim() !== '';
+    };
+    const ascending = ms.every((m, i) => i === 0 || (m.date ?? '') >= (ms[i - 1]!.date ?? ''));
+    if (ms.length >= 2 && ms[0]!.index === 0 && ascending && pieces.every(isStep)) parts = pieces;
   }
   if (parts.length < 2) return [];
   const out: ParsedMilestone[] = [];
