@@ -36,6 +36,7 @@ export function parsePlanSource(source: PlanSource, opts: ImportOptions): Parsed
   parsed.title = heading(parsed.title);
   for (const sec of parsed.sections) sec.title = heading(sec.title);
   for (const t of parsed.tasks) t.sections = t.sections.map(heading);
+  if (source.kind === 'table') parsed.warnings.push(...(source.notes ?? []));
   return resolvePlanUnits(parsed, indexDirectory(opts.directory));
 }
 

@@ -18,7 +18,14 @@ import type { VRule } from './pdf-rules.ts';
  * without a text layer (a scan) is refused with a hint, never read as empty.
  */
 
-export type PdfContent = { kind: 'table'; rows: TableRow[] } | { kind: 'text'; text: string };
+/** A run of rows whose cell in one column was read as one merged cell (no rule between them): the importer says so. */
+export interface MergedRun {
+  column: string;
+  rows: number[];
+  text: string;
+}
+
+export type PdfContent = { kind: 'table'; rows: TableRow[]; merged: MergedRun[] } | { kind: 'text'; text: string };
 
 /** `engine: 'pdfjs'` reads every page through pdfjs (tests and the benchmark compare the two readers). */
 export interface ReadPdfOptions {
@@ -69,8 +76,8 @@ export async function readPdf(buf: Buffer, document: string, limits: ImportLimit
     if (lines.length === 0) {
       throw new InputError('IMPORT_INVALID', `${document} 没有文字层（可能是扫描件或图片），无法读取任务`, '请用 OCR 识别成文字，或向发文单位索取 Word/Excel 版本');
     }
-    const rows = tableRows(lines, rulings);
-    if (rows) return { kind: 'table', rows };
+    const table = tableRows(lines, rulings);
+    if (table) return { kind: 'table', rows: table.rows, merged: table.merged };
     return { kind: 'text', text: lines.map(lineText).join('\n') };
   } finally {
     if (pdfjs) await (await pdfjs.catch(() => null))?.doc.destroy().catch(() => undefined);
@@ -286,8 +293,9 @@ function fillMergedCells(
   numbered: boolean,
   ruleAt: (page: number, y: number, x1: number, x2: number) => boolean,
   boundaries: Map<number, number[]>,
-): void {
+): MergedRun[] {
   const band = (b: string) => b.split(':').map(Number) as [number, number];
+  const out: MergedRun[] = [];
   for (let c = numbered ? 1 : 0; c < header.length; c++) {
     let run: TableRow[] = [];
     const fill = () => {
@@ -298,6 +306,7 @@ function fillMergedCells(
       if (run.length > 1 && adjacent && filled.length < run.length) {
         const text = filled.map((i) => run[i]!.cells[c]).join('');
         for (const r of run) r.cells[c] = text;
+        out.push({ column: header[c]!.str, rows: run.map((r) => r.row), text });
       }
       run = [];
     };
@@ -320,6 +329,7 @@ function fillMergedCells(
     }
     fill();
   }
+  return out;
 }
 
 /**
@@ -327,7 +337,7 @@ function fillMergedCells(
  * lines above the header as one-cell rows (the title). Column bounds are the drawn borders
  * between header cells, else half-way between them (see columnBounds).
  */
-function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRow[] | null {
+function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): { rows: TableRow[]; merged: MergedRun[] } | null {
   const headerAt = lines.findIndex(isHeaderLine);
   if (headerAt < 0) return null;
   const top = headerItems(lines[headerAt]!.items);
@@ -480,7 +490,7 @@ function tableRows(lines: Line[], rulings: ReadonlyMap<number, Ruling>): TableRo
     parts.forEach((c, k) => cur![k]!.push(...c));
   }
   flush();
-  fillMergedCells(bodyRows, header, numbered, (page, y, x1, x2) => (rulings.get(page)?.rules ?? []).some((r) => Math.abs(r.y - y) < 1.5 && r.x1 <= x1 + 1 && r.x2 >= x2 - 1), boundaries);
+  const merged = fillMergedCells(bodyRows, header, numbered, (page, y, x1, x2) => (rulings.get(page)?.rules ?? []).some((r) => Math.abs(r.y - y) < 1.5 && r.x1 <= x1 + 1 && r.x2 >= x2 - 1), boundaries);
   for (const l of trailing) rows.push({ row: rows.length + 1, cells: [lineText(l)] });
-  return rows;
+  return { rows, merged };
 }

@@ -12,6 +12,7 @@ import { tableFromText } from '../domain/plan/text-tables.ts';
 import { toSourceLines } from '../domain/plan/parse-plan-text.ts';
 import { columnLetter, findHeader, type TableRow } from '../domain/plan/parse-plan-table.ts';
 import type { SourceLine } from '../domain/plan/document-header.ts';
+import type { ImportWarning } from '../domain/plan/plan-types.ts';
 
 /** What a file holds, in the two shapes the parsers take. */
 export type PlanSource =
@@ -24,6 +25,8 @@ export type PlanSource =
       title?: string;
       /** Cells re-formed from broken lines (PDF, cells pasted one per line): "工作机 制" is one word. */
       rewrapped?: boolean;
+      /** What the reader inferred and the admin should check (a PDF's merged cells). */
+      notes?: ImportWarning[];
     };
 
 const xlsxCell = (col: number, row: number) => `${columnLetter(col)}${row}`;
@@ -59,7 +62,14 @@ export async function readPlanFile(file: string, limits: ImportLimits = IMPORT_L
   }
   if (kind === '.pdf') {
     const pdf = await readPdf(buf, document, limits);
-    if (pdf.kind === 'table') return { kind: 'table', document, rows: pdf.rows, cellName: (col, r) => `PDF表格第${r}行第${col + 1}列`, rewrapped: true };
+    if (pdf.kind === 'table') {
+      const notes = pdf.merged.map((m): ImportWarning => ({
+        cell: `PDF表格第${m.rows[0]}行`,
+        code: 'table',
+        message: `第${m.rows[0]}–${m.rows.at(-1)}行的“${m.column}”之间没有画横线，按合并单元格读作一格，这几行都取“${m.text}”；与原表不符时请改导入 Word/Excel 版或导入后修改`,
+      }));
+      return { kind: 'table', document, rows: pdf.rows, cellName: (col, r) => `PDF表格第${r}行第${col + 1}列`, rewrapped: true, notes };
+    }
     return sourceFromText(pdf.text, document, limits);
   }
   if (kind === '.doc' || kind === '.wps') return sourceFromText(await readLegacyWord(buf, document), document, limits);

@@ -1,5 +1,8 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importPlanFile } from '../../src/import/import-plan-file.ts';
 import { IMPORT_LIMITS } from '../../src/import/import-limits.ts';
+import { loadUnitDirectory } from '../../src/import/load-unit-directory.ts';
 import { readPdf } from '../../src/import/read-pdf.ts';
 import { pdfFile } from '../helpers/table-pdf.ts';
 
@@ -101,6 +104,17 @@ describe('PDF ledger layouts', () => {
     ['张三、李四、', '王五、赵六、', '孙七'].forEach((l, k) => p.text(484, 492 - k * 13, l));
     const got = await rows(p);
     expect(got.slice(2).map((r) => r[3])).toEqual(Array(4).fill('张三、李四、王五、赵六、孙七'));
+    // The reader says what it inferred, for the import's warnings.
+    const read = await readPdf(pdf(p), 'ledger.pdf', IMPORT_LIMITS);
+    expect(read.kind === 'table' && read.merged).toEqual([{ column: '牵头领导', rows: [3, 4, 5, 6], text: '张三、李四、王五、赵六、孙七' }]);
+  });
+
+  it('an import from a Word table exported to PDF warns where it read merged cells (fixture d23)', async () => {
+    const plan = await importPlanFile(path.resolve(import.meta.dirname, '../fixtures/conventions/docs/d23_fenjie_table_pdf.pdf'), { directory: loadUnitDirectory(path.resolve(import.meta.dirname, '../../config/units.json')), year: 2026 });
+    expect(plan.warnings.filter((w) => w.message.includes('按合并单元格读作一格')).map((w) => w.message)).toEqual([
+      '第6–8行的“责任区领导”之间没有画横线，按合并单元格读作一格，这几行都取“刘洋”；与原表不符时请改导入 Word/Excel 版或导入后修改',
+      '第7–8行的“牵头单位”之间没有画横线，按合并单元格读作一格，这几行都取“区科工局”；与原表不符时请改导入 Word/Excel 版或导入后修改',
+    ]);
   });
 
   it('rows an Excel sheet left without borders under the last rule are rows; a note under them is not', async () => {
