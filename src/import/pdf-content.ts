@@ -1,6 +1,6 @@
 import type { PDFDict } from 'pdf-lib';
 import { FontUnsupported, loadFont, type PdfFont } from './pdf-fonts.ts';
-import { IDENTITY, RuleCollector, type Matrix, type Rule, type VRule } from './pdf-rules.ts';
+import { IDENTITY, RuleCollector, type Matrix, type Ruling } from './pdf-rules.ts';
 import { joinStreams, loadPdfLib, streamBytes, type PdfLib } from './pdf-streams.ts';
 import { TextLayout, type TextRun } from './pdf-text.ts';
 import { afterInlineImage, afterLiteralString, DELIMITER, latin1, NumberReader, StringBytes, WHITE } from './pdf-tokens.ts';
@@ -16,22 +16,20 @@ import { afterInlineImage, afterLiteralString, DELIMITER, latin1, NumberReader, 
  * out (the page's text goes to pdfjs; see pdf-fonts.ts).
  */
 
-export interface PageContent {
-  /** Horizontal rules (row borders) and vertical ones (column borders), in page coordinates. */
-  rules: Rule[];
-  verticals: VRule[];
+/** A page's borders (in page coordinates) and text. */
+export interface PageContent extends Ruling {
   /** Text runs, or null where a font is beyond this reader (pdfjs reads that page's text). */
   runs: TextRun[] | null;
 }
 
-export interface PdfContent {
+export interface ContentReader {
   numPages: number;
   /** Page `p` (1-based), or null when this reader cannot tell what it holds. */
   page(p: number): PageContent | null;
 }
 
 /** Opens `data`, or null when the file is encrypted or pdf-lib cannot parse it. */
-export async function openContent(data: Uint8Array): Promise<PdfContent | null> {
+export async function openContent(data: Uint8Array): Promise<ContentReader | null> {
   const lib = await loadPdfLib();
   let doc: Awaited<ReturnType<PdfLib['PDFDocument']['load']>>;
   try {

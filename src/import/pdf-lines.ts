@@ -104,15 +104,3 @@ export function isHeaderLine(l: Line): boolean {
   const cols = headerItems(l.items).map((it) => columnOf(it.str.trim()));
   return cols.filter(Boolean).length >= 2 && cols.includes('text');
 }
-
-const CJK = '\u2e80-\u9fff\u3000-\u303f\uff00-\uffef';
-const AUTOSPACE = new RegExp(`(?<=[${CJK}])[ \\t]+(?=[0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \\t]+(?=[${CJK}])`, 'g');
-
-/**
- * Word and LibreOffice widen the gap between Chinese and Latin letters or digits on the page
- * ("改造 300 户", "2026 年"), and a PDF reader turns the gap into a space. It is layout, not text:
- * dropped, as the .docx of the same document has none.
- */
-export function dropAutospace(s: string): string {
-  return s.replace(AUTOSPACE, '');
-}

@@ -1,15 +1,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { foldRadicals } from '../domain/plan/normalise-text.ts';
-import { concat, IDENTITY, RuleCollector, type Matrix, type Rule, type VRule } from './pdf-rules.ts';
+import { concat, IDENTITY, RuleCollector, type Matrix, type Ruling } from './pdf-rules.ts';
 import { isHeaderLine, toLines, type Item, type Line } from './pdf-lines.ts';
 import type { TextRun } from './pdf-text.ts';
-
-/** A page's table borders: horizontal rules (rows) and vertical ones (columns). */
-export interface Ruling {
-  rules: Rule[];
-  verticals: VRule[];
-}
 
 /** What reading one page gives: `ruling` is null where the drawing was not read. */
 export interface PageRead {

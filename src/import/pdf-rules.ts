@@ -19,6 +19,12 @@ export interface VRule {
   y2: number;
 }
 
+/** A page's table borders: horizontal rules (rows) and vertical ones (columns). */
+export interface Ruling {
+  rules: Rule[];
+  verticals: VRule[];
+}
+
 /** A PDF transformation matrix [a b c d e f]. */
 export type Matrix = [number, number, number, number, number, number];
 

@@ -1,11 +1,12 @@
 import { InputError } from '../errors.ts';
 import { columnOf, isColumnLabel, type TableRow } from '../domain/plan/parse-plan-table.ts';
 import { isFurniture } from '../domain/plan/document-header.ts';
+import { dropAutospace } from '../domain/plan/normalise-text.ts';
 import type { ImportLimits } from './import-limits.ts';
 import { openContent } from './pdf-content.ts';
-import { dropAutospace, headerItems, isHeaderLine, words, type Item, type Line } from './pdf-lines.ts';
-import { openPdf, pageFromRuns, readPage, type PageRead, type Ruling } from './pdf-page.ts';
-import type { VRule } from './pdf-rules.ts';
+import { headerItems, isHeaderLine, words, type Item, type Line } from './pdf-lines.ts';
+import { openPdf, pageFromRuns, readPage, type PageRead } from './pdf-page.ts';
+import type { Ruling, VRule } from './pdf-rules.ts';
 
 /**
  * The text layer of a PDF (read from the content streams, or by pdfjs where that reader cannot

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldRadicals, hasTraditional, joinBrokenWords, normaliseText, originalFinder, simplify, toHalfWidth } from '../../src/domain/plan/normalise-text.ts';
+import { dropAutospace, foldRadicals, hasTraditional, joinBrokenWords, normaliseText, originalFinder, simplify, toHalfWidth } from '../../src/domain/plan/normalise-text.ts';
 import { tableFromText } from '../../src/domain/plan/text-tables.ts';
 import { toSourceLines } from '../../src/domain/plan/parse-plan-text.ts';
 
@@ -23,6 +23,12 @@ describe('normalisation before parsing', () => {
     expect(normaliseText(fromPdf)).toBe('推进工作落实，一季度完成，区工信局牵头');
     expect(foldRadicals('\uf900')).toBe('\u8c48');
     expect(foldRadicals('⻓三角')).toBe('⻓三角'); // no equivalent in Unicode: left as printed
+  });
+
+  it('the gap a PDF shows between Chinese and digits or letters is not a space; spaces between Chinese words or Latin words stay', () => {
+    expect(dropAutospace('改造 300 户，2026 年 6 月 GDP 增长 5%')).toBe('改造300户，2026年6月GDP增长5%');
+    expect(dropAutospace('张三 李四')).toBe('张三 李四');
+    expect(dropAutospace('GB 50016 ISO 9001')).toBe('GB 50016 ISO 9001');
   });
 
   it('full-width digits, letters and % become ASCII; Chinese punctuation stays', () => {

@@ -72,6 +72,18 @@ export function joinBrokenWords(text: string): string {
   return text.replace(/(?<=[\u4e00-\u9fff，。、；：])[ \t\u3000]+(?=[\u4e00-\u9fff])/g, '');
 }
 
+const CJK = '\u2e80-\u9fff\u3000-\u303f\uff00-\uffef';
+const AUTOSPACE = new RegExp(`(?<=[${CJK}])[ \\t]+(?=[0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \\t]+(?=[${CJK}])`, 'g');
+
+/**
+ * Word and LibreOffice widen the gap between Chinese and Latin letters or digits on the page
+ * ("改造 300 户", "2026 年"), and a PDF reader turns the gap into a space. It is layout, not text:
+ * dropped, as the .docx of the same document has none.
+ */
+export function dropAutospace(s: string): string {
+  return s.replace(AUTOSPACE, '');
+}
+
 /**
  * Finds where a normalised phrase sits in the normalised document and returns the original words
  * at the same place; the phrase itself when it is not one contiguous run of the document (the
