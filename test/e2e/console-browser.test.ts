@@ -35,7 +35,9 @@ const freePort = () =>
   });
 
 const PLAN = path.resolve('test/fixtures/console/促消费工作方案.txt');
-const IMAGES = path.resolve('docs/images');
+// The README's console screenshots are refreshed only when asked (DUBAN_UPDATE_IMAGES=1): an ordinary
+// run takes them just the same, into a scratch folder, instead of rewriting files under version control.
+const IMAGES = process.env.DUBAN_UPDATE_IMAGES === '1' ? path.resolve('docs/images') : fs.mkdtempSync(path.join(os.tmpdir(), 'duban-console-shots-'));
 
 /**
  * The console end to end in a real headless Chromium against the real app (Postgres, Wechaty mock
@@ -98,6 +100,7 @@ describe('web console in a real browser', () => {
     await app?.close();
     await drop?.();
     fs.rmSync(profile, { recursive: true, force: true });
+    if (process.env.DUBAN_UPDATE_IMAGES !== '1') fs.rmSync(IMAGES, { recursive: true, force: true });
   });
 
   const shot = (name: string) => page.screenshot({ path: path.join(IMAGES, `console-${name}.png`), fullPage: false });
