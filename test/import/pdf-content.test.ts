@@ -9,7 +9,7 @@ import { readPdf } from '../../src/import/read-pdf.ts';
 import type { Rule, VRule } from '../../src/import/pdf-rules.ts';
 import { browserPdf } from '../helpers/browser-pdf.ts';
 import { centredLedger } from '../helpers/centred-ledger.ts';
-import { pdfFile, tablePdf } from '../helpers/table-pdf.ts';
+import { pdfFile, stsongFont, tablePdf } from '../helpers/table-pdf.ts';
 
 // A ledger's row borders are read from the pages' content streams (pdf-lib + our scanner) instead of
 // pdfjs's operator list, which builds every glyph on the way. Both must see the same lines: pdfjs is
@@ -192,9 +192,7 @@ function textPdf(astral = false): Uint8Array {
       stream(cmap),
       '<< /Type /Font /Subtype /TrueType /BaseFont /Arial /FirstChar 32 /LastChar 126 /Encoding /WinAnsiEncoding /Widths [' + Array.from({ length: 95 }, (_, i) => 500 + (i % 7) * 20).join(' ') + '] >>',
       stream(form, '/Type /XObject /Subtype /Form /BBox [0 0 300 100] /Matrix [1 0 0 1 100 100] /Resources << /Font << /F1 5 0 R >> >>'),
-      '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H /DescendantFonts [11 0 R] >>',
-      '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 12 0 R /DW 1000 /W [1 95 500] >>',
-      '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+      ...stsongFont(10),
       '<< /Type /FontDescriptor /FontName /ABCDEF+SimSun /Flags 6 /FontBBox [0 -141 1000 859] /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 859 /StemV 93 >>',
     ]),
   );
@@ -283,9 +281,7 @@ function pageInFont(font: string, show: string, extra: string[] = []): Uint8Arra
       '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F2 10 0 R >> >> /Contents 6 0 R >>',
       stream(first),
       stream(second),
-      '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [8 0 R] >>',
-      '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 9 0 R /DW 1000 /W [1 95 500] >>',
-      '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+      ...stsongFont(7, 'UniGB-UCS2-H'),
       font,
       ...extra,
     ]),
@@ -383,9 +379,7 @@ describe('cutting two cells apart only where a border is drawn', () => {
       '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
       '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
       `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
-      '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H /DescendantFonts [6 0 R] >>',
-      '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 /W [1 95 500] >>',
-      '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+      ...stsongFont(5),
     ]);
 
   it('a number printed right-aligned in a wide 序号 column (as Excel prints it) stays in 序号', async () => {
@@ -430,9 +424,7 @@ describe('page edges read as pdfjs reads them', () => {
         '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
         '<< /Type /Page /Parent 2 0 R /MediaBox [0 800 600 0] /Resources << /Font << /F1 5 0 R /F2 8 0 R >> /XObject << /Im1 9 0 R >> >> /Contents 4 0 R >>',
         stream(content),
-        '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>',
-        '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 /W [1 95 500] >>',
-        '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+        ...stsongFont(5, 'UniGB-UCS2-H'),
         `<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /FirstChar 32 /LastChar 126 /Widths [${Array(95).fill(500).join(' ')}] /FontDescriptor 10 0 R >>`,
         stream('\x00', '/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8'),
         '<< /Type /FontDescriptor /FontName /Times-Roman /Flags 34 /FontBBox [-168 -218 1000 898] /ItalicAngle 0 /Ascent 683 /Descent -217 /CapHeight 662 /StemV 84 >>',

@@ -4,7 +4,7 @@ import { importPlanFile } from '../../src/import/import-plan-file.ts';
 import { IMPORT_LIMITS } from '../../src/import/import-limits.ts';
 import { loadUnitDirectory } from '../../src/import/load-unit-directory.ts';
 import { readPdf } from '../../src/import/read-pdf.ts';
-import { pdfFile } from '../helpers/table-pdf.ts';
+import { pdfFile, stsongFont } from '../helpers/table-pdf.ts';
 
 // Ledger layouts as Word, WPS and Excel print them, drawn here line by line: the table reader must
 // get every row and cell right, and must not "improve" a table that was already read right.
@@ -32,9 +32,7 @@ function pdf(page: Page): Buffer {
   return pdfFile([
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [6 0 R] /Count 1 >>',
-    '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H /DescendantFonts [4 0 R] >>',
-    '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>',
-    '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+    ...stsongFont(3),
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Resources << /Font << /F1 3 0 R >> >> /Contents 7 0 R >>',
     `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
   ]);
