@@ -32,8 +32,10 @@ export interface ContentReader {
 export async function openContent(data: Uint8Array): Promise<ContentReader | null> {
   const lib = await loadPdfLib();
   let doc: Awaited<ReturnType<PdfLib['PDFDocument']['load']>>;
+  // A damaged object makes pdf-lib throw (instead of printing an English warning to the user's
+  // terminal and going on): pdfjs, which rebuilds broken files, reads those.
   try {
-    doc = await lib.PDFDocument.load(data, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false, parseSpeed: lib.ParseSpeeds.Fastest });
+    doc = await lib.PDFDocument.load(data, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: true, parseSpeed: lib.ParseSpeeds.Fastest });
   } catch {
     return null;
   }
