@@ -33,12 +33,14 @@ describe('three workers on real Redis over a simulated month', () => {
 
     const redis = await startOwnRedis();
     cleanups.push(redis.stop);
-    const deliveries = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duban-multi-')), 'deliveries.jsonl');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-multi-'));
+    const deliveries = path.join(dir, 'deliveries.jsonl');
+    const hangFile = path.join(dir, 'hang');
     const { queue, spawnWorker, lines, slotsDoneAt } = workerFleet({
       databaseUrl: pg.url, redisUrl: redis.url, prefix: uniquePrefix('multi'), deliveries, sendDelayMs: 150, procs, cleanups, db, slots,
     });
 
-    const workers = [spawnWorker(), spawnWorker(), spawnWorker()];
+    const workers = [spawnWorker({ HANG_FILE: hangFile }), spawnWorker(), spawnWorker()];
     await until(() => lines().filter((l) => l.phase === 'ready').length === 3, 'workers ready');
 
     let killed: { pid: number } | undefined;
@@ -63,11 +65,12 @@ describe('three workers on real Redis over a simulated month', () => {
       }
 
       if (!watcher && i === Math.floor(times.length / 3)) {
-        // From here on, kill the first worker the moment it is inside send(): its last line is a
-        // 'begin' without a 'done'. Then start a fresh worker in its place.
+        // From here on, the first worker's next send() hangs inside send(): kill it there, so its
+        // last line is a 'begin' without a 'done'. Then start a fresh worker in its place.
         const victim = workers[0]!;
+        fs.writeFileSync(hangFile, '');
         watcher = setInterval(() => {
-          if (killed || lines().filter((l) => l.pid === victim.pid).at(-1)?.phase !== 'begin') return;
+          if (killed || !lines().some((l) => l.pid === victim.pid && l.hang)) return;
           victim.kill('SIGKILL');
           killed = { pid: victim.pid! };
           victim.once('exit', () => (workers[0] = spawnWorker()));
@@ -83,7 +86,7 @@ describe('three workers on real Redis over a simulated month', () => {
     expect(redisRestarted).toBe(true);
     // The killed worker began a send it never finished.
     const byVictim = lines().filter((l) => l.pid === killed!.pid);
-    expect(byVictim.at(-1)!.phase).toBe('begin');
+    expect(byVictim.at(-1)).toMatchObject({ phase: 'begin', hang: true });
     // The work really was shared: at least three processes delivered.
     expect(new Set(lines().filter((l) => l.phase === 'done').map((l) => l.pid)).size).toBeGreaterThanOrEqual(3);
 

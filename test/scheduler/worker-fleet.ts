@@ -18,7 +18,7 @@ import { runFixture } from '../cadence/run-fixture-month.ts';
 
 const WORKER = path.resolve('test/scheduler/fixtures/cadence-worker.ts');
 export type Cleanup = () => Promise<unknown>;
-export type Delivery = { pid: number; phase: string; target?: unknown; text?: string; mentions?: string[] };
+export type Delivery = { pid: number; phase: string; hang?: boolean; target?: unknown; text?: string; mentions?: string[] };
 
 /** The expected dispatches of [from, to), and the fixture loaded into a fresh PostgreSQL with its slot times. */
 export async function prepareFleetRun(cleanups: Cleanup[], from: string, to: string) {
@@ -60,9 +60,9 @@ export function workerFleet(o: {
   queue.on('error', () => undefined);
   return {
     queue,
-    spawnWorker(): ChildProcess {
+    spawnWorker(env: Record<string, string> = {}): ChildProcess {
       const p = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-        env: { ...process.env, DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, QUEUE_PREFIX: o.prefix, DELIVERIES_FILE: o.deliveries, SEND_DELAY_MS: String(o.sendDelayMs), LEASE_MS: '3000', ...o.env },
+        env: { ...process.env, DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, QUEUE_PREFIX: o.prefix, DELIVERIES_FILE: o.deliveries, SEND_DELAY_MS: String(o.sendDelayMs), LEASE_MS: '3000', ...o.env, ...env },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       o.procs.add(p);
