@@ -216,10 +216,12 @@ export function digestPng(m: DigestModel): PngReport {
       columns: [
         { title: '状态', width: 1.3 },
         { title: '编号', width: onePlan ? 0.9 : 2 },
-        { title: '任务', width: 3.2 },
-        { title: '牵头/责任单位', width: 2.8 },
+        // One line held about 9 characters of a task's name: two lines, and a wider column, let a
+        // leader tell similar tasks apart; the units and the reasons wrap for the same reason.
+        { title: '任务', width: 4, maxLines: 2 },
+        { title: '牵头/责任单位', width: 2.6, maxLines: 2 },
         { title: '进度', width: 0.9, align: 'right' },
-        { title: '情况', width: onePlan ? 4.4 : 3.6 },
+        { title: '情况', width: onePlan ? 3.8 : 3, maxLines: 2 },
       ],
       rows: m.tasks.slice(0, IMAGE_ROWS).map((t) => ({
         dot: COLORS[t.health.health],

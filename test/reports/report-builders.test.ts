@@ -10,7 +10,8 @@ import { bulletinModel } from '../../src/reports/bulletin-model.ts';
 import { agendaModel } from '../../src/reports/consult-agenda.ts';
 import { buildConsultAgenda, buildMonthlyBulletin, buildWeeklyDigests, WECHAT_TEXT_LIMIT } from '../../src/reports/index.ts';
 import { loadReportData } from '../../src/reports/report-data.ts';
-import { digestModels } from '../../src/reports/weekly-digest.ts';
+import { digestModels, digestPng } from '../../src/reports/weekly-digest.ts';
+import { drawnCellLines } from '../../src/reports/render/render-report-png.ts';
 import type { Database } from '../../src/store/open-database.ts';
 import { DB_KINDS, openTestDatabase } from '../helpers/databases.ts';
 import { seedReportFixture } from './report-fixture.ts';
@@ -72,6 +73,20 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
     // task 6: reported done 11-09, 销号 on 11-15
     expect((await healthOn('2026-11-12'))['6']!.health).toBe('done');
     expect((await healthOn('2026-11-16'))['6']!.health).toBe('closed');
+  });
+
+  it('the digest picture shows a long task name whole, on two lines, and cuts only a name longer than that', async () => {
+    const [xiong] = digestModels(await loadReportData(db.prisma, { date: DATE, calendar }));
+    const name = '推动洪都老厂区开发利用打造航空主题文化街区';
+    const tooLong = `${name}并同步完成周边道路管网配套和停车设施改造提升工程`;
+    const m = { ...xiong!, tasks: xiong!.tasks.map((t, i) => ({ ...t, name: i === 0 ? name : i === 1 ? tooLong : t.name })) };
+    const table = digestPng(m).table!;
+    const col = table.columns.findIndex((c) => c.title === '任务');
+    const [first, second] = (await drawnCellLines(table)).map((cells) => cells[col]!);
+    expect(first).toHaveLength(2);
+    expect(first!.join('')).toBe(name);
+    expect(second!.at(-1)).toMatch(/…$/);
+    expect(second!.join('').replace(/…$/, '').length).toBeGreaterThan(name.length);
   });
 
   it('builds one digest per lead leader with their tasks only, red first', async () => {

@@ -226,6 +226,18 @@ function cellLines(ctx: SKRSContext2D, text: string, width: number, maxLines: nu
 /** Inner width of a cell: padding, and room for the dot in the first column. */
 const cellWidth = (box: { w: number }, i: number, dot: boolean): number => box.w - 20 - (i === 0 && dot ? 24 : 0);
 
+/** The lines each cell of a table is drawn as (row, cell, line): what a reader of the picture sees. */
+export async function drawnCellLines(table: Table): Promise<string[][][]> {
+  await ensureFonts();
+  const { createCanvas } = await import('@napi-rs/canvas');
+  const ctx = createCanvas(1, 1).getContext('2d');
+  const boxes = columnBoxes(table);
+  return table.rows.map((row) => {
+    ctx.font = cellFont(row.emphasis ?? false);
+    return row.cells.map((cell, i) => cellLines(ctx, cell, cellWidth(boxes[i]!, i, !!row.dot), table.columns[i]?.maxLines ?? 1));
+  });
+}
+
 function tableRowHeights(ctx: SKRSContext2D, table: Table): number[] {
   const boxes = columnBoxes(table);
   return table.rows.map((row) => {
