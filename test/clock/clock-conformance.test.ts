@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ManualClock, systemClock, type Clock } from '../../src/ports/clock.ts';
 
@@ -23,6 +24,18 @@ describe.each(adapters)('clock conformance: %s', (_name, make) => {
     await p;
     expect(woke).toBe(true);
     expect(clock.now().getTime() - t0).toBeGreaterThanOrEqual(20);
+  });
+
+  it('leaves no abort listener behind on a long-lived signal once a sleep has ended', async () => {
+    const { clock, pass } = make();
+    const ac = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      const p = clock.sleep(5, ac.signal);
+      await pass(10);
+      await p;
+    }
+    // Node counts an AbortSignal's listeners here; more than ten prints a leak warning to the user.
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 
   it('resolves a sleep at once when aborted', async () => {
