@@ -1,4 +1,4 @@
-import type { AssignmentRole, AssignmentState } from '../domain/work/index.ts';
+import type { Assignment, AssignmentRole, AssignmentState } from '../domain/work/index.ts';
 import type { TaskStatusValue } from '../domain/health/index.ts';
 import type { Db } from '../store/open-database.ts';
 import { bulkQuery } from '../store/bulk-sql.ts';
@@ -28,17 +28,8 @@ export interface TaskRow {
   leaders: { personId: number }[];
 }
 
-export interface AssignmentRow {
-  id: number;
-  taskId: number;
-  unitId: number;
-  role: AssignmentRole;
-  state: AssignmentState;
-  percent: number | null;
-  lastReportedAt: Date | null;
-  closedAt: Date | null;
-  createdAt: Date;
-}
+/** An assignment as reports read it: when it was made, for a report of a past date; 签收 is not read. */
+export type AssignmentRow = Omit<Assignment, 'receivedAt'> & { createdAt: Date };
 
 export interface UpdateRow {
   taskId: number;
