@@ -55,7 +55,21 @@ describe('completion percent only', () => {
     ['目前仍有过半工程项目没有开工', []],
     ['完成过半', [50]],
     ['完成总工程量的97%', [97]],
+    // A figure said of one part of the works is that part's share, not the task's.
+    ['施工电梯已拆除80%', []],
+    ['主体结构已完成80%', []],
+    ['土方开挖完成约70%', []],
+    ['幕墙安装已达到60%', []],
+    // General words describe the whole project.
+    ['项目施工已完成80%', [80]],
+    ['管网改造项目已完成60%', [60]],
   ] as const)('%s → %j', (t, want) => expect(valid(t)).toEqual(want));
+
+  it('keeps a figure about works the task is named for as the task’s', () => {
+    const withLabel = (t: string, label: string) => extractPercents(t, label).filter((f) => f.valid).map((f) => f.value);
+    expect(withLabel('违建拆除已完成80%', '开展违建拆除整治')).toEqual([80]);
+    expect(withLabel('违建拆除已完成80%', '推进老旧小区改造')).toEqual([]);
+  });
 });
 
 describe('task references', () => {

@@ -1,5 +1,5 @@
 import { CN_NUMERAL_CLASS, parseNumeral } from './chinese-number.ts';
-import { PART_WORD, STEP_STAGE_WORD } from './progress-stages.ts';
+import { PART_WORKS_WORD, PART_WORD, STEP_STAGE_WORD } from './progress-stages.ts';
 
 export interface PercentFinding {
   value: number;
@@ -50,11 +50,16 @@ const RATE = /(?<!完成|执行|进度|建设|完工)率/;
 // "完成地下段主体结构施工的85%", "完成阶段目标任务的100%": the share of a part or a step, not of the task.
 const SHARE_OF_PART = new RegExp(`完成(?![^，,。；;]*(?:总|全部|整体|年度|全年|计划|投资|工程量|总量))[^，,。；;]{0,16}(?:${PART_WORD}|${STEP_STAGE_WORD})[^，,。；;]{0,8}的\\s*$`);
 
+// "施工电梯已拆除80%", "主体结构已完成80%", "土方开挖完成约70%": the figure follows a part of the works.
+const SHARE_OF_WORKS = new RegExp(`(${PART_WORKS_WORD})(?:工程|工作|作业)?(?:已经?|正在|累计)?(?:完成|完工)?(?:了|约|近|达到?|至|为)?\\s*$`);
+
 /**
  * Every percent-like figure in a clause of a reply, marked valid only when it can be the
- * completion share of a task (0–100 and not a growth rate or another ratio).
+ * completion share of a task (0–100 and not a growth rate or another ratio). `taskLabel`, when the
+ * task is known, keeps a figure about works the task itself is named for ("违建拆除已完成80%" of
+ * 违建拆除整治) as the task's.
  */
-export function extractPercents(text: string): PercentFinding[] {
+export function extractPercents(text: string, taskLabel?: string | null): PercentFinding[] {
   const out: PercentFinding[] = [];
   const seen: [number, number][] = [];
   for (const { re, read } of FORMS) {
@@ -77,7 +82,8 @@ export function extractPercents(text: string): PercentFinding[] {
       // "由40%提升到60%": the figure after 到/至 is the new completion share.
       const toTarget = /(到|至|达到|达)\s*$/.test(before) && /(由|从)/.test(before);
       const ofPlan = SHARE_OF_PLAN.test(before) && !/(?:预计|争取|力争|确保|下一步|下步)/.test(before);
-      if (!toTarget && SHARE_OF_PART.test(before)) {
+      const works = SHARE_OF_WORKS.exec(before)?.[1];
+      if (!toTarget && (SHARE_OF_PART.test(before) || (works && !taskLabel?.includes(works)))) {
         // Progress all the same, but of a step: the task's share is not known.
         f.valid = false;
         f.reason = 'part';

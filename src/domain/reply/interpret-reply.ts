@@ -27,7 +27,7 @@ interface SegmentFacts {
 
 /** What a part of the message says; `task`, when known, is the task that part is about. */
 function facts(text: string, task?: ReplyTask): SegmentFacts {
-  const found = extractPercents(text);
+  const found = extractPercents(text, task ? label(task) : null);
   const valid = found.filter((f) => f.valid);
   const percent = valid[0]?.value ?? null;
   const notes = extractNotes(text);
