@@ -62,6 +62,7 @@ describe('reply conventions (self-written examples)', () => {
   it.each([
     ['第4项施工电梯已拆除80%', null],
     ['第6项主体结构已完成80%，正在砌筑二次结构', null],
+    ['第6项变压器安装完成100%，外架拆除完成95%', null],
     ['第6项项目施工已完成80%', 80],
   ] as const)('a figure said of one part of the works is not the task’s percent: %s', (text, percent) => {
     const r = interpretReply(text, contextForUnit(plan, '区住建局'));
