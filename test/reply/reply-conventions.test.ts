@@ -69,6 +69,36 @@ describe('reply conventions (self-written examples)', () => {
     expect(pick(r)).toMatchObject({ percent, status: 'in_progress', isProgressReport: true, action: 'record' });
   });
 
+  describe('a unit numbering its own message is not naming tasks', () => {
+    type Item = [taskNo: string, percent: number | null, status: string | null, hasProblem: boolean];
+    it.each<[string, string, string, Item[]]>([
+      // 区城管局 has one task, 第10项.
+      ['区城管局', '1、主体结构已封顶\n2、外墙保温施工中', 'record', [['10', null, 'in_progress', false]]],
+      ['区城管局', '1.完成投资3000万元，占年度计划的60%\n2.存在问题：资金到位慢', 'record', [['10', 60, 'in_progress', true]]],
+      ['区城管局', '一、工作进展：已完成70%\n二、存在问题：无', 'record', [['10', 70, 'in_progress', false]]],
+      ['区城管局', '（1）已完成初步设计\n（2）正在招标', 'record', [['10', null, 'in_progress', false]]],
+      ['区城管局', '第10项：\n1、主体结构已封顶\n2、外墙保温施工中\n3、存在问题：雨季影响工期', 'record', [['10', null, 'in_progress', true]]],
+      ['区城管局', '第10项：1.主体结构已封顶；2.外墙保温施工中', 'record', [['10', null, 'in_progress', false]]],
+      // 区住建局 has 第1–9项: points under a named task stay with it.
+      ['区住建局', '第4项：\n1、主体结构已封顶\n2、外墙保温施工中', 'record', [['4', null, 'in_progress', false]]],
+      // An outline heading goes with the task on its line, not the one above.
+      ['区住建局', '一、工作进展：第3项已完成70%\n二、存在问题：第5项资金不到位', 'record', [['3', 70, 'in_progress', false], ['5', null, null, true]]],
+      // Items that name tasks by their words are those tasks, whatever their numbers.
+      ['区住建局', '1、老旧小区改造已完成60%\n2、标准厂房建设已封顶', 'record', [['1', 60, 'in_progress', false], ['4', null, 'in_progress', false]]],
+      // A count whose numbers are all the unit's own tasks is a list of tasks.
+      ['区住建局', '1、已完成\n2、60%', 'record', [['1', null, 'done', false], ['2', 60, 'in_progress', false]]],
+      // A line copied from the unit's own numbered report: its words name the task, its number does not.
+      ['区住建局', '3.标准厂房建设已封顶', 'record', [['4', null, 'in_progress', false]]],
+      ['区城管局', '3.城市更新行动完成年度计划的60%', 'record', [['10', 60, 'in_progress', false]]],
+      // A lone "1、" from a unit that has no task 1, and no task named, is still asked about, never guessed.
+      ['区城管局', '1、已完成60%', 'ask', []],
+    ])('%s: %s', (unit, text, action, items) => {
+      const r = interpretReply(text, contextForUnit(plan, unit));
+      expect(r.action).toBe(action);
+      expect(r.action === 'record' ? r.items.map((i): Item => [i.taskNo, i.percent, i.status, i.problems !== null]) : []).toEqual(items);
+    });
+  });
+
   it('records nothing it was not sure of: every ask and forward has no item to record or a question to send', () => {
     for (const c of cases) {
       const r = interpretReply(c.text, contextForUnit(plan, c.from));

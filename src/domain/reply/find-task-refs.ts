@@ -23,6 +23,8 @@ const PATTERNS: RegExp[] = [
   new RegExp(`(?<![月\\d路街巷道村组弄里])(\\d{1,4})\\s*号(?:任务|事项)?(?!楼|线|地块|院|门|令|文|厂房|机)`, 'g'),
   // (三) / (3) — how some plans number their tasks
   new RegExp(`\\((${NUM})\\)`, 'g'),
+  // "2、60%" opening a line: a numbered item whose text is a share ("2.60%" stays a decimal)
+  new RegExp(`(?:^|\\n)\\s*(\\d{1,3})\\s*、(?=\\s*\\d{1,3}(?:\\.\\d+)?\\s*%)`, 'g'),
   // "3." / "3、" at the start of a line or clause, not a decimal
   new RegExp(`(?:^|[\\s,;:。；：!?])(\\d{1,3})\\s*[.、](?![\\d%])`, 'g'),
   // 三、 at the start of a line
@@ -51,6 +53,33 @@ export function findTaskRefs(text: string): TaskRef[] {
     }
   }
   return refs.sort((a, b) => a.index - b.index);
+}
+
+// A bare number opening a line, as a list is numbered: "1、", "2.", "(3)", "四、" — not "第1项" or "5 完成40%".
+const BARE_MARKER = new RegExp(`^(?:\\d{1,3}\\s*[.、]|\\(\\s*${NUM}\\s*\\)|${CN}、)`);
+// "一、工作进展", "2.存在问题": a heading of the report's own outline.
+export const OUTLINE_HEADING = /^\s*(?:工作进展|进展情况|推进情况|完成情况|主要做法|主要工作|工作开展情况|存在(?:的)?问题|问题(?:及|和)?(?:困难|建议)|困难(?:和|及)问题|下一步|下步|工作计划|工作打算|意见建议|有关建议)/;
+
+/** Whether the number of `r` stands bare where an item opens: at the start of a line, or after "：" or "；". */
+function isBare(text: string, r: TaskRef): boolean {
+  const at = text.slice(r.index, r.end).search(/[\d(\p{Script=Han}]/u) + r.index;
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  return /(?:^|[:：;；])\s*$/.test(text.slice(lineStart, at)) && BARE_MARKER.test(text.slice(at, r.end + 1));
+}
+
+/**
+ * The numbers of a list the writer made of their own message, not task numbers. `bare`: every number
+ * standing bare where an item opens ("3." at a line's start). `headings`: a bare
+ * number heading a part of the report's outline ("二、存在问题"). `counted`: bare numbers opening items
+ * that count 1, 2, 3… ("1、主体已封顶\n2、外墙施工中"); `explicit` tells the caller whether the message
+ * also names tasks outright ("第4项：1、…2、…"), which makes the count a list of points under them.
+ * Otherwise the caller decides: a count whose every number is one of the unit's tasks is tasks.
+ */
+export function listMarkers(text: string, refs: readonly TaskRef[]): { bare: TaskRef[]; counted: TaskRef[]; headings: TaskRef[]; explicit: boolean } {
+  const bare = refs.filter((r) => isBare(text, r));
+  const headings = bare.filter((r) => OUTLINE_HEADING.test(text.slice(r.end)));
+  const counted = bare.length >= 2 && bare.every((r, i) => r.n === i + 1) ? bare : [];
+  return { bare, counted, headings, explicit: refs.some((r) => !bare.includes(r)) };
 }
 
 /** "老旧小区改造（第一项）": the number follows the name it belongs to, in brackets. */

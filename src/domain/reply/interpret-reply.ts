@@ -2,7 +2,7 @@ import { asksQuestion, isDirective, saysNoChange, sharedFileName } from './class
 import { detectStatus } from './detect-status.ts';
 import { extractNotes } from './extract-notes.ts';
 import { extractPercents, type PercentFinding } from './extract-percent.ts';
-import { findTaskRefs, isTrailingRef, taskNumber, type TaskRef } from './find-task-refs.ts';
+import { findTaskRefs, isTrailingRef, listMarkers, OUTLINE_HEADING, taskNumber, type TaskRef } from './find-task-refs.ts';
 import { label, matchTaskKeywords } from './match-task-keywords.ts';
 import { normalizeReplyText, splitQuote } from './normalize-reply-text.ts';
 import type { ReplyAction, ReplyContext, ReplyInterpretation, ReplyStatus, ReplyTask } from './reply-types.ts';
@@ -69,12 +69,24 @@ function trailingSegments(body: string, refs: TaskRef[]): { lead: string; segmen
 }
 
 function segmentsOf(body: string, refs: TaskRef[]): { preamble: string; segments: Segment[] } {
-  const starts = [...new Set(refs.map((r) => r.index))].sort((a, b) => a - b);
+  const startOf = new Map(refs.map((r) => [r, headedStart(body, r.index)]));
+  const starts = [...new Set(startOf.values())].sort((a, b) => a - b);
   const segments = starts.map((s, i) => ({
-    refs: refs.filter((r) => r.index === s).map((r) => r.n),
+    refs: refs.filter((r) => startOf.get(r) === s).map((r) => r.n),
     text: body.slice(s, starts[i + 1] ?? body.length),
   }));
   return { preamble: body.slice(0, starts[0] ?? body.length), segments };
+}
+
+/**
+ * Where the part about a task starts: at its number, or at the start of its line when only an
+ * outline heading stands before it ("二、存在问题：第5项资金不到位" — the heading is said of 第5项,
+ * not of the task above).
+ */
+function headedStart(body: string, index: number): number {
+  const lineStart = body.lastIndexOf('\n', index - 1) + 1;
+  const prefix = body.slice(lineStart, index).replace(/^\s*\(?(?:\d{1,3}|[一二三四五六七八九十]{1,3})[、.)]\s*/, '');
+  return prefix && OUTLINE_HEADING.test(prefix) && /^[^,，。;；]{0,12}$/.test(prefix) ? lineStart : index;
 }
 
 function mergeFacts(a: SegmentFacts, b: SegmentFacts): SegmentFacts {
@@ -86,6 +98,39 @@ function mergeFacts(a: SegmentFacts, b: SegmentFacts): SegmentFacts {
     problems: join(a.problems, b.problems),
     nextSteps: join(a.nextSteps, b.nextSteps),
   };
+}
+
+/**
+ * The task numbers a message names, less the numbers of its own list ("1、主体已封顶\n2、外墙施工中"
+ * from a unit whose task is 第10项). A counted list whose every number is one of the unit's tasks
+ * stays task numbers ("1、已完成\n2、60%" from the unit of tasks 1 and 2) unless the message also
+ * names tasks outright or an item names another task than its number. An item that names one of the
+ * unit's tasks by its words stands for that task when its bare number is a list's or another task's
+ * ("3.标准厂房建设已封顶" copied from the unit's own numbered report).
+ */
+function taskRefsOf(body: string, ctx: ReplyContext): TaskRef[] {
+  const refs = findTaskRefs(body);
+  const { bare, counted, headings, explicit } = listMarkers(body, refs);
+  const items = bare.filter((r) => !headings.includes(r));
+  const itemEnd = (r: TaskRef) => {
+    const next = items.find((x) => x.index > r.index)?.index ?? body.length;
+    const eol = body.indexOf('\n', r.end);
+    return counted.length ? next : Math.min(next, eol < 0 ? body.length : eol);
+  };
+  const named = new Map(items.map((r) => [r, matchTaskKeywords(body.slice(r.end, itemEnd(r)), ctx.tasks).task]));
+  const itsOwn = (r: TaskRef) => byNumber(ctx.tasks, r.n);
+  const tasksAfterAll = !explicit && counted.length > 0 && counted.every((r) => itsOwn(r) && (!named.get(r) || named.get(r) === itsOwn(r)));
+  const allNamed = counted.every((r) => named.get(r));
+  const asNamed = (r: TaskRef): TaskRef[] => {
+    const n = taskNumber(named.get(r)!.no);
+    return n === null ? [] : [{ ...r, n }];
+  };
+  return refs.flatMap((r): TaskRef[] => {
+    if (headings.includes(r)) return [];
+    if (counted.includes(r)) return explicit ? [] : tasksAfterAll ? [r] : allNamed ? asNamed(r) : [];
+    const name = named.get(r);
+    return !explicit && name && name !== itsOwn(r) ? asNamed(r) : [r];
+  });
 }
 
 function byNumber(tasks: ReplyTask[], n: number): ReplyTask | undefined {
@@ -128,7 +173,7 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
   // A terse "3 80%" (task, share) is the exception.
   if (!/\p{Script=Han}/u.test(body) && !/^(?:\s*\d{1,3}\s+\d{1,3}(?:\.\d+)?\s*%\s*)+$/.test(body)) return result;
 
-  const refs = findTaskRefs(body);
+  const refs = taskRefsOf(body, ctx);
   const trailing = refs.length > 0 && refs.every((r) => isTrailingRef(body, r));
   const { segments } = trailing ? { segments: trailingSegments(body, refs).segments } : segmentsOf(body, refs);
   const unknown: number[] = [];
