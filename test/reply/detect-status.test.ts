@@ -147,3 +147,18 @@ describe('detectStatus: the other statuses are unchanged', () => {
     ['今天天气不错', null, null],
   ])('%s (percent %s) → %s', expectStatus);
 });
+
+describe('detectStatus: a count of what was done, said without 已, is progress; a target is not', () => {
+  it.each<Row>([
+    ['建成收纳仓4栋', null, 'in_progress'],
+    ['截至目前，建成收纳仓4栋', null, 'in_progress'],
+    ['本月新增停车位300个', null, 'in_progress'],
+    ['累计改造老旧小区15个', null, 'in_progress'],
+    ['本周走访企业15家', null, 'in_progress'],
+    ['计划建成收纳仓4栋', null, null],
+    ['全年完成改造小区12个', null, null],
+    ['年底前建成充电桩20个', null, null],
+    ['需新增停车位300个', null, null],
+    ['任务是完成改造小区12个', null, null],
+  ])('%s (percent %s) → %s', expectStatus);
+});

@@ -84,6 +84,19 @@ const COUNTED_PARTS = /[\d零〇一二两三四五六七八九十百千万]+\s*(
 // "已走访企业50家": a count of what is done so far.
 const DONE_SO_FAR = new RegExp(`已[^，,。；;!！?？\\n]{1,10}?(?<![第\\d零〇一二两三四五六七八九十百千万])${COUNT.source}`);
 
+// "建成收纳仓4栋", "本月新增停车位300个", "累计改造老旧小区15个": a count of what was done, said
+// without 已. Not a target: a clause that plans or requires it ("计划建成4栋", "全年完成改造12个") is not.
+const DONE_COUNT = new RegExp(`(?:建成|完成|改造|新建|新增|安装|发放|培训|走访|整治|拆除|签约|引进|开工|累计)[^，,。；;!！?？\\n]{0,10}?(?<![第\\d零〇一二两三四五六七八九十百千万.])${COUNT.source}`, 'g');
+const TARGET_BEFORE = /(预计|计划|争取|力争|确保|拟|有望|将|需|需要|应|须|要|要求|目标|任务|全年|年度|年内|今年|底前|之前|以前|共需|总共|合计需)/;
+
+function statesDoneCount(text: string): boolean {
+  for (const m of text.matchAll(DONE_COUNT)) {
+    const before = text.slice(Math.max(0, m.index - 20), m.index);
+    if (!TARGET_BEFORE.test(before.slice(lastBreak(before) + 1))) return true;
+  }
+  return false;
+}
+
 // The task itself as the object of the completion word: "已完成年度目标任务", "已建成投用".
 const CLOSING = '(?:(?:本项|该项|此项|全部|全年|年度|本年度|今年|全年度|各项|既定|预定|计划|规定|所有|整体|全部建设|建设|年度建设)?的?(?:目标)?(?:任务|工作|目标|目标任务|工作任务|建设任务|任务目标|建设内容|建设|施工)|(?:竣工|整体|总体|最终)?验收|整改|销号)';
 const IN_USE = '(?:投用|投产|投入使用|交付使用|使用|通车|运营|移交)';
@@ -212,6 +225,6 @@ export function detectStatus(text: string, percent: number | null, taskTitle?: s
   if (taskDone && percent === null) return 'done';
   if (LAGGING.test(stated)) return 'lagging';
   if (percent !== null) return percent === 0 ? 'not_started' : 'in_progress';
-  if (notStarted || NOT_DONE.test(text) || stepDone || denied || IN_PROGRESS.test(stated) || DONE_SO_FAR.test(stated) || reachesStage(stated)) return 'in_progress';
+  if (notStarted || NOT_DONE.test(text) || stepDone || denied || IN_PROGRESS.test(stated) || DONE_SO_FAR.test(stated) || statesDoneCount(stated) || reachesStage(stated)) return 'in_progress';
   return null;
 }
