@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asksQuestion, isDirective, saysNoChange, sharedFileName } from '../../src/domain/reply/classify-message.ts';
 import { reachesStage } from '../../src/domain/reply/detect-status.ts';
+import { extractNotes } from '../../src/domain/reply/extract-notes.ts';
 import { extractPercents } from '../../src/domain/reply/extract-percent.ts';
 import { findTaskRefs } from '../../src/domain/reply/find-task-refs.ts';
 import { normalizeReplyText } from '../../src/domain/reply/normalize-reply-text.ts';
@@ -63,6 +64,9 @@ describe('completion percent only', () => {
     ['高压电缆敷设完成65%', []],
     ['暖通工程完成至78%', []],
     ['变压器安装完成100%', []],
+    ['主体结构施工已完成80%', []],
+    ['主体结构进度达80%', []],
+    ['土方开挖已完成总量的70%', []],
     // General words describe the whole project.
     ['项目施工已完成80%', [80]],
     ['管网改造项目已完成60%', [60]],
@@ -72,6 +76,9 @@ describe('completion percent only', () => {
     const withLabel = (t: string, label: string) => extractPercents(t, label).filter((f) => f.valid).map((f) => f.value);
     expect(withLabel('违建拆除已完成80%', '开展违建拆除整治')).toEqual([80]);
     expect(withLabel('违建拆除已完成80%', '推进老旧小区改造')).toEqual([]);
+    // The thing worked on is the task's own, right before the works word.
+    expect(withLabel('污水管网铺设完成60%', '推进污水管网改造')).toEqual([60]);
+    expect(withLabel('老旧小区改造外墙保温完成80%', '推进老旧小区改造')).toEqual([]);
   });
 });
 
@@ -90,4 +97,9 @@ describe('task references', () => {
   it('reads traditional characters as simplified', () => {
     expect(normalizeReplyText('現已完成外牆粉刷，預計9月底完工')).toBe('现已完成外墙粉刷,预计9月底完工');
   });
+});
+
+describe('an outline heading answered with nothing is no problem', () => {
+  it.each(['存在问题：无', '二、存在问题:无', '需协调事项：暂无', '问题及困难：没有', '二、存在问题'])('%s', (t) => expect(extractNotes(t).problems).toBeNull());
+  it.each(['存在问题：资金到位慢', '二、存在问题：无法按期完成征收'])('but: %s', (t) => expect(extractNotes(t).problems).not.toBeNull());
 });

@@ -71,31 +71,50 @@ describe('reply conventions (self-written examples)', () => {
 
   describe('a unit numbering its own message is not naming tasks', () => {
     type Item = [taskNo: string, percent: number | null, status: string | null, hasProblem: boolean];
-    it.each<[string, string, string, Item[]]>([
-      // 区城管局 has one task, 第10项.
-      ['区城管局', '1、主体结构已封顶\n2、外墙保温施工中', 'record', [['10', null, 'in_progress', false]]],
-      ['区城管局', '1.完成投资3000万元，占年度计划的60%\n2.存在问题：资金到位慢', 'record', [['10', 60, 'in_progress', true]]],
-      ['区城管局', '一、工作进展：已完成70%\n二、存在问题：无', 'record', [['10', 70, 'in_progress', false]]],
-      ['区城管局', '（1）已完成初步设计\n（2）正在招标', 'record', [['10', null, 'in_progress', false]]],
-      ['区城管局', '第10项：\n1、主体结构已封顶\n2、外墙保温施工中\n3、存在问题：雨季影响工期', 'record', [['10', null, 'in_progress', true]]],
-      ['区城管局', '第10项：1.主体结构已封顶；2.外墙保温施工中', 'record', [['10', null, 'in_progress', false]]],
-      // 区住建局 has 第1–9项: points under a named task stay with it.
-      ['区住建局', '第4项：\n1、主体结构已封顶\n2、外墙保温施工中', 'record', [['4', null, 'in_progress', false]]],
+    const read = (unit: string, text: string) => interpretReply(text, contextForUnit(plan, unit));
+    const recorded = (unit: string, text: string) => read(unit, text).items.map((i): Item => [i.taskNo, i.percent, i.status, i.problems !== null]);
+
+    it.each<[string, string, Item[]]>([
+      // 区城管局 has one task, 第10项: its own points go to it.
+      ['区城管局', '1、主体结构已封顶\n2、外墙保温施工中', [['10', null, 'in_progress', false]]],
+      ['区城管局', '1.完成投资3000万元，占年度计划的60%\n2.存在问题：资金到位慢', [['10', 60, 'in_progress', true]]],
+      ['区城管局', '一、工作进展：已完成70%\n二、存在问题：无\n三、下一步：加快推进', [['10', 70, 'in_progress', false]]],
+      ['区城管局', '（1）已完成初步设计\n（2）正在招标', [['10', null, 'in_progress', false]]],
+      ['区城管局', '1.主体封顶。2.外墙施工中', [['10', null, 'in_progress', false]]],
+      ['区城管局', '第10项：\n1、主体结构已封顶\n2、外墙保温施工中\n3、存在问题：雨季影响工期', [['10', null, 'in_progress', true]]],
+      ['区城管局', '一、工作进展\n1、完成投资1.5亿元，占年度计划60%\n2、计划12月底完成验收\n二、存在问题\n1、资金缺口较大', [['10', 60, 'in_progress', true]]],
+      // A share said of a named part is not the task's.
+      ['区城管局', '1、老旧街区改造已完工\n2、背街小巷整治完成50%', [['10', null, 'in_progress', false]]],
+      // Points under a named task stay with it, however many tasks are named.
+      ['区住建局', '第4项：\n1、主体结构已封顶\n2、外墙保温施工中', [['4', null, 'in_progress', false]]],
+      ['区住建局', '第4项：1、主体封顶；2、完成80%\n第5项：1、完成60%；2、存在问题：无', [['4', 80, 'in_progress', false], ['5', 60, 'in_progress', false]]],
+      ['区住建局', '1、第3项已完成70%\n2、第5项完成40%', [['3', 70, 'in_progress', false], ['5', 40, 'in_progress', false]]],
       // An outline heading goes with the task on its line, not the one above.
-      ['区住建局', '一、工作进展：第3项已完成70%\n二、存在问题：第5项资金不到位', 'record', [['3', 70, 'in_progress', false], ['5', null, null, true]]],
-      // Items that name tasks by their words are those tasks, whatever their numbers.
-      ['区住建局', '1、老旧小区改造已完成60%\n2、标准厂房建设已封顶', 'record', [['1', 60, 'in_progress', false], ['4', null, 'in_progress', false]]],
-      // A count whose numbers are all the unit's own tasks is a list of tasks.
-      ['区住建局', '1、已完成\n2、60%', 'record', [['1', null, 'done', false], ['2', 60, 'in_progress', false]]],
-      // A line copied from the unit's own numbered report: its words name the task, its number does not.
-      ['区住建局', '3.标准厂房建设已封顶', 'record', [['4', null, 'in_progress', false]]],
-      ['区城管局', '3.城市更新行动完成年度计划的60%', 'record', [['10', 60, 'in_progress', false]]],
-      // A lone "1、" from a unit that has no task 1, and no task named, is still asked about, never guessed.
-      ['区城管局', '1、已完成60%', 'ask', []],
-    ])('%s: %s', (unit, text, action, items) => {
-      const r = interpretReply(text, contextForUnit(plan, unit));
-      expect(r.action).toBe(action);
-      expect(r.action === 'record' ? r.items.map((i): Item => [i.taskNo, i.percent, i.status, i.problems !== null]) : []).toEqual(items);
+      ['区住建局', '一、工作进展：第3项已完成70%\n二、存在问题：第5项资金不到位', [['3', 70, 'in_progress', false], ['5', null, null, true]]],
+      ['区住建局', '一、工作进展\n第3项已完成70%\n二、存在问题\n第5项资金不到位', [['3', 70, 'in_progress', false], ['5', null, null, true]]],
+      // Numbers that are all the unit's own tasks, with nothing saying otherwise, are tasks.
+      ['区住建局', '1、已完成\n2、60%', [['1', null, 'done', false], ['2', 60, 'in_progress', false]]],
+      ['区住建局', '1、老旧小区改造完成60%\n2、按通知第3条要求，保障房完成40%', [['1', 60, 'in_progress', false], ['2', 40, 'in_progress', false]]],
+      ['区住建局', '5、推进情况：完成70%', [['5', 70, 'in_progress', false]]],
+    ])('%s: %s', (unit, text, items) => {
+      expect(read(unit, text).action).toBe('record');
+      expect(recorded(unit, text)).toEqual(items);
+    });
+
+    it.each<[string, string, RegExp]>([
+      // Two shares, or a finished point beside one under way, cannot be one record of the task.
+      ['区城管局', '1、一期完成100%\n2、二期完成30%', /第10项的分项写了100%和30%/],
+      ['区住建局', '第1项：\n1、A小区完成100%\n2、B小区完成40%\n第2项完成50%', /第1项的分项写了100%和40%/],
+      // A number that is the unit's task, beside words naming another of its tasks: which is meant?
+      ['区住建局', '1、老旧小区改造已完成60%\n2、标准厂房建设已封顶', /“2、”后面写的像是第4项/],
+      ['区住建局', '1.老旧小区改造完成60%，2.污水管网改造完成40%', /“2\.”后面写的像是第8项/],
+      ['区住建局', '3.标准厂房建设已封顶', /“3\.”后面写的像是第4项/],
+      // A lone "1、" from a unit with no task 1, and no task named, is still asked about, never guessed.
+      ['区城管局', '1、已完成60%', /第1项不是本单位/],
+    ])('asks, records nothing: %s: %s', (unit, text, question) => {
+      const r = read(unit, text);
+      expect(r.action).toBe('ask');
+      expect(r.question).toMatch(question);
     });
   });
 

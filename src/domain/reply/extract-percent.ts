@@ -1,4 +1,5 @@
 import { CN_NUMERAL_CLASS, parseNumeral } from './chinese-number.ts';
+import { GENERIC, longestCommon } from './match-task-keywords.ts';
 import { PART_WORKS_WORD, PART_WORD, STEP_STAGE_WORD } from './progress-stages.ts';
 
 export interface PercentFinding {
@@ -50,8 +51,22 @@ const RATE = /(?<!完成|执行|进度|建设|完工)率/;
 // "完成地下段主体结构施工的85%", "完成阶段目标任务的100%": the share of a part or a step, not of the task.
 const SHARE_OF_PART = new RegExp(`完成(?![^，,。；;]*(?:总|全部|整体|年度|全年|计划|投资|工程量|总量))[^，,。；;]{0,16}(?:${PART_WORD}|${STEP_STAGE_WORD})[^，,。；;]{0,8}的\\s*$`);
 
-// "施工电梯已拆除80%", "主体结构已完成80%", "土方开挖完成约70%": the figure follows a part of the works.
-const SHARE_OF_WORKS = new RegExp(`(${PART_WORKS_WORD})(?:工程|工作|作业)?(?:已经?|正在|累计)?(?:完成|完工)?(?:了|约|近|达到?|至|为)?\\s*$`);
+// "施工电梯已拆除80%", "主体结构施工已完成80%", "土方开挖进度达70%", "土方开挖已完成总量的70%": the figure follows a part of the works.
+const SHARE_OF_WORKS = new RegExp(`(${PART_WORKS_WORD})(?:工程|工作|作业|施工)?(?:形象)?(?:进度)?(?:已经?|正在|累计)?(?:完成|完工)?(?:总?(?:工程)?量的)?(?:了|约|近|达到?|至|为)?\\s*$`);
+
+/**
+ * Whether the works a figure follows are a part of the task, not the task itself: the task is not
+ * named for those works ("违建拆除已完成80%" of 违建拆除整治), nor is the thing worked on the task's
+ * own ("污水管网铺设完成60%" of 推进污水管网改造).
+ */
+function isPartOfWorks(before: string, works: string, taskLabel: string | null | undefined): boolean {
+  if (!taskLabel) return true;
+  if (taskLabel.includes(works)) return false;
+  // The task's own words right before the works ("污水管网|铺设"), not somewhere earlier ("老旧小区改造|外墙|保温").
+  const subject = before.slice(0, before.lastIndexOf(works));
+  const common = longestCommon(subject, taskLabel.replace(/[，,。、\s]/g, ''));
+  return common.length < 3 || GENERIC.test(common) || !subject.endsWith(common);
+}
 
 /**
  * Every percent-like figure in a clause of a reply, marked valid only when it can be the
@@ -83,7 +98,8 @@ export function extractPercents(text: string, taskLabel?: string | null): Percen
       const toTarget = /(到|至|达到|达)\s*$/.test(before) && /(由|从)/.test(before);
       const ofPlan = SHARE_OF_PLAN.test(before) && !/(?:预计|争取|力争|确保|下一步|下步)/.test(before);
       const works = SHARE_OF_WORKS.exec(before)?.[1];
-      if (!toTarget && (SHARE_OF_PART.test(before) || (works && !taskLabel?.includes(works)))) {
+      const ofWorks = !!works && !NOT_COMPLETION.test(before) && isPartOfWorks(before, works, taskLabel);
+      if (!toTarget && (SHARE_OF_PART.test(before) || ofWorks)) {
         // Progress all the same, but of a step: the task's share is not known.
         f.valid = false;
         f.reason = 'part';

@@ -20,7 +20,7 @@ const PATTERNS: RegExp[] = [
   // 任务3 / 事项三 / 任务第3
   new RegExp(`(?:任务|事项)\\s*(?:编号)?\\s*(\\d{1,4})(?![\\d.%]|\\s*[件个项家座户宗条])`, 'g'),
   // 3号 / 3号任务 — not a date like 5月3号
-  new RegExp(`(?<![月\\d路街巷道村组弄里])(\\d{1,4})\\s*号(?:任务|事项)?(?!楼|线|地块|院|门|令|文|厂房|机)`, 'g'),
+  new RegExp(`(?<![月\\d路街巷道村组弄里])(\\d{1,4})\\s*号(?:任务|事项)?(?!楼|线|地块|院|门|令|文|厂房|机|仓库|库|车间|厂|馆|站|泊位|码头|井|桥|泵站|路段)`, 'g'),
   // (三) / (3) — how some plans number their tasks
   new RegExp(`\\((${NUM})\\)`, 'g'),
   // "2、60%" opening a line: a numbered item whose text is a share ("2.60%" stays a decimal)
@@ -33,6 +33,8 @@ const PATTERNS: RegExp[] = [
   /(?:^|\n)\s*(\d{1,3})\s+(?=\d{1,3}(?:\.\d+)?\s*%|(?![个项家座户月日号年万亿成件处栋套台条名人批次期层])\p{Script=Han})/gu,
 ];
 
+const CITED = /(按|按照|根据|依据|依照|通知|文件|意见|办法|规定|条例|方案|细则|要求)[^，,。；;\n]{0,6}$/;
+
 /** Finds the task numbers a message refers to, with their positions, in text order. */
 export function findTaskRefs(text: string): TaskRef[] {
   const refs: TaskRef[] = [];
@@ -43,6 +45,8 @@ export function findTaskRefs(text: string): TaskRef[] {
       const start = m.index;
       const end = start + m[0].length;
       if (taken.some(([a, b]) => start < b && end > a)) continue;
+      // "按通知第3条要求": an article of a document, not a task.
+      if (/条/.test(m[0]) && CITED.test(text.slice(Math.max(0, start - 10), start))) continue;
       // A number right before % or 成 is a share, not a task (3.5%, 3、5成).
       if (/^\s*[%成]/.test(text.slice(end))) continue;
       taken.push([start, end]);
@@ -55,31 +59,61 @@ export function findTaskRefs(text: string): TaskRef[] {
   return refs.sort((a, b) => a.index - b.index);
 }
 
-// A bare number opening a line, as a list is numbered: "1、", "2.", "(3)", "四、" — not "第1项" or "5 完成40%".
-const BARE_MARKER = new RegExp(`^(?:\\d{1,3}\\s*[.、]|\\(\\s*${NUM}\\s*\\)|${CN}、)`);
+// A bare number opening an item, as a list is numbered: "1、", "2.", "(3)", "四、" — not "第1项" or "5 完成40%".
+export const BARE_MARKER = new RegExp(`^(?:\\d{1,3}\\s*[.、]|\\(\\s*${NUM}\\s*\\)|${CN}、)`);
 // "一、工作进展", "2.存在问题": a heading of the report's own outline.
-export const OUTLINE_HEADING = /^\s*(?:工作进展|进展情况|推进情况|完成情况|主要做法|主要工作|工作开展情况|存在(?:的)?问题|问题(?:及|和)?(?:困难|建议)|困难(?:和|及)问题|下一步|下步|工作计划|工作打算|意见建议|有关建议)/;
+export const OUTLINE_HEADING = /^\s*(?:工作进展|进展情况|推进情况|完成情况|主要做法|主要工作|工作开展情况|存在(?:的)?问题|问题(?:及|和)?(?:困难|建议)|困难(?:和|及)问题|需(?:要)?协调(?:解决)?(?:的)?(?:事项|问题)|下一步|下步|工作计划|工作打算|意见建议|有关建议)/;
 
-/** Whether the number of `r` stands bare where an item opens: at the start of a line, or after "：" or "；". */
-function isBare(text: string, r: TaskRef): boolean {
+/** The bare number of `r` as written ("2.", "(二)", "三、"), when it opens an item: at a line's start, or after "：", "；", "，", "。" or a space. */
+export function markerText(text: string, r: TaskRef): string | null {
   const at = text.slice(r.index, r.end).search(/[\d(\p{Script=Han}]/u) + r.index;
   const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-  return /(?:^|[:：;；])\s*$/.test(text.slice(lineStart, at)) && BARE_MARKER.test(text.slice(at, r.end + 1));
+  if (!/(?:^|[:：;；,，。\s])\s*$/.test(text.slice(lineStart, at))) return null;
+  return BARE_MARKER.exec(text.slice(at, r.end + 1))?.[0] ?? null;
+}
+
+/** How a list counts: "1、" and "2." alike; "(1)"; "一、". */
+function markerStyle(text: string, r: TaskRef): 'arabic' | 'bracket' | 'chinese' | null {
+  const m = markerText(text, r);
+  return m === null ? null : m.startsWith('(') ? 'bracket' : /^\d/.test(m) ? 'arabic' : 'chinese';
+}
+
+export interface ListMarkers {
+  /** Bare numbers that count the writer's own items: in each style, runs that count 1, 2, 3… */
+  items: TaskRef[];
+  /** Whether the items could be task numbers instead: one run in one style, no outline heading among them, no task named otherwise. */
+  couldBeTasks: boolean;
+  /** Items that head a part of the report's outline ("二、存在问题"). */
+  headings: TaskRef[];
 }
 
 /**
- * The numbers of a list the writer made of their own message, not task numbers. `bare`: every number
- * standing bare where an item opens ("3." at a line's start). `headings`: a bare
- * number heading a part of the report's outline ("二、存在问题"). `counted`: bare numbers opening items
- * that count 1, 2, 3… ("1、主体已封顶\n2、外墙施工中"); `explicit` tells the caller whether the message
- * also names tasks outright ("第4项：1、…2、…"), which makes the count a list of points under them.
- * Otherwise the caller decides: a count whose every number is one of the unit's tasks is tasks.
+ * The numbers of a list the writer made of their own message ("1、主体已封顶\n2、外墙施工中",
+ * "一、工作进展…二、存在问题…", points under 第4项 and again under 第5项, each from 1). A single
+ * number is no list. Whether a list that could be task numbers is one is the caller's to decide
+ * (when every number is one of the unit's tasks).
  */
-export function listMarkers(text: string, refs: readonly TaskRef[]): { bare: TaskRef[]; counted: TaskRef[]; headings: TaskRef[]; explicit: boolean } {
-  const bare = refs.filter((r) => isBare(text, r));
-  const headings = bare.filter((r) => OUTLINE_HEADING.test(text.slice(r.end)));
-  const counted = bare.length >= 2 && bare.every((r, i) => r.n === i + 1) ? bare : [];
-  return { bare, counted, headings, explicit: refs.some((r) => !bare.includes(r)) };
+export function listMarkers(text: string, refs: readonly TaskRef[]): ListMarkers {
+  const styled = refs.map((r) => ({ r, style: markerStyle(text, r) })).filter((x) => x.style !== null);
+  const runs: TaskRef[][] = [];
+  const open = new Map<string, TaskRef[]>();
+  for (const { r, style } of styled) {
+    const run = open.get(style!);
+    if (run && r.n === run[run.length - 1]!.n + 1) run.push(r);
+    else if (r.n === 1) {
+      const fresh = [r];
+      runs.push(fresh);
+      open.set(style!, fresh);
+    } else return { items: [], couldBeTasks: false, headings: [] };
+  }
+  const items = runs.flat();
+  if (items.length < 2) return { items: [], couldBeTasks: false, headings: [] };
+  const headings = items.filter((r) => OUTLINE_HEADING.test(text.slice(r.end)));
+  // A message that also names tasks outright, above its list or opening a point ("第4项：1、…2、…",
+  // "1、第3项已完成…"), numbers its points, not tasks.
+  const opensPoint = (r: TaskRef) => items.some((x) => /^\s*$/.test(text.slice(x.end, r.index)));
+  const namesTasks = refs.some((r) => !items.includes(r) && (r.index < items[0]!.index || opensPoint(r)));
+  return { items, couldBeTasks: runs.length === 1 && headings.length === 0 && !namesTasks, headings };
 }
 
 /** "老旧小区改造（第一项）": the number follows the name it belongs to, in brackets. */

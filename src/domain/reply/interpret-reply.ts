@@ -2,8 +2,8 @@ import { asksQuestion, isDirective, saysNoChange, sharedFileName } from './class
 import { detectStatus } from './detect-status.ts';
 import { extractNotes } from './extract-notes.ts';
 import { extractPercents, type PercentFinding } from './extract-percent.ts';
-import { findTaskRefs, isTrailingRef, listMarkers, OUTLINE_HEADING, taskNumber, type TaskRef } from './find-task-refs.ts';
-import { label, matchTaskKeywords } from './match-task-keywords.ts';
+import { BARE_MARKER, findTaskRefs, isTrailingRef, listMarkers, markerText, OUTLINE_HEADING, taskNumber, type TaskRef } from './find-task-refs.ts';
+import { label, longestCommon, matchTaskKeywords } from './match-task-keywords.ts';
 import { normalizeReplyText, splitQuote } from './normalize-reply-text.ts';
 import type { ReplyAction, ReplyContext, ReplyInterpretation, ReplyStatus, ReplyTask } from './reply-types.ts';
 
@@ -85,7 +85,7 @@ function segmentsOf(body: string, refs: TaskRef[]): { preamble: string; segments
  */
 function headedStart(body: string, index: number): number {
   const lineStart = body.lastIndexOf('\n', index - 1) + 1;
-  const prefix = body.slice(lineStart, index).replace(/^\s*\(?(?:\d{1,3}|[一二三四五六七八九十]{1,3})[、.)]\s*/, '');
+  const prefix = body.slice(lineStart, index).trimStart().replace(BARE_MARKER, '').trimStart();
   return prefix && OUTLINE_HEADING.test(prefix) && /^[^,，。;；]{0,12}$/.test(prefix) ? lineStart : index;
 }
 
@@ -101,36 +101,73 @@ function mergeFacts(a: SegmentFacts, b: SegmentFacts): SegmentFacts {
 }
 
 /**
- * The task numbers a message names, less the numbers of its own list ("1、主体已封顶\n2、外墙施工中"
- * from a unit whose task is 第10项). A counted list whose every number is one of the unit's tasks
- * stays task numbers ("1、已完成\n2、60%" from the unit of tasks 1 and 2) unless the message also
- * names tasks outright or an item names another task than its number. An item that names one of the
- * unit's tasks by its words stands for that task when its bare number is a list's or another task's
- * ("3.标准厂房建设已封顶" copied from the unit's own numbered report).
+ * The task numbers a message names, without the numbers of its own list (see listMarkers). A list
+ * that could be task numbers is, when every number is one of the unit's tasks ("1、已完成\n2、60%"
+ * from the unit of tasks 1 and 2) — unless a point names another task by its words ("2、标准厂房建设…"
+ * where 标准厂房 is 第4项): then `doubt` says so and nothing is recorded. Otherwise the numbers are
+ * the writer's own points: when nothing else names a task and each point names a different one of
+ * the unit's tasks by its words, each stands for that task; else the numbers are dropped, and
+ * `points` says so.
  */
-function taskRefsOf(body: string, ctx: ReplyContext): TaskRef[] {
+function taskRefsOf(body: string, ctx: ReplyContext): { refs: TaskRef[]; points: boolean; doubt: string | null } {
   const refs = findTaskRefs(body);
-  const { bare, counted, headings, explicit } = listMarkers(body, refs);
-  const items = bare.filter((r) => !headings.includes(r));
-  const itemEnd = (r: TaskRef) => {
-    const next = items.find((x) => x.index > r.index)?.index ?? body.length;
-    const eol = body.indexOf('\n', r.end);
-    return counted.length ? next : Math.min(next, eol < 0 ? body.length : eol);
-  };
-  const named = new Map(items.map((r) => [r, matchTaskKeywords(body.slice(r.end, itemEnd(r)), ctx.tasks).task]));
-  const itsOwn = (r: TaskRef) => byNumber(ctx.tasks, r.n);
-  const tasksAfterAll = !explicit && counted.length > 0 && counted.every((r) => itsOwn(r) && (!named.get(r) || named.get(r) === itsOwn(r)));
-  const allNamed = counted.every((r) => named.get(r));
-  const asNamed = (r: TaskRef): TaskRef[] => {
-    const n = taskNumber(named.get(r)!.no);
-    return n === null ? [] : [{ ...r, n }];
-  };
-  return refs.flatMap((r): TaskRef[] => {
-    if (headings.includes(r)) return [];
-    if (counted.includes(r)) return explicit ? [] : tasksAfterAll ? [r] : allNamed ? asNamed(r) : [];
-    const name = named.get(r);
-    return !explicit && name && name !== itsOwn(r) ? asNamed(r) : [r];
-  });
+  const { items, couldBeTasks, headings } = listMarkers(body, refs);
+  const everyTask = [...ctx.tasks, ...(ctx.otherTasks ?? [])];
+  if (items.length === 0) {
+    // One numbered line copied from a report: "3.标准厂房建设已封顶" where 标准厂房 is 第4项.
+    const lone = refs.length === 1 && markerText(body, refs[0]!) ? refs[0]! : null;
+    const named = lone && byNumber(ctx.tasks, lone.n) ? matchTaskKeywords(body.slice(lone.end), everyTask).task : null;
+    const doubt = named && named !== byNumber(ctx.tasks, lone!.n) ? mismatch(body, lone!, named) : null;
+    return { refs, points: false, doubt };
+  }
+  const points = items.filter((r) => !headings.includes(r));
+  const textOf = (r: TaskRef) => body.slice(r.end, items.find((x) => x.index > r.index)?.index ?? body.length);
+  const named = points.map((r) => matchTaskKeywords(textOf(r), everyTask).task);
+  if (couldBeTasks && items.every((r) => byNumber(ctx.tasks, r.n))) {
+    const odd = points.findIndex((r, i) => named[i] && named[i] !== byNumber(ctx.tasks, r.n));
+    const doubt = odd < 0 ? null : mismatch(body, points[odd]!, named[odd]!);
+    return { refs, points: false, doubt };
+  }
+  const rest = refs.filter((r) => !items.includes(r));
+  const numbers = named.map((t) => (t && ctx.tasks.includes(t) ? taskNumber(t.no) : null));
+  if (rest.length === 0 && points.length > 0 && numbers.every((n) => n !== null) && new Set(numbers).size === numbers.length) {
+    // "1、老旧小区改造已完成60%\n2、标准厂房建设已封顶" from a unit whose tasks are not 1 and 2.
+    return { refs: points.map((r, i) => ({ ...r, n: numbers[i]! })), points: false, doubt: null };
+  }
+  return { refs: rest, points: true, doubt: null };
+}
+
+/** 编号和内容对不上：“2.”后面写的像是第4项 — the number as the writer wrote it. */
+function mismatch(body: string, r: TaskRef, named: ReplyTask): string {
+  return `编号和内容对不上：“${markerText(body, r) ?? `${r.n}、`}”后面写的像是第${named.no}项`;
+}
+
+// Words that say nothing of what a share is of ("目前累计完成投资…占年度计划的"): left, the share is the task's.
+const SHARE_LEAD = /第[^项条]{1,6}[项条]|目前|当前|截至目前|截止目前|已经|已|累计|共计|完成|完工|建成|总体|整体|项目|工程|任务|形象|进度|进展|情况|推进|总|的|达到|达|为|约|近|占|年度|全年|计划|投资|资金|实际|工作|了|亿元|万元|元|[\d.,，、:：;；\s()%]/g;
+
+/**
+ * How a list of points about one task reads as one record. `disagreement`: what cannot be one record
+ * — two shares ("1、一期完成100%\n2、二期完成30%"), or one point finished beside another still
+ * under way. `partShare`: the one share written is said of a named part ("2、背街小巷整治完成50%"),
+ * not of the task: it is not the task's percent.
+ */
+function readPoints(text: string, title: string | null): { disagreement: string | null; partShare: boolean } {
+  const { items } = listMarkers(text, findTaskRefs(text));
+  const cuts = [0, ...items.map((r) => r.index), text.length];
+  const pieces = cuts.slice(1).map((end, i) => text.slice(cuts[i], end)).filter((p) => p.trim());
+  const shares = new Map<number, string>();
+  const statuses = new Set<ReplyStatus>();
+  for (const piece of pieces) {
+    const share = extractPercents(piece, title).find((f) => f.valid);
+    if (share) shares.set(share.value, piece.slice(0, share.index).replace(BARE_MARKER, ''));
+    const status = detectStatus(piece, share?.value ?? null, title);
+    if (status) statuses.add(status);
+  }
+  if (shares.size > 1) return { disagreement: `的分项写了${[...shares.keys()].map((v) => `${v}%`).join('和')}`, partShare: false };
+  if (statuses.has('done') && statuses.size > 1) return { disagreement: '有的分项写了已完成、有的还在推进', partShare: false };
+  const said = [...shares.values()][0]?.replace(SHARE_LEAD, '') ?? '';
+  const ofTask = said.length < 2 || (!!title && longestCommon(said, title.replace(/[，,。、\s]/g, '')).length >= 3);
+  return { disagreement: null, partShare: !ofTask };
 }
 
 function byNumber(tasks: ReplyTask[], n: number): ReplyTask | undefined {
@@ -173,7 +210,7 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
   // A terse "3 80%" (task, share) is the exception.
   if (!/\p{Script=Han}/u.test(body) && !/^(?:\s*\d{1,3}\s+\d{1,3}(?:\.\d+)?\s*%\s*)+$/.test(body)) return result;
 
-  const refs = taskRefsOf(body, ctx);
+  const { refs, points, doubt } = taskRefsOf(body, ctx);
   const trailing = refs.length > 0 && refs.every((r) => isTrailingRef(body, r));
   const { segments } = trailing ? { segments: trailingSegments(body, refs).segments } : segmentsOf(body, refs);
   const unknown: number[] = [];
@@ -220,7 +257,8 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
     const target = fromQuote ?? kw.task ?? (ctx.tasks.length === 1 && ctx.guessSoleTask !== false && hasInfo(whole) ? ctx.tasks[0] : undefined);
     if (target) {
       // Now that the task is known, "已完成<its name>" can be read as its completion.
-      whole = { ...whole, status: detectStatus(body, whole.percent, label(target)) ?? whole.status };
+      const known = facts(body, target);
+      whole = { ...known, status: known.status ?? whole.status };
       planned.push({ task: target, facts: whole, text: body });
     } else ambiguity = kw.tied.length > 1 ? kw.tied : quoted.length > 1 ? quoted.flatMap((n) => byNumber(ctx.tasks, n) ?? []) : [];
   }
@@ -234,6 +272,15 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
     }
     // The same task named twice: the second mention fills what the first left open.
     byTask.set(p.task.no, prev ? { facts: mergeFacts(prev.facts, p.facts), text: `${prev.text}${p.text}` } : p);
+  }
+  if (points) {
+    for (const task of new Set(planned.map((p) => p.task))) {
+      const entry = byTask.get(task.no)!;
+      const { disagreement, partShare } = readPoints(entry.text, label(task));
+      if (disagreement) conflicts.push(`第${task.no}项${disagreement}`);
+      // A part's share, even 100%, is progress of the task and no more.
+      else if (partShare) byTask.set(task.no, { ...entry, facts: { ...entry.facts, percent: null, status: entry.facts.status === 'done' ? 'in_progress' : entry.facts.status } });
+    }
   }
   for (const [taskNo, { facts: f, text }] of byTask) {
     result.items.push({
@@ -289,10 +336,12 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
   const contradictory = allFacts.some((f) => f.status === 'not_started' && f.percent !== null && f.percent > 0);
   const ownNos = ctx.tasks.map((t) => t.no);
   let question: string | null = null;
-  if (unknown.length > 0) {
+  if (doubt) {
+    question = `${doubt}。请按“第N项 进展”逐项回复，例如：第${ownNos[0] ?? 1}项 已完成60%。`;
+  } else if (unknown.length > 0) {
     question = `没有找到${list(unknown.map(String))}。${ownNos.length ? `本单位的任务是${list(ownNos.slice(0, 12))}${ownNos.length > 12 ? '等' : ''}，` : ''}请核对编号后再回复，例如：第${ownNos[0] ?? 1}项 已完成60%。`;
   } else if (foreign.length > 0) {
-    question = `${list(foreign)}不是本单位牵头或负责的任务，暂未记录。如确需报送，请联系督办室。`;
+    question = `${list([...new Set(foreign)])}不是本单位牵头或负责的任务，暂未记录。如确需报送，请联系督办室。`;
   } else if (bad.length > 0) {
     question = `“${bad[0]!.raw}”不在0%–100%之间，请说明${result.taskNos[0] ? `第${result.taskNos[0]}项` : '该任务'}完成了百分之几。`;
   } else if (conflicts.length > 0) {

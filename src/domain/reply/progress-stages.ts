@@ -55,14 +55,16 @@ export const STAGE_REACHED = new RegExp(
 /** Said of the future, the stage is not reached: "计划8月开工", "预计年底封顶". */
 export const STAGE_FUTURE = /(计划|预计|拟|将于|将在|将|争取|力争|确保|准备|有望|待|尚未|未|没有|还没)[^，,。；;]{0,8}$/;
 
-/** Parts of a whole: what is said of them is said of a step ("一期已竣工", "第一批12个小区已完工", "地下段的85%"). */
 /**
- * Works that are one part of a project, not the whole: a figure said of them ("施工电梯已拆除80%",
- * "主体结构完成80%", "土方开挖完成70%") is that part's share. The general ones (施工, 开工, 复工…)
- * describe the whole project and are left out.
+ * One part of a project's works, or of clearing its site — not the whole: a figure said of it
+ * ("施工电梯已拆除80%", "主体结构完成80%", "土方开挖完成70%") is that part's share. The general works
+ * words (施工, 开工, 复工…) describe the whole project and are left out.
  */
 export const PART_WORKS_WORD = alternation(
-  PROGRESS_STAGES.filter((s) => s.kind === 'works' && !['进场', '开工', '开建', '复工', '动工', '施工'].includes(s.word)).map((s) => s.word).concat(['征地', '腾退', '清表', '场平', '敷设', '暖通', '电气', '给排水', '消防', '绿化', '门窗', '墙面', '地面', '外架', '设备']),
+  PROGRESS_STAGES.filter((s) => s.kind === 'works' && !['进场', '开工', '开建', '复工', '动工', '施工'].includes(s.word))
+    .map((s) => s.word)
+    .concat(['征地', '腾退', '清表', '场平', '敷设', '暖通', '电气', '给排水', '消防', '绿化', '门窗', '墙面', '地面', '外架', '设备']),
 );
 
+/** Parts of a whole: what is said of them is said of a step ("一期已竣工", "第一批12个小区已完工", "地下段的85%"). */
 export const PART_WORD = '一期|二期|三期|首期|部分|阶段|局部|分项|子项|前期|单体|标段|第[一二三四五六七八九十\\d]+批|首批|批次|地下段|地上段|主线|支线';
