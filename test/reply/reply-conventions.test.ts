@@ -83,8 +83,12 @@ describe('reply conventions (self-written examples)', () => {
       ['区城管局', '1.主体封顶。2.外墙施工中', [['10', null, 'in_progress', false]]],
       ['区城管局', '第10项：\n1、主体结构已封顶\n2、外墙保温施工中\n3、存在问题：雨季影响工期', [['10', null, 'in_progress', true]]],
       ['区城管局', '一、工作进展\n1、完成投资1.5亿元，占年度计划60%\n2、计划12月底完成验收\n二、存在问题\n1、资金缺口较大', [['10', 60, 'in_progress', true]]],
-      // A share said of a named part is not the task's.
+      // A share said of a named part is not the task's, even one that shares words with the task's name.
       ['区城管局', '1、老旧街区改造已完工\n2、背街小巷整治完成50%', [['10', null, 'in_progress', false]]],
+      ['区城管局', '1、一期完成100%\n2、二期完成30%', [['10', null, 'in_progress', false]]],
+      ['区城管局', '1、城市更新A片区完成60%\n2、城市更新B片区正在施工', [['10', null, 'in_progress', false]]],
+      ['区城管局', '1、已完成12个片区\n2、第二批8个片区施工中，完成40%', [['10', null, 'in_progress', false]]],
+      ['区城管局', '1、主体已封顶\n2、截至11月底，完成65%', [['10', 65, 'in_progress', false]]],
       // Points under a named task stay with it, however many tasks are named.
       ['区住建局', '第4项：\n1、主体结构已封顶\n2、外墙保温施工中', [['4', null, 'in_progress', false]]],
       ['区住建局', '第4项：1、主体封顶；2、完成80%\n第5项：1、完成60%；2、存在问题：无', [['4', 80, 'in_progress', false], ['5', 60, 'in_progress', false]]],
@@ -103,7 +107,7 @@ describe('reply conventions (self-written examples)', () => {
 
     it.each<[string, string, RegExp]>([
       // Two shares, or a finished point beside one under way, cannot be one record of the task.
-      ['区城管局', '1、一期完成100%\n2、二期完成30%', /第10项的分项写了100%和30%/],
+      ['区城管局', '1、完成年度投资计划的60%\n2、形象进度达到40%', /第10项的分项写了60%和40%/],
       ['区住建局', '第1项：\n1、A小区完成100%\n2、B小区完成40%\n第2项完成50%', /第1项的分项写了100%和40%/],
       // A number that is the unit's task, beside words naming another of its tasks: which is meant?
       ['区住建局', '1、老旧小区改造已完成60%\n2、标准厂房建设已封顶', /“2、”后面写的像是第4项/],

@@ -86,8 +86,9 @@ const DONE_SO_FAR = new RegExp(`已[^，,。；;!！?？\\n]{1,10}?(?<![第\\d�
 
 // "建成收纳仓4栋", "本月新增停车位300个", "累计改造老旧小区15个": a count of what was done, said
 // without 已. Not a target: a clause that plans or requires it ("计划建成4栋", "全年完成改造12个") is not.
-const DONE_COUNT = new RegExp(`(?:建成|完成|改造|新建|新增|安装|发放|培训|走访|整治|拆除|签约|引进|开工|累计)[^，,。；;!！?？\\n]{0,10}?(?<![第\\d零〇一二两三四五六七八九十百千万.])${COUNT.source}`, 'g');
-const TARGET_BEFORE = /(预计|计划|争取|力争|确保|拟|有望|将|需|需要|应|须|要|要求|目标|任务|全年|年度|年内|今年|底前|之前|以前|共需|总共|合计需)/;
+const DONE_COUNT = new RegExp(`(?:建成|完成|改造|新建|新增|安装|发放|培训|走访|整治|拆除|签约|引进|开工|铺设|累计)[^，,。；;!！?？\\n]{0,10}?(?<![第\\d零〇一二两三四五六七八九十百千万.])${COUNT.source.replace(']+\\s*', ']+(?:\\.\\d+)?\\s*')}`, 'g');
+// Before the count, words of a plan, a target or a scope ("12.31前建成", "明年新增", "建设内容为新建道路3公里").
+const TARGET_BEFORE = /(预计|计划|规划|争取|力争|确保|拟|有望|将|需|需要|应|须|(?<![主重需])要|要求|目标|任务|全年|年内|明年|下月|下周|下步|下一步|下阶段|(?<![目当此提])前|之后|以后|共需|总共|合计需|建设内容|主要内容|内容为|内容包括|规模)/;
 
 function statesDoneCount(text: string): boolean {
   for (const m of text.matchAll(DONE_COUNT)) {

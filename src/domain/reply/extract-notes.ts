@@ -1,4 +1,5 @@
 import { statesLag, withoutDeniedStatus } from './detect-status.ts';
+import { isHeadingOnly } from './outline-headings.ts';
 
 /** Sentences of a reply, each split into its clauses. */
 export function sentences(text: string): string[][] {
@@ -13,9 +14,7 @@ const STATED_ISSUE = '(?:存在|遇到|面临|出现|发现|仍有|还有|尚有
 const PROBLEM = new RegExp(`(${STATED_ISSUE}|困难|缺口|短缺|不足|难点|瓶颈|障碍|制约|受阻|卡点|矛盾|需.{0,8}协调|请求协调|请.{0,6}协调|需.{0,8}支持|未到位|不到位|没到位|滞后|缓慢|偏慢|较慢|延误|落后于|阻力|风险|纠纷|紧张|难度大|难度较大|压力大|难以|缺乏|缺少|短板|堵点|未批复|未获批|原因是|原因为|未办结|尚未办结|待审批|审批慢|手续(?:未|不|尚未|还未|还没|没有|办理慢|不全|缺)|未能及时|未达(?:到)?(?:序时|时序|计划|时间)?进度|低于(?:时序|序时|时间)进度|慢于(?:时序|序时|时间)进度)`);
 // "存在问题：无", "需协调事项：暂无": an outline heading answered with nothing.
 const NO_PROBLEM_ANSWER = /(?:问题|困难|协调事项|协调解决事项|需协调|建议)[^:：]{0,6}[:：]\s*(?:无|没有|暂无|暂时没有)[。.]?\s*$/;
-// "二、存在问题" on a line of its own: the heading of what follows, which says the problem (or not).
-const HEADING_ONLY = /^\s*(?:存在(?:的)?问题|问题(?:及|和)?(?:困难|建议)?|困难(?:和|及)问题|(?:需(?:要)?)?协调(?:解决)?(?:的)?(?:事项|问题))\s*[:：]?\s*$/;
-const NO_PROBLEM = /(无问题|没有问题|没问题|暂无问题|暂无困难|无困难|没有困难|不存在问题|未发现问题|无明显问题|暂未发现|一切顺利|无需协调|无滞后|不滞后|未滞后|没有滞后|不存在滞后|无明显滞后|未出现滞后|没有出现滞后|未见滞后)/;
+const NO_PROBLEM = /(无(?:重大|明显|突出|较大)?问题|没有问题|没问题|暂无问题|暂无困难|无困难|没有困难|不存在问题|未发现问题|无明显问题|暂未发现|一切顺利|无需协调|无滞后|不滞后|未滞后|没有滞后|不存在滞后|无明显滞后|未出现滞后|没有出现滞后|未见滞后)/;
 const NEXT = /^(下一步|下步|接下来|下阶段|下一阶段|后续|计划|拟|将于|将在|预计|争取|力争|下周|下月|近期将|下一步将|我们将)/;
 
 // A clause that only names a status ("滞后", "进展缓慢") is already the status; the problem is the reason given.
@@ -41,7 +40,7 @@ export function extractNotes(text: string): Notes {
         next.push(c);
       } else {
         const stated = withoutDeniedStatus(c);
-        if ((PROBLEM.test(stated) || statesLag(stated)) && !NO_PROBLEM.test(c) && !NO_PROBLEM_ANSWER.test(c) && !HEADING_ONLY.test(own)) problems.push(own || c);
+        if ((PROBLEM.test(stated) || statesLag(stated)) && !NO_PROBLEM.test(c) && !NO_PROBLEM_ANSWER.test(c) && !isHeadingOnly(c)) problems.push(own || c);
       }
     }
   }

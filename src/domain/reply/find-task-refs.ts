@@ -1,4 +1,5 @@
 import { CN_NUMERAL_CLASS, parseNumeral } from './chinese-number.ts';
+import { PROGRESS_HEADING, SECTION_HEADING } from './outline-headings.ts';
 
 export interface TaskRef {
   /** The number as referenced (arabic). */
@@ -19,12 +20,12 @@ const PATTERNS: RegExp[] = [
   new RegExp(`(?:^|[\\s,;:。；：!?])(${NUM}(?:\\s*[、,，和及与]\\s*${NUM})+)\\s*(?:[两二三四五六七八九十]|\\d{1,2})?\\s*项`, 'g'),
   // 任务3 / 事项三 / 任务第3
   new RegExp(`(?:任务|事项)\\s*(?:编号)?\\s*(\\d{1,4})(?![\\d.%]|\\s*[件个项家座户宗条])`, 'g'),
-  // 3号 / 3号任务 — not a date like 5月3号
-  new RegExp(`(?<![月\\d路街巷道村组弄里])(\\d{1,4})\\s*号(?:任务|事项)?(?!楼|线|地块|院|门|令|文|厂房|机|仓库|库|车间|厂|馆|站|泊位|码头|井|桥|泵站|路段)`, 'g'),
+  // 3号任务 / "3号：…" / "3号已完成" — not 5月3号, 〔2024〕5号, nor a thing's number (3号楼, 5号线, 3号路停车场)
+  new RegExp(`(?<![月\\d路街巷道村组弄里〕\\]年])(\\d{1,4})\\s*号(?:任务|事项|(?=\\s*(?:[,，:：;；。、]|$|已|正在|完成|推进|进展|进度|目前|现已)))`, 'g'),
   // (三) / (3) — how some plans number their tasks
   new RegExp(`\\((${NUM})\\)`, 'g'),
-  // "2、60%" opening a line: a numbered item whose text is a share ("2.60%" stays a decimal)
-  new RegExp(`(?:^|\\n)\\s*(\\d{1,3})\\s*、(?=\\s*\\d{1,3}(?:\\.\\d+)?\\s*%)`, 'g'),
+  // "2、60%", "1、12月5日通过验收" opening a line: a numbered item that starts with a figure ("2.60%" stays a decimal)
+  new RegExp(`(?:^|\\n)\\s*(\\d{1,3})\\s*、(?=\\s*\\d)`, 'g'),
   // "3." / "3、" at the start of a line or clause, not a decimal
   new RegExp(`(?:^|[\\s,;:。；：!?])(\\d{1,3})\\s*[.、](?![\\d%])`, 'g'),
   // 三、 at the start of a line
@@ -61,8 +62,6 @@ export function findTaskRefs(text: string): TaskRef[] {
 
 // A bare number opening an item, as a list is numbered: "1、", "2.", "(3)", "四、" — not "第1项" or "5 完成40%".
 export const BARE_MARKER = new RegExp(`^(?:\\d{1,3}\\s*[.、]|\\(\\s*${NUM}\\s*\\)|${CN}、)`);
-// "一、工作进展", "2.存在问题": a heading of the report's own outline.
-export const OUTLINE_HEADING = /^\s*(?:工作进展|进展情况|推进情况|完成情况|主要做法|主要工作|工作开展情况|存在(?:的)?问题|问题(?:及|和)?(?:困难|建议)|困难(?:和|及)问题|需(?:要)?协调(?:解决)?(?:的)?(?:事项|问题)|下一步|下步|工作计划|工作打算|意见建议|有关建议)/;
 
 /** The bare number of `r` as written ("2.", "(二)", "三、"), when it opens an item: at a line's start, or after "：", "；", "，", "。" or a space. */
 export function markerText(text: string, r: TaskRef): string | null {
@@ -79,41 +78,45 @@ function markerStyle(text: string, r: TaskRef): 'arabic' | 'bracket' | 'chinese'
 }
 
 export interface ListMarkers {
-  /** Bare numbers that count the writer's own items: in each style, runs that count 1, 2, 3… */
+  /** Bare numbers that count the writer's own items: in each style, runs that count 1, 2, 3… (two or more in all). */
   items: TaskRef[];
   /** Whether the items could be task numbers instead: one run in one style, no outline heading among them, no task named otherwise. */
   couldBeTasks: boolean;
-  /** Items that head a part of the report's outline ("二、存在问题"). */
+  /** Items that head a part of the report's outline ("一、工作进展"). */
   headings: TaskRef[];
+  /** Bare numbers heading problems, requests or next steps ("二、存在问题"), in a list or not: never tasks. */
+  sections: TaskRef[];
 }
 
 /**
  * The numbers of a list the writer made of their own message ("1、主体已封顶\n2、外墙施工中",
  * "一、工作进展…二、存在问题…", points under 第4项 and again under 第5项, each from 1). A single
- * number is no list. Whether a list that could be task numbers is one is the caller's to decide
- * (when every number is one of the unit's tasks).
+ * number is no list, and a number out of step with the count is left to be what it says. Whether a
+ * list that could be task numbers is one is the caller's to decide.
  */
 export function listMarkers(text: string, refs: readonly TaskRef[]): ListMarkers {
-  const styled = refs.map((r) => ({ r, style: markerStyle(text, r) })).filter((x) => x.style !== null);
+  const bare = refs.filter((r) => markerStyle(text, r) !== null);
+  const sections = bare.filter((r) => SECTION_HEADING.test(text.slice(r.end)));
   const runs: TaskRef[][] = [];
   const open = new Map<string, TaskRef[]>();
-  for (const { r, style } of styled) {
-    const run = open.get(style!);
+  for (const r of bare) {
+    const style = markerStyle(text, r)!;
+    const run = open.get(style);
     if (run && r.n === run[run.length - 1]!.n + 1) run.push(r);
     else if (r.n === 1) {
       const fresh = [r];
       runs.push(fresh);
-      open.set(style!, fresh);
-    } else return { items: [], couldBeTasks: false, headings: [] };
+      open.set(style, fresh);
+    }
   }
-  const items = runs.flat();
-  if (items.length < 2) return { items: [], couldBeTasks: false, headings: [] };
-  const headings = items.filter((r) => OUTLINE_HEADING.test(text.slice(r.end)));
+  const counted = runs.flat().sort((a, b) => a.index - b.index);
+  if (counted.length < 2) return { items: [], couldBeTasks: false, headings: [], sections };
+  const headings = counted.filter((r) => PROGRESS_HEADING.test(text.slice(r.end)) || sections.includes(r));
   // A message that also names tasks outright, above its list or opening a point ("第4项：1、…2、…",
   // "1、第3项已完成…"), numbers its points, not tasks.
-  const opensPoint = (r: TaskRef) => items.some((x) => /^\s*$/.test(text.slice(x.end, r.index)));
-  const namesTasks = refs.some((r) => !items.includes(r) && (r.index < items[0]!.index || opensPoint(r)));
-  return { items, couldBeTasks: runs.length === 1 && headings.length === 0 && !namesTasks, headings };
+  const opensPoint = (r: TaskRef) => counted.some((x) => /^\s*$/.test(text.slice(x.end, r.index)));
+  const namesTasks = refs.some((r) => !counted.includes(r) && !sections.includes(r) && (r.index < counted[0]!.index || opensPoint(r)));
+  return { items: counted, couldBeTasks: runs.length === 1 && headings.length === 0 && !namesTasks, headings, sections };
 }
 
 /** "老旧小区改造（第一项）": the number follows the name it belongs to, in brackets. */

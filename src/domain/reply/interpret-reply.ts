@@ -2,9 +2,11 @@ import { asksQuestion, isDirective, saysNoChange, sharedFileName } from './class
 import { detectStatus } from './detect-status.ts';
 import { extractNotes } from './extract-notes.ts';
 import { extractPercents, type PercentFinding } from './extract-percent.ts';
-import { BARE_MARKER, findTaskRefs, isTrailingRef, listMarkers, markerText, OUTLINE_HEADING, taskNumber, type TaskRef } from './find-task-refs.ts';
+import { BARE_MARKER, findTaskRefs, isTrailingRef, listMarkers, markerText, taskNumber, type TaskRef } from './find-task-refs.ts';
+import { PROGRESS_HEADING, SECTION_HEADING } from './outline-headings.ts';
 import { label, longestCommon, matchTaskKeywords } from './match-task-keywords.ts';
 import { normalizeReplyText, splitQuote } from './normalize-reply-text.ts';
+import { PART_WORD } from './progress-stages.ts';
 import type { ReplyAction, ReplyContext, ReplyInterpretation, ReplyStatus, ReplyTask } from './reply-types.ts';
 
 /** Longer messages are read only this far: reports are short, and the readers must stay fast. */
@@ -86,7 +88,7 @@ function segmentsOf(body: string, refs: TaskRef[]): { preamble: string; segments
 function headedStart(body: string, index: number): number {
   const lineStart = body.lastIndexOf('\n', index - 1) + 1;
   const prefix = body.slice(lineStart, index).trimStart().replace(BARE_MARKER, '').trimStart();
-  return prefix && OUTLINE_HEADING.test(prefix) && /^[^,，。;；]{0,12}$/.test(prefix) ? lineStart : index;
+  return prefix && (PROGRESS_HEADING.test(prefix) || SECTION_HEADING.test(prefix)) && /^[^,，。;；]{0,12}$/.test(prefix) ? lineStart : index;
 }
 
 function mergeFacts(a: SegmentFacts, b: SegmentFacts): SegmentFacts {
@@ -101,73 +103,106 @@ function mergeFacts(a: SegmentFacts, b: SegmentFacts): SegmentFacts {
 }
 
 /**
- * The task numbers a message names, without the numbers of its own list (see listMarkers). A list
- * that could be task numbers is, when every number is one of the unit's tasks ("1、已完成\n2、60%"
- * from the unit of tasks 1 and 2) — unless a point names another task by its words ("2、标准厂房建设…"
- * where 标准厂房 is 第4项): then `doubt` says so and nothing is recorded. Otherwise the numbers are
- * the writer's own points: when nothing else names a task and each point names a different one of
- * the unit's tasks by its words, each stands for that task; else the numbers are dropped, and
- * `points` says so.
+ * The task numbers a message names, without the numbers of its own outline (see listMarkers).
+ * - A list that could be task numbers is, when every number is one of the unit's tasks and no line
+ *   above it names a task ("1、已完成\n2、60%" from the unit of tasks 1 and 2) — unless a point names
+ *   another task by its words ("2、标准厂房建设…" where 标准厂房 is 第4项): then it asks.
+ * - Otherwise the numbers are the writer's own points. Points headed by a task's name ("（一）充电站
+ *   建设\n1、完成70%\n（二）老旧小区改造…") stand for those tasks, each with the points under it;
+ *   else the numbers are dropped and `points` says so. Two tasks named that way, when the first
+ *   point names none, are asked about rather than guessed.
+ * `ask` is the question to ask instead of recording.
  */
-function taskRefsOf(body: string, ctx: ReplyContext): { refs: TaskRef[]; points: boolean; doubt: string | null } {
-  const refs = findTaskRefs(body);
-  const { items, couldBeTasks, headings } = listMarkers(body, refs);
+function taskRefsOf(body: string, ctx: ReplyContext): { refs: TaskRef[]; points: boolean; ask: string | null } {
+  const found = findTaskRefs(body);
+  const { items, couldBeTasks, headings, sections } = listMarkers(body, found);
+  const refs = found.filter((r) => !sections.includes(r));
   const everyTask = [...ctx.tasks, ...(ctx.otherTasks ?? [])];
+  const own = (r: TaskRef) => byNumber(ctx.tasks, r.n);
   if (items.length === 0) {
     // One numbered line copied from a report: "3.标准厂房建设已封顶" where 标准厂房 is 第4项.
-    const lone = refs.length === 1 && markerText(body, refs[0]!) ? refs[0]! : null;
-    const named = lone && byNumber(ctx.tasks, lone.n) ? matchTaskKeywords(body.slice(lone.end), everyTask).task : null;
-    const doubt = named && named !== byNumber(ctx.tasks, lone!.n) ? mismatch(body, lone!, named) : null;
-    return { refs, points: false, doubt };
+    const lone = refs.length === 1 && own(refs[0]!) && (markerText(body, refs[0]!) || /^\s*\d{1,3}\s/.test(body.slice(refs[0]!.index))) ? refs[0]! : null;
+    const named = lone ? matchTaskKeywords(lineAfter(body, lone), everyTask).task : null;
+    return { refs, points: false, ask: lone && named && named !== own(lone) ? mismatch(body, lone, named) : null };
   }
   const points = items.filter((r) => !headings.includes(r));
   const textOf = (r: TaskRef) => body.slice(r.end, items.find((x) => x.index > r.index)?.index ?? body.length);
   const named = points.map((r) => matchTaskKeywords(textOf(r), everyTask).task);
-  if (couldBeTasks && items.every((r) => byNumber(ctx.tasks, r.n))) {
-    const odd = points.findIndex((r, i) => named[i] && named[i] !== byNumber(ctx.tasks, r.n));
-    const doubt = odd < 0 ? null : mismatch(body, points[odd]!, named[odd]!);
-    return { refs, points: false, doubt };
+  // "市民中心：\n1、…\n2、…": the line above the list names the task its points are about.
+  const above = matchTaskKeywords(body.slice(0, items[0]!.index), ctx.tasks).task;
+  if (couldBeTasks && !above && items.every(own)) {
+    const odd = points.findIndex((r, i) => named[i] && named[i] !== own(r));
+    return { refs, points: false, ask: odd < 0 ? null : mismatch(body, points[odd]!, named[odd]!) };
   }
   const rest = refs.filter((r) => !items.includes(r));
-  const numbers = named.map((t) => (t && ctx.tasks.includes(t) ? taskNumber(t.no) : null));
-  if (rest.length === 0 && points.length > 0 && numbers.every((n) => n !== null) && new Set(numbers).size === numbers.length) {
-    // "1、老旧小区改造已完成60%\n2、标准厂房建设已封顶" from a unit whose tasks are not 1 and 2.
-    return { refs: points.map((r, i) => ({ ...r, n: numbers[i]! })), points: false, doubt: null };
+  const ownNamed = named.map((t) => (t && ctx.tasks.includes(t) ? t : null));
+  if (rest.length === 0 && !above && ownNamed[0]) {
+    const heads = points.flatMap((r, i) => {
+      const n = ownNamed[i] ? taskNumber(ownNamed[i]!.no) : null;
+      return n === null ? [] : [{ ...r, n }];
+    });
+    return { refs: heads, points: true, ask: null };
   }
-  return { refs: rest, points: true, doubt: null };
+  const tasks = [...new Set([above, ...ownNamed].filter((t): t is ReplyTask => !!t))];
+  const ask = rest.length === 0 && tasks.length > 1 ? `请问说的是${list(tasks.slice(0, 4).map((t) => t.no))}中的哪一项？请按“第N项 进展”逐项回复。` : null;
+  return { refs: rest, points: true, ask };
+}
+
+/** The rest of the line after a reference. */
+function lineAfter(body: string, r: TaskRef): string {
+  const eol = body.indexOf('\n', r.end);
+  return body.slice(r.end, eol < 0 ? body.length : eol);
 }
 
 /** 编号和内容对不上：“2.”后面写的像是第4项 — the number as the writer wrote it. */
 function mismatch(body: string, r: TaskRef, named: ReplyTask): string {
-  return `编号和内容对不上：“${markerText(body, r) ?? `${r.n}、`}”后面写的像是第${named.no}项`;
+  const written = markerText(body, r) ?? body.slice(r.index, r.end).trim();
+  return `编号和内容对不上：“${written}”后面写的像是第${named.no}项。请按“第N项 进展”逐项回复，例如：第${named.no}项 已完成60%。`;
 }
 
-// Words that say nothing of what a share is of ("目前累计完成投资…占年度计划的"): left, the share is the task's.
-const SHARE_LEAD = /第[^项条]{1,6}[项条]|目前|当前|截至目前|截止目前|已经|已|累计|共计|完成|完工|建成|总体|整体|项目|工程|任务|形象|进度|进展|情况|推进|总|的|达到|达|为|约|近|占|年度|全年|计划|投资|资金|实际|工作|了|亿元|万元|元|[\d.,，、:：;；\s()%]/g;
+// Words that say nothing of what a share is of ("截至11月底累计完成投资…占年度计划的"): left, the share is the task's.
+const SHARE_LEAD = /第[^项条]{1,6}[项条]|(?:截至|截止|到)?(?:[\d一二三四五六七八九十]+月(?:底|末|份|中旬|上旬|下旬|\d+日)?|目前|当前|本周|本月|今年以来|年初以来|以来)|已经|已|累计|共计|完成|完工|建成|总体|整体|项目|工程|任务|形象|进度|进展|情况|推进|改造|建设|施工|实施|总|的|达到|达|为|约|近|占|年度|全年|计划|投资|资金|实际|工作|了|亿元|万元|元|[个座栋家户处套项]|[\d.,，、:：;；\s()%]/g;
+// A named part: "一期", "A片区", "2号停车场", "第二批".
+const NAMED_PART = new RegExp(PART_WORD);
 
 /**
  * How a list of points about one task reads as one record. `disagreement`: what cannot be one record
  * — two shares ("1、一期完成100%\n2、二期完成30%"), or one point finished beside another still
- * under way. `partShare`: the one share written is said of a named part ("2、背街小巷整治完成50%"),
- * not of the task: it is not the task's percent.
+ * under way. `partShare`: the one share written is said of a named part ("2、背街小巷整治完成50%",
+ * "1、城市更新一期完成60%"), not of the task: it is not the task's percent.
  */
 function readPoints(text: string, title: string | null): { disagreement: string | null; partShare: boolean } {
   const { items } = listMarkers(text, findTaskRefs(text));
   const cuts = [0, ...items.map((r) => r.index), text.length];
   const pieces = cuts.slice(1).map((end, i) => text.slice(cuts[i], end)).filter((p) => p.trim());
-  const shares = new Map<number, string>();
+  const shares: { value: number; said: string }[] = [];
   const statuses = new Set<ReplyStatus>();
   for (const piece of pieces) {
     const share = extractPercents(piece, title).find((f) => f.valid);
-    if (share) shares.set(share.value, piece.slice(0, share.index).replace(BARE_MARKER, ''));
+    if (share) shares.push({ value: share.value, said: clauseBefore(piece, share.index).replace(BARE_MARKER, '') });
     const status = detectStatus(piece, share?.value ?? null, title);
     if (status) statuses.add(status);
   }
-  if (shares.size > 1) return { disagreement: `的分项写了${[...shares.keys()].map((v) => `${v}%`).join('和')}`, partShare: false };
+  const values = [...new Set(shares.map((x) => x.value))];
+  if (values.length > 1) return { disagreement: `的分项写了${values.map((v) => `${v}%`).join('和')}`, partShare: false };
   if (statuses.has('done') && statuses.size > 1) return { disagreement: '有的分项写了已完成、有的还在推进', partShare: false };
-  const said = [...shares.values()][0]?.replace(SHARE_LEAD, '') ?? '';
-  const ofTask = said.length < 2 || (!!title && longestCommon(said, title.replace(/[，,。、\s]/g, '')).length >= 3);
-  return { disagreement: null, partShare: !ofTask };
+  return { disagreement: null, partShare: shares.some((x) => !saidOfTask(x.said, title)) };
+}
+
+/** What a share is said of: its clause up to it, or — when that names nothing ("…施工中，完成60%") — the whole point up to it. */
+function clauseBefore(piece: string, at: number): string {
+  const before = piece.slice(0, at);
+  const clause = before.slice(Math.max(before.lastIndexOf('，'), before.lastIndexOf(','), before.lastIndexOf('；'), before.lastIndexOf(';')) + 1);
+  return clause.replace(SHARE_LEAD, '').length > 0 ? clause : before;
+}
+
+/** Whether what a share is said of is the task: nothing but generic words, or the task's own name, and no named part. */
+function saidOfTask(said: string, title: string | null): boolean {
+  if (NAMED_PART.test(said)) return false;
+  const rest = said.replace(SHARE_LEAD, '');
+  if (rest.length < 2) return true;
+  const name = (title ?? '').replace(/[，,。、\s]/g, '');
+  return !!name && (name.includes(rest) || longestCommon(rest, name).length >= 3);
 }
 
 function byNumber(tasks: ReplyTask[], n: number): ReplyTask | undefined {
@@ -210,7 +245,7 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
   // A terse "3 80%" (task, share) is the exception.
   if (!/\p{Script=Han}/u.test(body) && !/^(?:\s*\d{1,3}\s+\d{1,3}(?:\.\d+)?\s*%\s*)+$/.test(body)) return result;
 
-  const { refs, points, doubt } = taskRefsOf(body, ctx);
+  const { refs, points, ask } = taskRefsOf(body, ctx);
   const trailing = refs.length > 0 && refs.every((r) => isTrailingRef(body, r));
   const { segments } = trailing ? { segments: trailingSegments(body, refs).segments } : segmentsOf(body, refs);
   const unknown: number[] = [];
@@ -336,8 +371,8 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
   const contradictory = allFacts.some((f) => f.status === 'not_started' && f.percent !== null && f.percent > 0);
   const ownNos = ctx.tasks.map((t) => t.no);
   let question: string | null = null;
-  if (doubt) {
-    question = `${doubt}。请按“第N项 进展”逐项回复，例如：第${ownNos[0] ?? 1}项 已完成60%。`;
+  if (ask) {
+    question = ask;
   } else if (unknown.length > 0) {
     question = `没有找到${list(unknown.map(String))}。${ownNos.length ? `本单位的任务是${list(ownNos.slice(0, 12))}${ownNos.length > 12 ? '等' : ''}，` : ''}请核对编号后再回复，例如：第${ownNos[0] ?? 1}项 已完成60%。`;
   } else if (foreign.length > 0) {

@@ -16,7 +16,8 @@ function simplified(s: string): string {
  * readers below see one spelling of each form.
  */
 export function normalizeReplyText(raw: string, botName?: string): string {
-  let s = simplified(raw.normalize('NFKC'));
+  // ① ② … number a list; NFKC would leave a bare "1", read as a terse task number.
+  let s = simplified(raw.replace(/[\u2460-\u2473]/g, (c) => `${c.charCodeAt(0) - 0x245f}、`).normalize('NFKC'));
   // WeChat separates a mention from the text with U+2005 (four-per-em space).
   s = s.replace(/[\u2005\u200b-\u200f\ufeff]/g, ' ');
   if (botName) s = s.split(`@${botName}`).join(' ');

@@ -63,8 +63,8 @@ export const STAGE_FUTURE = /(计划|预计|拟|将于|将在|将|争取|力争|
 export const PART_WORKS_WORD = alternation(
   PROGRESS_STAGES.filter((s) => s.kind === 'works' && !['进场', '开工', '开建', '复工', '动工', '施工'].includes(s.word))
     .map((s) => s.word)
-    .concat(['征地', '腾退', '清表', '场平', '敷设', '暖通', '电气', '给排水', '消防', '绿化', '门窗', '墙面', '地面', '外架', '设备']),
+    .concat(['征地', '腾退', '清表', '场平', '土建', '敷设', '暖通', '电气', '给排水', '消防', '绿化', '门窗', '墙面', '地面', '外架', '设备']),
 );
 
-/** Parts of a whole: what is said of them is said of a step ("一期已竣工", "第一批12个小区已完工", "地下段的85%"). */
-export const PART_WORD = '一期|二期|三期|首期|部分|阶段|局部|分项|子项|前期|单体|标段|第[一二三四五六七八九十\\d]+批|首批|批次|地下段|地上段|主线|支线';
+/** Parts of a whole: what is said of them is said of a step ("一期已竣工", "第一批12个小区已完工", "地下段的85%", "1号停车场已建成", "A片区完成60%"). */
+export const PART_WORD = '一期|二期|三期|首期|部分|阶段|局部|分项|子项|前期|单体|标段|第[一二三四五六七八九十\\d]+批|首批|批次|地下段|地上段|主线|支线|片区|区块|地块|号楼|\\d+号|\\d+#|[A-Za-z]区';
