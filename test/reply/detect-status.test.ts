@@ -160,5 +160,11 @@ describe('detectStatus: a count of what was done, said without 已, is progress;
     ['年底前建成充电桩20个', null, null],
     ['需新增停车位300个', null, null],
     ['任务是完成改造小区12个', null, null],
+    ['铺设管网3.2公里', null, 'in_progress'],
+    ['今年以来完成改造小区12个', null, 'in_progress'],
+    ['12.31前建成充电站12座', null, null],
+    ['春节前建成充电站12座', null, null],
+    ['明年新增停车位300个', null, null],
+    ['建设内容为新建道路3公里', null, null],
   ])('%s (percent %s) → %s', expectStatus);
 });

@@ -100,6 +100,20 @@ describe('reply conventions (self-written examples)', () => {
       ['区住建局', '1、已完成\n2、60%', [['1', null, 'done', false], ['2', 60, 'in_progress', false]]],
       ['区住建局', '1、老旧小区改造完成60%\n2、按通知第3条要求，保障房完成40%', [['1', 60, 'in_progress', false], ['2', 40, 'in_progress', false]]],
       ['区住建局', '5、推进情况：完成70%', [['5', 70, 'in_progress', false]]],
+      // A line above the list naming a task: the points are that task's.
+      ['区住建局', '市民中心：\n1、已完成竣工验收\n2、完成100%', [['6', 100, 'done', false]]],
+      ['区住建局', '关于老旧小区改造：\n1、完成改造12个\n2、完成年度计划的60%', [['1', 60, 'in_progress', false]]],
+      ['区住建局', '市民中心项目本周进展：\n1、主体结构已封顶\n2、幕墙安装完成60%\n3、室内装修已启动', [['6', null, 'in_progress', false]]],
+      // Points headed by task names go to those tasks, with the points under each.
+      ['区住建局', '一、工作进展\n（一）充电站建设\n1、完成70%\n（二）老旧小区改造\n1、完成改造12个小区\n二、存在问题：无', [['3', 70, 'in_progress', false], ['1', null, 'in_progress', false]]],
+      ['区住建局', '一、本周工作\n1、老旧小区改造完成年度计划的60%\n2、保障性住房主体封顶\n二、下一步\n1、加快推进', [['1', 60, 'in_progress', false], ['2', null, 'in_progress', false]]],
+      // A numbered part's completion is a step: "1号停车场已建成投用" does not finish 建设智慧停车场.
+      ['区住建局', '第9项：1号停车场已建成投用，2号停车场正在施工', [['9', null, 'in_progress', false]]],
+      ['区住建局', '第6项：\n1、12月5日通过主体验收\n2、完成年度计划的60%', [['6', 60, 'in_progress', false]]],
+      // Headings alone, and their empty answers, are no problem.
+      ['区城管局', '一、工作进展\n完成65%\n二、存在问题及建议\n无', [['10', 65, 'in_progress', false]]],
+      ['区城管局', '（一）进展情况\n完成改造12个，完成60%\n（二）存在问题\n无', [['10', 60, 'in_progress', false]]],
+      ['区城管局', '① 主体已封顶\n② 外墙施工中', [['10', null, 'in_progress', false]]],
     ])('%s: %s', (unit, text, items) => {
       expect(read(unit, text).action).toBe('record');
       expect(recorded(unit, text)).toEqual(items);
@@ -113,6 +127,9 @@ describe('reply conventions (self-written examples)', () => {
       ['区住建局', '1、老旧小区改造已完成60%\n2、标准厂房建设已封顶', /“2、”后面写的像是第4项/],
       ['区住建局', '1.老旧小区改造完成60%，2.污水管网改造完成40%', /“2\.”后面写的像是第8项/],
       ['区住建局', '3.标准厂房建设已封顶', /“3\.”后面写的像是第4项/],
+      ['区住建局', '1、智慧停车场完成30%\n2、老旧小区改造完成60%\n3、完成投资1.5亿元', /“1、”后面写的像是第9项/],
+      // Two tasks named, the list not headed by one: which is meant?
+      ['区住建局', '本周工作：\n1、完成投资3000万元\n2、老旧小区改造已开工\n3、标准厂房主体封顶', /第1项、第4项中的哪一项/],
       // A lone "1、" from a unit with no task 1, and no task named, is still asked about, never guessed.
       ['区城管局', '1、已完成60%', /第1项不是本单位/],
     ])('asks, records nothing: %s: %s', (unit, text, question) => {

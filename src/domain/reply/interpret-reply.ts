@@ -128,9 +128,12 @@ function taskRefsOf(body: string, ctx: ReplyContext): { refs: TaskRef[]; points:
   const points = items.filter((r) => !headings.includes(r));
   const textOf = (r: TaskRef) => body.slice(r.end, items.find((x) => x.index > r.index)?.index ?? body.length);
   const named = points.map((r) => matchTaskKeywords(textOf(r), everyTask).task);
-  // "市民中心：\n1、…\n2、…": the line above the list names the task its points are about.
-  const above = matchTaskKeywords(body.slice(0, items[0]!.index), ctx.tasks).task;
-  if (couldBeTasks && !above && items.every(own)) {
+  // "市民中心：\n1、…\n2、…": the line above the list names the task its points are about;
+  // "本周工作：\n1、…": a heading above it makes it the writer's outline.
+  const intro = body.slice(0, items[0]!.index).trim();
+  const above = matchTaskKeywords(intro, ctx.tasks).task;
+  const headed = PROGRESS_HEADING.test(intro) || SECTION_HEADING.test(intro);
+  if (couldBeTasks && !above && !headed && items.every(own)) {
     const odd = points.findIndex((r, i) => named[i] && named[i] !== own(r));
     return { refs, points: false, ask: odd < 0 ? null : mismatch(body, points[odd]!, named[odd]!) };
   }
