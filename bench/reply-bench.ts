@@ -22,3 +22,8 @@ const huge = '第3项完成60%，'.repeat(20_000);
 const t2 = performance.now();
 interpretReply(huge, replyFixtureContext);
 console.log(`${huge.length}-char message: ${(performance.now() - t2).toFixed(1)} ms`);
+// A report written as one long line of numbered points: the list rules must stay linear.
+const points = '第3项：' + Array.from({ length: 450 }, (_, i) => `${(i % 9) + 1}.完成${(i * 7) % 100}%`).join(' ');
+const t3 = performance.now();
+interpretReply(points.slice(0, 4000), replyFixtureContext);
+console.log(`${Math.min(points.length, 4000)}-char one-line list of points: ${(performance.now() - t3).toFixed(1)} ms`);

@@ -114,6 +114,16 @@ describe('reply conventions (self-written examples)', () => {
       ['区城管局', '一、工作进展\n完成65%\n二、存在问题及建议\n无', [['10', 65, 'in_progress', false]]],
       ['区城管局', '（一）进展情况\n完成改造12个，完成60%\n（二）存在问题\n无', [['10', 60, 'in_progress', false]]],
       ['区城管局', '① 主体已封顶\n② 外墙施工中', [['10', null, 'in_progress', false]]],
+      // Plain replies the list rules must leave alone.
+      ['区住建局', '3号 80%', [['3', 80, 'in_progress', false]]],
+      ['区住建局', '3号和5号均已完成', [['3', null, 'done', false], ['5', null, 'done', false]]],
+      ['区城管局', '1、11月完成60%', [['10', 60, 'in_progress', false]]],
+      ['区住建局', '5.道路提升完成80%，同步实施污水管网改造', [['5', 80, 'in_progress', false]]],
+      ['区住建局', '1、老旧小区改造完成60%\n2、保障房完成40%，含市民中心周边安置房', [['1', 60, 'in_progress', false], ['2', 40, 'in_progress', false]]],
+      ['区住建局', '一、本周工作\n充电站建设完成60%', [['3', 60, 'in_progress', false]]],
+      ['区住建局', '第3项：\n1、已建成5座，完成60%', [['3', 60, 'in_progress', false]]],
+      ['区住建局', '第3项截至5号完成60%', [['3', 60, 'in_progress', false]]],
+      ['区住建局', '第3项11月28号已全部建成投用', [['3', null, 'done', false]]],
     ])('%s: %s', (unit, text, items) => {
       expect(read(unit, text).action).toBe('record');
       expect(recorded(unit, text)).toEqual(items);
@@ -130,6 +140,9 @@ describe('reply conventions (self-written examples)', () => {
       ['区住建局', '1、智慧停车场完成30%\n2、老旧小区改造完成60%\n3、完成投资1.5亿元', /“1、”后面写的像是第9项/],
       // Two tasks named, the list not headed by one: which is meant?
       ['区住建局', '本周工作：\n1、完成投资3000万元\n2、老旧小区改造已开工\n3、标准厂房主体封顶', /第1项、第4项中的哪一项/],
+      // "3、4月份", "2、3月份" are months, not item 3 or task 2.
+      ['区住建局', '3、4月份累计完成改造小区12个', /哪一项任务/],
+      ['区住建局', '2、3月份因雨停工', /哪一项任务/],
       // A lone "1、" from a unit with no task 1, and no task named, is still asked about, never guessed.
       ['区城管局', '1、已完成60%', /第1项不是本单位/],
     ])('asks, records nothing: %s: %s', (unit, text, question) => {
@@ -137,6 +150,11 @@ describe('reply conventions (self-written examples)', () => {
       expect(r.action).toBe('ask');
       expect(r.question).toMatch(question);
     });
+  });
+
+  it('a count beside a question is still a question for the office; beside “no news” it is no change', () => {
+    expect(interpretReply('第3项建成5座了，还需要上传照片吗？', contextForUnit(plan, '区住建局')).action).toBe('forward');
+    expect(interpretReply('第1项本周无新进展，累计改造小区12个', contextForUnit(plan, '区住建局')).kind).toBe('no_change');
   });
 
   it('records nothing it was not sure of: every ask and forward has no item to record or a question to send', () => {

@@ -1,6 +1,7 @@
 import { GENERIC, longestCommon } from './match-task-keywords.ts';
 import { PART_WORD, STAGE_FUTURE, STAGE_REACHED, STEP_STAGE_WORD } from './progress-stages.ts';
 import type { ReplyStatus } from './reply-types.ts';
+import { asksQuestion, saysNoChange } from './classify-message.ts';
 
 const NOT_STARTED = /((?:未|尚未|还未|还没|没有|暂未|没)(?:正式|全面)?(?:启动|开始|开工|开展))/;
 // "60个未开工", "尚未开工建设的项目15项": a count of parts not started, not the state of the task.
@@ -90,7 +91,12 @@ const DONE_COUNT = new RegExp(`(?:建成|完成|改造|新建|新增|安装|发�
 // Before the count, words of a plan, a target or a scope ("12.31前建成", "明年新增", "建设内容为新建道路3公里").
 const TARGET_BEFORE = /(预计|计划|规划|争取|力争|确保|拟|有望|将|需|需要|应|须|(?<![主重需])要|要求|目标|任务|全年|年内|明年|下月|下周|下步|下一步|下阶段|(?<![目当此提])前|之后|以后|共需|总共|合计需|建设内容|主要内容|内容为|内容包括|规模)/;
 
+/**
+ * Whether the text counts what was done. Not beside a question ("建成5座了，还需要上传照片吗？" stays a
+ * question for the office) nor beside "no news" ("本周无新进展，累计改造小区12个" restates the total).
+ */
 function statesDoneCount(text: string): boolean {
+  if (asksQuestion(text) || saysNoChange(text)) return false;
   for (const m of text.matchAll(DONE_COUNT)) {
     const before = text.slice(Math.max(0, m.index - 20), m.index);
     if (!TARGET_BEFORE.test(before.slice(lastBreak(before) + 1))) return true;
@@ -185,7 +191,7 @@ function completions(text: string, title?: string | null): Completion[] {
 }
 
 // Words before the subject that say nothing about what it is ("目前", "该项目", "经过5个多月的建设").
-const SUBJECT_LEAD = /^(?:目前|当前|现在|现|截至目前|截止目前|至今|今年|本周|本月|该|本|此|我们|我局|我单位|我县|我区|我市|项目|整体|总体|全部|均|都|已经|已)+/;
+const SUBJECT_LEAD = /^(?:目前|当前|现在|现|截至目前|截止目前|至今|今年|本周|本月|该|本|此|我们|我局|我单位|我县|我区|我市|项目|整体|总体|全部|均|都|已经|已|于|\d{4}年|\d{1,2}月(?:底|末|份|中旬|上旬|下旬)?|\d{1,2}[日号])+/;
 
 /**
  * Whether the thing said to be complete is the task: nothing but its number, a word for the whole

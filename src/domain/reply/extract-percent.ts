@@ -95,7 +95,8 @@ export function extractPercents(text: string, taskLabel?: string | null): Percen
         text.lastIndexOf('，', start), text.lastIndexOf(',', start), text.lastIndexOf('。', start),
         text.lastIndexOf(';', start), text.lastIndexOf('；', start), text.lastIndexOf('\n', start), -1,
       );
-      const before = text.slice(clauseStart + 1, start);
+      // The clause up to the figure; its last 60 characters are enough, and bound the cost of a long one.
+      const before = text.slice(Math.max(clauseStart + 1, start - 60), start);
       const after = text.slice(end, end + 4);
       const f: PercentFinding = { value, index: start, valid: true, raw: m[0] };
       // "由40%提升到60%": the figure after 到/至 is the new completion share.

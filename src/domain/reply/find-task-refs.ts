@@ -1,16 +1,20 @@
 import { CN_NUMERAL_CLASS, parseNumeral } from './chinese-number.ts';
-import { PROGRESS_HEADING, SECTION_HEADING } from './outline-headings.ts';
+import { isHeadingOnly, PROGRESS_HEADING, SECTION_HEADING } from './outline-headings.ts';
 
 export interface TaskRef {
   /** The number as referenced (arabic). */
   n: number;
   index: number;
   end: number;
+  /** "1、12月5日…": a number opening a line that starts with a figure — an item of a list, and only that. */
+  figure?: true;
 }
 
 const CN = `[${CN_NUMERAL_CLASS}]{1,4}`;
 const NUM = `(?:\\d{1,4}|${CN})`;
 const LIST = `${NUM}(?:\\s*[、,，和及与]\\s*${NUM})*`;
+
+const FIGURE_ITEM = /(?:^|\n)\s*(\d{1,3})\s*、(?=\s*\d)/g;
 
 // Each pattern captures a list of numbers; the order is by specificity.
 const PATTERNS: RegExp[] = [
@@ -21,11 +25,11 @@ const PATTERNS: RegExp[] = [
   // 任务3 / 事项三 / 任务第3
   new RegExp(`(?:任务|事项)\\s*(?:编号)?\\s*(\\d{1,4})(?![\\d.%]|\\s*[件个项家座户宗条])`, 'g'),
   // 3号任务 / "3号：…" / "3号已完成" — not 5月3号, 〔2024〕5号, nor a thing's number (3号楼, 5号线, 3号路停车场)
-  new RegExp(`(?<![月\\d路街巷道村组弄里〕\\]年])(\\d{1,4})\\s*号(?:任务|事项|(?=\\s*(?:[,，:：;；。、]|$|已|正在|完成|推进|进展|进度|目前|现已)))`, 'g'),
+  new RegExp(`(?<![月\\d路街巷道村组弄里〕\\]年至到])(\\d{1,4})\\s*号(?:任务|事项|(?=\\s|[,，:：;；。、\\d]|$|已|正在|完成|推进|进展|进度|目前|现已|和|及|与|均|都))`, 'g'),
   // (三) / (3) — how some plans number their tasks
   new RegExp(`\\((${NUM})\\)`, 'g'),
   // "2、60%", "1、12月5日通过验收" opening a line: a numbered item that starts with a figure ("2.60%" stays a decimal)
-  new RegExp(`(?:^|\\n)\\s*(\\d{1,3})\\s*、(?=\\s*\\d)`, 'g'),
+  FIGURE_ITEM,
   // "3." / "3、" at the start of a line or clause, not a decimal
   new RegExp(`(?:^|[\\s,;:。；：!?])(\\d{1,3})\\s*[.、](?![\\d%])`, 'g'),
   // 三、 at the start of a line
@@ -33,6 +37,13 @@ const PATTERNS: RegExp[] = [
   // Terse: "5 完成40%", "3 80%" — a number and a space opening a line, then words or a share, not a count ("3 个项目")
   /(?:^|\n)\s*(\d{1,3})\s+(?=\d{1,3}(?:\.\d+)?\s*%|(?![个项家座户月日号年万亿成件处栋套台条名人批次期层])\p{Script=Han})/gu,
 ];
+
+/** Whether "N、" at `end` is the start of a range "N、N+1<unit>" ("3、4月份", "5、6号厂房", "3、4季度"). */
+function isRange(text: string, end: number, first: string | undefined): boolean {
+  if (!first || !/^\d+$/.test(first) || text[end - 1] !== '、') return false;
+  const next = /^\s*(\d{1,3})\s*(?:月|号|季度|季|期|楼|#|栋|幢|日|年|周|批)/.exec(text.slice(end));
+  return !!next && Number(next[1]) === Number(first) + 1;
+}
 
 const CITED = /(按|按照|根据|依据|依照|通知|文件|意见|办法|规定|条例|方案|细则|要求)[^，,。；;\n]{0,6}$/;
 
@@ -46,6 +57,8 @@ export function findTaskRefs(text: string): TaskRef[] {
       const start = m.index;
       const end = start + m[0].length;
       if (taken.some(([a, b]) => start < b && end > a)) continue;
+      // "3、4月份", "1、2号楼": a range of months or things, not item 3.
+      if (isRange(text, end, m[1])) continue;
       // "按通知第3条要求": an article of a document, not a task.
       if (/条/.test(m[0]) && CITED.test(text.slice(Math.max(0, start - 10), start))) continue;
       // A number right before % or 成 is a share, not a task (3.5%, 3、5成).
@@ -53,7 +66,7 @@ export function findTaskRefs(text: string): TaskRef[] {
       taken.push([start, end]);
       for (const part of (m[1] ?? '').split(/\s*[、,，和及与]\s*/)) {
         const n = parseNumeral(part);
-        if (n !== null && n > 0) refs.push({ n, index: start, end });
+        if (n !== null && n > 0) refs.push(re === FIGURE_ITEM ? { n, index: start, end, figure: true } : { n, index: start, end });
       }
     }
   }
@@ -66,8 +79,10 @@ export const BARE_MARKER = new RegExp(`^(?:\\d{1,3}\\s*[.、]|\\(\\s*${NUM}\\s*\
 /** The bare number of `r` as written ("2.", "(二)", "三、"), when it opens an item: at a line's start, or after "：", "；", "，", "。" or a space. */
 export function markerText(text: string, r: TaskRef): string | null {
   const at = text.slice(r.index, r.end).search(/[\d(\p{Script=Han}]/u) + r.index;
-  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-  if (!/(?:^|[:：;；,，。\s])\s*$/.test(text.slice(lineStart, at))) return null;
+  // What stands before it on its line: nothing, a space, or one of "：；，。" (looked at from the
+  // number backwards, so a long line costs nothing per number).
+  const before = at > 0 ? text[at - 1]! : '\n';
+  if (!/[\n\s:：;；,，。]/.test(before)) return null;
   return BARE_MARKER.exec(text.slice(at, r.end + 1))?.[0] ?? null;
 }
 
@@ -84,8 +99,12 @@ export interface ListMarkers {
   couldBeTasks: boolean;
   /** Items that head a part of the report's outline ("一、工作进展"). */
   headings: TaskRef[];
-  /** Bare numbers heading problems, requests or next steps ("二、存在问题"), in a list or not: never tasks. */
-  sections: TaskRef[];
+  /**
+   * Bare numbers of the writer's outline wherever they stand, never tasks: headings of problems or
+   * next steps ("二、存在问题"); a heading on a line of its own ("一、本周工作"), or beside a task
+   * named outright ("一、工作进展：第3项…"); a lone "1、" under a task named outright ("第3项：\n1、…").
+   */
+  outline: TaskRef[];
 }
 
 /**
@@ -96,7 +115,17 @@ export interface ListMarkers {
  */
 export function listMarkers(text: string, refs: readonly TaskRef[]): ListMarkers {
   const bare = refs.filter((r) => markerStyle(text, r) !== null);
-  const sections = bare.filter((r) => SECTION_HEADING.test(text.slice(r.end)));
+  const explicit = refs.filter((r) => !bare.includes(r));
+  const lineOf = (r: TaskRef) => {
+    const eol = text.indexOf('\n', r.end);
+    return text.slice(r.end, eol < 0 ? text.length : eol);
+  };
+  const outline = bare.filter(
+    (r) =>
+      SECTION_HEADING.test(text.slice(r.end)) ||
+      (PROGRESS_HEADING.test(text.slice(r.end)) && (isHeadingOnly(lineOf(r)) || explicit.length > 0)) ||
+      (r.n === 1 && explicit.some((x) => x.index < r.index) && !bare.some((x) => x !== r && x.n === 2)),
+  );
   const runs: TaskRef[][] = [];
   const open = new Map<string, TaskRef[]>();
   for (const r of bare) {
@@ -110,13 +139,13 @@ export function listMarkers(text: string, refs: readonly TaskRef[]): ListMarkers
     }
   }
   const counted = runs.flat().sort((a, b) => a.index - b.index);
-  if (counted.length < 2) return { items: [], couldBeTasks: false, headings: [], sections };
-  const headings = counted.filter((r) => PROGRESS_HEADING.test(text.slice(r.end)) || sections.includes(r));
+  if (counted.length < 2) return { items: [], couldBeTasks: false, headings: [], outline };
+  const headings = counted.filter((r) => PROGRESS_HEADING.test(text.slice(r.end)) || SECTION_HEADING.test(text.slice(r.end)));
   // A message that also names tasks outright, above its list or opening a point ("第4项：1、…2、…",
   // "1、第3项已完成…"), numbers its points, not tasks.
   const opensPoint = (r: TaskRef) => counted.some((x) => /^\s*$/.test(text.slice(x.end, r.index)));
-  const namesTasks = refs.some((r) => !counted.includes(r) && !sections.includes(r) && (r.index < counted[0]!.index || opensPoint(r)));
-  return { items: counted, couldBeTasks: runs.length === 1 && headings.length === 0 && !namesTasks, headings, sections };
+  const namesTasks = explicit.some((r) => r.index < counted[0]!.index || opensPoint(r));
+  return { items: counted, couldBeTasks: runs.length === 1 && headings.length === 0 && !namesTasks, headings, outline };
 }
 
 /** "老旧小区改造（第一项）": the number follows the name it belongs to, in brackets. */

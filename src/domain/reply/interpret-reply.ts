@@ -71,10 +71,14 @@ function trailingSegments(body: string, refs: TaskRef[]): { lead: string; segmen
 }
 
 function segmentsOf(body: string, refs: TaskRef[]): { preamble: string; segments: Segment[] } {
-  const startOf = new Map(refs.map((r) => [r, headedStart(body, r.index)]));
-  const starts = [...new Set(startOf.values())].sort((a, b) => a - b);
+  const byStart = new Map<number, number[]>();
+  for (const r of refs) {
+    const at = headedStart(body, r.index);
+    (byStart.get(at) ?? byStart.set(at, []).get(at)!).push(r.n);
+  }
+  const starts = [...byStart.keys()].sort((a, b) => a - b);
   const segments = starts.map((s, i) => ({
-    refs: refs.filter((r) => startOf.get(r) === s).map((r) => r.n),
+    refs: byStart.get(s)!,
     text: body.slice(s, starts[i + 1] ?? body.length),
   }));
   return { preamble: body.slice(0, starts[0] ?? body.length), segments };
@@ -87,6 +91,8 @@ function segmentsOf(body: string, refs: TaskRef[]): { preamble: string; segments
  */
 function headedStart(body: string, index: number): number {
   const lineStart = body.lastIndexOf('\n', index - 1) + 1;
+  // A heading is short: a long run of text before the number is not one (and is not scanned).
+  if (index - lineStart > 40) return index;
   const prefix = body.slice(lineStart, index).trimStart().replace(BARE_MARKER, '').trimStart();
   return prefix && (PROGRESS_HEADING.test(prefix) || SECTION_HEADING.test(prefix)) && /^[^,，。;；]{0,12}$/.test(prefix) ? lineStart : index;
 }
@@ -115,15 +121,18 @@ function mergeFacts(a: SegmentFacts, b: SegmentFacts): SegmentFacts {
  */
 function taskRefsOf(body: string, ctx: ReplyContext): { refs: TaskRef[]; points: boolean; ask: string | null } {
   const found = findTaskRefs(body);
-  const { items, couldBeTasks, headings, sections } = listMarkers(body, found);
-  const refs = found.filter((r) => !sections.includes(r));
+  const { items, couldBeTasks, headings, outline } = listMarkers(body, found);
+  const refs = found.filter((r) => !outline.includes(r));
   const everyTask = [...ctx.tasks, ...(ctx.otherTasks ?? [])];
   const own = (r: TaskRef) => byNumber(ctx.tasks, r.n);
   if (items.length === 0) {
+    // "1、11月完成60%": a figure item outside a list is no reference at all.
+    const plain = refs.filter((r) => !r.figure);
     // One numbered line copied from a report: "3.标准厂房建设已封顶" where 标准厂房 is 第4项.
-    const lone = refs.length === 1 && own(refs[0]!) && (markerText(body, refs[0]!) || /^\s*\d{1,3}\s/.test(body.slice(refs[0]!.index))) ? refs[0]! : null;
-    const named = lone ? matchTaskKeywords(lineAfter(body, lone), everyTask).task : null;
-    return { refs, points: false, ask: lone && named && named !== own(lone) ? mismatch(body, lone, named) : null };
+    const lone = plain.length === 1 && own(plain[0]!) && (markerText(body, plain[0]!) || /^\s*\d{1,3}\s/.test(body.slice(plain[0]!.index))) ? plain[0]! : null;
+    const line = lone ? firstClause(lineAfter(body, lone)) : '';
+    const named = lone ? matchTaskKeywords(line, everyTask).task : null;
+    return { refs: plain, points: false, ask: lone && named && named !== own(lone) && !mentions(line, own(lone)!) ? mismatch(body, lone, named) : null };
   }
   const points = items.filter((r) => !headings.includes(r));
   const textOf = (r: TaskRef) => body.slice(r.end, items.find((x) => x.index > r.index)?.index ?? body.length);
@@ -134,8 +143,10 @@ function taskRefsOf(body: string, ctx: ReplyContext): { refs: TaskRef[]; points:
   const above = matchTaskKeywords(intro, ctx.tasks).task;
   const headed = PROGRESS_HEADING.test(intro) || SECTION_HEADING.test(intro);
   if (couldBeTasks && !above && !headed && items.every(own)) {
-    const odd = points.findIndex((r, i) => named[i] && named[i] !== own(r));
-    return { refs, points: false, ask: odd < 0 ? null : mismatch(body, points[odd]!, named[odd]!) };
+    // What a point is about is said first ("2、保障房完成40%，含市民中心周边安置房" is about 保障房).
+    const about = points.map((r) => matchTaskKeywords(firstClause(textOf(r)), everyTask).task);
+    const odd = points.findIndex((r, i) => about[i] && about[i] !== own(r) && !mentions(textOf(r), own(r)!));
+    return { refs, points: false, ask: odd < 0 ? null : mismatch(body, points[odd]!, about[odd]!) };
   }
   const rest = refs.filter((r) => !items.includes(r));
   const ownNamed = named.map((t) => (t && ctx.tasks.includes(t) ? t : null));
@@ -149,6 +160,20 @@ function taskRefsOf(body: string, ctx: ReplyContext): { refs: TaskRef[]; points:
   const tasks = [...new Set([above, ...ownNamed].filter((t): t is ReplyTask => !!t))];
   const ask = rest.length === 0 && tasks.length > 1 ? `请问说的是${list(tasks.slice(0, 4).map((t) => t.no))}中的哪一项？请按“第N项 进展”逐项回复。` : null;
   return { refs: rest, points: true, ask };
+}
+
+/** Whether a text names a task by words of its title ("5.道路提升完成80%，同步实施污水管网改造" names 第5项 too). */
+function mentions(text: string, task: ReplyTask): boolean {
+  const common = longestCommon(text, label(task).replace(/[，,。、\s]/g, ''));
+  // Beyond the words every title has: "房建设" (标准厂房建设 ~ 保障性住房建设) names neither.
+  return common.length >= 3 && common.replace(TITLE_VERBS, '').length >= 2;
+}
+const TITLE_VERBS = /建设|改造|工程|项目|推进|加快|实施|开展|提升|完成|工作|行动|推动|加强/g;
+
+/** A text up to its first clause break. */
+function firstClause(text: string): string {
+  const cut = text.search(/[，,。；;\n]/);
+  return cut < 0 ? text : text.slice(0, cut);
 }
 
 /** The rest of the line after a reference. */
