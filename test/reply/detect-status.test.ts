@@ -166,5 +166,9 @@ describe('detectStatus: a count of what was done, said without 已, is progress;
     ['春节前建成充电站12座', null, null],
     ['明年新增停车位300个', null, null],
     ['建设内容为新建道路3公里', null, null],
+    ['新增停车位300个', null, null],
+    ['该项目新建保障房12栋', null, null],
+    ['总投资1.5亿元，新建停车位300个', null, null],
+    ['建成后可提供停车位300个', null, null],
   ])('%s (percent %s) → %s', expectStatus);
 });

@@ -124,6 +124,16 @@ describe('reply conventions (self-written examples)', () => {
       ['区住建局', '第3项：\n1、已建成5座，完成60%', [['3', 60, 'in_progress', false]]],
       ['区住建局', '第3项截至5号完成60%', [['3', 60, 'in_progress', false]]],
       ['区住建局', '第3项11月28号已全部建成投用', [['3', null, 'done', false]]],
+      // An article of a document is no task, whatever number the document has.
+      ['区住建局', '对照东政办发[2024]12号第5条，第8项已完成', [['8', null, 'done', false]]],
+      ['区住建局', '根据〔2024〕12号第3条规定，第6项完成80%', [['6', 80, 'in_progress', false]]],
+      ['区住建局', '第8项：管网铺设完成80%', [['8', 80, 'in_progress', false]]],
+      // Numbered things and their shares are parts of the task.
+      ['区住建局', '1号、2号停车场已完工', [['9', null, 'in_progress', false]]],
+      ['区住建局', '第9项1号停车场已完工，2号停车场完成60%', [['9', null, 'in_progress', false]]],
+      ['区住建局', '第6项：截至12.5，6号楼完成80%', [['6', null, 'in_progress', false]]],
+      ['区住建局', '3号、5号已完成', [['3', null, 'done', false], ['5', null, 'done', false]]],
+      ['区住建局', '第2项已按〔2024〕5号文要求完成60%', [['2', 60, 'in_progress', false]]],
     ])('%s: %s', (unit, text, items) => {
       expect(read(unit, text).action).toBe('record');
       expect(recorded(unit, text)).toEqual(items);
@@ -151,6 +161,11 @@ describe('reply conventions (self-written examples)', () => {
       expect(r.question).toMatch(question);
     });
   });
+
+  it.each(['第9项建设内容：新建停车位300个', '第9项总投资1.5亿元，新建停车位300个', '第2项：该项目新建保障房12栋', '第3项：项目概况：新建充电桩50个'])(
+    'a description of the project is no report: %s',
+    (text) => expect(interpretReply(text, contextForUnit(plan, '区住建局')).action).toBe('ignore'),
+  );
 
   it('a count beside a question is still a question for the office; beside “no news” it is no change', () => {
     expect(interpretReply('第3项建成5座了，还需要上传照片吗？', contextForUnit(plan, '区住建局')).action).toBe('forward');

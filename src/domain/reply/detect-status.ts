@@ -87,9 +87,15 @@ const DONE_SO_FAR = new RegExp(`已[^，,。；;!！?？\\n]{1,10}?(?<![第\\d�
 
 // "建成收纳仓4栋", "本月新增停车位300个", "累计改造老旧小区15个": a count of what was done, said
 // without 已. Not a target: a clause that plans or requires it ("计划建成4栋", "全年完成改造12个") is not.
-const DONE_COUNT = new RegExp(`(?:建成|完成|改造|新建|新增|安装|发放|培训|走访|整治|拆除|签约|引进|开工|铺设|累计)[^，,。；;!！?？\\n]{0,10}?(?<![第\\d零〇一二两三四五六七八九十百千万.])${COUNT.source.replace(']+\\s*', ']+(?:\\.\\d+)?\\s*')}`, 'g');
+const DONE_COUNT = new RegExp(`(建成|完成|改造|新建|新增|安装|发放|培训|走访|整治|拆除|签约|引进|开工|铺设|累计)(?!后)[^，,。；;!！?？\\n]{0,10}?(?<![第\\d零〇一二两三四五六七八九十百千万.])${COUNT.source.replace(']+\\s*', ']+(?:\\.\\d+)?\\s*')}`, 'g');
 // Before the count, words of a plan, a target or a scope ("12.31前建成", "明年新增", "建设内容为新建道路3公里").
 const TARGET_BEFORE = /(预计|计划|规划|争取|力争|确保|拟|有望|将|需|需要|应|须|(?<![主重需])要|要求|目标|任务|全年|年内|明年|下月|下周|下步|下一步|下阶段|(?<![目当此提])前|之后|以后|共需|总共|合计需|建设内容|主要内容|内容为|内容包括|规模)/;
+// Verbs that also describe a project's scope ("该项目新建保障房12栋", "建设内容：改造片区5个"): a count
+// after them is progress only when said of a time ("本月新建…", "截至目前改造…") or a running total.
+const SCOPE_VERB = /^(?:新建|改造|新增)$/;
+const SAID_OF_TIME = /(本周|本月|本季度|本年度|今年以来|年初以来|以来|截至|截止|目前|当前|已|累计|共计|实际)/;
+// A project's description in the same sentence ("总投资1.5亿元，新建停车位300个", "项目概况：…").
+const DESCRIPTION = /(总投资|计划投资|建设内容|项目概况|概况|建筑面积|占地面积|用地面积|建设规模|主要建设)/;
 
 /**
  * Whether the text counts what was done. Not beside a question ("建成5座了，还需要上传照片吗？" stays a
@@ -99,7 +105,11 @@ function statesDoneCount(text: string): boolean {
   if (asksQuestion(text) || saysNoChange(text)) return false;
   for (const m of text.matchAll(DONE_COUNT)) {
     const before = text.slice(Math.max(0, m.index - 20), m.index);
-    if (!TARGET_BEFORE.test(before.slice(lastBreak(before) + 1))) return true;
+    const clause = before.slice(lastBreak(before) + 1);
+    const sentence = before.slice(Math.max(before.lastIndexOf('。'), before.lastIndexOf('\n'), before.lastIndexOf('；')) + 1);
+    if (TARGET_BEFORE.test(clause) || DESCRIPTION.test(sentence)) continue;
+    if (SCOPE_VERB.test(m[1]!) && !SAID_OF_TIME.test(clause)) continue;
+    return true;
   }
   return false;
 }

@@ -53,8 +53,8 @@ const SHARE_OF_PART = new RegExp(`完成(?![^，,。；;]*(?:总|全部|整体|�
 
 // "施工电梯已拆除80%", "主体结构施工已完成80%", "土方开挖进度达70%", "土方开挖已完成总量的70%": the figure follows a part of the works.
 const SHARE_OF_WORKS = new RegExp(`(${PART_WORKS_WORD})(?:工程|工作|作业|施工)?(?:目前|当前)?(?:形象)?(?:进度)?(?:已经?|正在|累计)?(?:完成|完工|施工)?(?:进度)?(?:总?(?:工程)?量的)?(?:了|约|近|达到?|至|为)?\\s*$`);
-// "一期完成100%", "二期已完成60%": the share of a part named as such.
-const SHARE_OF_NAMED_PART = new RegExp(`(?:${PART_WORD})(?:工程|项目)?(?:已经?|目前)?(?:完成|完工|建成)?(?:了|约|近|达到?|至|为)?\\s*$`);
+// "一期完成100%", "二期已完成60%", "6号楼完成80%", "A区工程完成60%": the share of a part named as such.
+const SHARE_OF_NAMED_PART = new RegExp(`(${PART_WORD})[\\p{Script=Han}]{0,5}?(?:工程|项目)?(?:已经?|目前)?(?:完成|完工|建成)?(?:了|约|近|达到?|至|为)?\\s*$`, 'u');
 
 /**
  * Whether the works a figure follows are a part of the task, not the task itself: the task is not
@@ -68,7 +68,7 @@ function isPartOfWorks(before: string, works: string, taskLabel: string | null |
   // The task's own words right before the works ("污水管网|铺设", "管网|铺设"), not somewhere earlier ("老旧小区改造|外墙|保温").
   const subject = before.slice(0, before.lastIndexOf(works));
   const common = longestCommon(subject, name);
-  const own = common.length >= 3 || (common.length === 2 && subject.replace(/^第[^项条]{1,6}[项条]/, '') === common);
+  const own = common.length >= 3 || (common.length === 2 && subject.replace(/^第[^项条]{1,6}[项条][:：\s]*/, '') === common);
   return !own || GENERIC.test(common) || !subject.endsWith(common);
 }
 
@@ -104,7 +104,10 @@ export function extractPercents(text: string, taskLabel?: string | null): Percen
       const ofPlan = SHARE_OF_PLAN.test(before) && !/(?:预计|争取|力争|确保|下一步|下步)/.test(before);
       const works = SHARE_OF_WORKS.exec(before)?.[1];
       const ofWorks = !!works && !NOT_COMPLETION.test(before) && isPartOfWorks(before, works, taskLabel);
-      if (!toTarget && (SHARE_OF_PART.test(before) || SHARE_OF_NAMED_PART.test(before) || ofWorks)) {
+      // A part the task is named for ("城市更新一期" of 城市更新一期工程) is the task.
+      const part = SHARE_OF_NAMED_PART.exec(before)?.[1];
+      const ofPart = !!part && !taskLabel?.includes(part);
+      if (!toTarget && (SHARE_OF_PART.test(before) || ofPart || ofWorks)) {
         // Progress all the same, but of a step: the task's share is not known.
         f.valid = false;
         f.reason = 'part';

@@ -45,7 +45,8 @@ function isRange(text: string, end: number, first: string | undefined): boolean 
   return !!next && Number(next[1]) === Number(first) + 1;
 }
 
-const CITED = /(按|按照|根据|依据|依照|通知|文件|意见|办法|规定|条例|方案|细则|要求)[^，,。；;\n]{0,6}$/;
+// Before 第N条: a document ("按通知", "〔2024〕12号", "[2024]12号") whose article it is.
+const CITED = /(?:(按|按照|根据|依据|依照|通知|文件|意见|办法|规定|条例|方案|细则|要求)[^，,。；;\n]{0,6}|[〕\]]\s*\d{1,4}\s*号\s*)$/;
 
 /** Finds the task numbers a message refers to, with their positions, in text order. */
 export function findTaskRefs(text: string): TaskRef[] {
@@ -70,7 +71,13 @@ export function findTaskRefs(text: string): TaskRef[] {
       }
     }
   }
-  return refs.sort((a, b) => a.index - b.index);
+  // "1号、2号停车场": a list of numbered things, its first 号 read as a task above only for the 、.
+  const things = refs.filter((r) => {
+    if (text[r.end - 1] !== '号') return false;
+    const chain = /^\s*[、和及与]\s*\d{1,4}\s*号/.exec(text.slice(r.end));
+    return !!chain && !refs.some((x) => x.index >= r.end && x.index < r.end + chain[0].length);
+  });
+  return refs.filter((r) => !things.includes(r)).sort((a, b) => a.index - b.index);
 }
 
 // A bare number opening an item, as a list is numbered: "1、", "2.", "(3)", "四、" — not "第1项" or "5 完成40%".
