@@ -134,6 +134,8 @@ describe('reply conventions (self-written examples)', () => {
       ['区住建局', '第6项：截至12.5，6号楼完成80%', [['6', null, 'in_progress', false]]],
       ['区住建局', '3号、5号已完成', [['3', null, 'done', false], ['5', null, 'done', false]]],
       ['区住建局', '第2项已按〔2024〕5号文要求完成60%', [['2', 60, 'in_progress', false]]],
+      // A task that ends its own sentence does not borrow the next task's share.
+      ['区住建局', '第6项完成。第5项完成60%', [['6', null, null, false], ['5', 60, 'in_progress', false]]],
     ])('%s: %s', (unit, text, items) => {
       expect(read(unit, text).action).toBe('record');
       expect(recorded(unit, text)).toEqual(items);

@@ -293,9 +293,10 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
         else segFacts[i] = carry;
       });
     } else {
-      // "第3项和第5项均已完成": a segment that says nothing takes what the next one says.
+      // "第3项和第5项均已完成": a segment that says nothing takes what the next one says — unless it
+      // ends its own sentence ("第6项完成。第5项完成60%": 第6项 said its piece, however little).
       for (let i = segFacts.length - 2; i >= 0; i--) {
-        if (!hasInfo(segFacts[i]!)) segFacts[i] = segFacts[i + 1]!;
+        if (!hasInfo(segFacts[i]!) && !/[。；;!！?？\n]\s*$/.test(segments[i]!.text)) segFacts[i] = segFacts[i + 1]!;
       }
     }
     segments.forEach((s, i) => {
