@@ -14,7 +14,6 @@ import { lineText, tableRows, type MergedRun } from './pdf-table.ts';
  * never read as empty.
  */
 
-export type { MergedRun };
 
 export type PdfContent = { kind: 'table'; rows: TableRow[]; merged: MergedRun[] } | { kind: 'text'; text: string };
 

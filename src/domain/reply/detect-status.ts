@@ -1,4 +1,4 @@
-import { GENERIC, longestCommon } from './match-task-keywords.ts';
+import { compactTitle, GENERIC, longestCommon } from './match-task-keywords.ts';
 import { PART_WORD, STAGE_FUTURE, STAGE_REACHED, STEP_STAGE_WORD } from './progress-stages.ts';
 import type { ReplyStatus } from './reply-types.ts';
 import { asksQuestion, saysNoChange } from './classify-message.ts';
@@ -153,7 +153,7 @@ type Completion = 'task' | 'step';
 function namesTask(object: string, title: string | null | undefined): boolean {
   if (!title) return false;
   const named = object.replace(/的?(?:各项|全部)?(?:工作|任务)$/, '');
-  const common = longestCommon(named, title.replace(/[，,。、\s]/g, ''));
+  const common = longestCommon(named, compactTitle(title));
   return common.length >= 3 && named.length - common.length <= 1 && !GENERIC.test(common);
 }
 
@@ -213,7 +213,7 @@ function taskLikeSubject(subject: string, title?: string | null): boolean {
   // "第1、2项已完成": the clause after 、 starts at the last number of the list.
   if (s === '' || TASK_SUBJECT.test(s) || /^[\d零一二两三四五六七八九十百]{1,4}[项条]$/.test(subject)) return true;
   if (!title) return false;
-  const common = longestCommon(s, title.replace(/[，,。、\s]/g, ''));
+  const common = longestCommon(s, compactTitle(title));
   return common.length >= 3 && !GENERIC.test(common);
 }
 

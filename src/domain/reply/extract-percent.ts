@@ -1,5 +1,5 @@
 import { CN_NUMERAL_CLASS, parseNumeral } from './chinese-number.ts';
-import { GENERIC, longestCommon } from './match-task-keywords.ts';
+import { compactTitle, GENERIC, longestCommon } from './match-task-keywords.ts';
 import { PART_WORKS_WORD, PART_WORD, STEP_STAGE_WORD } from './progress-stages.ts';
 
 export interface PercentFinding {
@@ -63,7 +63,7 @@ const SHARE_OF_NAMED_PART = new RegExp(`(${PART_WORD})[\\p{Script=Han}]{0,5}?(?:
  */
 function isPartOfWorks(before: string, works: string, taskLabel: string | null | undefined): boolean {
   if (!taskLabel) return true;
-  const name = taskLabel.replace(/[，,。、\s]/g, '');
+  const name = compactTitle(taskLabel);
   if (name.includes(works)) return false;
   // The task's own words right before the works ("污水管网|铺设", "管网|铺设"), not somewhere earlier ("老旧小区改造|外墙|保温").
   const subject = before.slice(0, before.lastIndexOf(works));

@@ -121,7 +121,10 @@ export interface ListMarkers {
  * list that could be task numbers is one is the caller's to decide.
  */
 export function listMarkers(text: string, refs: readonly TaskRef[]): ListMarkers {
-  const bare = refs.filter((r) => markerStyle(text, r) !== null);
+  const styles = new Map(refs.map((r) => [r, markerStyle(text, r)]));
+  const bare = refs.filter((r) => styles.get(r) !== null);
+  // Headings are short: the few characters after a number are enough to tell one.
+  const after = (r: TaskRef) => text.slice(r.end, r.end + 24);
   const explicit = refs.filter((r) => !bare.includes(r));
   const lineOf = (r: TaskRef) => {
     const eol = text.indexOf('\n', r.end);
@@ -129,14 +132,14 @@ export function listMarkers(text: string, refs: readonly TaskRef[]): ListMarkers
   };
   const outline = bare.filter(
     (r) =>
-      SECTION_HEADING.test(text.slice(r.end)) ||
-      (PROGRESS_HEADING.test(text.slice(r.end)) && (isHeadingOnly(lineOf(r)) || explicit.length > 0)) ||
+      SECTION_HEADING.test(after(r)) ||
+      (PROGRESS_HEADING.test(after(r)) && (isHeadingOnly(lineOf(r)) || explicit.length > 0)) ||
       (r.n === 1 && explicit.some((x) => x.index < r.index) && !bare.some((x) => x !== r && x.n === 2)),
   );
   const runs: TaskRef[][] = [];
   const open = new Map<string, TaskRef[]>();
   for (const r of bare) {
-    const style = markerStyle(text, r)!;
+    const style = styles.get(r)!;
     const run = open.get(style);
     if (run && r.n === run[run.length - 1]!.n + 1) run.push(r);
     else if (r.n === 1) {
@@ -147,7 +150,7 @@ export function listMarkers(text: string, refs: readonly TaskRef[]): ListMarkers
   }
   const counted = runs.flat().sort((a, b) => a.index - b.index);
   if (counted.length < 2) return { items: [], couldBeTasks: false, headings: [], outline };
-  const headings = counted.filter((r) => PROGRESS_HEADING.test(text.slice(r.end)) || SECTION_HEADING.test(text.slice(r.end)));
+  const headings = counted.filter((r) => PROGRESS_HEADING.test(after(r)) || SECTION_HEADING.test(after(r)));
   // A message that also names tasks outright, above its list or opening a point ("第4项：1、…2、…",
   // "1、第3项已完成…"), numbers its points, not tasks.
   const opensPoint = (r: TaskRef) => counted.some((x) => /^\s*$/.test(text.slice(x.end, r.index)));

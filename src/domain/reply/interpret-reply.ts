@@ -4,7 +4,7 @@ import { extractNotes } from './extract-notes.ts';
 import { extractPercents, type PercentFinding } from './extract-percent.ts';
 import { BARE_MARKER, findTaskRefs, isTrailingRef, listMarkers, markerText, taskNumber, type TaskRef } from './find-task-refs.ts';
 import { PROGRESS_HEADING, SECTION_HEADING } from './outline-headings.ts';
-import { label, longestCommon, matchTaskKeywords } from './match-task-keywords.ts';
+import { compactTitle, label, longestCommon, matchTaskKeywords } from './match-task-keywords.ts';
 import { normalizeReplyText, splitQuote } from './normalize-reply-text.ts';
 import { PART_WORD } from './progress-stages.ts';
 import type { ReplyAction, ReplyContext, ReplyInterpretation, ReplyStatus, ReplyTask } from './reply-types.ts';
@@ -164,7 +164,7 @@ function taskRefsOf(body: string, ctx: ReplyContext): { refs: TaskRef[]; points:
 
 /** Whether a text names a task by words of its title ("5.道路提升完成80%，同步实施污水管网改造" names 第5项 too). */
 function mentions(text: string, task: ReplyTask): boolean {
-  const common = longestCommon(text, label(task).replace(/[，,。、\s]/g, ''));
+  const common = longestCommon(text, compactTitle(label(task)));
   // Beyond the words every title has: "房建设" (标准厂房建设 ~ 保障性住房建设) names neither.
   return common.length >= 3 && common.replace(TITLE_VERBS, '').length >= 2;
 }
@@ -229,7 +229,7 @@ function saidOfTask(said: string, title: string | null): boolean {
   if (NAMED_PART.test(said)) return false;
   const rest = said.replace(SHARE_LEAD, '');
   if (rest.length < 2) return true;
-  const name = (title ?? '').replace(/[，,。、\s]/g, '');
+  const name = compactTitle(title ?? '');
   return !!name && (name.includes(rest) || longestCommon(rest, name).length >= 3);
 }
 

@@ -18,6 +18,11 @@ export function longestCommon(a: string, b: string): string {
 }
 
 /** The words a task is recognised by: its title, or the start of its text. */
+/** A title without its punctuation and spaces, as the readers compare it with a message. */
+export function compactTitle(title: string): string {
+  return title.replace(/[，,。、\s]/g, '');
+}
+
 export function label(t: ReplyTask): string {
   return (t.title && t.title.trim()) || (t.text ?? '').slice(0, 24);
 }
@@ -34,7 +39,7 @@ export function matchTaskKeywords(message: string, tasks: ReplyTask[]): KeywordM
   const text = message.slice(0, 2000);
   const scored = tasks
     .map((t) => {
-      const common = longestCommon(text, label(t).replace(/[，,。、\s]/g, ''));
+      const common = longestCommon(text, compactTitle(label(t)));
       const score = common.length >= 3 && !GENERIC.test(common) ? common.length : 0;
       return { t, score };
     })

@@ -19,6 +19,7 @@ export const PROGRESS_HEADING = new RegExp(`^\\s*(?:${alt(PROGRESS)})`);
 /** A heading of problems, requests or next steps: no task's number opens one. */
 export const SECTION_HEADING = new RegExp(`^\\s*(?:${alt(SECTION)})`);
 
+// Looser than a list's BARE_MARKER on purpose: any number in front of a heading ("1)", "(一、") is its outline's.
 const MARKER = /^\s*(?:\(?[\d一二三四五六七八九十]{1,3}[、.)]\s*)?/;
 const ALONE = new RegExp(`^(?:${alt(PROGRESS)}|${alt(SECTION)})\\s*[:：]?\\s*$`);
 

@@ -66,7 +66,6 @@ export const PART_WORKS_WORD = alternation(
     .concat(['征地', '腾退', '清表', '场平', '土建', '敷设', '暖通', '电气', '给排水', '消防', '绿化', '门窗', '墙面', '地面', '外架', '设备']),
 );
 
-/** Parts of a whole: what is said of them is said of a step ("一期已竣工", "第一批12个小区已完工", "地下段的85%", "1号停车场已建成", "A片区完成60%"). */
 /**
  * A thing with its own number ("1号停车场", "3#厂房"): the complement of a task named by 号, which is
  * followed by 任务, punctuation, a figure or a status word ("3号已完成", "3号 80%"). A document's
@@ -74,4 +73,5 @@ export const PART_WORKS_WORD = alternation(
  */
 export const NUMBERED_THING = '(?<![〕\\]\\d])\\d+(?:号(?!任务|事项|文|令|\\s|[,，:：;；。、\\d]|$|已|正在|完成|推进|进展|进度|目前|现已|和|及|与|均|都)|#)';
 
+/** Parts of a whole: what is said of them is said of a step ("一期已竣工", "第一批12个小区已完工", "地下段的85%", "1号停车场已建成", "A片区完成60%"). */
 export const PART_WORD = '一期|二期|三期|首期|部分|(?<![现目前当])阶段|局部|分项|子项|前期|单体|标段|第[一二三四五六七八九十\\d]+批|首批|批次|地下段|地上段|主线|支线|片区|区块|地块|号楼|[A-Za-z]区|' + NUMBERED_THING;
