@@ -230,7 +230,10 @@ const cellWidth = (box: { w: number }, i: number, dot: boolean): number => box.w
 export async function drawnCellLines(table: Table): Promise<string[][][]> {
   await ensureFonts();
   const { createCanvas } = await import('@napi-rs/canvas');
-  const ctx = createCanvas(1, 1).getContext('2d');
+  return tableCellLines(createCanvas(1, 1).getContext('2d'), table);
+}
+
+function tableCellLines(ctx: SKRSContext2D, table: Table): string[][][] {
   const boxes = columnBoxes(table);
   return table.rows.map((row) => {
     ctx.font = cellFont(row.emphasis ?? false);
@@ -239,14 +242,8 @@ export async function drawnCellLines(table: Table): Promise<string[][][]> {
 }
 
 function tableRowHeights(ctx: SKRSContext2D, table: Table): number[] {
-  const boxes = columnBoxes(table);
-  return table.rows.map((row) => {
-    ctx.font = cellFont(row.emphasis ?? false);
-    let lines = 1;
-    row.cells.forEach((cell, i) => {
-      const col = table.columns[i];
-      if (col?.maxLines && col.maxLines > 1) lines = Math.max(lines, cellLines(ctx, cell, cellWidth(boxes[i]!, i, !!row.dot), col.maxLines).length);
-    });
+  return tableCellLines(ctx, table).map((cells) => {
+    const lines = Math.max(1, ...cells.map((c) => c.length));
     return lines === 1 ? ROW_H : lines * CELL_LINE_H + 14;
   });
 }
