@@ -1,4 +1,5 @@
 import { CN_NUMERAL_CLASS, parseNumeral } from './chinese-number.ts';
+import type { ReplyTask } from './reply-types.ts';
 import { isHeadingOnly, PROGRESS_HEADING, SECTION_HEADING } from './outline-headings.ts';
 
 export interface TaskRef {
@@ -161,6 +162,16 @@ export function listMarkers(text: string, refs: readonly TaskRef[]): ListMarkers
 /** "老旧小区改造（第一项）": the number follows the name it belongs to, in brackets. */
 export function isTrailingRef(text: string, r: TaskRef): boolean {
   return text[r.index - 1] === '(' && text[r.end] === ')';
+}
+
+/** The task of `tasks` numbered `n` (its number printed as 3, 三 or (三)). */
+export function taskByNumber(tasks: readonly ReplyTask[], n: number): ReplyTask | undefined {
+  return tasks.find((t) => taskNumber(t.no) === n || t.no === String(n));
+}
+
+/** "第3项、第5项": task numbers as a reply names them. */
+export function listTaskNos(nos: readonly string[]): string {
+  return nos.map((n) => `第${n}项`).join('、');
 }
 
 /** The task number as an integer when it is printed as one (3, 三, (三)); else null. */

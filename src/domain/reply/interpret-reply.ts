@@ -2,11 +2,11 @@ import { asksQuestion, isDirective, saysNoChange, sharedFileName } from './class
 import { detectStatus } from './detect-status.ts';
 import { extractNotes } from './extract-notes.ts';
 import { extractPercents, type PercentFinding } from './extract-percent.ts';
-import { BARE_MARKER, findTaskRefs, isTrailingRef, listMarkers, markerText, taskNumber, type TaskRef } from './find-task-refs.ts';
+import { BARE_MARKER, findTaskRefs, isTrailingRef, listTaskNos, taskByNumber, type TaskRef } from './find-task-refs.ts';
 import { PROGRESS_HEADING, SECTION_HEADING } from './outline-headings.ts';
-import { compactTitle, label, longestCommon, matchTaskKeywords } from './match-task-keywords.ts';
+import { label, matchTaskKeywords } from './match-task-keywords.ts';
 import { normalizeReplyText, splitQuote } from './normalize-reply-text.ts';
-import { PART_WORD } from './progress-stages.ts';
+import { readPoints, taskRefsOf } from './read-list-points.ts';
 import type { ReplyAction, ReplyContext, ReplyInterpretation, ReplyStatus, ReplyTask } from './reply-types.ts';
 
 /** Longer messages are read only this far: reports are short, and the readers must stay fast. */
@@ -109,139 +109,6 @@ function mergeFacts(a: SegmentFacts, b: SegmentFacts): SegmentFacts {
 }
 
 /**
- * The task numbers a message names, without the numbers of its own outline (see listMarkers).
- * - A list that could be task numbers is, when every number is one of the unit's tasks and no line
- *   above it names a task ("1、已完成\n2、60%" from the unit of tasks 1 and 2) — unless a point names
- *   another task by its words ("2、标准厂房建设…" where 标准厂房 is 第4项): then it asks.
- * - Otherwise the numbers are the writer's own points. Points headed by a task's name ("（一）充电站
- *   建设\n1、完成70%\n（二）老旧小区改造…") stand for those tasks, each with the points under it;
- *   else the numbers are dropped and `points` says so. Two tasks named that way, when the first
- *   point names none, are asked about rather than guessed.
- * `ask` is the question to ask instead of recording.
- */
-function taskRefsOf(body: string, ctx: ReplyContext): { refs: TaskRef[]; points: boolean; ask: string | null } {
-  const found = findTaskRefs(body);
-  const { items, couldBeTasks, headings, outline } = listMarkers(body, found);
-  const refs = found.filter((r) => !outline.includes(r));
-  const everyTask = [...ctx.tasks, ...(ctx.otherTasks ?? [])];
-  const own = (r: TaskRef) => byNumber(ctx.tasks, r.n);
-  if (items.length === 0) {
-    // "1、11月完成60%": a figure item outside a list is no reference at all.
-    const plain = refs.filter((r) => !r.figure);
-    // One numbered line copied from a report: "3.标准厂房建设已封顶" where 标准厂房 is 第4项.
-    const lone = plain.length === 1 && own(plain[0]!) && (markerText(body, plain[0]!) || /^\s*\d{1,3}\s/.test(body.slice(plain[0]!.index))) ? plain[0]! : null;
-    const line = lone ? firstClause(lineAfter(body, lone)) : '';
-    const named = lone ? matchTaskKeywords(line, everyTask).task : null;
-    return { refs: plain, points: false, ask: lone && named && named !== own(lone) && !mentions(line, own(lone)!) ? mismatch(body, lone, named) : null };
-  }
-  const points = items.filter((r) => !headings.includes(r));
-  const textOf = (r: TaskRef) => body.slice(r.end, items.find((x) => x.index > r.index)?.index ?? body.length);
-  const named = points.map((r) => matchTaskKeywords(textOf(r), everyTask).task);
-  // "市民中心：\n1、…\n2、…": the line above the list names the task its points are about;
-  // "本周工作：\n1、…": a heading above it makes it the writer's outline.
-  const intro = body.slice(0, items[0]!.index).trim();
-  const above = matchTaskKeywords(intro, ctx.tasks).task;
-  const headed = PROGRESS_HEADING.test(intro) || SECTION_HEADING.test(intro);
-  if (couldBeTasks && !above && !headed && items.every(own)) {
-    // What a point is about is said first ("2、保障房完成40%，含市民中心周边安置房" is about 保障房).
-    const about = points.map((r) => matchTaskKeywords(firstClause(textOf(r)), everyTask).task);
-    const odd = points.findIndex((r, i) => about[i] && about[i] !== own(r) && !mentions(textOf(r), own(r)!));
-    return { refs, points: false, ask: odd < 0 ? null : mismatch(body, points[odd]!, about[odd]!) };
-  }
-  const rest = refs.filter((r) => !items.includes(r));
-  const ownNamed = named.map((t) => (t && ctx.tasks.includes(t) ? t : null));
-  if (rest.length === 0 && !above && ownNamed[0]) {
-    const heads = points.flatMap((r, i) => {
-      const n = ownNamed[i] ? taskNumber(ownNamed[i]!.no) : null;
-      return n === null ? [] : [{ ...r, n }];
-    });
-    return { refs: heads, points: true, ask: null };
-  }
-  const tasks = [...new Set([above, ...ownNamed].filter((t): t is ReplyTask => !!t))];
-  const ask = rest.length === 0 && tasks.length > 1 ? `请问说的是${list(tasks.slice(0, 4).map((t) => t.no))}中的哪一项？请按“第N项 进展”逐项回复。` : null;
-  return { refs: rest, points: true, ask };
-}
-
-/** Whether a text names a task by words of its title ("5.道路提升完成80%，同步实施污水管网改造" names 第5项 too). */
-function mentions(text: string, task: ReplyTask): boolean {
-  const common = longestCommon(text, compactTitle(label(task)));
-  // Beyond the words every title has: "房建设" (标准厂房建设 ~ 保障性住房建设) names neither.
-  return common.length >= 3 && common.replace(TITLE_VERBS, '').length >= 2;
-}
-const TITLE_VERBS = /建设|改造|工程|项目|推进|加快|实施|开展|提升|完成|工作|行动|推动|加强/g;
-
-/** A text up to its first clause break. */
-function firstClause(text: string): string {
-  const cut = text.search(/[，,。；;\n]/);
-  return cut < 0 ? text : text.slice(0, cut);
-}
-
-/** The rest of the line after a reference. */
-function lineAfter(body: string, r: TaskRef): string {
-  const eol = body.indexOf('\n', r.end);
-  return body.slice(r.end, eol < 0 ? body.length : eol);
-}
-
-/** 编号和内容对不上：“2.”后面写的像是第4项 — the number as the writer wrote it. */
-function mismatch(body: string, r: TaskRef, named: ReplyTask): string {
-  const written = markerText(body, r) ?? body.slice(r.index, r.end).trim();
-  return `编号和内容对不上：“${written}”后面写的像是第${named.no}项。请按“第N项 进展”逐项回复，例如：第${named.no}项 已完成60%。`;
-}
-
-// Words that say nothing of what a share is of ("截至11月底累计完成投资…占年度计划的"): left, the share is the task's.
-const SHARE_LEAD = /第[^项条]{1,6}[项条]|(?:截至|截止|到)?(?:[\d一二三四五六七八九十]+月(?:底|末|份|中旬|上旬|下旬|\d+日)?|目前|当前|本周|本月|今年以来|年初以来|以来)|已经|已|累计|共计|完成|完工|建成|总体|整体|项目|工程|任务|形象|进度|进展|情况|推进|改造|建设|施工|实施|总|的|达到|达|为|约|近|占|年度|全年|计划|投资|资金|实际|工作|了|亿元|万元|元|[个座栋家户处套项]|[\d.,，、:：;；\s()%]/g;
-// A named part: "一期", "A片区", "2号停车场", "第二批".
-const NAMED_PART = new RegExp(PART_WORD);
-
-/**
- * How a list of points about one task reads as one record. `disagreement`: what cannot be one record
- * — two shares ("1、一期完成100%\n2、二期完成30%"), or one point finished beside another still
- * under way. `partShare`: the one share written is said of a named part ("2、背街小巷整治完成50%",
- * "1、城市更新一期完成60%"), not of the task: it is not the task's percent.
- */
-function readPoints(text: string, title: string | null): { disagreement: string | null; partShare: boolean } {
-  const { items } = listMarkers(text, findTaskRefs(text));
-  const cuts = [0, ...items.map((r) => r.index), text.length];
-  const pieces = cuts.slice(1).map((end, i) => text.slice(cuts[i], end)).filter((p) => p.trim());
-  const shares: { value: number; said: string }[] = [];
-  const statuses = new Set<ReplyStatus>();
-  for (const piece of pieces) {
-    const share = extractPercents(piece, title).find((f) => f.valid);
-    if (share) shares.push({ value: share.value, said: clauseBefore(piece, share.index).replace(BARE_MARKER, '') });
-    const status = detectStatus(piece, share?.value ?? null, title);
-    if (status) statuses.add(status);
-  }
-  const values = [...new Set(shares.map((x) => x.value))];
-  if (values.length > 1) return { disagreement: `的分项写了${values.map((v) => `${v}%`).join('和')}`, partShare: false };
-  if (statuses.has('done') && statuses.size > 1) return { disagreement: '有的分项写了已完成、有的还在推进', partShare: false };
-  return { disagreement: null, partShare: shares.some((x) => !saidOfTask(x.said, title)) };
-}
-
-/** What a share is said of: its clause up to it, or — when that names nothing ("…施工中，完成60%") — the whole point up to it. */
-function clauseBefore(piece: string, at: number): string {
-  const before = piece.slice(0, at);
-  const clause = before.slice(Math.max(before.lastIndexOf('，'), before.lastIndexOf(','), before.lastIndexOf('；'), before.lastIndexOf(';')) + 1);
-  return clause.replace(SHARE_LEAD, '').length > 0 ? clause : before;
-}
-
-/** Whether what a share is said of is the task: nothing but generic words, or the task's own name, and no named part. */
-function saidOfTask(said: string, title: string | null): boolean {
-  if (NAMED_PART.test(said)) return false;
-  const rest = said.replace(SHARE_LEAD, '');
-  if (rest.length < 2) return true;
-  const name = compactTitle(title ?? '');
-  return !!name && (name.includes(rest) || longestCommon(rest, name).length >= 3);
-}
-
-function byNumber(tasks: ReplyTask[], n: number): ReplyTask | undefined {
-  return tasks.find((t) => taskNumber(t.no) === n || t.no === String(n));
-}
-
-function list(nos: string[]): string {
-  return nos.map((n) => `第${n}项`).join('、');
-}
-
-/**
  * Understands a reply in a unit's chat: which of its tasks it reports on, how far each is, the
  * status, problems and next steps; or that it is a receipt (收到) or chatter. Pure: the unit's
  * tasks come in as context. When the message cannot be placed with confidence the result carries
@@ -283,7 +150,7 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
 
   if (segments.length > 0) {
     // A segment about one task is read knowing that task's title.
-    const taskOf = (s: Segment) => (s.refs.length === 1 ? byNumber(ctx.tasks, s.refs[0]!) ?? byNumber(others, s.refs[0]!) : undefined);
+    const taskOf = (s: Segment) => (s.refs.length === 1 ? taskByNumber(ctx.tasks, s.refs[0]!) ?? taskByNumber(others, s.refs[0]!) : undefined);
     const segFacts = segments.map((s) => facts(s.text, taskOf(s)));
     if (trailing) {
       // "已完成的有：A（第1项）、B（第9项）；正在推进的有：C（第6项）": a name alone takes the last heading.
@@ -301,8 +168,8 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
     }
     segments.forEach((s, i) => {
       for (const n of s.refs) {
-        const own = byNumber(ctx.tasks, n);
-        const other = own ? undefined : byNumber(others, n);
+        const own = taskByNumber(ctx.tasks, n);
+        const other = own ? undefined : taskByNumber(others, n);
         if (own) planned.push({ task: own, facts: segFacts[i]!, text: s.text });
         else if (other) {
           foreign.push(other.no);
@@ -316,7 +183,7 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
   if (planned.length === 0 && unknown.length === 0) {
     whole = facts(body);
     const quoted = quote ? [...new Set(findTaskRefs(quote).map((r) => r.n))] : [];
-    const fromQuote = quoted.length === 1 ? byNumber(ctx.tasks, quoted[0]!) : undefined;
+    const fromQuote = quoted.length === 1 ? taskByNumber(ctx.tasks, quoted[0]!) : undefined;
     const kw = matchTaskKeywords(body, ctx.tasks);
     const target = fromQuote ?? kw.task ?? (ctx.tasks.length === 1 && ctx.guessSoleTask !== false && hasInfo(whole) ? ctx.tasks[0] : undefined);
     if (target) {
@@ -324,7 +191,7 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
       const known = facts(body, target);
       whole = { ...known, status: known.status ?? whole.status };
       planned.push({ task: target, facts: whole, text: body });
-    } else ambiguity = kw.tied.length > 1 ? kw.tied : quoted.length > 1 ? quoted.flatMap((n) => byNumber(ctx.tasks, n) ?? []) : [];
+    } else ambiguity = kw.tied.length > 1 ? kw.tied : quoted.length > 1 ? quoted.flatMap((n) => taskByNumber(ctx.tasks, n) ?? []) : [];
   }
 
   const byTask = new Map<string, { facts: SegmentFacts; text: string }>();
@@ -374,7 +241,7 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
   if (asksSomething) {
     // A question is the office's to answer: nothing is recorded, the tasks it names go along with it.
     result.kind = 'question';
-    result.taskNos = [...new Set(refs.map((r) => byNumber(ctx.tasks, r.n)?.no).filter((n): n is string => !!n))];
+    result.taskNos = [...new Set(refs.map((r) => taskByNumber(ctx.tasks, r.n)?.no).filter((n): n is string => !!n))];
     result.items = [];
   } else if (noChange) {
     result.kind = 'no_change';
@@ -403,9 +270,9 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
   if (ask) {
     question = ask;
   } else if (unknown.length > 0) {
-    question = `没有找到${list(unknown.map(String))}。${ownNos.length ? `本单位的任务是${list(ownNos.slice(0, 12))}${ownNos.length > 12 ? '等' : ''}，` : ''}请核对编号后再回复，例如：第${ownNos[0] ?? 1}项 已完成60%。`;
+    question = `没有找到${listTaskNos(unknown.map(String))}。${ownNos.length ? `本单位的任务是${listTaskNos(ownNos.slice(0, 12))}${ownNos.length > 12 ? '等' : ''}，` : ''}请核对编号后再回复，例如：第${ownNos[0] ?? 1}项 已完成60%。`;
   } else if (foreign.length > 0) {
-    question = `${list([...new Set(foreign)])}不是本单位牵头或负责的任务，暂未记录。如确需报送，请联系督办室。`;
+    question = `${listTaskNos([...new Set(foreign)])}不是本单位牵头或负责的任务，暂未记录。如确需报送，请联系督办室。`;
   } else if (bad.length > 0) {
     question = `“${bad[0]!.raw}”不在0%–100%之间，请说明${result.taskNos[0] ? `第${result.taskNos[0]}项` : '该任务'}完成了百分之几。`;
   } else if (conflicts.length > 0) {
@@ -414,7 +281,7 @@ export function interpretReply(raw: string, ctx: ReplyContext): ReplyInterpretat
     question = `${result.taskNos[0] ? `第${result.taskNos[0]}项` : '该任务'}写的是“未启动”，又写了完成比例，请确认实际进度。`;
   } else if (result.isProgressReport && result.items.length === 0) {
     question = ambiguity.length > 1
-      ? `请问说的是${list(ambiguity.slice(0, 4).map((t) => t.no))}中的哪一项？请回复“第N项 进展”。`
+      ? `请问说的是${listTaskNos(ambiguity.slice(0, 4).map((t) => t.no))}中的哪一项？请回复“第N项 进展”。`
       : `请问这是哪一项任务的进展？请按“第N项 进展”回复，例如：第${ownNos[0] ?? 3}项 已完成60%。`;
   }
   if (question) {
@@ -441,7 +308,7 @@ function actionOf(r: ReplyInterpretation): ReplyAction {
 function readFileName(name: string, ctx: ReplyContext, result: ReplyInterpretation): ReplyInterpretation {
   const stem = name.replace(/\.[a-z0-9]{1,5}$/i, '');
   const nums = [...new Set(findTaskRefs(stem).map((r) => r.n))];
-  const own = nums.map((n) => byNumber(ctx.tasks, n)).filter((t): t is ReplyTask => !!t);
+  const own = nums.map((n) => taskByNumber(ctx.tasks, n)).filter((t): t is ReplyTask => !!t);
   const named = nums.length ? own : [matchTaskKeywords(stem, ctx.tasks).task].filter((t): t is ReplyTask => !!t);
   if (named.length === 0) return result;
   result.kind = 'file';
@@ -449,8 +316,8 @@ function readFileName(name: string, ctx: ReplyContext, result: ReplyInterpretati
   result.items = named.map((t) => ({ taskNo: t.no, percent: null, status: null, problems: null, nextSteps: null, text: `[文件] ${name}` }));
   result.taskNos = result.items.map((i) => i.taskNo);
   if (own.length < nums.length) {
-    const missing = nums.filter((n) => !byNumber(ctx.tasks, n));
-    result.question = `文件名中的${list(missing.map(String))}不是本单位的任务，请核对后重新发送，或在文件名中写明任务编号。`;
+    const missing = nums.filter((n) => !taskByNumber(ctx.tasks, n));
+    result.question = `文件名中的${listTaskNos(missing.map(String))}不是本单位的任务，请核对后重新发送，或在文件名中写明任务编号。`;
     result.confidence = 'low';
   }
   result.action = actionOf(result);
